@@ -1,0 +1,3 @@
+module github.com/rampartsec/rampart
+
+go 1.26
