@@ -15,17 +15,17 @@ type Kind string
 
 // Error kinds.
 const (
-	KindInvalid      Kind = "invalid"       // bad input: a field is missing, malformed or out of range
-	KindNotFound     Kind = "not_found"     // the addressed resource does not exist
-	KindConflict     Kind = "conflict"      // the request conflicts with existing state (duplicate, rule clash)
-	KindInUse        Kind = "in_use"        // the resource is referenced by another and cannot be removed
-	KindQuota        Kind = "quota"         // a configured limit would be exceeded
-	KindUnauthorized Kind = "unauthorized"  // the caller is not authenticated
-	KindForbidden    Kind = "forbidden"     // the caller may not act on this resource
-	KindExpired      Kind = "expired"       // a credential has expired
-	KindLocked       Kind = "locked"        // a credential is temporarily locked
-	KindTooMany      Kind = "too_many"      // rate limit reached
-	KindInternal     Kind = "internal"      // anything else; details are never shown to callers
+	KindInvalid      Kind = "invalid"      // bad input: a field is missing, malformed or out of range
+	KindNotFound     Kind = "not_found"    // the addressed resource does not exist
+	KindConflict     Kind = "conflict"     // the request conflicts with existing state (duplicate, rule clash)
+	KindInUse        Kind = "in_use"       // the resource is referenced by another and cannot be removed
+	KindQuota        Kind = "quota"        // a configured limit would be exceeded
+	KindUnauthorized Kind = "unauthorized" // the caller is not authenticated
+	KindForbidden    Kind = "forbidden"    // the caller may not act on this resource
+	KindExpired      Kind = "expired"      // a credential has expired
+	KindLocked       Kind = "locked"       // a credential is temporarily locked
+	KindTooMany      Kind = "too_many"     // rate limit reached
+	KindInternal     Kind = "internal"     // anything else; details are never shown to callers
 )
 
 // Error is the one application error type. Code, when set, is the product

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// envFlags registers flags whose defaults come from environment variables,
+// so every flag has an env twin and a flag given on the command line wins.
+type envFlags struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *envFlags) help(usage, env string) string { return fmt.Sprintf("%s (env %s)", usage, env) }
+
+func (e *envFlags) String(p *string, name, env, def, usage string) {
+	if v := e.getenv(env); v != "" {
+		def = v
+	}
+	e.fs.StringVar(p, name, def, e.help(usage, env))
+}
+
+func (e *envFlags) Duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	if v := e.getenv(env); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: %w", env, v, err))
+		} else {
+			def = d
+		}
+	}
+	e.fs.DurationVar(p, name, def, e.help(usage, env))
+}
+
+func (e *envFlags) Int64(p *int64, name, env string, def int64, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: %w", env, v, err))
+		} else {
+			def = n
+		}
+	}
+	e.fs.Int64Var(p, name, def, e.help(usage, env))
+}
+
+func (e *envFlags) Float64(p *float64, name, env string, def float64, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: %w", env, v, err))
+		} else {
+			def = n
+		}
+	}
+	e.fs.Float64Var(p, name, def, e.help(usage, env))
+}
+
+func (e *envFlags) Int(p *int, name, env string, def int, usage string) {
+	if v := e.getenv(env); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: %w", env, v, err))
+		} else {
+			def = n
+		}
+	}
+	e.fs.IntVar(p, name, def, e.help(usage, env))
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/httpapi"
+	"github.com/rampartsec/rampart/internal/iam"
+)
+
+// serveConfig is the configuration of `rampart serve`.
+type serveConfig struct {
+	Listen          string
+	DataDir         string
+	Store           string
+	Synchronous     string
+	TLSCert         string
+	TLSKey          string
+	LogFormat       string
+	LogLevel        string
+	TokenTTL        time.Duration
+	MaxBodyBytes    int64
+	RateLimit       float64
+	RateBurst       int
+	PublicURL       string
+	ShutdownTimeout time.Duration
+}
+
+func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
+	fs := flag.NewFlagSet("rampart serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &serveConfig{}
+	e := &envFlags{fs: fs, getenv: getenv}
+	e.String(&c.Listen, "listen", "RAMPART_LISTEN", "127.0.0.1:8080", "address the API listens on")
+	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory for the database and credentials.json")
+	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
+	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
+	e.String(&c.TLSCert, "tls-cert", "RAMPART_TLS_CERT", "", "PEM certificate file; with --tls-key, serve HTTPS")
+	e.String(&c.TLSKey, "tls-key", "RAMPART_TLS_KEY", "", "PEM private key file")
+	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
+	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	e.Duration(&c.TokenTTL, "token-ttl", "RAMPART_TOKEN_TTL", 24*time.Hour, "lifetime of issued IAM tokens")
+	e.Int64(&c.MaxBodyBytes, "max-body-bytes", "RAMPART_MAX_BODY_BYTES", 1<<20, "largest accepted request body")
+	e.Float64(&c.RateLimit, "rate-limit", "RAMPART_RATE_LIMIT", 2000, "requests per second allowed per credential (0: unlimited)")
+	e.Int(&c.RateBurst, "rate-burst", "RAMPART_RATE_BURST", 4000, "burst size of the per-credential rate limit")
+	e.String(&c.PublicURL, "public-url", "RAMPART_PUBLIC_URL", "", "base URL advertised in token catalogs (default: from the request)")
+	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage
+	}
+	if len(e.errs) > 0 {
+		return nil, errors.Join(e.errs...)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, errors.New("--tls-cert and --tls-key must be given together")
+	}
+	if c.TokenTTL < time.Second {
+		return nil, errors.New("--token-ttl must be at least 1s")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return nil, errors.New("--max-body-bytes must be at least 1024")
+	}
+	return c, nil
+}
+
+// newLogger builds the process logger.
+func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: use text or json", format)
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeFlags(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg.LogFormat, cfg.LogLevel, stderr)
+	if err != nil {
+		return err
+	}
+
+	// Bind first, so a taken port is reported before anything else starts.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.Synchronous)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			logger.Error("closing store", "err", err)
+		} else {
+			logger.Info("store closed")
+		}
+	}()
+	logger.Info("store opened", "store", where)
+
+	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL})
+	if err := bootstrap(ctx, idm, cfg.DataDir, getenv, logger); err != nil {
+		return err
+	}
+
+	handler := httpapi.NewServer(httpapi.Config{
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		RateLimit:    cfg.RateLimit,
+		RateBurst:    cfg.RateBurst,
+		PublicURL:    cfg.PublicURL,
+		Version:      buildVersion(),
+	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st})
+
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("load TLS certificate: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		scheme = "https"
+	}
+
+	go pruneTokens(ctx, idm, logger)
+
+	serveErr := make(chan error, 1)
+	go func() {
+		if srv.TLSConfig != nil {
+			serveErr <- srv.ServeTLS(ln, "", "")
+		} else {
+			serveErr <- srv.Serve(ln)
+		}
+	}()
+	logger.Info("rampart listening", "url", scheme+"://"+ln.Addr().String(), "version", buildVersion())
+
+	select {
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown did not finish in time; closing connections", "err", err)
+		_ = srv.Close()
+	}
+	return nil
+}
+
+// bootstrap creates the first identities in an empty store and writes the
+// generated credentials once to <data-dir>/credentials.json.
+func bootstrap(ctx context.Context, idm *iam.Service, dataDir string, getenv func(string) string, logger *slog.Logger) error {
+	in := iam.BootstrapInput{
+		AccountName:   getenv("RAMPART_ACCOUNT"),
+		AdminPassword: getenv("RAMPART_ADMIN_PASSWORD"),
+		AccessKey:     getenv("RAMPART_ACCESS_KEY"),
+		SecretKey:     getenv("RAMPART_SECRET_KEY"),
+		ProjectID:     getenv("RAMPART_PROJECT_ID"),
+		ProjectName:   getenv("RAMPART_PROJECT_NAME"),
+	}
+	creds, created, err := idm.Bootstrap(ctx, in)
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	path := filepath.Join(dataDir, "credentials.json")
+	if !created {
+		logger.Info("existing identities kept; RAMPART_* bootstrap variables are only read on the first start", "credentials_file", path)
+		return nil
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	b, err := json.MarshalIndent(creds, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	logger.Info("bootstrapped account, admin user, project and access key",
+		"account", creds.Account, "project_id", creds.ProjectID, "project_name", creds.ProjectName,
+		"access_key", creds.AccessKey, "credentials_file", path)
+	return nil
+}
+
+// pruneTokens deletes long-expired tokens periodically.
+func pruneTokens(ctx context.Context, idm *iam.Service, logger *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := idm.PruneExpiredTokens(ctx); err != nil {
+				logger.Warn("pruning expired tokens", "err", err)
+			} else if n > 0 {
+				logger.Info("pruned expired tokens", "count", n)
+			}
+		}
+	}
+}

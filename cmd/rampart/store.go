@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/sqlite"
+)
+
+// store is everything the server needs from a storage backend.
+type store interface {
+	rampart.IdentityStore
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// openStore opens the backend a DSN names: empty for a SQLite file in the
+// data directory, "sqlite:PATH" / "file:PATH" / a plain path for SQLite,
+// "postgres://…" for PostgreSQL.
+func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, string, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return nil, "", errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
+	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
+		return nil, "", fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
+	}
+	path := dsn
+	for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
+		path = strings.TrimPrefix(path, p)
+	}
+	if path == "" {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return nil, "", fmt.Errorf("data dir: %w", err)
+		}
+		path = filepath.Join(dataDir, "rampart.db")
+	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, "", fmt.Errorf("store dir: %w", err)
+	}
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: synchronous})
+	if err != nil {
+		return nil, "", err
+	}
+	return db, "sqlite:" + path, nil
+}
+
+// redactDSN hides a password in a DSN before it is shown or logged.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":******"
+	}
+	return dsn[:scheme+3] + userinfo + dsn[at:]
+}

@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// limiterSet holds one token bucket per key (a credential or an address).
+// Buckets idle for longer than it takes them to refill are dropped, so the
+// set stays bounded by the number of active keys.
+type limiterSet struct {
+	limit rate.Limit
+	burst int
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// newLimiterSet returns a set allowing perSecond sustained with burst; a
+// non-positive perSecond disables limiting.
+func newLimiterSet(perSecond float64, burst int) *limiterSet {
+	return &limiterSet{limit: rate.Limit(perSecond), burst: burst, buckets: make(map[string]*bucket)}
+}
+
+// allow reports whether one more request for key fits the limit now.
+func (l *limiterSet) allow(key string) bool {
+	if l.limit <= 0 {
+		return true
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.limit, l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	return b.lim.AllowN(now, 1)
+}

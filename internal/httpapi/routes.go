@@ -1,0 +1,20 @@
+package httpapi
+
+import "net/http"
+
+// addRoutes lists every endpoint, written as Huawei writes it. Routes
+// wrapped in s.authn require a token or an AK/SK signature and, when the
+// path has a {project_id}, a credential that may act on that project.
+func (s *server) addRoutes(mux *http.ServeMux) {
+	// Probes (no authentication).
+	mux.Handle("GET /healthz", s.handleHealthz())
+	mux.Handle("GET /readyz", s.handleReadyz())
+
+	// IAM v3.
+	mux.Handle("POST /v3/auth/tokens", s.handleTokenCreate())
+	mux.Handle("DELETE /v3/auth/tokens", s.authn(familyIAM, s.handleTokenRevoke()))
+	mux.Handle("GET /v3/projects", s.authn(familyIAM, s.handleProjectList()))
+
+	// Anything else is an API the gateway does not know.
+	mux.Handle("/", s.handleNoRoute())
+}

@@ -1,0 +1,98 @@
+// Package httpapi serves Rampart's Huawei-compatible REST APIs over net/http:
+// the route table, middleware (request IDs, recovery, logging, body limits,
+// authentication, project scoping, rate limits), JSON decoding, and the error
+// envelope of each product family. Handlers translate between the wire and
+// the domain services; they hold no business rules.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/rampartsec/rampart/internal/iam"
+)
+
+// Config tunes the HTTP layer. Zero fields take the defaults of
+// DefaultConfig.
+type Config struct {
+	// MaxBodyBytes limits request bodies (1 MiB).
+	MaxBodyBytes int64
+	// RateLimit is the sustained requests per second allowed per credential
+	// (access key or token); 0 disables the limit. RateBurst is the bucket
+	// size.
+	RateLimit float64
+	RateBurst int
+	// TokenRateLimit limits password token requests per client IP address.
+	TokenRateLimit float64
+	TokenRateBurst int
+	// PublicURL is the base URL advertised in token catalogs; when empty it
+	// is derived from each request's Host.
+	PublicURL string
+	// Version is reported by GET /healthz.
+	Version string
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		MaxBodyBytes:   1 << 20,
+		RateLimit:      2000,
+		RateBurst:      4000,
+		TokenRateLimit: 10,
+		TokenRateBurst: 20,
+	}
+}
+
+// Pinger reports whether the store is reachable.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps are the services the handlers use.
+type Deps struct {
+	Logger *slog.Logger
+	IAM    *iam.Service
+	Store  Pinger
+}
+
+// server carries the dependencies shared by middleware and handlers.
+type server struct {
+	cfg      Config
+	log      *slog.Logger
+	iam      *iam.Service
+	store    Pinger
+	limiters *limiterSet
+	tokenIPs *limiterSet
+}
+
+// NewServer returns the HTTP handler serving every route of routes.go.
+func NewServer(cfg Config, deps Deps) http.Handler {
+	def := DefaultConfig()
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = def.MaxBodyBytes
+	}
+	if cfg.RateBurst <= 0 {
+		cfg.RateBurst = max(1, int(cfg.RateLimit*2))
+	}
+	if cfg.TokenRateLimit <= 0 {
+		cfg.TokenRateLimit = def.TokenRateLimit
+	}
+	if cfg.TokenRateBurst <= 0 {
+		cfg.TokenRateBurst = def.TokenRateBurst
+	}
+	s := &server{
+		cfg:      cfg,
+		log:      deps.Logger,
+		iam:      deps.IAM,
+		store:    deps.Store,
+		limiters: newLimiterSet(cfg.RateLimit, cfg.RateBurst),
+		tokenIPs: newLimiterSet(cfg.TokenRateLimit, cfg.TokenRateBurst),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	s.addRoutes(mux)
+	return s.logRequests(s.recoverPanics(s.limitBody(mux)))
+}

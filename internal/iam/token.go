@@ -1,0 +1,224 @@
+package iam
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/rampart"
+)
+
+// PasswordAuth is the password method of POST /v3/auth/tokens. At most one
+// scope applies: a project (by ID or by name) wins over the account (domain).
+type PasswordAuth struct {
+	AccountName      string
+	UserName         string
+	Password         string
+	ScopeProjectID   string
+	ScopeProjectName string
+	ScopeDomainID    string
+	ScopeDomainName  string
+}
+
+// IssuedToken is a new token and what it was issued for. Token is the secret
+// string the caller sends as X-Auth-Token; it is never stored.
+type IssuedToken struct {
+	Token   string
+	Record  rampart.Token
+	User    *rampart.User
+	Account *rampart.Account
+	Project *rampart.Project // nil for an account-scoped token
+}
+
+func authError(code, msg string) *rampart.Error {
+	return &rampart.Error{Kind: rampart.KindUnauthorized, Code: code, Message: msg}
+}
+
+// IssueToken checks the password and issues a token for the requested
+// scope. Wrong credentials give KindUnauthorized (IAM.0062 for a wrong
+// password, IAM.0001 for an unknown account or user), KindLocked (IAM.0061)
+// after repeated failures; an unknown or ungranted scope gives KindInvalid
+// (IAM.1109).
+func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken, error) {
+	if a.AccountName == "" || a.UserName == "" || a.Password == "" {
+		return nil, &rampart.Error{Kind: rampart.KindInvalid, Code: CodeIAMBadRequest,
+			Message: "auth.identity.password.user requires name, password and domain.name."}
+	}
+	now := s.cfg.Now()
+	acc, err := s.store.FindAccountByName(ctx, a.AccountName)
+	if rampart.ErrorKind(err) == rampart.KindNotFound {
+		return nil, authError(CodeIAMAuthRequired, "The request you have made requires authentication.")
+	} else if err != nil {
+		return nil, err
+	}
+	user, err := s.store.FindUserByName(ctx, acc.ID, a.UserName)
+	if rampart.ErrorKind(err) == rampart.KindNotFound {
+		return nil, authError(CodeIAMAuthRequired, "The request you have made requires authentication.")
+	} else if err != nil {
+		return nil, err
+	}
+	lockKey := "user:" + user.ID
+	if s.locked(lockKey, now) {
+		return nil, &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
+	}
+	if !CheckPassword(user.PasswordHash, a.Password) {
+		s.recordFailure(lockKey, now)
+		return nil, authError(CodeIAMWrongPassword, "Incorrect password.")
+	}
+	if !user.Enabled {
+		return nil, authError(CodeIAMAuthRequired, "The user is disabled.")
+	}
+	s.recordSuccess(lockKey)
+
+	var project *rampart.Project
+	switch {
+	case a.ScopeProjectID != "" || a.ScopeProjectName != "":
+		project, err = s.scopeProject(ctx, acc, user, a.ScopeProjectID, a.ScopeProjectName)
+		if err != nil {
+			return nil, err
+		}
+	case a.ScopeDomainID != "" && a.ScopeDomainID != acc.ID,
+		a.ScopeDomainName != "" && a.ScopeDomainName != acc.Name:
+		return nil, &rampart.Error{Kind: rampart.KindInvalid, Code: CodeIAMBadRequest,
+			Message: "The scoped domain does not match the user's domain."}
+	}
+
+	tok := newTokenString()
+	rec := rampart.Token{
+		ID:        TokenID(tok),
+		UserID:    user.ID,
+		AccountID: acc.ID,
+		IssuedAt:  now.UTC().Truncate(time.Millisecond),
+		ExpiresAt: now.UTC().Add(s.cfg.TokenTTL).Truncate(time.Millisecond),
+	}
+	if project != nil {
+		rec.ProjectID = project.ID
+	}
+	if err := s.store.CreateToken(ctx, &rec); err != nil {
+		return nil, err
+	}
+	return &IssuedToken{Token: tok, Record: rec, User: user, Account: acc, Project: project}, nil
+}
+
+func (s *Service) scopeProject(ctx context.Context, acc *rampart.Account, user *rampart.User, id, name string) (*rampart.Project, error) {
+	unknown := &rampart.Error{Kind: rampart.KindInvalid, Code: CodeIAMProjectUnknown,
+		Message: "The project information cannot be found."}
+	var p *rampart.Project
+	if id != "" {
+		found, err := s.store.FindProjectByID(ctx, id)
+		if rampart.ErrorKind(err) == rampart.KindNotFound {
+			return nil, unknown
+		} else if err != nil {
+			return nil, err
+		}
+		if name != "" && found.Name != name {
+			return nil, unknown
+		}
+		p = found
+	} else {
+		ps, err := s.store.FindProjects(ctx, rampart.ProjectFilter{AccountID: acc.ID, Name: name})
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) != 1 {
+			return nil, unknown
+		}
+		p = ps[0]
+	}
+	if p.AccountID != acc.ID || !p.Enabled {
+		return nil, unknown
+	}
+	ok, err := s.store.HasGrant(ctx, user.ID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, unknown
+	}
+	return p, nil
+}
+
+// AuthenticateToken validates an X-Auth-Token. It returns KindExpired
+// (APIGW.0307) for an expired token and KindUnauthorized (APIGW.0301) for an
+// unknown, malformed or revoked one.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (*rampart.Principal, error) {
+	now := s.cfg.Now()
+	if token == "" || len(token) > 16384 || strings.ContainsAny(token, " \t") {
+		return nil, authError(CodeAuthFailed, "Incorrect IAM authentication information: decrypt token fail")
+	}
+	id := TokenID(token)
+	s.mu.RLock()
+	c, ok := s.tokens[id]
+	s.mu.RUnlock()
+	if !ok || now.Sub(c.fetched) > s.cfg.CacheTTL {
+		p, exp, err := s.loadToken(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		c = cachedToken{principal: p, expiresAt: exp, fetched: now}
+		s.mu.Lock()
+		s.tokens[id] = c
+		s.mu.Unlock()
+	}
+	if !now.Before(c.expiresAt) {
+		return nil, &rampart.Error{Kind: rampart.KindExpired, Code: CodeTokenExpired, Message: "The token must be updated."}
+	}
+	return c.principal, nil
+}
+
+func (s *Service) loadToken(ctx context.Context, id string) (*rampart.Principal, time.Time, error) {
+	bad := authError(CodeAuthFailed, "Incorrect IAM authentication information: decrypt token fail")
+	t, err := s.store.FindToken(ctx, id)
+	if rampart.ErrorKind(err) == rampart.KindNotFound {
+		return nil, time.Time{}, bad
+	} else if err != nil {
+		return nil, time.Time{}, err
+	}
+	if t.Revoked {
+		return nil, time.Time{}, bad
+	}
+	user, err := s.store.FindUserByID(ctx, t.UserID)
+	if err != nil {
+		return nil, time.Time{}, bad
+	}
+	if !user.Enabled {
+		return nil, time.Time{}, bad
+	}
+	acc, err := s.store.FindAccountByID(ctx, t.AccountID)
+	if err != nil {
+		return nil, time.Time{}, bad
+	}
+	return &rampart.Principal{
+		UserID:      user.ID,
+		UserName:    user.Name,
+		AccountID:   acc.ID,
+		AccountName: acc.Name,
+		ProjectID:   t.ProjectID,
+		Method:      rampart.AuthToken,
+		Credential:  "token:" + id[:12],
+	}, t.ExpiresAt, nil
+}
+
+// RevokeToken revokes a token at once. Unknown tokens give KindNotFound.
+func (s *Service) RevokeToken(ctx context.Context, token string) error {
+	id := TokenID(token)
+	if err := s.store.RevokeToken(ctx, id); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.tokens, id)
+	s.mu.Unlock()
+	return nil
+}
+
+// RevokeTokenID revokes a token by its stored ID (the hex SHA-256 of the
+// token), for operators who only have the ID from logs or listings.
+func (s *Service) RevokeTokenID(ctx context.Context, id string) error {
+	if err := s.store.RevokeToken(ctx, id); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.tokens, id)
+	s.mu.Unlock()
+	return nil
+}

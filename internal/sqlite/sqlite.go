@@ -1,0 +1,249 @@
+// Package sqlite stores Rampart's state in an embedded SQLite database
+// (pure Go driver, no cgo). It implements the storage interfaces the domain
+// packages define.
+//
+// Concurrency model: one writer connection (transactions begin IMMEDIATE and
+// are serialised in Go, so writers never spin on SQLITE_BUSY) and a pool of
+// read-only connections; WAL lets readers proceed while a write commits. A
+// call returns only after its transaction has committed, so an acknowledged
+// write survives a crash of the process.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/rampart"
+	sqlite3 "modernc.org/sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open Rampart database. It is safe for concurrent use.
+type DB struct {
+	path string
+	wdb  *sql.DB // single connection, IMMEDIATE transactions
+	rdb  *sql.DB // read-only pool
+	wmu  sync.Mutex
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Options tune an opened database.
+type Options struct {
+	// Synchronous is SQLite's synchronous pragma: "NORMAL" (default; durable
+	// across process crashes, may lose the last commits on power loss) or
+	// "FULL" (fsync on every commit).
+	Synchronous string
+}
+
+// Open opens (creating if needed) the database file at path and applies any
+// pending migrations.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	sync := strings.ToUpper(opts.Synchronous)
+	if sync == "" {
+		sync = "NORMAL"
+	}
+	if sync != "NORMAL" && sync != "FULL" {
+		return nil, fmt.Errorf("sqlite: synchronous must be NORMAL or FULL, not %q", opts.Synchronous)
+	}
+	// The database holds secret keys: create it readable by its owner only.
+	// SQLite gives the -wal and -shm files the same permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		return nil, fmt.Errorf("sqlite: create %s: %w", path, err)
+	} else {
+		f.Close()
+	}
+	pragmas := []string{
+		"journal_mode(WAL)",
+		"foreign_keys(1)",
+		"busy_timeout(10000)",
+		"synchronous(" + sync + ")",
+	}
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		for _, p := range append(pragmas, extra...) {
+			q.Add("_pragma", p)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	wdb, err := sql.Open("sqlite", dsn()+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	db := &DB{path: path, wdb: wdb, Now: time.Now}
+	if err := wdb.PingContext(ctx); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	rdb, err := sql.Open("sqlite", dsn("query_only(1)"))
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	db.rdb = rdb
+	return db, nil
+}
+
+// Close closes both connection pools. The WAL is checkpointed by SQLite when
+// the last connection closes.
+func (db *DB) Close() error {
+	var errs []error
+	if db.rdb != nil {
+		errs = append(errs, db.rdb.Close())
+	}
+	errs = append(errs, db.wdb.Close())
+	return errors.Join(errs...)
+}
+
+// Ping reports whether the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Path returns the database file path.
+func (db *DB) Path() string { return db.path }
+
+// now returns the current time truncated to milliseconds, the precision of
+// every stored timestamp.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Millisecond) }
+
+// writeTx runs fn inside one IMMEDIATE transaction and commits it. Writers
+// are serialised in Go so that none waits inside SQLite's busy handler.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	tx, err := db.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return formatError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return formatError(err)
+	}
+	return formatError(tx.Commit())
+}
+
+// readTx runs fn inside a read-only transaction, so it sees one snapshot.
+func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return formatError(err)
+	}
+	defer tx.Rollback()
+	return formatError(fn(tx))
+}
+
+// migrate applies the embedded migrations not yet recorded, in lexical order,
+// each in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
+		var n int
+		if err := db.wdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", version, err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		err = db.writeTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, db.now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// SQLite extended result codes that map to domain errors.
+const (
+	sqliteConstraintForeignKey = 787
+	sqliteConstraintPrimaryKey = 1555
+	sqliteConstraintUnique     = 2067
+)
+
+// formatError translates driver errors into domain errors. It leaves
+// application errors and nil untouched.
+func formatError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *rampart.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return rampart.Errorf(rampart.KindNotFound, "Resource not found.")
+	}
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+			return rampart.Errorf(rampart.KindConflict, "Resource already exists.")
+		case sqliteConstraintForeignKey:
+			return rampart.Errorf(rampart.KindNotFound, "Referenced resource not found.")
+		}
+	}
+	return err
+}
+
+// millis converts a time to the stored representation (Unix milliseconds).
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis converts a stored timestamp back to UTC time.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

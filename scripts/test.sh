@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of both modules with the race detector: the main module and
+# the sdktest module, which drives a real `rampart serve` process through the
+# official Huawei Cloud Go SDK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+	export PATH="/usr/local/go/bin:$PATH"
+fi
+
+echo "== go vet (main module)"
+go vet ./...
+echo "== go test -race (main module)"
+go test -race -count=1 -timeout 10m ./...
+
+if [ -f sdktest/go.mod ]; then
+	echo "== go vet (sdktest module)"
+	(cd sdktest && go vet ./...)
+	echo "== go test -race (sdktest module, official Huawei Cloud Go SDK)"
+	(cd sdktest && go test -race -count=1 -timeout 10m ./...)
+fi
+echo "== all tests passed"
