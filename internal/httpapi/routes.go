@@ -15,6 +15,12 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("DELETE /v3/auth/tokens", s.authn(familyIAM, s.handleTokenRevoke()))
 	mux.Handle("GET /v3/projects", s.authn(familyIAM, s.handleProjectList()))
 
+	// SecMaster emergency policies (v1, under workspaces).
+
+	// WAF: protection policies, hosts, rules, IP groups (v1).
+
+	// Workspace access policies (v2).
+
 	// Anything else is an API the gateway does not know.
 	mux.Handle("/", s.handleNoRoute())
 }
