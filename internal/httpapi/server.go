@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // Config tunes the HTTP layer. Zero fields take the defaults of
@@ -54,6 +55,8 @@ type Deps struct {
 	Logger *slog.Logger
 	IAM    *iam.Service
 	Store  Pinger
+	// Workspace serves the Workspace access-policy routes.
+	Workspace *workspace.Service
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -64,6 +67,8 @@ type server struct {
 	store    Pinger
 	limiters *limiterSet
 	tokenIPs *limiterSet
+	// Workspace access policies.
+	workspace *workspace.Service
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -88,6 +93,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		store:    deps.Store,
 		limiters: newLimiterSet(cfg.RateLimit, cfg.RateBurst),
 		tokenIPs: newLimiterSet(cfg.TokenRateLimit, cfg.TokenRateBurst),
+		// Workspace access policies.
+		workspace: deps.Workspace,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
