@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
@@ -17,6 +18,7 @@ import (
 type store interface {
 	rampart.IdentityStore
 	workspace.Store
+	secmaster.Store
 	Ping(ctx context.Context) error
 	Close() error
 }
