@@ -79,6 +79,9 @@ func parseIPTarget(s string) (string, error) {
 		if p.Masked() != p {
 			return "", fmt.Errorf("host bits are set; the network is %s", p.Masked())
 		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
 		if p.IsSingleIP() {
 			return p.Addr().String(), nil
 		}
