@@ -75,10 +75,12 @@ func (b smWorkspaceBody) input() secmaster.WorkspaceInput {
 		IsView: b.IsView}
 }
 
-// smDecode checks the Content-Type and decodes a required JSON body;
-// decoding errors carry the SecMaster invalid-parameter code.
+// smDecode checks the Content-Type and decodes a JSON body (required
+// unless optional); decoding errors carry the SecMaster invalid-parameter
+// code. An empty Content-Type is accepted: the SDK's workspace operations
+// send the header empty when the caller does not set it.
 func smDecode(r *http.Request, v any, optional bool) error {
-	if !isJSONContentType(r) {
+	if r.Header.Get("Content-Type") != "" && !isJSONContentType(r) {
 		return rampart.Invalid("Content-Type", "The request body must be sent with Content-Type application/json.").WithCode(secmaster.CodeInvalid)
 	}
 	err := decode(r, v)
