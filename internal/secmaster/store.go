@@ -106,8 +106,9 @@ type Store interface {
 	// FindTask returns a task of the project. Errors: KindNotFound.
 	FindTask(ctx context.Context, projectID, id string) (*Task, error)
 
-	// PendingTasks returns up to limit pending tasks, oldest first, each
-	// with the policies whose entries it must deliver (only those entries).
+	// PendingTasks returns up to limit pending tasks, oldest first, and the
+	// policies (with all their entries) that have an entry pending for one
+	// of them: such an entry carries the task in PendingTaskID.
 	PendingTasks(ctx context.Context, limit int) ([]*Task, []*Policy, error)
 	// CompleteDeliveries stores the results of the tasks' deliveries: entry
 	// statuses, enforcement rows (replacing the entry's previous rows) and

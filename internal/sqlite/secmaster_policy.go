@@ -27,66 +27,75 @@ const smDefenseCols = `id, policy_id, connection_id, connection_name, connection
 	target_enterprise_id, target_enterprise_name, target_project_id, target_project_name, block_status, sync_status, failure,
 	pending_task_id, updated_at, delivered_at`
 
-func insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_policies (`+smPolicyCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.ProjectID, p.WorkspaceID, p.BlockTarget, p.Type, p.Category, p.RegionID, p.Description, p.Labels,
-		p.Direction, p.AccountScope, p.EPSScope, p.RegionScope, p.Ageing, millis(p.AgeingAt), p.State, p.TaskID,
-		p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName, millis(p.CreatedAt), millis(p.UpdatedAt))
-	return err
-}
-
-func upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_defenses (seq, `+smDefenseCols+`)
+// Hot statements (prepared once, see secmaster_stmt.go).
+const (
+	smInsertPolicy = `INSERT INTO secmaster_policies (` + smPolicyCols + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	smUpsertDefense = `INSERT INTO secmaster_defenses (seq, ` + smDefenseCols + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, connection_name = excluded.connection_name,
 			connection_region_id = excluded.connection_region_id, connection_region_name = excluded.connection_region_name,
 			target_enterprise_id = excluded.target_enterprise_id, target_enterprise_name = excluded.target_enterprise_name,
 			target_project_name = excluded.target_project_name, block_status = excluded.block_status,
 			sync_status = excluded.sync_status, failure = excluded.failure, pending_task_id = excluded.pending_task_id,
-			updated_at = excluded.updated_at`,
+			updated_at = excluded.updated_at`
+	smInsertTask = `INSERT INTO secmaster_tasks (id, project_id, workspace_id, action, state, policy_ids, created_at, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	smInsertRecord = `INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id,
+		block_target, policy_category, policy_type, detail, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	smCounts = `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
+		ON CONFLICT (workspace_id) DO UPDATE SET policies = policies + excluded.policies, ageing = ageing + excluded.ageing
+		RETURNING policies, ageing`
+	smSelectPolicy = `SELECT ` + smPolicyCols + ` FROM secmaster_policies WHERE id = ?`
+	smLiftDefense  = `DELETE FROM secmaster_enforcement WHERE defense_id = ?`
+)
+
+func (db *DB) insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
+	_, err := db.smExec(ctx, tx, smInsertPolicy,
+		p.ID, p.ProjectID, p.WorkspaceID, p.BlockTarget, p.Type, p.Category, p.RegionID, p.Description, p.Labels,
+		p.Direction, p.AccountScope, p.EPSScope, p.RegionScope, p.Ageing, millis(p.AgeingAt), p.State, p.TaskID,
+		p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName, millis(p.CreatedAt), millis(p.UpdatedAt))
+	return err
+}
+
+func (db *DB) upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
+	_, err := db.smExec(ctx, tx, smUpsertDefense,
 		seq, d.ID, policyID, d.ConnectionID, d.ConnectionName, d.ConnectionRegionID, d.ConnectionRegionName, d.DefenseType,
 		d.TargetEnterpriseID, d.TargetEnterpriseName, d.TargetProjectID, d.TargetProjectName, d.BlockStatus, d.SyncStatus,
 		d.FailureDescription, d.PendingTaskID, millis(d.UpdatedAt), millis(d.DeliveredAt))
 	return err
 }
 
-func insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_tasks (id, project_id, workspace_id, action, state, policy_ids, created_at, done_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ProjectID, t.WorkspaceID, t.Action, t.State, strings.Join(t.PolicyIDs, ","),
+func (db *DB) insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
+	_, err := db.smExec(ctx, tx, smInsertTask, t.ID, t.ProjectID, t.WorkspaceID, t.Action, t.State, strings.Join(t.PolicyIDs, ","),
 		millis(t.CreatedAt), millis(t.DoneAt))
 	return err
 }
 
 // insertSMRecord writes a history record with a snapshot of p.
-func insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
+func (db *DB) insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
 	snap, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id,
-		block_target, policy_category, policy_type, detail, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = db.smExec(ctx, tx, smInsertRecord,
 		p.ProjectID, p.WorkspaceID, p.ID, action, taskID, p.BlockTarget, p.Category, p.Type, detail, string(snap), millis(at))
 	return err
 }
 
 // smAdjustCounts changes a workspace's policy counters and checks the quota
 // when they grow.
-func smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
+func (db *DB) smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
 	var n, a int
-	err := tx.QueryRowContext(ctx, `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
-		ON CONFLICT (workspace_id) DO UPDATE SET policies = policies + excluded.policies, ageing = ageing + excluded.ageing
-		RETURNING policies, ageing`, workspaceID, dPolicies, dAgeing).Scan(&n, &a)
+	err := db.smQueryRow(ctx, tx, smCounts, workspaceID, dPolicies, dAgeing).Scan(&n, &a)
 	if err != nil {
 		return err
 	}
 	if dPolicies > 0 && q.MaxPolicies > 0 && n > q.MaxPolicies {
-		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
-			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", q.MaxPolicies)}
+		return smQuotaError(q.MaxPolicies, false)
 	}
 	if dAgeing > 0 && q.MaxAgeing > 0 && a > q.MaxAgeing {
-		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
-			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", q.MaxAgeing)}
+		return smQuotaError(q.MaxAgeing, true)
 	}
 	return nil
 }
@@ -98,31 +107,138 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// CreatePolicies implements secmaster.Store.
+// CreatePolicies implements secmaster.Store. Concurrent calls are grouped
+// into one transaction (group commit); each call runs inside its own
+// savepoint, so one call's failure (a quota) does not affect the others.
 func (db *DB) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, p := range ps {
-			if err := insertSMPolicy(ctx, tx, p); err != nil {
-				return err
+	db.smPrepare(ctx)
+	req := &smCreateReq{ps: ps, t: t, q: q, done: make(chan struct{}), lead: make(chan struct{}, 1)}
+	g := &db.sm.group
+	g.mu.Lock()
+	g.queue = append(g.queue, req)
+	leader := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if leader {
+		db.smLeadCreates(ctx)
+	}
+	select {
+	case <-req.done:
+	case <-req.lead:
+		db.smLeadCreates(ctx)
+		<-req.done
+	}
+	return req.err
+}
+
+// smLeadCreates commits every queued create in one transaction, then hands
+// the lead to the first request queued meanwhile.
+func (db *DB) smLeadCreates(ctx context.Context) {
+	g := &db.sm.group
+	g.mu.Lock()
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	ctx = context.WithoutCancel(ctx) // the batch serves other callers too
+	run := func(reqs []*smCreateReq) error {
+		return db.writeTx(ctx, func(tx *sql.Tx) error {
+			projects := map[string]bool{}
+			for _, r := range reqs {
+				if r.err = db.smCheckQuota(ctx, tx, r); r.err != nil {
+					continue // refused: nothing written for it
+				}
+				if err := db.smCreateOne(ctx, tx, r); err != nil {
+					return err
+				}
+				projects[r.t.ProjectID] = true
 			}
-			for i := range p.Defenses {
-				if err := upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+			for p := range projects {
+				if _, err := bumpRevision(ctx, tx, p, rampart.FamilySecMaster); err != nil {
 					return err
 				}
 			}
-			if err := smAdjustCounts(ctx, tx, p.WorkspaceID, 1, boolInt(p.Ageing), q); err != nil {
-				return err
-			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordCreate, t.ID, "Policy created; delivery queued.", p.CreatedAt); err != nil {
-				return err
-			}
+			return nil
+		})
+	}
+	err := run(batch)
+	if err != nil && len(batch) > 1 {
+		// One request broke the batch: give each its own transaction.
+		for _, r := range batch {
+			r.err = run([]*smCreateReq{r})
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		err = nil
+	}
+	for _, r := range batch {
+		if err != nil && r.err == nil {
+			r.err = err
+		}
+		close(r.done)
+	}
+	g.mu.Lock()
+	if len(g.queue) > 0 {
+		g.queue[0].lead <- struct{}{}
+	} else {
+		g.running = false
+	}
+	g.mu.Unlock()
+}
+
+// smCheckQuota refuses a create that would exceed its workspace's quota,
+// counting what the transaction has written so far.
+func (db *DB) smCheckQuota(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
+	if r.q.MaxPolicies <= 0 && r.q.MaxAgeing <= 0 {
+		return nil
+	}
+	add := map[string][2]int{}
+	for _, p := range r.ps {
+		a := add[p.WorkspaceID]
+		a[0]++
+		a[1] += boolInt(p.Ageing)
+		add[p.WorkspaceID] = a
+	}
+	for ws, a := range add {
+		var n, g int
+		err := tx.QueryRowContext(ctx, `SELECT policies, ageing FROM secmaster_counts WHERE workspace_id = ?`, ws).Scan(&n, &g)
+		if err != nil && err != sql.ErrNoRows {
 			return err
 		}
-		_, err := bumpRevision(ctx, tx, t.ProjectID, rampart.FamilySecMaster)
-		return err
-	})
+		if r.q.MaxPolicies > 0 && n+a[0] > r.q.MaxPolicies {
+			return smQuotaError(r.q.MaxPolicies, false)
+		}
+		if a[1] > 0 && r.q.MaxAgeing > 0 && g+a[1] > r.q.MaxAgeing {
+			return smQuotaError(r.q.MaxAgeing, true)
+		}
+	}
+	return nil
+}
+
+func smQuotaError(max int, ageing bool) error {
+	if ageing {
+		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
+			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", max)}
+	}
+	return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
+		Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", max)}
+}
+
+func (db *DB) smCreateOne(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
+	for _, p := range r.ps {
+		if err := db.insertSMPolicy(ctx, tx, p); err != nil {
+			return err
+		}
+		for i := range p.Defenses {
+			if err := db.upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+				return err
+			}
+		}
+		if err := db.smAdjustCounts(ctx, tx, p.WorkspaceID, 1, boolInt(p.Ageing), r.q); err != nil {
+			return err
+		}
+		if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordCreate, r.t.ID, "Policy created; delivery queued.", p.CreatedAt); err != nil {
+			return err
+		}
+	}
+	return db.insertSMTask(ctx, tx, r.t)
 }
 
 func scanSMPolicy(sc interface{ Scan(...any) error }) (*secmaster.Policy, error) {
@@ -344,13 +460,14 @@ func smPrefixed(prefix, cols string) string {
 }
 
 // smLiftEntry removes the enforcement rows of one entry.
-func smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM secmaster_enforcement WHERE defense_id = ?`, defenseID)
+func (db *DB) smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
+	_, err := db.smExec(ctx, tx, smLiftDefense, defenseID)
 	return err
 }
 
 // UpdatePolicies implements secmaster.Store.
 func (db *DB) UpdatePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task, q secmaster.Quota, fn func(*secmaster.Policy) error) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
@@ -376,12 +493,12 @@ func (db *DB) UpdatePolicies(ctx context.Context, projectID, workspaceID string,
 			}
 			for i := range p.Defenses {
 				delete(old, p.Defenses[i].ID)
-				if err := upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+				if err := db.upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
 					return err
 				}
 			}
 			for id := range old { // entries dropped from the list: lifted now
-				if err := smLiftDefense(ctx, tx, id); err != nil {
+				if err := db.smLiftDefense(ctx, tx, id); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_defenses WHERE id = ?`, id); err != nil {
@@ -389,15 +506,15 @@ func (db *DB) UpdatePolicies(ctx context.Context, projectID, workspaceID string,
 				}
 			}
 			if d := boolInt(p.Ageing) - boolInt(oldAgeing); d != 0 {
-				if err := smAdjustCounts(ctx, tx, workspaceID, 0, d, q); err != nil {
+				if err := db.smAdjustCounts(ctx, tx, workspaceID, 0, d, q); err != nil {
 					return err
 				}
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordUpdate, t.ID, "Policy updated.", p.UpdatedAt); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordUpdate, t.ID, "Policy updated.", p.UpdatedAt); err != nil {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if err := db.insertSMTask(ctx, tx, t); err != nil {
 			return err
 		}
 		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
@@ -407,6 +524,7 @@ func (db *DB) UpdatePolicies(ctx context.Context, projectID, workspaceID string,
 
 // RetryPolicies implements secmaster.Store.
 func (db *DB) RetryPolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := millis(t.CreatedAt)
 		for _, id := range ids {
@@ -428,11 +546,11 @@ func (db *DB) RetryPolicies(ctx context.Context, projectID, workspaceID string, 
 			if err := smLoadDefensesFresh(ctx, tx, p); err != nil {
 				return err
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordRetry, t.ID, detail, t.CreatedAt); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordRetry, t.ID, detail, t.CreatedAt); err != nil {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if err := db.insertSMTask(ctx, tx, t); err != nil {
 			return err
 		}
 		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
@@ -447,6 +565,7 @@ func smLoadDefensesFresh(ctx context.Context, q smQuerier, p *secmaster.Policy) 
 
 // DeletePolicies implements secmaster.Store.
 func (db *DB) DeletePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
@@ -466,7 +585,7 @@ func (db *DB) DeletePolicies(ctx context.Context, projectID, workspaceID string,
 			if p.Ageing && p.State == secmaster.StateActive {
 				ageing = -1
 			}
-			if err := smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
+			if err := db.smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
 				return err
 			}
 			p.State = secmaster.StateDeleted
@@ -474,11 +593,11 @@ func (db *DB) DeletePolicies(ctx context.Context, projectID, workspaceID string,
 				d := &p.Defenses[i]
 				d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.UpdatedAt = secmaster.BlockLifted, secmaster.SyncDone, "", t.CreatedAt
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if err := db.insertSMTask(ctx, tx, t); err != nil {
 			return err
 		}
 		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)

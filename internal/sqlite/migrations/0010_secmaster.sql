@@ -90,7 +90,7 @@ CREATE TABLE secmaster_defenses (
 );
 CREATE INDEX secmaster_defenses_policy ON secmaster_defenses(policy_id, seq);
 CREATE INDEX secmaster_defenses_type ON secmaster_defenses(defense_type, policy_id);
-CREATE INDEX secmaster_defenses_pending ON secmaster_defenses(pending_task_id) WHERE pending_task_id <> '';
+CREATE INDEX secmaster_defenses_pending ON secmaster_defenses(pending_task_id);
 
 CREATE TABLE secmaster_tasks (
 	id           TEXT PRIMARY KEY,
