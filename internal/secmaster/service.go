@@ -43,6 +43,7 @@ type Service struct {
 	region    string
 
 	ensured sync.Map // project IDs whose default workspace exists
+	known   sync.Map // "project/workspace" keys of existing workspaces
 	wake    chan struct{}
 }
 
@@ -111,10 +112,17 @@ func (s *Service) workspace(ctx context.Context, projectID, id string) (*Workspa
 	if err := s.EnsureDefaultWorkspace(ctx, projectID); err != nil {
 		return nil, err
 	}
+	key := projectID + "/" + id
+	if w, ok := s.known.Load(key); ok {
+		return w.(*Workspace), nil
+	}
 	w, err := s.store.FindWorkspace(ctx, projectID, id)
 	if rampart.ErrorKind(err) == rampart.KindNotFound {
 		return nil, &rampart.Error{Kind: rampart.KindForbidden, Code: CodeWorkspaceNotFound, Field: "workspace_id",
 			Message: fmt.Sprintf("The workspace %s does not exist.", id)}
+	}
+	if err == nil {
+		s.known.Store(key, w)
 	}
 	return w, err
 }
@@ -142,6 +150,10 @@ func (s *Service) CreatePolicy(ctx context.Context, projectID, workspaceID strin
 	}
 	t.PolicyIDs = []string{p.ID}
 	if err := s.store.CreatePolicies(ctx, []*Policy{p}, t, s.quota); err != nil {
+		if rampart.ErrorKind(err) == rampart.KindNotFound { // the workspace was deleted meanwhile
+			return "", &rampart.Error{Kind: rampart.KindForbidden, Code: CodeWorkspaceNotFound, Field: "workspace_id",
+				Message: fmt.Sprintf("The workspace %s does not exist.", workspaceID)}
+		}
 		return "", s.quotaError(err)
 	}
 	s.notify()

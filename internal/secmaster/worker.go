@@ -63,7 +63,7 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 				if !batch[e.PendingTaskID] {
 					continue // in force, failed, or pending for a later task
 				}
-				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID}
+				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
 				enf, err := s.deliverer.Deliver(ctx, p, e)
 				if err != nil {
 					r.Failure = err.Error()
@@ -80,7 +80,7 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		for i, t := range tasks {
 			ids[i] = t.ID
 		}
-		if err := s.store.CompleteDeliveries(ctx, ids, results); err != nil {
+		if err := s.store.CompleteDeliveries(ctx, ids, results, policies); err != nil {
 			return done, err
 		}
 		done += len(tasks)

@@ -108,7 +108,7 @@ func (db *DB) PendingTasks(ctx context.Context, limit int) ([]*secmaster.Task, [
 }
 
 // CompleteDeliveries implements secmaster.Store.
-func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult) error {
+func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult, policies []*secmaster.Policy) error {
 	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
@@ -119,6 +119,13 @@ func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results 
 		}
 		touched := map[string]*tally{}
 		var order []string
+		// Snapshots: the loaded policies with the applied results; a policy
+		// with a superseded result is read again.
+		snaps := make(map[string]*secmaster.Policy, len(policies))
+		for _, p := range policies {
+			snaps[p.ID] = p
+		}
+		stale := map[string]bool{}
 		for _, r := range results {
 			block, sync, delivered := secmaster.BlockInForce, secmaster.SyncDone, at
 			if r.Failure != "" {
@@ -129,10 +136,25 @@ func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results 
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
+				stale[r.PolicyID] = true
 				continue // superseded by a later update, retry or delete
 			}
-			if err := db.smLiftDefense(ctx, tx, r.EntryID); err != nil {
-				return err
+			if p := snaps[r.PolicyID]; p != nil {
+				for i := range p.Defenses {
+					if d := &p.Defenses[i]; d.ID == r.EntryID {
+						d.BlockStatus, d.SyncStatus, d.FailureDescription, d.PendingTaskID, d.UpdatedAt = block, sync, r.Failure, "", now
+						if r.Failure == "" {
+							d.DeliveredAt = now
+						}
+					}
+				}
+			} else {
+				stale[r.PolicyID] = true
+			}
+			if !r.Fresh {
+				if err := db.smLiftDefense(ctx, tx, r.EntryID); err != nil {
+					return err
+				}
 			}
 			for _, e := range r.Enforce {
 				if _, err := db.smExec(ctx, tx, smInsertEnforcement, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID,
@@ -153,11 +175,21 @@ func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results 
 			}
 		}
 		projects := map[string]bool{}
-		ps, err := smLoadPolicies(ctx, tx, order)
+		var reload []string
+		for _, id := range order {
+			if stale[id] {
+				reload = append(reload, id)
+			}
+		}
+		fresh, err := smLoadPolicies(ctx, tx, reload)
 		if err != nil {
 			return err
 		}
-		for _, p := range ps {
+		for _, p := range fresh {
+			snaps[p.ID] = p
+		}
+		for _, id := range order {
+			p := snaps[id]
 			t := touched[p.ID]
 			detail := fmt.Sprintf("Delivery: %d entries in force, %d failed.", t.ok, t.failed)
 			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDeliver, t.task, detail, now); err != nil {

@@ -142,15 +142,21 @@ func (db *DB) smLeadCreates(ctx context.Context) {
 	ctx = context.WithoutCancel(ctx) // the batch serves other callers too
 	run := func(reqs []*smCreateReq) error {
 		return db.writeTx(ctx, func(tx *sql.Tx) error {
+			b := &smBatchCounts{counts: map[string][2]int{}, adds: map[string][2]int{}}
 			projects := map[string]bool{}
 			for _, r := range reqs {
-				if r.err = db.smCheckQuota(ctx, tx, r); r.err != nil {
+				if r.err = db.smReserve(ctx, tx, r, b); r.err != nil {
 					continue // refused: nothing written for it
 				}
 				if err := db.smCreateOne(ctx, tx, r); err != nil {
 					return err
 				}
 				projects[r.t.ProjectID] = true
+			}
+			for ws, a := range b.adds {
+				if err := db.smAdjustCounts(ctx, tx, ws, a[0], a[1], secmaster.Quota{}); err != nil {
+					return err
+				}
 			}
 			for p := range projects {
 				if _, err := bumpRevision(ctx, tx, p, rampart.FamilySecMaster); err != nil {
@@ -183,31 +189,53 @@ func (db *DB) smLeadCreates(ctx context.Context) {
 	g.mu.Unlock()
 }
 
-// smCheckQuota refuses a create that would exceed its workspace's quota,
-// counting what the transaction has written so far.
-func (db *DB) smCheckQuota(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
-	if r.q.MaxPolicies <= 0 && r.q.MaxAgeing <= 0 {
-		return nil
-	}
-	add := map[string][2]int{}
+// smBatchCounts tracks, within one group-commit transaction, each
+// workspace's policy counts (stored plus reserved) and what the batch adds.
+type smBatchCounts struct {
+	counts map[string][2]int // workspace → {policies, ageing}, including adds
+	adds   map[string][2]int
+}
+
+// smReserve checks that the request's workspaces exist and that its
+// policies fit the quota, and reserves them in b.
+func (db *DB) smReserve(ctx context.Context, tx *sql.Tx, r *smCreateReq, b *smBatchCounts) error {
+	want := map[string][2]int{}
 	for _, p := range r.ps {
-		a := add[p.WorkspaceID]
+		a := want[p.WorkspaceID]
 		a[0]++
 		a[1] += boolInt(p.Ageing)
-		add[p.WorkspaceID] = a
+		want[p.WorkspaceID] = a
 	}
-	for ws, a := range add {
-		var n, g int
-		err := tx.QueryRowContext(ctx, `SELECT policies, ageing FROM secmaster_counts WHERE workspace_id = ?`, ws).Scan(&n, &g)
-		if err != nil && err != sql.ErrNoRows {
-			return err
+	for ws, a := range want {
+		c, ok := b.counts[ws]
+		if !ok {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_workspaces WHERE id = ? AND project_id = ?`,
+				ws, r.t.ProjectID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return rampart.Errorf(rampart.KindNotFound, "The workspace %s does not exist.", ws)
+			}
+			err := tx.QueryRowContext(ctx, `SELECT policies, ageing FROM secmaster_counts WHERE workspace_id = ?`, ws).Scan(&c[0], &c[1])
+			if err != nil && err != sql.ErrNoRows {
+				return err
+			}
 		}
-		if r.q.MaxPolicies > 0 && n+a[0] > r.q.MaxPolicies {
+		if r.q.MaxPolicies > 0 && c[0]+a[0] > r.q.MaxPolicies {
+			b.counts[ws] = c
 			return smQuotaError(r.q.MaxPolicies, false)
 		}
-		if a[1] > 0 && r.q.MaxAgeing > 0 && g+a[1] > r.q.MaxAgeing {
+		if a[1] > 0 && r.q.MaxAgeing > 0 && c[1]+a[1] > r.q.MaxAgeing {
+			b.counts[ws] = c
 			return smQuotaError(r.q.MaxAgeing, true)
 		}
+		b.counts[ws] = c
+	}
+	for ws, a := range want {
+		c, d := b.counts[ws], b.adds[ws]
+		c[0], c[1], d[0], d[1] = c[0]+a[0], c[1]+a[1], d[0]+a[0], d[1]+a[1]
+		b.counts[ws], b.adds[ws] = c, d
 	}
 	return nil
 }
@@ -230,9 +258,6 @@ func (db *DB) smCreateOne(ctx context.Context, tx *sql.Tx, r *smCreateReq) error
 			if err := db.upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
 				return err
 			}
-		}
-		if err := db.smAdjustCounts(ctx, tx, p.WorkspaceID, 1, boolInt(p.Ageing), r.q); err != nil {
-			return err
 		}
 		if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordCreate, r.t.ID, "Policy created; delivery queued.", p.CreatedAt); err != nil {
 			return err
