@@ -21,11 +21,25 @@ const (
 	smTaskDone = `UPDATE secmaster_tasks SET state = 'DONE', done_at = ? WHERE id = ? AND state = 'PENDING' RETURNING project_id`
 )
 
+// smChunk bounds the IN lists of one statement.
+const smChunk = 500
+
 // smLoadPolicies returns the policies of ids (those that exist) with all
 // their entries, in the order of ids.
 func smLoadPolicies(ctx context.Context, q smQuerier, ids []string) ([]*secmaster.Policy, error) {
 	if len(ids) == 0 {
 		return nil, nil
+	}
+	if len(ids) > smChunk { // stay far below SQLite's limit on bound variables
+		var out []*secmaster.Policy
+		for i := 0; i < len(ids); i += smChunk {
+			part, err := smLoadPolicies(ctx, q, ids[i:min(i+smChunk, len(ids))])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, part...)
+		}
+		return out, nil
 	}
 	args := make([]any, len(ids))
 	for i, id := range ids {

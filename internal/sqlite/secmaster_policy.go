@@ -408,12 +408,12 @@ func smWhere(q secmaster.Query, cols map[string]string) (string, []any, error) {
 	return sb.String(), args, nil
 }
 
-// smOrder renders the sort; ties are broken by id, in the direction of the
-// first sort (records' ids grow with time).
+// smOrder renders the sort; ties are broken by rowid (insertion order), in
+// the direction of the first sort.
 func smOrder(q secmaster.Query, cols map[string]string, def string) string {
 	var parts []string
 	if len(q.Sort) > 0 {
-		def = "p.id"
+		def = "p.rowid"
 		if q.Sort[0].Desc {
 			def += " DESC"
 		}
@@ -453,9 +453,12 @@ func (db *DB) SearchPolicies(ctx context.Context, q secmaster.Query) ([]*secmast
 		if q.Offset >= total {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+smPrefixed("p.", smPolicyCols)+` FROM secmaster_policies p WHERE `+where+
-			` ORDER BY `+smOrder(q, smPolicyColumns, "p.created_at DESC, p.id DESC")+` LIMIT ? OFFSET ?`,
-			append(args, q.Limit, q.Offset)...)
+		// The page's rows are chosen on the indexes alone (rowid is in every
+		// index), then read: deep offsets skip index entries, not rows.
+		order := smOrder(q, smPolicyColumns, "p.created_at DESC, p.rowid DESC")
+		rows, err := tx.QueryContext(ctx, `SELECT `+smPrefixed("p.", smPolicyCols)+` FROM secmaster_policies p
+			WHERE p.rowid IN (SELECT p.rowid FROM secmaster_policies p WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+			ORDER BY `+order, append(args, q.Limit, q.Offset)...)
 		if err != nil {
 			return err
 		}
@@ -657,7 +660,7 @@ func (db *DB) SearchRecords(ctx context.Context, q secmaster.Query) ([]*secmaste
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.project_id, p.workspace_id, p.policy_id, p.action, p.task_id,
 			p.block_target, p.policy_category, p.policy_type, p.detail, p.snapshot, p.created_at
-			FROM secmaster_records p WHERE `+where+` ORDER BY `+smOrder(q, smRecordColumns, "p.id DESC")+` LIMIT ? OFFSET ?`,
+			FROM secmaster_records p WHERE `+where+` ORDER BY `+smOrder(q, smRecordColumns, "p.rowid DESC")+` LIMIT ? OFFSET ?`,
 			append(args, q.Limit, q.Offset)...)
 		if err != nil {
 			return err

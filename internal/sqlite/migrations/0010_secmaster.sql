@@ -62,7 +62,7 @@ CREATE TABLE secmaster_policies (
 	updated_at       INTEGER NOT NULL
 );
 CREATE INDEX secmaster_policies_ws ON secmaster_policies(project_id, workspace_id, created_at);
-CREATE INDEX secmaster_policies_target ON secmaster_policies(project_id, workspace_id, block_target);
+CREATE INDEX secmaster_policies_target ON secmaster_policies(project_id, workspace_id, block_target, created_at);
 CREATE INDEX secmaster_policies_category ON secmaster_policies(project_id, workspace_id, policy_category, created_at);
 CREATE INDEX secmaster_policies_ageing ON secmaster_policies(ageing_at) WHERE state = 'ACTIVE' AND is_ageing = 1;
 
