@@ -76,11 +76,17 @@ func New(store Store, cfg Config) *Service {
 	return s
 }
 
-// NewUUID returns a random RFC 4122 version 4 UUID.
+// NewUUID returns an RFC 9562 version 7 UUID: 48 bits of Unix
+// milliseconds, then random bits. Time-ordered IDs keep the storage's
+// primary-key inserts on the same few index pages.
 func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	b[6] = b[6]&0x0f | 0x70
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -41,8 +41,9 @@ var smHot = []string{smInsertPolicy, smUpsertDefense, smInsertTask, smInsertReco
 // smPrepare prepares the hot statements; it must be called outside any
 // write transaction (the writer pool has one connection). Failures leave
 // the statements unprepared: they then run as plain SQL.
-func (db *DB) smPrepare(ctx context.Context) {
+func (db *DB) smPrepare(context.Context) {
 	db.sm.once.Do(func() {
+		ctx := context.Background() // a caller's cancellation must not leave them unprepared
 		// Keep transient journals in memory on the writer connection.
 		_, _ = db.wdb.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
 		// A larger page cache keeps the policy indexes' hot pages in memory.
