@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -74,7 +73,7 @@ func (db *DB) insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) e
 
 // insertSMRecord writes a history record with a snapshot of p.
 func (db *DB) insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
-	snap, err := json.Marshal(p)
+	snap, err := smEncodeSnap(p)
 	if err != nil {
 		return err
 	}
@@ -675,8 +674,11 @@ func (db *DB) SearchRecords(ctx context.Context, q secmaster.Query) ([]*secmaste
 				return err
 			}
 			r.ID, r.CreatedAt = strconv.FormatInt(id, 10), fromMillis(created)
-			r.Policy = &secmaster.Policy{}
-			if snap == "" || json.Unmarshal([]byte(snap), r.Policy) != nil {
+			var err error
+			if snap != "" {
+				r.Policy, err = smDecodeSnap([]byte(snap))
+			}
+			if snap == "" || err != nil {
 				r.Policy = &secmaster.Policy{ID: r.PolicyID, ProjectID: r.ProjectID, WorkspaceID: r.WorkspaceID,
 					BlockTarget: target, Category: category, Type: typ, Defenses: []secmaster.DefenseEntry{}}
 			}
