@@ -357,8 +357,7 @@ func (s *Service) Enforcements(ctx context.Context, targetProjectID, layer strin
 }
 
 // IsUserBlocked reports whether an IAM BLOCK policy delivered to the
-// project (or to any project when projectID is empty) is in force for the
-// user name.
+// target project is in force for the user name.
 func (s *Service) IsUserBlocked(ctx context.Context, projectID, userName string) (bool, error) {
 	es, err := s.store.Enforcements(ctx, projectID, LayerIAM, s.clock())
 	if err != nil {
