@@ -169,6 +169,38 @@ func RunSecMaster(t *testing.T, newStore func(t *testing.T) secmaster.Store) {
 		}
 	})
 
+	t.Run("QuotaUnderConcurrency", func(t *testing.T) {
+		s, w := setup(t)
+		q := secmaster.Quota{MaxPolicies: 20}
+		errs := make(chan error, 50)
+		for i := range 50 {
+			go func() {
+				tk := task(w, secmaster.RecordCreate)
+				p := policy(w, fmt.Sprintf("10.0.1.%d", i), tk.ID)
+				tk.PolicyIDs = []string{p.ID}
+				errs <- s.CreatePolicies(ctx, []*secmaster.Policy{p}, tk, q)
+			}()
+		}
+		ok, quota := 0, 0
+		for range 50 {
+			switch err := <-errs; rampart.ErrorKind(err) {
+			case "":
+				ok++
+			case rampart.KindQuota:
+				quota++
+			default:
+				t.Fatalf("create: %v", err)
+			}
+		}
+		_, total, err := s.SearchPolicies(ctx, secmaster.Query{ProjectID: w.ProjectID, WorkspaceID: w.ID, Limit: 100})
+		must(t, err)
+		tasks, _, err := s.PendingTasks(ctx, 100)
+		must(t, err)
+		if ok != 20 || quota != 30 || total != 20 || len(tasks) != 20 {
+			t.Fatalf("ok %d, quota %d, stored %d, tasks %d", ok, quota, total, len(tasks))
+		}
+	})
+
 	t.Run("Search", func(t *testing.T) {
 		s, w := setup(t)
 		for i := range 5 {
