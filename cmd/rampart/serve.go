@@ -138,12 +138,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}()
 	logger.Info("store opened", "store", where)
 
-	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL})
+	sm := secmaster.New(st, secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
+	// SecMaster's IAM layer: blocked user names get no token or access.
+	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: sm.IsUserBlocked})
 	if err := bootstrap(ctx, idm, cfg.DataDir, getenv, logger); err != nil {
 		return err
 	}
 
-	sm := secmaster.New(st, secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
 	if err := ensureSecMasterWorkspaces(ctx, st, sm); err != nil {
 		return err
 	}

@@ -40,11 +40,6 @@ func mustServeSecMaster(tb testing.TB) *smEnv {
 	tb.Cleanup(func() { db.Close() })
 	clock := &fakeClock{t: time.Now()}
 	db.Now = clock.Now
-	idm := iam.New(db, iam.Config{Now: clock.Now})
-	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
-	if err != nil || !created {
-		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
-	}
 	e := &smEnv{t: tb}
 	sm := secmaster.New(db, secmaster.Config{Now: clock.Now, Deliverer: secmaster.DelivererFunc(
 		func(ctx context.Context, p *secmaster.Policy, d *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
@@ -53,6 +48,11 @@ func mustServeSecMaster(tb testing.TB) *smEnv {
 			}
 			return secmaster.LocalDeliverer{}.Deliver(ctx, p, d)
 		})})
+	idm := iam.New(db, iam.Config{Now: clock.Now, UserBlocked: sm.IsUserBlocked})
+	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
+	if err != nil || !created {
+		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
+	}
 	e.fail.Store(0)
 	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db, SecMaster: sm}))
 	tb.Cleanup(srv.Close)
@@ -769,4 +769,32 @@ func TestSecMasterProjectIsolation(t *testing.T) {
 	wantSMError(t, o.soc("POST", "/policys/batch-delete", `{"batch_ids":["`+pid+`"]}`), 400, "SecMaster.20010002", pid)
 	// A project the caller was not granted is refused by the gateway.
 	wantError(t, e.call("GET", "/v1/"+strings.Repeat("0", 32)+"/workspaces", ""), http.StatusForbidden, "APIGW.0302")
+}
+
+// An IAM BLOCK of a user name delivered to a project stops that user's
+// access keys and project tokens there until the block ages out.
+func TestSecMasterIAMBlock(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	at := e.clock.Now().Add(30 * time.Second)
+	e.create(map[string]string{"block_target": `"` + iam.AdminUserName + `"`, "policy_type": `{"policy_type":"User Name"}`,
+		"defense_policy_list": `[` + defense("IAM", e.Creds.ProjectID) + `]`,
+		"block_age":           `{"is_block_ageing":true,"block_ageing":"` + strconv.FormatInt(at.UnixMilli(), 10) + `"}`})
+	// Delivered to another project's IAM layer, a block changes nothing here.
+	e.create(map[string]string{"block_target": `"` + iam.AdminUserName + `"`, "policy_type": `{"policy_type":"User Name"}`,
+		"defense_policy_list": `[` + defense("IAM", "elsewhere") + `]`})
+	wantOK(t, e.soc("POST", "/policys/search", `{}`)) // not yet delivered: still allowed
+	e.deliver()
+	wantError(t, e.soc("POST", "/policys/search", `{}`), http.StatusForbidden, "APIGW.0302")
+	scope := `{"project":{"id":"` + e.Creds.ProjectID + `"}}`
+	res := do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", iam.AdminUserName, e.Creds.Password, scope)))
+	if res.Status != http.StatusUnauthorized {
+		t.Fatalf("token for a blocked user: %d %s", res.Status, res.Raw)
+	}
+	// At the aging time the block ends, before the worker has run.
+	e.clock.Add(30 * time.Second)
+	wantOK(t, e.soc("POST", "/policys/search", `{}`))
+	if tok := e.token(t, scope); tok == "" {
+		t.Fatal("no token after the block aged out")
+	}
 }

@@ -49,6 +49,10 @@ type Config struct {
 	LockoutDuration time.Duration // how long it stays locked (5 min)
 	CacheTTL        time.Duration // how long a validated credential is trusted without a store read (30 s)
 	Now             func() time.Time
+	// UserBlocked, when set, reports whether a user name is blocked in a
+	// project (SecMaster's IAM enforcement set): such a user gets no token
+	// scoped to the project and no access to it with any credential.
+	UserBlocked func(ctx context.Context, projectID, userName string) (bool, error)
 }
 
 // DefaultConfig returns Huawei's documented behaviour.
@@ -184,7 +188,7 @@ func (s *Service) Authorize(ctx context.Context, p *rampart.Principal, projectID
 		if p.ProjectID != projectID {
 			return forbidden
 		}
-		return nil
+		return s.checkBlocked(ctx, projectID, p.UserName)
 	}
 	now := s.cfg.Now()
 	k := grantKey{p.UserID, projectID}
@@ -203,6 +207,23 @@ func (s *Service) Authorize(ctx context.Context, p *rampart.Principal, projectID
 	}
 	if !g.ok {
 		return forbidden
+	}
+	return s.checkBlocked(ctx, projectID, p.UserName)
+}
+
+// checkBlocked refuses a user that Config.UserBlocked reports blocked in the
+// project.
+func (s *Service) checkBlocked(ctx context.Context, projectID, userName string) error {
+	if s.cfg.UserBlocked == nil {
+		return nil
+	}
+	blocked, err := s.cfg.UserBlocked(ctx, projectID, userName)
+	if err != nil {
+		return err
+	}
+	if blocked {
+		return &rampart.Error{Kind: rampart.KindForbidden, Code: CodeForbidden,
+			Message: "The IAM user is blocked in this project by an emergency policy."}
 	}
 	return nil
 }

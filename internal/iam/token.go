@@ -77,6 +77,12 @@ func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken,
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkBlocked(ctx, project.ID, user.Name); err != nil {
+			if rampart.ErrorKind(err) == rampart.KindForbidden {
+				return nil, authError(CodeIAMAuthRequired, "The user is blocked in this project by an emergency policy.")
+			}
+			return nil, err
+		}
 	case a.ScopeDomainID != "" && a.ScopeDomainID != acc.ID,
 		a.ScopeDomainName != "" && a.ScopeDomainName != acc.Name:
 		return nil, &rampart.Error{Kind: rampart.KindInvalid, Code: CodeIAMBadRequest,

@@ -80,7 +80,9 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		for i, t := range tasks {
 			ids[i] = t.ID
 		}
-		if err := s.store.CompleteDeliveries(ctx, ids, results, policies); err != nil {
+		err = s.store.CompleteDeliveries(ctx, ids, results, policies)
+		s.changed()
+		if err != nil {
 			return done, err
 		}
 		done += len(tasks)
@@ -96,6 +98,9 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		n, err := s.store.ExpirePolicies(ctx, s.clock(), expireBatch)
+		if n > 0 || err != nil {
+			s.changed()
+		}
 		total += n
 		if err != nil || n < expireBatch {
 			return total, err
