@@ -18,6 +18,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/waf"
 )
 
 // serveConfig is the configuration of `rampart serve`.
@@ -141,7 +142,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		RateBurst:    cfg.RateBurst,
 		PublicURL:    cfg.PublicURL,
 		Version:      buildVersion(),
-	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st})
+	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st, WAF: waf.NewService(st, nil)})
 
 	srv := &http.Server{
 		Handler:           handler,

@@ -10,11 +10,13 @@ import (
 
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/sqlite"
+	"github.com/rampartsec/rampart/internal/waf"
 )
 
 // store is everything the server needs from a storage backend.
 type store interface {
 	rampart.IdentityStore
+	waf.Store
 	Ping(ctx context.Context) error
 	Close() error
 }

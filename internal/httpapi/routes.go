@@ -18,6 +18,14 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	// SecMaster emergency policies (v1, under workspaces).
 
 	// WAF: protection policies, hosts, rules, IP groups (v1).
+	mux.Handle("POST /v1/{project_id}/waf/policy", s.authn(familyWAF, s.handleWAFPolicyCreate()))
+	mux.Handle("GET /v1/{project_id}/waf/policy", s.authn(familyWAF, s.handleWAFPolicyList()))
+	mux.Handle("GET /v1/{project_id}/waf/policy/{policy_id}", s.authn(familyWAF, s.handleWAFPolicyShow()))
+	mux.Handle("PATCH /v1/{project_id}/waf/policy/{policy_id}", s.authn(familyWAF, s.handleWAFPolicyUpdate()))
+	mux.Handle("PUT /v1/{project_id}/waf/policy/{policy_id}", s.authn(familyWAF, s.handleWAFPolicyProtectHost()))
+	mux.Handle("DELETE /v1/{project_id}/waf/policy/{policy_id}", s.authn(familyWAF, s.handleWAFPolicyDelete()))
+	mux.Handle("POST /v1/{project_id}/waf/policies/batch-delete", s.authn(familyWAF, s.handleWAFPolicyBatchDelete()))
+	mux.Handle("POST /v1/{project_id}/waf/policies/{src_policy_id}/copy", s.authn(familyWAF, s.handleWAFPolicyCopy()))
 
 	// Workspace access policies (v2).
 

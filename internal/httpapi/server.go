@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/waf"
 )
 
 // Config tunes the HTTP layer. Zero fields take the defaults of
@@ -54,6 +55,7 @@ type Deps struct {
 	Logger *slog.Logger
 	IAM    *iam.Service
 	Store  Pinger
+	WAF    *waf.Service
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -62,6 +64,7 @@ type server struct {
 	log      *slog.Logger
 	iam      *iam.Service
 	store    Pinger
+	waf      *waf.Service
 	limiters *limiterSet
 	tokenIPs *limiterSet
 }
@@ -86,6 +89,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		log:      deps.Logger,
 		iam:      deps.IAM,
 		store:    deps.Store,
+		waf:      deps.WAF,
 		limiters: newLimiterSet(cfg.RateLimit, cfg.RateBurst),
 		tokenIPs: newLimiterSet(cfg.TokenRateLimit, cfg.TokenRateBurst),
 	}
