@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -95,4 +96,9 @@ func wafPathIDs(r *http.Request, names ...string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// rampartInvalid returns a KindInvalid error with a WAF code.
+func rampartInvalid(code, field, msg string) error {
+	return &rampart.Error{Kind: rampart.KindInvalid, Code: code, Field: field, Message: msg}
 }

@@ -74,3 +74,29 @@ func ParseGeoip(s string) ([]string, error) {
 	}
 	return codes, nil
 }
+
+// GeoMap is the location dictionary of ShowPolicyGeoipMap: continents to
+// country codes, countries to their region codes (CN to its provinces), and
+// display names.
+type GeoMap struct {
+	Continent map[string][]string
+	Geomap    map[string][]string
+	Locale    map[string]string
+}
+
+// GeoipMap returns the location dictionary in lang (en or cn; "" is cn).
+var GeoipMap = func(lang string) GeoMap {
+	provinces := []string{}
+	all := []string{}
+	for c := range placeholderCodes {
+		all = append(all, c)
+	}
+	for _, c := range strings.Fields("HK MO TW AH BJ CQ FJ GD GS GX GZ HA HB HE HI HL HN JL JS JX LN NM NX QH SC SD SH SN SX TJ XJ XZ YN ZJ") {
+		provinces = append(provinces, c)
+	}
+	m := GeoMap{Continent: map[string][]string{}, Geomap: map[string][]string{"CN": provinces}, Locale: map[string]string{}}
+	for _, c := range all {
+		m.Locale[c] = c
+	}
+	return m
+}
