@@ -19,6 +19,7 @@ import (
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // serveConfig is the configuration of `rampart serve`.
@@ -142,7 +143,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		RateBurst:    cfg.RateBurst,
 		PublicURL:    cfg.PublicURL,
 		Version:      buildVersion(),
-	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st, WAF: waf.NewService(st, nil)})
+	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st,
+		Workspace: workspace.New(st, workspace.Config{}),
+		WAF:       waf.NewService(st, nil),
+	})
 
 	srv := &http.Server{
 		Handler:           handler,

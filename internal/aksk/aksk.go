@@ -37,6 +37,7 @@ package aksk
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -54,6 +55,10 @@ const DateHeader = "X-Sdk-Date"
 // the canonical request with its value (the SDK sends "UNSIGNED-PAYLOAD" for
 // content types other than JSON and BSON).
 const ContentSHA256Header = "X-Sdk-Content-Sha256"
+
+// MaxSignedHeaders is the longest SignedHeaders list ParseAuthorization
+// accepts. The SDKs sign a handful of headers.
+const MaxSignedHeaders = 64
 
 // Errors returned by ParseAuthorization and ParseDate; the returned error
 // wraps one of them and adds detail.
@@ -84,8 +89,10 @@ type Authorization struct {
 // Whitespace around the parts, the commas and the '=' signs is tolerated and
 // the three parts may come in any order, but each must appear exactly once,
 // with a non-empty value, and no other part is allowed. Signed header names
-// must be non-empty HTTP tokens (surrounding whitespace is dropped); their
-// case and order are kept as received.
+// must be non-empty HTTP tokens (surrounding whitespace is dropped), at most
+// MaxSignedHeaders of them and none listed twice (in any case): a repeated
+// name would let a small header make the canonical request arbitrarily
+// large. Their case and order are kept as received.
 // The signature must be 64 hex digits. A different algorithm yields an error
 // wrapping ErrUnsupportedAlgorithm; anything else wrong wraps ErrMalformed.
 func ParseAuthorization(v string) (Authorization, error) {
@@ -152,11 +159,20 @@ func ParseAuthorization(v string) (Authorization, error) {
 	if _, ok := decodeSignature(a.Signature); !ok {
 		return Authorization{}, malformed("Signature is not 64 hex digits")
 	}
-	a.SignedHeaders = make([]string, 0, strings.Count(headers, ";")+1)
+	n := strings.Count(headers, ";") + 1
+	if n > MaxSignedHeaders {
+		return Authorization{}, malformed("more than " + strconv.Itoa(MaxSignedHeaders) + " signed headers")
+	}
+	a.SignedHeaders = make([]string, 0, n)
 	for h := range strings.SplitSeq(headers, ";") {
 		h = strings.TrimSpace(h)
 		if !validToken(h) {
 			return Authorization{}, malformed("invalid signed header name " + quote(h))
+		}
+		for _, prev := range a.SignedHeaders {
+			if strings.EqualFold(prev, h) {
+				return Authorization{}, malformed("signed header " + quote(h) + " listed twice")
+			}
 		}
 		a.SignedHeaders = append(a.SignedHeaders, h)
 	}

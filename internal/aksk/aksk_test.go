@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -446,6 +447,8 @@ func TestParseAuthorization(t *testing.T) {
 			aksk.Authorization{"AK1", []string{"x-sdk-date"}, sig}},
 		{"header order and case kept", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=X-Sdk-Date;b;a, Signature=" + sig,
 			aksk.Authorization{"AK1", []string{"X-Sdk-Date", "b", "a"}, sig}},
+		{"as many signed headers as allowed", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=" + manyHeaders(aksk.MaxSignedHeaders) + ", Signature=" + sig,
+			aksk.Authorization{"AK1", strings.Split(manyHeaders(aksk.MaxSignedHeaders), ";"), sig}},
 		{"upper-case hex", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=a, Signature=" + strings.ToUpper(sig),
 			aksk.Authorization{"AK1", []string{"a"}, strings.ToUpper(sig)}},
 	}
@@ -496,6 +499,8 @@ func TestParseAuthorization(t *testing.T) {
 		{"trailing semicolon", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=a;b;, Signature=" + sig, aksk.ErrMalformed},
 		{"header name with space", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=a b, Signature=" + sig, aksk.ErrMalformed},
 		{"header name with colon", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=a:b, Signature=" + sig, aksk.ErrMalformed},
+		{"signed header listed twice", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=a;b;A, Signature=" + sig, aksk.ErrMalformed},
+		{"too many signed headers", "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=" + manyHeaders(aksk.MaxSignedHeaders+1) + ", Signature=" + sig, aksk.ErrMalformed},
 		{"access key with space", "SDK-HMAC-SHA256 Access=A K, SignedHeaders=a, Signature=" + sig, aksk.ErrMalformed},
 	}
 	for _, tt := range bad {
@@ -531,4 +536,13 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v, %v; want ErrMalformedDate", in, got, err)
 		}
 	}
+}
+
+// manyHeaders returns n distinct header names joined with ';'.
+func manyHeaders(n int) string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = "x-h" + strconv.Itoa(i)
+	}
+	return strings.Join(names, ";")
 }

@@ -37,10 +37,18 @@ func FuzzParseAuthorization(f *testing.F) {
 		if a.AccessKey == "" || len(a.SignedHeaders) == 0 || len(a.Signature) != 64 {
 			t.Fatalf("accepted incomplete credential %+v from %q", a, in)
 		}
+		if len(a.SignedHeaders) > aksk.MaxSignedHeaders {
+			t.Fatalf("accepted %d signed headers from %q", len(a.SignedHeaders), in)
+		}
+		seen := map[string]bool{}
 		for _, h := range a.SignedHeaders {
 			if h == "" || strings.ContainsAny(h, " \t;,:=") {
 				t.Fatalf("accepted signed header name %q from %q", h, in)
 			}
+			if seen[strings.ToLower(h)] {
+				t.Fatalf("accepted duplicate signed header %q from %q", h, in)
+			}
+			seen[strings.ToLower(h)] = true
 		}
 		// The canonical rendering parses back to the same value.
 		canon := aksk.Algorithm + " Access=" + a.AccessKey + ", SignedHeaders=" +

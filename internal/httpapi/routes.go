@@ -59,6 +59,12 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/{project_id}/waf/rule/{rule_type}/batch-delete", s.authn(familyWAF, s.handleWAFRuleBatchDelete()))
 
 	// Workspace access policies (v2).
+	mux.Handle("POST /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyCreate()))
+	mux.Handle("GET /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyList()))
+	mux.Handle("DELETE /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyBatchDelete()))
+	mux.Handle("PUT /v2/{project_id}/access-policy/{access_policy_id}", s.authn(familyWorkspace, s.handleAccessPolicyUpdate()))
+	mux.Handle("GET /v2/{project_id}/access-policy/{access_policy_id}/objects", s.authn(familyWorkspace, s.handleAccessPolicyObjectList()))
+	mux.Handle("PUT /v2/{project_id}/access-policy/{access_policy_id}/objects", s.authn(familyWorkspace, s.handleAccessPolicyObjectUpdate()))
 
 	// Anything else is an API the gateway does not know.
 	mux.Handle("/", s.handleNoRoute())

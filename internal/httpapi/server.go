@@ -12,6 +12,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // Config tunes the HTTP layer. Zero fields take the defaults of
@@ -56,6 +57,8 @@ type Deps struct {
 	IAM    *iam.Service
 	Store  Pinger
 	WAF    *waf.Service
+	// Workspace serves the Workspace access-policy routes.
+	Workspace *workspace.Service
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -67,6 +70,8 @@ type server struct {
 	waf      *waf.Service
 	limiters *limiterSet
 	tokenIPs *limiterSet
+	// Workspace access policies.
+	workspace *workspace.Service
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -92,6 +97,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		waf:      deps.WAF,
 		limiters: newLimiterSet(cfg.RateLimit, cfg.RateBurst),
 		tokenIPs: newLimiterSet(cfg.TokenRateLimit, cfg.TokenRateBurst),
+		// Workspace access policies.
+		workspace: deps.Workspace,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

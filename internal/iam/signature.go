@@ -18,7 +18,7 @@ func (s *Service) AuthenticateSignature(ctx context.Context, r *http.Request, bo
 	now := s.cfg.Now()
 	auth, err := aksk.ParseAuthorization(r.Header.Get("Authorization"))
 	if err != nil {
-		return nil, authError(CodeAuthFailed, "Incorrect IAM authentication information: "+err.Error())
+		return nil, authError(CodeAuthFailed, "Incorrect IAM authentication information: the Authorization header is not a valid SDK-HMAC-SHA256 signature")
 	}
 	date, err := aksk.ParseDate(r.Header.Get(aksk.DateHeader))
 	if err != nil {

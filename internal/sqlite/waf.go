@@ -25,25 +25,25 @@ func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(tx *sql.Tx
 }
 
 // placeholders returns "?, ?, …" for n arguments.
-func placeholders(n int) string {
+func wafPlaceholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // likeArg escapes s for a LIKE '%s%' ESCAPE '\' substring match.
-func likeArg(s string) string {
+func wafLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
 }
 
 // limitArgs returns LIMIT/OFFSET values; a negative limit means all.
-func limitArgs(p waf.Page) (int, int) {
+func wafLimit(p waf.Page) (int, int) {
 	if p.Limit < 0 {
 		return -1, p.Offset
 	}
 	return p.Limit, p.Offset
 }
 
-func toJSON(v any) string {
+func wafJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "null"
@@ -52,24 +52,24 @@ func toJSON(v any) string {
 }
 
 // ruleWhere returns the WHERE clause of a rule filter over a table aliased r.
-func ruleWhere(f waf.RuleFilter, nameColumn bool) (string, []any) {
+func wafRuleWhere(f waf.RuleFilter, nameColumn bool) (string, []any) {
 	where := "r.project_id = ?"
 	args := []any{f.ProjectID}
 	if len(f.PolicyIDs) > 0 {
-		where += " AND r.policy_id IN (" + placeholders(len(f.PolicyIDs)) + ")"
+		where += " AND r.policy_id IN (" + wafPlaceholders(len(f.PolicyIDs)) + ")"
 		for _, id := range f.PolicyIDs {
 			args = append(args, id)
 		}
 	}
 	if nameColumn && f.Name != "" {
 		where += ` AND r.name LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(f.Name))
+		args = append(args, wafLike(f.Name))
 	}
 	return where, args
 }
 
 // countRows runs a COUNT(*) query.
-func countRows(ctx context.Context, tx *sql.Tx, query string, args ...any) (int, error) {
+func wafCount(ctx context.Context, tx *sql.Tx, query string, args ...any) (int, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, err
@@ -77,7 +77,7 @@ func countRows(ctx context.Context, tx *sql.Tx, query string, args ...any) (int,
 
 // policyExists fails with the WAF not-found error unless the project has
 // the policy.
-func policyExists(ctx context.Context, tx *sql.Tx, projectID, policyID string) error {
+func wafPolicyExists(ctx context.Context, tx *sql.Tx, projectID, policyID string) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM waf_policies WHERE id = ? AND project_id = ?`, policyID, projectID).Scan(&one)
 	if err == sql.ErrNoRows {
@@ -88,7 +88,7 @@ func policyExists(ctx context.Context, tx *sql.Tx, projectID, policyID string) e
 
 // forEachRuleID checks that every listed rule of a table belongs to its
 // policy in the project and calls fn for it.
-func forEachRuleID(ctx context.Context, tx *sql.Tx, table, projectID string, ids []waf.PolicyRuleIDs, fn func(policyID, ruleID string) error) error {
+func wafForEachRule(ctx context.Context, tx *sql.Tx, table, projectID string, ids []waf.PolicyRuleIDs, fn func(policyID, ruleID string) error) error {
 	for _, pr := range ids {
 		for _, id := range pr.RuleIDs {
 			var one int
@@ -122,7 +122,7 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 		return rampart.Invalid("rule_type", "Unknown rule type %q.", t)
 	}
 	return db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
-		return forEachRuleID(ctx, tx, table, projectID, ids, func(_, id string) error {
+		return wafForEachRule(ctx, tx, table, projectID, ids, func(_, id string) error {
 			_, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
 			return err
 		})

@@ -25,7 +25,7 @@ func scanGeoIP(s interface{ Scan(...any) error }) (*waf.GeoIPRule, error) {
 
 // claimLocations records the rule's locations, failing with the WAF rule
 // conflict when another rule of the policy holds one.
-func claimLocations(ctx context.Context, tx *sql.Tx, r *waf.GeoIPRule) error {
+func wafClaimLocations(ctx context.Context, tx *sql.Tx, r *waf.GeoIPRule) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM waf_geoip_locations WHERE rule_id = ?`, r.ID); err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (db *DB) CreateGeoIPRules(ctx context.Context, rules []*waf.GeoIPRule) erro
 	}
 	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
 		for _, r := range rules {
-			if err := policyExists(ctx, tx, r.ProjectID, r.PolicyID); err != nil {
+			if err := wafPolicyExists(ctx, tx, r.ProjectID, r.PolicyID); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO waf_geoip_rules (id, project_id, policy_id, enterprise_project_id,
@@ -61,7 +61,7 @@ func (db *DB) CreateGeoIPRules(ctx context.Context, rules []*waf.GeoIPRule) erro
 				r.Description, millis(r.CreatedAt)); err != nil {
 				return err
 			}
-			if err := claimLocations(ctx, tx, r); err != nil {
+			if err := wafClaimLocations(ctx, tx, r); err != nil {
 				return err
 			}
 		}
@@ -88,15 +88,15 @@ func (db *DB) FindGeoIPRule(ctx context.Context, projectID, policyID, id string)
 
 // FindGeoIPRules implements waf.Store.
 func (db *DB) FindGeoIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.GeoIPRule, int, error) {
-	where, args := ruleWhere(f, false)
+	where, args := wafRuleWhere(f, false)
 	var out []*waf.GeoIPRule
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if total, err = countRows(ctx, tx, `SELECT COUNT(*) FROM waf_geoip_rules r WHERE `+where, args...); err != nil {
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_geoip_rules r WHERE `+where, args...); err != nil {
 			return err
 		}
-		limit, offset := limitArgs(f.Page)
+		limit, offset := wafLimit(f.Page)
 		rows, err := tx.QueryContext(ctx, `SELECT `+geoipColumns+` FROM waf_geoip_rules r WHERE `+where+` ORDER BY r.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {
@@ -133,7 +133,7 @@ func (db *DB) UpdateGeoIPRules(ctx context.Context, projectID string, ids []waf.
 					r.Name, r.Geoip, r.White, r.Status, r.IPType, r.Description, r.ID); err != nil {
 					return err
 				}
-				if err := claimLocations(ctx, tx, r); err != nil {
+				if err := wafClaimLocations(ctx, tx, r); err != nil {
 					return err
 				}
 				out = append(out, r)

@@ -74,7 +74,7 @@ func hostJSON(h *waf.Host) (servers, settings string) {
 	for i, s := range h.Servers {
 		ss[i] = hostServer(s)
 	}
-	return toJSON(ss), toJSON(hostSettings{
+	return wafJSON(ss), wafJSON(hostSettings{
 		CertificateID: h.CertificateID, CertificateName: h.CertificateName, Description: h.Description,
 		PaidType: h.PaidType, WebTag: h.WebTag, ExclusiveIP: h.ExclusiveIP, HTTP2Enable: h.HTTP2Enable,
 		TLS: h.TLS, Cipher: h.Cipher, ForwardHeaderMap: h.ForwardHeaderMap, Extra: h.Extra,
@@ -133,20 +133,20 @@ func (db *DB) FindHosts(ctx context.Context, f waf.HostFilter) ([]*waf.Host, int
 	}
 	if f.Hostname != "" {
 		where += ` AND h.hostname LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(f.Hostname))
+		args = append(args, wafLike(f.Hostname))
 	}
 	if f.PolicyName != "" {
 		where += ` AND p.name LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(f.PolicyName))
+		args = append(args, wafLike(f.PolicyName))
 	}
 	var out []*waf.Host
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if total, err = countRows(ctx, tx, `SELECT COUNT(*)`+hostFrom+` WHERE `+where, args...); err != nil {
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*)`+hostFrom+` WHERE `+where, args...); err != nil {
 			return err
 		}
-		limit, offset := limitArgs(f.Page)
+		limit, offset := wafLimit(f.Page)
 		rows, err := tx.QueryContext(ctx, `SELECT `+hostColumns+hostFrom+` WHERE `+where+` ORDER BY h.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {

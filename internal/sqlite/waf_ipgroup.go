@@ -12,7 +12,7 @@ import (
 
 const ipGroupColumns = `id, project_id, enterprise_project_id, name, ips, remarks, description, created_at`
 
-func splitEntries(ips string) []string {
+func wafEntries(ips string) []string {
 	if ips == "" {
 		return nil
 	}
@@ -27,7 +27,7 @@ func scanIPGroup(s interface{ Scan(...any) error }) (*waf.IPGroup, error) {
 		return nil, err
 	}
 	g.CreatedAt = fromMillis(created)
-	g.IPs = splitEntries(ips)
+	g.IPs = wafEntries(ips)
 	g.Remarks = map[string]string{}
 	if err := json.Unmarshal([]byte(remarks), &g.Remarks); err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func scanIPGroup(s interface{ Scan(...any) error }) (*waf.IPGroup, error) {
 }
 
 // rangeOf returns the first and last address of p as 16-byte values.
-func rangeOf(p netip.Prefix) ([]byte, []byte) {
+func wafRange(p netip.Prefix) ([]byte, []byte) {
 	p = p.Masked()
 	lo := p.Addr()
 	hi := lo
@@ -59,17 +59,17 @@ func rangeOf(p netip.Prefix) ([]byte, []byte) {
 }
 
 // addrKey returns the 16-byte form of a, comparable with the stored ranges.
-func addrKey(a netip.Addr) []byte {
+func wafAddrKey(a netip.Addr) []byte {
 	b := a.As16()
 	return b[:]
 }
 
-func writeRanges(ctx context.Context, tx *sql.Tx, g *waf.IPGroup) error {
+func wafWriteRanges(ctx context.Context, tx *sql.Tx, g *waf.IPGroup) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM waf_ip_group_ranges WHERE group_id = ?`, g.ID); err != nil {
 		return err
 	}
 	for _, p := range g.Prefixes() {
-		lo, hi := rangeOf(p)
+		lo, hi := wafRange(p)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO waf_ip_group_ranges (group_id, lo, hi) VALUES (?, ?, ?)`, g.ID, lo, hi); err != nil {
 			return err
 		}
@@ -81,11 +81,11 @@ func writeRanges(ctx context.Context, tx *sql.Tx, g *waf.IPGroup) error {
 func (db *DB) CreateIPGroup(ctx context.Context, g *waf.IPGroup) error {
 	return db.wafWrite(ctx, g.ProjectID, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO waf_ip_groups (`+ipGroupColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			g.ID, g.ProjectID, g.EnterpriseProjectID, g.Name, strings.Join(g.IPs, ","), toJSON(g.Remarks), g.Description,
+			g.ID, g.ProjectID, g.EnterpriseProjectID, g.Name, strings.Join(g.IPs, ","), wafJSON(g.Remarks), g.Description,
 			millis(g.CreatedAt)); err != nil {
 			return err
 		}
-		return writeRanges(ctx, tx, g)
+		return wafWriteRanges(ctx, tx, g)
 	})
 }
 
@@ -113,7 +113,7 @@ func loadGroupRules(ctx context.Context, tx *sql.Tx, gs []*waf.IPGroup) error {
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT r.ip_group_id, r.id, r.name, r.policy_id, p.name
 		FROM waf_whiteblackip_rules r JOIN waf_policies p ON p.id = r.policy_id
-		WHERE r.ip_group_id IN (`+placeholders(len(gs))+`) ORDER BY r.seq`, args...)
+		WHERE r.ip_group_id IN (`+wafPlaceholders(len(gs))+`) ORDER BY r.seq`, args...)
 	if err != nil {
 		return err
 	}
@@ -149,21 +149,21 @@ func (db *DB) FindIPGroups(ctx context.Context, f waf.IPGroupFilter) ([]*waf.IPG
 	}
 	if f.Name != "" {
 		where += ` AND g.name LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(f.Name))
+		args = append(args, wafLike(f.Name))
 	}
 	if f.IP.IsValid() {
 		where += ` AND EXISTS (SELECT 1 FROM waf_ip_group_ranges x WHERE x.group_id = g.id AND x.lo <= ? AND x.hi >= ?)`
-		k := addrKey(f.IP)
+		k := wafAddrKey(f.IP)
 		args = append(args, k, k)
 	}
 	var out []*waf.IPGroup
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if total, err = countRows(ctx, tx, `SELECT COUNT(*) FROM waf_ip_groups g WHERE `+where, args...); err != nil {
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_ip_groups g WHERE `+where, args...); err != nil {
 			return err
 		}
-		limit, offset := limitArgs(f.Page)
+		limit, offset := wafLimit(f.Page)
 		rows, err := tx.QueryContext(ctx, `SELECT g.`+strings.ReplaceAll(ipGroupColumns, ", ", ", g.")+` FROM waf_ip_groups g WHERE `+where+` ORDER BY g.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {
@@ -197,10 +197,10 @@ func (db *DB) UpdateIPGroup(ctx context.Context, projectID, id string, fn func(*
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE waf_ip_groups SET name = ?, ips = ?, remarks = ?, description = ? WHERE id = ?`,
-			g.Name, strings.Join(g.IPs, ","), toJSON(g.Remarks), g.Description, g.ID); err != nil {
+			g.Name, strings.Join(g.IPs, ","), wafJSON(g.Remarks), g.Description, g.ID); err != nil {
 			return err
 		}
-		return writeRanges(ctx, tx, g)
+		return wafWriteRanges(ctx, tx, g)
 	})
 	if err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ func insertPolicy(ctx context.Context, tx *sql.Tx, p *waf.Policy) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO waf_policies (`+policyColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.ProjectID, p.EnterpriseProjectID, p.Name, p.Level, p.FullDetection, p.LogActionReplaced,
-		p.RobotAction, p.Action, p.FollowedActionID, toJSON(p.Options), toJSON(p.ModulexOptions), toJSON(p.Extend),
+		p.RobotAction, p.Action, p.FollowedActionID, wafJSON(p.Options), wafJSON(p.ModulexOptions), wafJSON(p.Extend),
 		millis(p.CreatedAt))
 	return err
 }
@@ -70,7 +70,7 @@ func loadBoundHosts(ctx context.Context, tx *sql.Tx, ps []*waf.Policy) error {
 		byID[p.ID] = p
 		args[i] = p.ID
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, hostname, policy_id FROM waf_hosts WHERE policy_id IN (`+placeholders(len(ps))+`) ORDER BY seq`, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT id, hostname, policy_id FROM waf_hosts WHERE policy_id IN (`+wafPlaceholders(len(ps))+`) ORDER BY seq`, args...)
 	if err != nil {
 		return err
 	}
@@ -107,16 +107,16 @@ func (db *DB) FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Poli
 	}
 	if f.Name != "" {
 		where += ` AND name LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(f.Name))
+		args = append(args, wafLike(f.Name))
 	}
 	var out []*waf.Policy
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if total, err = countRows(ctx, tx, `SELECT COUNT(*) FROM waf_policies WHERE `+where, args...); err != nil {
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_policies WHERE `+where, args...); err != nil {
 			return err
 		}
-		limit, offset := limitArgs(f.Page)
+		limit, offset := wafLimit(f.Page)
 		rows, err := tx.QueryContext(ctx, `SELECT `+policyColumns+` FROM waf_policies WHERE `+where+` ORDER BY seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {
@@ -152,7 +152,7 @@ func (db *DB) UpdatePolicy(ctx context.Context, projectID, id string, fn func(*w
 		_, err = tx.ExecContext(ctx, `UPDATE waf_policies SET name = ?, level = ?, full_detection = ?, log_action_replaced = ?,
 			robot_action = ?, action = ?, followed_action_id = ?, options = ?, modulex_options = ?, extend = ? WHERE id = ?`,
 			p.Name, p.Level, p.FullDetection, p.LogActionReplaced, p.RobotAction, p.Action, p.FollowedActionID,
-			toJSON(p.Options), toJSON(p.ModulexOptions), toJSON(p.Extend), p.ID)
+			wafJSON(p.Options), wafJSON(p.ModulexOptions), wafJSON(p.Extend), p.ID)
 		return err
 	})
 	if err != nil {
@@ -189,7 +189,7 @@ func (db *DB) DeletePolicies(ctx context.Context, projectID string, ids []string
 // CopyPolicy implements waf.Store.
 func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.Policy, newID func() string) error {
 	return db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
-		if err := policyExists(ctx, tx, projectID, srcID); err != nil {
+		if err := wafPolicyExists(ctx, tx, projectID, srcID); err != nil {
 			return err
 		}
 		if err := insertPolicy(ctx, tx, dst); err != nil {
@@ -246,7 +246,7 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 func (db *DB) BindHosts(ctx context.Context, projectID, policyID string, hostIDs []string) (*waf.Policy, error) {
 	var p *waf.Policy
 	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
-		if err := policyExists(ctx, tx, projectID, policyID); err != nil {
+		if err := wafPolicyExists(ctx, tx, projectID, policyID); err != nil {
 			return err
 		}
 		for _, h := range hostIDs {

@@ -30,7 +30,7 @@ func scanReputation(s interface{ Scan(...any) error }) (*waf.ReputationRule, err
 
 // claimTags records the rule's tags, failing with the WAF rule conflict
 // when another rule of the policy holds one.
-func claimTags(ctx context.Context, tx *sql.Tx, r *waf.ReputationRule) error {
+func wafClaimTags(ctx context.Context, tx *sql.Tx, r *waf.ReputationRule) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM waf_reputation_tags WHERE rule_id = ?`, r.ID); err != nil {
 		return err
 	}
@@ -65,11 +65,11 @@ func (db *DB) CreateReputationRules(ctx context.Context, rules []*waf.Reputation
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO waf_reputation_rules (id, project_id, policy_id, enterprise_project_id,
 				name, description, type, tags, action, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Description, r.Type, toJSON(r.Tags),
+				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Description, r.Type, wafJSON(r.Tags),
 				r.Action, r.Status, millis(r.CreatedAt)); err != nil {
 				return err
 			}
-			if err := claimTags(ctx, tx, r); err != nil {
+			if err := wafClaimTags(ctx, tx, r); err != nil {
 				return err
 			}
 		}
@@ -96,15 +96,15 @@ func (db *DB) FindReputationRule(ctx context.Context, projectID, policyID, id st
 
 // FindReputationRules implements waf.Store.
 func (db *DB) FindReputationRules(ctx context.Context, f waf.RuleFilter) ([]*waf.ReputationRule, int, error) {
-	where, args := ruleWhere(f, false)
+	where, args := wafRuleWhere(f, false)
 	var out []*waf.ReputationRule
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if total, err = countRows(ctx, tx, `SELECT COUNT(*) FROM waf_reputation_rules r WHERE `+where, args...); err != nil {
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_reputation_rules r WHERE `+where, args...); err != nil {
 			return err
 		}
-		limit, offset := limitArgs(f.Page)
+		limit, offset := wafLimit(f.Page)
 		rows, err := tx.QueryContext(ctx, `SELECT `+reputationColumns+reputationFrom+` WHERE `+where+` ORDER BY r.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {
@@ -138,10 +138,10 @@ func (db *DB) UpdateReputationRules(ctx context.Context, projectID string, ids [
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE waf_reputation_rules SET name = ?, description = ?, type = ?, tags = ?,
 					action = ?, status = ? WHERE id = ?`,
-					r.Name, r.Description, r.Type, toJSON(r.Tags), r.Action, r.Status, r.ID); err != nil {
+					r.Name, r.Description, r.Type, wafJSON(r.Tags), r.Action, r.Status, r.ID); err != nil {
 					return err
 				}
-				if err := claimTags(ctx, tx, r); err != nil {
+				if err := wafClaimTags(ctx, tx, r); err != nil {
 					return err
 				}
 				out = append(out, r)

@@ -23,12 +23,12 @@ func scanWhiteBlackIP(s interface{ Scan(...any) error }) (*waf.WhiteBlackIPRule,
 	r.CreatedAt = fromMillis(created)
 	if gid.Valid {
 		r.IPGroupID = gid.String
-		r.IPGroup = &waf.IPGroupRef{ID: gid.String, Name: gname.String, Size: len(splitEntries(gips.String))}
+		r.IPGroup = &waf.IPGroupRef{ID: gid.String, Name: gname.String, Size: len(wafEntries(gips.String))}
 	}
 	return &r, nil
 }
 
-func nullable(s string) any {
+func wafNullable(s string) any {
 	if s == "" {
 		return nil
 	}
@@ -37,7 +37,7 @@ func nullable(s string) any {
 
 // groupExists fails with the WAF not-found error unless the project has the
 // IP group.
-func groupExists(ctx context.Context, tx *sql.Tx, projectID, id string) error {
+func wafGroupExists(ctx context.Context, tx *sql.Tx, projectID, id string) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM waf_ip_groups WHERE id = ? AND project_id = ?`, id, projectID).Scan(&one)
 	if err == sql.ErrNoRows {
@@ -53,28 +53,28 @@ func (db *DB) CreateWhiteBlackIPRules(ctx context.Context, rules []*waf.WhiteBla
 	}
 	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
 		for _, r := range rules {
-			if err := policyExists(ctx, tx, r.ProjectID, r.PolicyID); err != nil {
+			if err := wafPolicyExists(ctx, tx, r.ProjectID, r.PolicyID); err != nil {
 				return err
 			}
 			if r.IPGroupID != "" {
-				if err := groupExists(ctx, tx, r.ProjectID, r.IPGroupID); err != nil {
+				if err := wafGroupExists(ctx, tx, r.ProjectID, r.IPGroupID); err != nil {
 					return err
 				}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO waf_whiteblackip_rules (id, project_id, policy_id, enterprise_project_id,
 				name, addr, ip_group_id, white, status, time_mode, start, terminal, description, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Addr, nullable(r.IPGroupID), r.White, r.Status,
+				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status,
 				r.TimeMode, r.Start, r.Terminal, r.Description, millis(r.CreatedAt)); err != nil {
 				return err
 			}
 		}
-		return fillGroupRefs(ctx, tx, rules)
+		return wafFillGroupRefs(ctx, tx, rules)
 	})
 }
 
 // fillGroupRefs sets IPGroup of rules that reference a group.
-func fillGroupRefs(ctx context.Context, tx *sql.Tx, rules []*waf.WhiteBlackIPRule) error {
+func wafFillGroupRefs(ctx context.Context, tx *sql.Tx, rules []*waf.WhiteBlackIPRule) error {
 	for _, r := range rules {
 		if r.IPGroupID == "" {
 			r.IPGroup = nil
@@ -84,7 +84,7 @@ func fillGroupRefs(ctx context.Context, tx *sql.Tx, rules []*waf.WhiteBlackIPRul
 		if err := tx.QueryRowContext(ctx, `SELECT name, ips FROM waf_ip_groups WHERE id = ?`, r.IPGroupID).Scan(&name, &ips); err != nil {
 			return err
 		}
-		r.IPGroup = &waf.IPGroupRef{ID: r.IPGroupID, Name: name, Size: len(splitEntries(ips))}
+		r.IPGroup = &waf.IPGroupRef{ID: r.IPGroupID, Name: name, Size: len(wafEntries(ips))}
 	}
 	return nil
 }
@@ -108,15 +108,15 @@ func (db *DB) FindWhiteBlackIPRule(ctx context.Context, projectID, policyID, id 
 
 // FindWhiteBlackIPRules implements waf.Store.
 func (db *DB) FindWhiteBlackIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.WhiteBlackIPRule, int, error) {
-	where, args := ruleWhere(f, true)
+	where, args := wafRuleWhere(f, true)
 	var out []*waf.WhiteBlackIPRule
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if total, err = countRows(ctx, tx, `SELECT COUNT(*) FROM waf_whiteblackip_rules r WHERE `+where, args...); err != nil {
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_whiteblackip_rules r WHERE `+where, args...); err != nil {
 			return err
 		}
-		limit, offset := limitArgs(f.Page)
+		limit, offset := wafLimit(f.Page)
 		rows, err := tx.QueryContext(ctx, `SELECT `+whiteblackipColumns+whiteblackipFrom+` WHERE `+where+` ORDER BY r.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {
@@ -149,19 +149,19 @@ func (db *DB) UpdateWhiteBlackIPRules(ctx context.Context, projectID string, ids
 					return err
 				}
 				if r.IPGroupID != "" {
-					if err := groupExists(ctx, tx, projectID, r.IPGroupID); err != nil {
+					if err := wafGroupExists(ctx, tx, projectID, r.IPGroupID); err != nil {
 						return err
 					}
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE waf_whiteblackip_rules SET name = ?, addr = ?, ip_group_id = ?, white = ?,
 					status = ?, time_mode = ?, start = ?, terminal = ?, description = ? WHERE id = ?`,
-					r.Name, r.Addr, nullable(r.IPGroupID), r.White, r.Status, r.TimeMode, r.Start, r.Terminal, r.Description, r.ID); err != nil {
+					r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status, r.TimeMode, r.Start, r.Terminal, r.Description, r.ID); err != nil {
 					return err
 				}
 				out = append(out, r)
 			}
 		}
-		return fillGroupRefs(ctx, tx, out)
+		return wafFillGroupRefs(ctx, tx, out)
 	})
 	if err != nil {
 		return nil, err
