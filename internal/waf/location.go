@@ -2,56 +2,43 @@ package waf
 
 import (
 	"errors"
-	"fmt"
-	"strings"
+
+	"github.com/rampartsec/rampart/internal/origin"
 )
 
 // This file is the one place that knows where location codes and IDC tags
-// come from. The location table is owned by another domain package; until it
-// is available the placeholders below accept only China's codes and the
-// two-letter country codes.
+// come from: package origin owns both tables.
 
 // parseGeoipCodes splits a '|'-separated geoip value into location codes and
-// reports the first unknown or repeated code.
-var parseGeoipCodes = func(s string) ([]string, error) {
-	if s == "" {
-		return nil, errors.New("no location given")
-	}
-	codes := strings.Split(s, "|")
-	seen := make(map[string]bool, len(codes))
-	for _, c := range codes {
-		if !placeholderCodes[c] {
-			return nil, fmt.Errorf("unknown location code %q", c)
+// reports the first empty, unknown or repeated code.
+func parseGeoipCodes(s string) ([]string, error) {
+	codes, err := origin.ParseGeoip(s)
+	if err != nil {
+		var pe *origin.ParseError
+		if errors.As(err, &pe) {
+			return nil, errors.New(pe.Reason + " \"" + pe.Item + "\"")
 		}
-		if seen[c] {
-			return nil, fmt.Errorf("location code %q is repeated", c)
-		}
-		seen[c] = true
+		return nil, err
 	}
-	return codes, nil
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = c.String()
+	}
+	return out, nil
 }
 
-var placeholderCodes = func() map[string]bool {
-	m := map[string]bool{}
-	for _, c := range strings.Fields("CN HK MO TW AH BJ CQ FJ GD GS GX GZ HA HB HE HI HL HN JL JS JX LN NM NX QH SC SD SH SN SX TJ XJ XZ YN ZJ CA US AU IN JP UK FR DE BR") {
-		m[c] = true
-	}
-	return m
-}()
-
-// validIDCTag reports whether tag is one of the IDC intelligence tags.
-var validIDCTag = func(tag string) bool {
-	for _, t := range IDCTags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
-}
+// validIDCTag reports whether tag is one of the nine IDC intelligence tags.
+func validIDCTag(tag string) bool { return origin.ValidTag(tag) }
 
 // IDCTags are the data-centre intelligence tags of IP-reputation rules of
-// type idc, in Huawei's order, with their English and Chinese display names.
-var IDCTags = []string{"Dr.Peng", "Google", "Tencent", "MeiTuan", "Microsoft", "AliCloud", "Amazon", "VNET", "HW"}
+// type idc, in Huawei's documentation order.
+var IDCTags = func() []string {
+	var out []string
+	for _, t := range origin.Tags() {
+		out = append(out, t.String())
+	}
+	return out
+}()
 
 // IDCTagNames maps a tag to its display name per language (en, cn).
 var IDCTagNames = map[string][2]string{
@@ -76,27 +63,29 @@ func ParseGeoip(s string) ([]string, error) {
 }
 
 // GeoMap is the location dictionary of ShowPolicyGeoipMap: continents to
-// country codes, countries to their region codes (CN to its provinces), and
-// display names.
+// country codes, countries to their region codes (CN to its provinces and
+// regions), and display names.
 type GeoMap struct {
 	Continent map[string][]string
 	Geomap    map[string][]string
 	Locale    map[string]string
 }
 
-// GeoipMap returns the location dictionary in lang (en or cn; "" is cn).
-var GeoipMap = func(lang string) GeoMap {
-	provinces := []string{}
-	all := []string{}
-	for c := range placeholderCodes {
-		all = append(all, c)
-	}
-	for _, c := range strings.Fields("HK MO TW AH BJ CQ FJ GD GS GX GZ HA HB HE HI HL HN JL JS JX LN NM NX QH SC SD SH SN SX TJ XJ XZ YN ZJ") {
-		provinces = append(provinces, c)
-	}
-	m := GeoMap{Continent: map[string][]string{}, Geomap: map[string][]string{"CN": provinces}, Locale: map[string]string{}}
-	for _, c := range all {
-		m.Locale[c] = c
+// GeoipMap returns the location dictionary. Display names are English
+// whatever lang asks for (the table has no Chinese names); continents are
+// not known to the table and stay empty.
+func GeoipMap(lang string) GeoMap {
+	m := GeoMap{Continent: map[string][]string{}, Geomap: map[string][]string{}, Locale: map[string]string{}}
+	for _, c := range origin.Codes() {
+		m.Locale[c.String()] = c.Name()
+		switch c.Kind() {
+		case origin.KindCountry:
+			if _, ok := m.Geomap[c.String()]; !ok {
+				m.Geomap[c.String()] = []string{}
+			}
+		case origin.KindProvince, origin.KindRegion:
+			m.Geomap["CN"] = append(m.Geomap["CN"], c.String())
+		}
 	}
 	return m
 }
