@@ -57,6 +57,17 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/{project_id}/waf/tag/ip-reputation/map", s.authn(familyWAF, s.handleWAFReputationMap()))
 	mux.Handle("PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status", s.authn(familyWAF, s.handleWAFRuleStatus()))
 	mux.Handle("POST /v1/{project_id}/waf/rule/{rule_type}/batch-delete", s.authn(familyWAF, s.handleWAFRuleBatchDelete()))
+	mux.Handle("POST /v1/{project_id}/waf/ip-groups", s.authn(familyWAF, s.handleWAFIPGroupCreate()))
+	mux.Handle("GET /v1/{project_id}/waf/ip-groups", s.authn(familyWAF, s.handleWAFIPGroupList()))
+	mux.Handle("GET /v1/{project_id}/waf/ip-group/{id}", s.authn(familyWAF, s.handleWAFIPGroupShow()))
+	mux.Handle("PUT /v1/{project_id}/waf/ip-group/{id}", s.authn(familyWAF, s.handleWAFIPGroupUpdate()))
+	mux.Handle("DELETE /v1/{project_id}/waf/ip-group/{id}", s.authn(familyWAF, s.handleWAFIPGroupDelete()))
+	mux.Handle("POST /v1/{project_id}/waf/instance", s.authn(familyWAF, s.handleWAFHostCreate()))
+	mux.Handle("GET /v1/{project_id}/waf/instance", s.authn(familyWAF, s.handleWAFHostList()))
+	mux.Handle("GET /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostShow()))
+	mux.Handle("PATCH /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostUpdate()))
+	mux.Handle("DELETE /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostDelete()))
+	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}/protect-status", s.authn(familyWAF, s.handleWAFHostProtectStatus()))
 
 	// Workspace access policies (v2).
 	mux.Handle("POST /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyCreate()))
