@@ -88,17 +88,17 @@ func (db *DB) FindGeoIPRule(ctx context.Context, projectID, policyID, id string)
 
 // FindGeoIPRules implements waf.Store.
 func (db *DB) FindGeoIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.GeoIPRule, int, error) {
-	where, args := wafRuleWhere(f, false)
 	var out []*waf.GeoIPRule
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var page string
+		var args []any
 		var err error
-		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_geoip_rules r WHERE `+where, args...); err != nil {
+		total, page, args, err = wafRulePage(ctx, tx, "waf_geoip_rules", "geoip_count", f, false)
+		if err != nil {
 			return err
 		}
-		limit, offset := wafLimit(f.Page)
-		rows, err := tx.QueryContext(ctx, `SELECT `+geoipColumns+` FROM waf_geoip_rules r WHERE `+where+` ORDER BY r.seq LIMIT ? OFFSET ?`,
-			append(args, limit, offset)...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+geoipColumns+` FROM waf_geoip_rules r WHERE `+page+` ORDER BY r.seq`, args...)
 		if err != nil {
 			return err
 		}

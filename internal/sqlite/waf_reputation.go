@@ -96,17 +96,17 @@ func (db *DB) FindReputationRule(ctx context.Context, projectID, policyID, id st
 
 // FindReputationRules implements waf.Store.
 func (db *DB) FindReputationRules(ctx context.Context, f waf.RuleFilter) ([]*waf.ReputationRule, int, error) {
-	where, args := wafRuleWhere(f, false)
 	var out []*waf.ReputationRule
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var page string
+		var args []any
 		var err error
-		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_reputation_rules r WHERE `+where, args...); err != nil {
+		total, page, args, err = wafRulePage(ctx, tx, "waf_reputation_rules", "reputation_count", f, false)
+		if err != nil {
 			return err
 		}
-		limit, offset := wafLimit(f.Page)
-		rows, err := tx.QueryContext(ctx, `SELECT `+reputationColumns+reputationFrom+` WHERE `+where+` ORDER BY r.seq LIMIT ? OFFSET ?`,
-			append(args, limit, offset)...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+reputationColumns+reputationFrom+` WHERE `+page+` ORDER BY r.seq`, args...)
 		if err != nil {
 			return err
 		}

@@ -53,20 +53,24 @@ func (db *DB) CreateWhiteBlackIPRules(ctx context.Context, rules []*waf.WhiteBla
 	}
 	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
 		for _, r := range rules {
-			if err := wafPolicyExists(ctx, tx, r.ProjectID, r.PolicyID); err != nil {
-				return err
-			}
 			if r.IPGroupID != "" {
 				if err := wafGroupExists(ctx, tx, r.ProjectID, r.IPGroupID); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO waf_whiteblackip_rules (id, project_id, policy_id, enterprise_project_id,
+			// One statement inserts the rule and checks its policy.
+			res, err := tx.ExecContext(ctx, `INSERT INTO waf_whiteblackip_rules (id, project_id, policy_id, enterprise_project_id,
 				name, addr, ip_group_id, white, status, time_mode, start, terminal, description, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status,
-				r.TimeMode, r.Start, r.Terminal, r.Description, millis(r.CreatedAt)); err != nil {
+				SELECT ?, project_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM waf_policies WHERE id = ? AND project_id = ?`,
+				r.ID, r.EnterpriseProjectID, r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status,
+				r.TimeMode, r.Start, r.Terminal, r.Description, millis(r.CreatedAt), r.PolicyID, r.ProjectID)
+			if err != nil {
 				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return waf.NotFound("policy", r.PolicyID)
 			}
 		}
 		return wafFillGroupRefs(ctx, tx, rules)
@@ -108,17 +112,17 @@ func (db *DB) FindWhiteBlackIPRule(ctx context.Context, projectID, policyID, id 
 
 // FindWhiteBlackIPRules implements waf.Store.
 func (db *DB) FindWhiteBlackIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.WhiteBlackIPRule, int, error) {
-	where, args := wafRuleWhere(f, true)
 	var out []*waf.WhiteBlackIPRule
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var page string
+		var args []any
 		var err error
-		if total, err = wafCount(ctx, tx, `SELECT COUNT(*) FROM waf_whiteblackip_rules r WHERE `+where, args...); err != nil {
+		total, page, args, err = wafRulePage(ctx, tx, "waf_whiteblackip_rules", "whiteblackip_count", f, true)
+		if err != nil {
 			return err
 		}
-		limit, offset := wafLimit(f.Page)
-		rows, err := tx.QueryContext(ctx, `SELECT `+whiteblackipColumns+whiteblackipFrom+` WHERE `+where+` ORDER BY r.seq LIMIT ? OFFSET ?`,
-			append(args, limit, offset)...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+whiteblackipColumns+whiteblackipFrom+` WHERE `+page+` ORDER BY r.seq`, args...)
 		if err != nil {
 			return err
 		}

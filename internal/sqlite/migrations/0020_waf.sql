@@ -17,6 +17,11 @@ CREATE TABLE waf_policies (
 	modulex_options       TEXT NOT NULL, -- JSON object
 	extend                TEXT NOT NULL, -- JSON object of strings
 	created_at            INTEGER NOT NULL,
+	-- Rule counters, kept by the triggers below, so that rule lists know
+	-- their total without counting rows.
+	geoip_count           INTEGER NOT NULL DEFAULT 0,
+	reputation_count      INTEGER NOT NULL DEFAULT 0,
+	whiteblackip_count    INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (project_id, name)
 );
 CREATE INDEX waf_policies_project_ep ON waf_policies(project_id, enterprise_project_id, seq);
@@ -55,7 +60,7 @@ CREATE TABLE waf_geoip_rules (
 	description           TEXT NOT NULL,
 	created_at            INTEGER NOT NULL
 );
-CREATE INDEX waf_geoip_rules_policy ON waf_geoip_rules(policy_id, seq);
+CREATE INDEX waf_geoip_rules_policy ON waf_geoip_rules(policy_id, project_id, seq);
 CREATE INDEX waf_geoip_rules_project ON waf_geoip_rules(project_id, seq);
 
 -- One location in at most one geolocation rule per policy.
@@ -81,7 +86,7 @@ CREATE TABLE waf_reputation_rules (
 	status                INTEGER NOT NULL,
 	created_at            INTEGER NOT NULL
 );
-CREATE INDEX waf_reputation_rules_policy ON waf_reputation_rules(policy_id, seq);
+CREATE INDEX waf_reputation_rules_policy ON waf_reputation_rules(policy_id, project_id, seq);
 CREATE INDEX waf_reputation_rules_project ON waf_reputation_rules(project_id, seq);
 
 -- One IDC tag in at most one IP-reputation rule per policy.
@@ -133,6 +138,26 @@ CREATE TABLE waf_whiteblackip_rules (
 	description           TEXT NOT NULL,
 	created_at            INTEGER NOT NULL
 );
-CREATE INDEX waf_whiteblackip_rules_policy ON waf_whiteblackip_rules(policy_id, seq);
+CREATE INDEX waf_whiteblackip_rules_policy ON waf_whiteblackip_rules(policy_id, project_id, seq, name);
 CREATE INDEX waf_whiteblackip_rules_project ON waf_whiteblackip_rules(project_id, seq);
 CREATE INDEX waf_whiteblackip_rules_group ON waf_whiteblackip_rules(ip_group_id) WHERE ip_group_id IS NOT NULL;
+
+-- Rule counters of waf_policies. Cascaded deletes fire these too.
+CREATE TRIGGER waf_geoip_rules_count_ins AFTER INSERT ON waf_geoip_rules BEGIN
+	UPDATE waf_policies SET geoip_count = geoip_count + 1 WHERE id = NEW.policy_id;
+END;
+CREATE TRIGGER waf_geoip_rules_count_del AFTER DELETE ON waf_geoip_rules BEGIN
+	UPDATE waf_policies SET geoip_count = geoip_count - 1 WHERE id = OLD.policy_id;
+END;
+CREATE TRIGGER waf_reputation_rules_count_ins AFTER INSERT ON waf_reputation_rules BEGIN
+	UPDATE waf_policies SET reputation_count = reputation_count + 1 WHERE id = NEW.policy_id;
+END;
+CREATE TRIGGER waf_reputation_rules_count_del AFTER DELETE ON waf_reputation_rules BEGIN
+	UPDATE waf_policies SET reputation_count = reputation_count - 1 WHERE id = OLD.policy_id;
+END;
+CREATE TRIGGER waf_whiteblackip_rules_count_ins AFTER INSERT ON waf_whiteblackip_rules BEGIN
+	UPDATE waf_policies SET whiteblackip_count = whiteblackip_count + 1 WHERE id = NEW.policy_id;
+END;
+CREATE TRIGGER waf_whiteblackip_rules_count_del AFTER DELETE ON waf_whiteblackip_rules BEGIN
+	UPDATE waf_policies SET whiteblackip_count = whiteblackip_count - 1 WHERE id = OLD.policy_id;
+END;
