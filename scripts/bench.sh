@@ -54,6 +54,8 @@ if want secmaster; then
 fi
 if want waf; then
 	echo "== waf"
+	go test -run '^$' -bench 'BenchmarkWAFWhiteBlackIP' -benchtime 2s -count 3 ./internal/httpapi/
+	go test -run '^$' -bench 'BenchmarkWAFCreateWhiteBlackIPRule' -benchtime 2s -count 3 ./internal/sqlite/
 fi
 if want workspace; then
 	echo "== workspace"

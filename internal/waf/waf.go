@@ -234,6 +234,13 @@ func checkPolicyRuleIDs(list []PolicyRuleIDs) error {
 	if len(list) == 0 {
 		return invalid(CodeBody, "policy_rule_ids", "policy_rule_ids is mandatory.")
 	}
+	n := 0
+	for _, pr := range list {
+		n += len(pr.RuleIDs)
+	}
+	if n > maxBatch {
+		return invalid(CodeExceedLimit, "policy_rule_ids", "policy_rule_ids names more than %d rules.", maxBatch)
+	}
 	for _, pr := range list {
 		if err := CheckID("policy_id", pr.PolicyID); err != nil {
 			return err
