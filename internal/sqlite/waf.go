@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
@@ -156,4 +157,34 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 			return err
 		})
 	})
+}
+
+// wafStmts caches statements prepared on a database's writer connection,
+// keyed by connection pool and query text: SQLite parses a statement on
+// every prepare, which is a large share of a small write.
+var wafStmts sync.Map
+
+type wafStmtKey struct {
+	pool  *sql.DB
+	query string
+}
+
+// wafPrepared returns query prepared on the writer connection, for use in a
+// write transaction through tx.StmtContext (which reuses it on that
+// connection). It must be called outside a transaction: the writer pool has
+// one connection.
+func (db *DB) wafPrepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	key := wafStmtKey{db.wdb, query}
+	if st, ok := wafStmts.Load(key); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.wdb.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, formatError(err)
+	}
+	if prev, loaded := wafStmts.LoadOrStore(key, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }

@@ -46,23 +46,30 @@ func wafGroupExists(ctx context.Context, tx *sql.Tx, projectID, id string) error
 	return err
 }
 
+// insertWhiteBlackIP inserts a rule and checks its policy in one statement:
+// no row is inserted when the policy is not the project's.
+const insertWhiteBlackIP = `INSERT INTO waf_whiteblackip_rules (id, project_id, policy_id, enterprise_project_id,
+	name, addr, ip_group_id, white, status, time_mode, start, terminal, description, created_at)
+	SELECT ?, project_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM waf_policies WHERE id = ? AND project_id = ?`
+
 // CreateWhiteBlackIPRules implements waf.Store.
 func (db *DB) CreateWhiteBlackIPRules(ctx context.Context, rules []*waf.WhiteBlackIPRule) error {
 	if len(rules) == 0 {
 		return nil
 	}
+	insert, err := db.wafPrepared(ctx, insertWhiteBlackIP)
+	if err != nil {
+		return err
+	}
 	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
+		ins := tx.StmtContext(ctx, insert)
 		for _, r := range rules {
 			if r.IPGroupID != "" {
 				if err := wafGroupExists(ctx, tx, r.ProjectID, r.IPGroupID); err != nil {
 					return err
 				}
 			}
-			// One statement inserts the rule and checks its policy.
-			res, err := tx.ExecContext(ctx, `INSERT INTO waf_whiteblackip_rules (id, project_id, policy_id, enterprise_project_id,
-				name, addr, ip_group_id, white, status, time_mode, start, terminal, description, created_at)
-				SELECT ?, project_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM waf_policies WHERE id = ? AND project_id = ?`,
-				r.ID, r.EnterpriseProjectID, r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status,
+			res, err := ins.ExecContext(ctx, r.ID, r.EnterpriseProjectID, r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status,
 				r.TimeMode, r.Start, r.Terminal, r.Description, millis(r.CreatedAt), r.PolicyID, r.ProjectID)
 			if err != nil {
 				return err
