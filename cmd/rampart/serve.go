@@ -18,6 +18,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
@@ -144,6 +145,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Version:      buildVersion(),
 	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st,
 		Workspace: workspace.New(st, workspace.Config{}),
+		WAF:       waf.NewService(st, nil),
 	})
 
 	srv := &http.Server{
