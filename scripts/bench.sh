@@ -59,4 +59,5 @@ if want waf; then
 fi
 if want workspace; then
 	echo "== workspace"
+	go test -run '^$' -bench . -count 3 ./internal/workspace/
 fi

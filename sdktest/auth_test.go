@@ -104,11 +104,7 @@ func TestAuthFailures(t *testing.T) {
 	t.Run("another project in the path", func(t *testing.T) {
 		t.Parallel()
 		other := randomString(t, 32, lowerHex)
-		resp := s.DoSigned(t, RawRequest{Method: http.MethodGet, Path: "/v1/" + other + "/waf/policy"})
-		if resp.Status == http.StatusNotFound {
-			// TODO(waf): remove once the first project-scoped route is merged.
-			t.Skip("no project-scoped route is registered yet")
-		}
+		resp := s.DoSigned(t, RawRequest{Method: http.MethodGet, Path: "/v2/" + other + "/access-policy"})
 		resp.WantError(t, http.StatusForbidden, codeForbidden)
 	})
 	t.Run("unknown route", func(t *testing.T) {

@@ -7,7 +7,11 @@ import (
 )
 
 // writeWorkspaceError writes the Workspace envelope {error_code, error_msg}:
-// 400 for bad input, 404 for an unknown policy, 409 for a conflict.
+// 400 for bad input, 404 for an unknown policy, 409 for a conflict. The
+// domain sets the specific codes (package workspace: WKS.00081106 invalid
+// field, WKS.00081107 field not sent alone, WKS.00081108 is_block_all while
+// disabled); errors raised before the domain (empty, malformed or non-JSON
+// body) carry none and answer WKS.0001. docs/compatibility.md lists them.
 func writeWorkspaceError(w http.ResponseWriter, r *http.Request, e *rampart.Error) {
 	status := http.StatusBadRequest
 	code := e.Code
