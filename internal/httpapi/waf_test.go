@@ -239,6 +239,39 @@ func TestWAFProjectIsolation(t *testing.T) {
 	if num(list["total"]) != 0 || len(items(t, list)) != 0 {
 		t.Fatalf("other project sees: %v", list)
 	}
+	// Rules, groups and hosts of the project are invisible and untouchable
+	// from the other one.
+	geo := str(ok(t, e.call(t, "POST", "policy/"+id+"/geoip", `{"white":0,"geoip":"CN"}`))["id"])
+	wb := str(ok(t, e.call(t, "POST", "policy/"+id+"/whiteblackip", `{"name":"x","addr":"192.0.2.1","white":0}`))["id"])
+	rep := str(ok(t, e.call(t, "POST", "policy/"+id+"/ip-reputation", `{"name":"x","type":"idc","tags":["HW"],"action":{"category":"block"}}`))["id"])
+	grp := str(ok(t, e.call(t, "POST", "ip-groups", `{"name":"g","ips":"192.0.2.0/24"}`))["id"])
+	host := str(ok(t, e.call(t, "POST", "instance", `{"hostname":"a.example.com","policyid":"`+id+`","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.1","port":80,"type":"ipv4"}],"proxy":false}`))["id"])
+	rev := e.revision(t)
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "policy/" + id + "/geoip/" + geo, ""},
+		{"PUT", "policy/" + id + "/geoip/" + geo, `{"white":1,"geoip":"US"}`},
+		{"DELETE", "policy/" + id + "/whiteblackip/" + wb, ""},
+		{"GET", "policy/" + id + "/ip-reputation/" + rep, ""},
+		{"PUT", "policy/" + id + "/ip-reputation/" + rep + "/status", `{"status":0}`},
+		{"POST", "policy/" + id + "/geoip", `{"white":0,"geoip":"US"}`},
+		{"GET", "policy/" + id + "/whiteblackip", ""},
+		{"POST", "rule/geoip/batch-delete", `{"policy_rule_ids":[{"policy_id":"` + id + `","rule_ids":["` + geo + `"]}]}`},
+		{"GET", "ip-group/" + grp, ""},
+		{"DELETE", "ip-group/" + grp, ""},
+		{"GET", "instance/" + host, ""},
+		{"PUT", "instance/" + host + "/protect-status", `{"protect_status":0}`},
+		{"POST", "policies/" + id + "/copy?dest_policy_name=stolen", ""},
+	} {
+		wantError(t, e.callIn(t, e.Other, c.method, c.path, c.body), 404, "WAF.00022001")
+	}
+	for _, path := range []string{"rule/geoip?policyids=" + id, "rule/whiteblackip?policyids=" + id, "rule/ip-reputation?policyids=" + id, "ip-groups", "instance"} {
+		if n := num(ok(t, e.callIn(t, e.Other, "GET", path, ""))["total"]); n != 0 {
+			t.Fatalf("%s from the other project: total %d", path, n)
+		}
+	}
+	if e.revision(t) != rev {
+		t.Fatal("the other project's refused requests changed this project's revision")
+	}
 	// The same name is free in the other project.
 	ok(t, e.callIn(t, e.Other, "POST", "policy", `{"name":"mine"}`))
 	// Enterprise projects partition lists.
