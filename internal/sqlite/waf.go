@@ -195,8 +195,9 @@ func wafRuleWhere(f waf.RuleFilter, nameColumn bool) (string, []any) {
 
 // wafRulePage computes the total of a rule list and the clause selecting
 // the page: "r.seq IN (…)" over the covering (policy_id, project_id, seq)
-// index, so skipped rows are never read. Without a name filter the total
-// comes from the policies' rule counters instead of counting rows.
+// index, so skipped rows are never read, walking from whichever end is
+// nearer. Without a name filter the total comes from the policies' rule
+// counters instead of counting rows.
 func wafRulePage(ctx context.Context, tx *sql.Tx, table, counter string, f waf.RuleFilter, byName bool) (int, string, []any, error) {
 	where, args := wafRuleWhere(f, byName)
 	var total int
@@ -218,7 +219,23 @@ func wafRulePage(ctx context.Context, tx *sql.Tx, table, counter string, f waf.R
 		return 0, "", nil, err
 	}
 	limit, offset := wafLimit(f.Page)
-	return total, `r.seq IN (SELECT r.seq FROM ` + table + ` r WHERE ` + where + ` ORDER BY r.seq LIMIT ? OFFSET ?)`,
+	order := "ASC"
+	if limit >= 0 {
+		switch {
+		case offset >= total:
+			return total, "0", nil, nil // past the end: nothing to walk
+		case offset > total/2:
+			// SQLite walks OFFSET rows one by one: take a page in the
+			// second half from the end instead.
+			end := total - offset - limit
+			if end < 0 {
+				limit += end
+				end = 0
+			}
+			order, offset = "DESC", end
+		}
+	}
+	return total, `r.seq IN (SELECT r.seq FROM ` + table + ` r WHERE ` + where + ` ORDER BY r.seq ` + order + ` LIMIT ? OFFSET ?)`,
 		append(args, limit, offset), nil
 }
 

@@ -170,6 +170,40 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 		}
 	})
 
+	t.Run("RulePaging", func(t *testing.T) {
+		s := newStore(t)
+		p := policy(t, s, proj, "a")
+		var want []string
+		for i := range 7 {
+			r := wb(t, p.ID, fmt.Sprintf("192.0.2.%d", i), "")
+			r.Name = fmt.Sprintf("r%d", i)
+			must(t, s.CreateWhiteBlackIPRules(ctx, []*waf.WhiteBlackIPRule{r}))
+			want = append(want, r.ID)
+		}
+		for _, name := range []string{"", "r"} { // counters, and counting with a filter
+			for size := 1; size <= 8; size++ {
+				var got []string
+				for off := 0; off < 10; off += size {
+					rules, total, err := s.FindWhiteBlackIPRules(ctx, waf.RuleFilter{ProjectID: proj, PolicyIDs: []string{p.ID},
+						Name: name, Page: waf.Page{Offset: off, Limit: size}})
+					must(t, err)
+					if total != 7 {
+						t.Fatalf("total %d", total)
+					}
+					if want := min(size, max(0, 7-off)); len(rules) != want {
+						t.Fatalf("name %q size %d offset %d: %d rules, want %d", name, size, off, len(rules), want)
+					}
+					for _, r := range rules {
+						got = append(got, r.ID)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("name %q size %d: paged %v, want %v", name, size, got, want)
+				}
+			}
+		}
+	})
+
 	t.Run("ReputationRules", func(t *testing.T) {
 		s := newStore(t)
 		p := policy(t, s, proj, "a")
