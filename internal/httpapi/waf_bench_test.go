@@ -46,6 +46,7 @@ func BenchmarkWAFWhiteBlackIPList(b *testing.B) {
 		{"baseline_show_policy", "policy/" + pid},
 		{"first_page_10", "policy/" + pid + "/whiteblackip?page=1&pagesize=10"},
 		{"last_page_10", "policy/" + pid + "/whiteblackip?page=10000&pagesize=10"},
+		{"middle_page_10", "policy/" + pid + "/whiteblackip?page=5000&pagesize=10"}, // the worst case: 49,990 index entries walked
 		{"middle_page_100", "policy/" + pid + "/whiteblackip?page=500&pagesize=100"},
 		{"last_page_1000", "policy/" + pid + "/whiteblackip?page=100&pagesize=1000"},
 		{"name_filter", "policy/" + pid + "/whiteblackip?name=r9999"},
