@@ -2,9 +2,9 @@ package sqlite
 
 import "github.com/rampartsec/rampart/internal/secmaster"
 
-// SecMasterStore is the SecMaster view of the database. Each product family
-// has its own view so that method names (FindPolicy, DeletePolicies, …) of
-// different families never collide on DB.
+// SecMasterStore is the SecMaster view of the database. Its methods live on
+// their own type because their names (FindPolicy, DeletePolicies, …) are
+// also the WAF store's, which DB implements directly.
 type SecMasterStore struct{ *DB }
 
 // SecMaster returns the database's SecMaster store.
