@@ -48,6 +48,8 @@ if want foundation; then
 	tok="$(token 18181)"
 	echo "-- wrk: GET /v3/projects with X-Auth-Token, 1 thread, 32 keep-alive connections, 10 s"
 	wrk -t1 -c32 -d10s -H "X-Auth-Token: $tok" http://127.0.0.1:18181/v3/projects
+	echo "-- wrk: GET /v1/{project_id}/waf/policy (empty collection) with X-Auth-Token, 1 thread, 32 connections, 10 s"
+	wrk -t1 -c32 -d10s -H "X-Auth-Token: $tok" http://127.0.0.1:18181/v1/0123456789abcdef0123456789abcdef/waf/policy
 fi
 if want secmaster; then
 	echo "== secmaster"

@@ -18,6 +18,8 @@ import (
 
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
@@ -38,6 +40,9 @@ type serveConfig struct {
 	RateBurst       int
 	PublicURL       string
 	ShutdownTimeout time.Duration
+	// SecMaster quotas per workspace.
+	SecMasterMaxPolicies int
+	SecMasterMaxAgeing   int
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -59,6 +64,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	e.Int(&c.RateBurst, "rate-burst", "RAMPART_RATE_BURST", 4000, "burst size of the per-credential rate limit")
 	e.String(&c.PublicURL, "public-url", "RAMPART_PUBLIC_URL", "", "base URL advertised in token catalogs (default: from the request)")
 	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
+	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
+	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -137,6 +144,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
+	sm := secmaster.New(st.SecMaster(), secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
+	if err := ensureSecMasterWorkspaces(ctx, st, sm); err != nil {
+		return err
+	}
+	// The delivery worker resumes pending tasks and expires aged policies;
+	// it stops after the HTTP server, before the store closes.
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() { sm.Run(workerCtx); close(workerDone) }()
+	defer func() { stopWorker(); <-workerDone }()
+
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
@@ -146,6 +164,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st,
 		Workspace: workspace.New(st, workspace.Config{}),
 		WAF:       waf.NewService(st, nil),
+		SecMaster: sm,
 	})
 
 	srv := &http.Server{
@@ -257,4 +276,19 @@ func pruneTokens(ctx context.Context, idm *iam.Service, logger *slog.Logger) {
 			}
 		}
 	}
+}
+
+// ensureSecMasterWorkspaces gives every existing project its default
+// SecMaster workspace (projects created later get it on first use).
+func ensureSecMasterWorkspaces(ctx context.Context, st store, sm *secmaster.Service) error {
+	projects, err := st.FindProjects(ctx, rampart.ProjectFilter{})
+	if err != nil {
+		return fmt.Errorf("secmaster workspaces: %w", err)
+	}
+	for _, p := range projects {
+		if err := sm.EnsureDefaultWorkspace(ctx, p.ID); err != nil {
+			return fmt.Errorf("secmaster default workspace of %s: %w", p.ID, err)
+		}
+	}
+	return nil
 }

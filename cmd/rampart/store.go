@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
@@ -19,6 +20,7 @@ type store interface {
 	rampart.IdentityStore
 	waf.Store
 	workspace.Store
+	SecMaster() secmaster.Store
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -16,6 +16,18 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v3/projects", s.authn(familyIAM, s.handleProjectList()))
 
 	// SecMaster emergency policies (v1, under workspaces).
+	mux.Handle("POST /v1/{project_id}/workspaces", s.authn(familySecMaster, s.handleSMWorkspaceCreate()))
+	mux.Handle("GET /v1/{project_id}/workspaces", s.authn(familySecMaster, s.handleSMWorkspaceList()))
+	mux.Handle("GET /v1/{project_id}/workspaces/{workspace_id}", s.authn(familySecMaster, s.handleSMWorkspaceShow()))
+	mux.Handle("PUT /v1/{project_id}/workspaces/{workspace_id}", s.authn(familySecMaster, s.handleSMWorkspaceUpdate()))
+	mux.Handle("DELETE /v1/{project_id}/workspaces/{workspace_id}", s.authn(familySecMaster, s.handleSMWorkspaceDelete()))
+	mux.Handle("POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys", s.authn(familySecMaster, s.handleSMPolicyCreate()))
+	mux.Handle("GET /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}", s.authn(familySecMaster, s.handleSMPolicyShow()))
+	mux.Handle("PUT /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}", s.authn(familySecMaster, s.handleSMPolicyUpdate()))
+	mux.Handle("POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys/search", s.authn(familySecMaster, s.handleSMPolicySearch()))
+	mux.Handle("POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys/batch-delete", s.authn(familySecMaster, s.handleSMPolicyDelete()))
+	mux.Handle("POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/search", s.authn(familySecMaster, s.handleSMRecordSearch(false)))
+	mux.Handle("POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/{policy_id}/search", s.authn(familySecMaster, s.handleSMRecordSearch(true)))
 
 	// WAF: protection policies, hosts, rules, IP groups (v1).
 	mux.Handle("POST /v1/{project_id}/waf/policy", s.authn(familyWAF, s.handleWAFPolicyCreate()))

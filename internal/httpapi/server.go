@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
@@ -59,6 +60,8 @@ type Deps struct {
 	WAF    *waf.Service
 	// Workspace serves the Workspace access-policy routes.
 	Workspace *workspace.Service
+	// SecMaster serves the SecMaster workspace and emergency-policy routes.
+	SecMaster *secmaster.Service
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -72,6 +75,8 @@ type server struct {
 	tokenIPs *limiterSet
 	// Workspace access policies.
 	workspace *workspace.Service
+	// SecMaster workspaces and emergency policies.
+	secmaster *secmaster.Service
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -99,6 +104,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		tokenIPs: newLimiterSet(cfg.TokenRateLimit, cfg.TokenRateBurst),
 		// Workspace access policies.
 		workspace: deps.Workspace,
+		// SecMaster workspaces and emergency policies.
+		secmaster: deps.SecMaster,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -50,7 +50,7 @@ func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
 	}
 	tb.Cleanup(func() { db.Close() })
 	clock := &fakeClock{t: time.Now()}
-	idm := iam.New(db, iam.Config{Now: clock.Now})
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
@@ -368,3 +368,8 @@ func TestGatewayErrors(t *testing.T) {
 		}
 	})
 }
+
+// testPasswordIterations keeps password hashing cheap in tests, which
+// bootstrap a fresh account per server; the hashing itself is tested at the
+// production cost in package iam.
+const testPasswordIterations = 1000

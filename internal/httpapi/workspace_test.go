@@ -34,7 +34,7 @@ func mustServeWorkspace(tb testing.TB) *wksEnv {
 	}
 	tb.Cleanup(func() { db.Close() })
 	clock := &fakeClock{t: time.Now()}
-	idm := iam.New(db, iam.Config{Now: clock.Now})
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)

@@ -1,0 +1,557 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
+)
+
+// querier is what both *sql.Tx and *sql.DB offer for reads.
+type smQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const smPolicyCols = `id, project_id, workspace_id, block_target, policy_type, policy_category, region_id, description, labels,
+	policy_direction, account_scope, eps_scope, region_scope, is_ageing, ageing_at, state, task_id, creator_id, creator_name,
+	modifier_id, modifier_name, created_at, updated_at`
+
+const smDefenseCols = `id, policy_id, connection_id, connection_name, connection_region_id, connection_region_name, defense_type,
+	target_enterprise_id, target_enterprise_name, target_project_id, target_project_name, block_status, sync_status, failure,
+	pending_task_id, updated_at, delivered_at`
+
+func insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_policies (`+smPolicyCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.ProjectID, p.WorkspaceID, p.BlockTarget, p.Type, p.Category, p.RegionID, p.Description, p.Labels,
+		p.Direction, p.AccountScope, p.EPSScope, p.RegionScope, p.Ageing, millis(p.AgeingAt), p.State, p.TaskID,
+		p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName, millis(p.CreatedAt), millis(p.UpdatedAt))
+	return err
+}
+
+func upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_defenses (seq, `+smDefenseCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, connection_name = excluded.connection_name,
+			connection_region_id = excluded.connection_region_id, connection_region_name = excluded.connection_region_name,
+			target_enterprise_id = excluded.target_enterprise_id, target_enterprise_name = excluded.target_enterprise_name,
+			target_project_name = excluded.target_project_name, block_status = excluded.block_status,
+			sync_status = excluded.sync_status, failure = excluded.failure, pending_task_id = excluded.pending_task_id,
+			updated_at = excluded.updated_at`,
+		seq, d.ID, policyID, d.ConnectionID, d.ConnectionName, d.ConnectionRegionID, d.ConnectionRegionName, d.DefenseType,
+		d.TargetEnterpriseID, d.TargetEnterpriseName, d.TargetProjectID, d.TargetProjectName, d.BlockStatus, d.SyncStatus,
+		d.FailureDescription, d.PendingTaskID, millis(d.UpdatedAt), millis(d.DeliveredAt))
+	return err
+}
+
+func insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_tasks (id, project_id, workspace_id, action, state, policy_ids, created_at, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ProjectID, t.WorkspaceID, t.Action, t.State, strings.Join(t.PolicyIDs, ","),
+		millis(t.CreatedAt), millis(t.DoneAt))
+	return err
+}
+
+// insertSMRecord writes a history record with a snapshot of p.
+func insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
+	snap, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id,
+		block_target, policy_category, policy_type, detail, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ProjectID, p.WorkspaceID, p.ID, action, taskID, p.BlockTarget, p.Category, p.Type, detail, string(snap), millis(at))
+	return err
+}
+
+// smAdjustCounts changes a workspace's policy counters and checks the quota
+// when they grow.
+func smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
+	var n, a int
+	err := tx.QueryRowContext(ctx, `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
+		ON CONFLICT (workspace_id) DO UPDATE SET policies = policies + excluded.policies, ageing = ageing + excluded.ageing
+		RETURNING policies, ageing`, workspaceID, dPolicies, dAgeing).Scan(&n, &a)
+	if err != nil {
+		return err
+	}
+	if dPolicies > 0 && q.MaxPolicies > 0 && n > q.MaxPolicies {
+		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
+			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", q.MaxPolicies)}
+	}
+	if dAgeing > 0 && q.MaxAgeing > 0 && a > q.MaxAgeing {
+		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
+			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", q.MaxAgeing)}
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// CreatePolicies implements secmaster.Store.
+func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, p := range ps {
+			if err := insertSMPolicy(ctx, tx, p); err != nil {
+				return err
+			}
+			for i := range p.Defenses {
+				if err := upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+					return err
+				}
+			}
+			if err := smAdjustCounts(ctx, tx, p.WorkspaceID, 1, boolInt(p.Ageing), q); err != nil {
+				return err
+			}
+			if err := insertSMRecord(ctx, tx, p, secmaster.RecordCreate, t.ID, "Policy created; delivery queued.", p.CreatedAt); err != nil {
+				return err
+			}
+		}
+		if err := insertSMTask(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err := bumpRevision(ctx, tx, t.ProjectID, rampart.FamilySecMaster)
+		return err
+	})
+}
+
+func scanSMPolicy(sc interface{ Scan(...any) error }) (*secmaster.Policy, error) {
+	var p secmaster.Policy
+	var ageingAt, created, updated int64
+	err := sc.Scan(&p.ID, &p.ProjectID, &p.WorkspaceID, &p.BlockTarget, &p.Type, &p.Category, &p.RegionID, &p.Description,
+		&p.Labels, &p.Direction, &p.AccountScope, &p.EPSScope, &p.RegionScope, &p.Ageing, &ageingAt, &p.State, &p.TaskID,
+		&p.CreatorID, &p.CreatorName, &p.ModifierID, &p.ModifierName, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	p.AgeingAt, p.CreatedAt, p.UpdatedAt = fromMillis(ageingAt), fromMillis(created), fromMillis(updated)
+	p.Defenses = []secmaster.DefenseEntry{}
+	return &p, nil
+}
+
+func scanSMDefense(sc interface{ Scan(...any) error }) (string, secmaster.DefenseEntry, error) {
+	var d secmaster.DefenseEntry
+	var policyID string
+	var updated, delivered int64
+	err := sc.Scan(&d.ID, &policyID, &d.ConnectionID, &d.ConnectionName, &d.ConnectionRegionID, &d.ConnectionRegionName,
+		&d.DefenseType, &d.TargetEnterpriseID, &d.TargetEnterpriseName, &d.TargetProjectID, &d.TargetProjectName,
+		&d.BlockStatus, &d.SyncStatus, &d.FailureDescription, &d.PendingTaskID, &updated, &delivered)
+	d.UpdatedAt, d.DeliveredAt = fromMillis(updated), fromMillis(delivered)
+	return policyID, d, err
+}
+
+// smLoadDefenses fills the defense lists of ps.
+func smLoadDefenses(ctx context.Context, q smQuerier, ps []*secmaster.Policy) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byID := make(map[string]*secmaster.Policy, len(ps))
+	args := make([]any, len(ps))
+	for i, p := range ps {
+		byID[p.ID] = p
+		args[i] = p.ID
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+smDefenseCols+` FROM secmaster_defenses WHERE policy_id IN (`+
+		smPlaceholders(len(ps))+`) ORDER BY policy_id, seq`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		pid, d, err := scanSMDefense(rows)
+		if err != nil {
+			return err
+		}
+		if p := byID[pid]; p != nil {
+			p.Defenses = append(p.Defenses, d)
+		}
+	}
+	return rows.Err()
+}
+
+func smFindPolicy(ctx context.Context, q smQuerier, projectID, workspaceID, id string) (*secmaster.Policy, error) {
+	p, err := scanSMPolicy(q.QueryRowContext(ctx, `SELECT `+smPolicyCols+` FROM secmaster_policies
+		WHERE project_id = ? AND workspace_id = ? AND id = ?`, projectID, workspaceID, id))
+	if err != nil {
+		if err == sql.ErrNoRows {
+			return nil, rampart.Errorf(rampart.KindNotFound, "The policy %s does not exist.", id)
+		}
+		return nil, err
+	}
+	return p, smLoadDefenses(ctx, q, []*secmaster.Policy{p})
+}
+
+// FindPolicy implements secmaster.Store.
+func (db *SecMasterStore) FindPolicy(ctx context.Context, projectID, workspaceID, id string) (*secmaster.Policy, error) {
+	var p *secmaster.Policy
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		p, err = smFindPolicy(ctx, tx, projectID, workspaceID, id)
+		return err
+	})
+	return p, err
+}
+
+// smPolicyColumns maps search fields to SQL expressions over alias p.
+var smPolicyColumns = map[string]string{
+	"id": "p.id", "block_target": "p.block_target", "policy_category": "p.policy_category", "policy_type": "p.policy_type",
+	"region_id": "p.region_id", "description": "p.description", "labels": "p.labels", "policy_direction": "p.policy_direction",
+	"status": "p.state", "task_id": "p.task_id", "create_time": "p.created_at", "update_time": "p.updated_at",
+	"block_ageing": "p.ageing_at",
+}
+
+var smRecordColumns = map[string]string{
+	"id": "p.id", "policy_id": "p.policy_id", "action": "p.action", "task_id": "p.task_id", "block_target": "p.block_target",
+	"policy_category": "p.policy_category", "policy_type": "p.policy_type", "create_time": "p.created_at",
+}
+
+// smWhere renders conditions joined left to right by logics.
+func smWhere(q secmaster.Query, cols map[string]string) (string, []any, error) {
+	var sb strings.Builder
+	var args []any
+	for i, c := range q.Conditions {
+		if i > 0 {
+			sb.WriteString(" " + q.Logics[i-1] + " ")
+		}
+		sb.WriteString("(")
+		vals := make([]any, len(c.Values))
+		for j, v := range c.Values {
+			vals[j] = v
+		}
+		if c.Field == "defense_type" {
+			op := "IN"
+			if c.Op == secmaster.OpNe {
+				op = "NOT IN"
+			}
+			if c.Op == secmaster.OpLike {
+				return "", nil, rampart.Invalid("condition.conditions", "The field defense_type does not support like.")
+			}
+			sb.WriteString(`EXISTS (SELECT 1 FROM secmaster_defenses d WHERE d.policy_id = p.id AND d.defense_type ` + op +
+				` (` + smPlaceholders(len(vals)) + `))`)
+			args = append(args, vals...)
+			sb.WriteString(")")
+			continue
+		}
+		col, ok := cols[c.Field]
+		if !ok {
+			return "", nil, rampart.Invalid("condition.conditions", "Unknown field %s.", c.Field)
+		}
+		switch c.Op {
+		case secmaster.OpEq:
+			sb.WriteString(col + " IN (" + smPlaceholders(len(vals)) + ")")
+			args = append(args, vals...)
+		case secmaster.OpNe:
+			sb.WriteString(col + " NOT IN (" + smPlaceholders(len(vals)) + ")")
+			args = append(args, vals...)
+		case secmaster.OpLike:
+			for j, v := range c.Values {
+				if j > 0 {
+					sb.WriteString(" OR ")
+				}
+				sb.WriteString(col + ` LIKE ? ESCAPE '\'`)
+				args = append(args, "%"+smLikeEscape(v)+"%")
+			}
+		}
+		sb.WriteString(")")
+	}
+	return sb.String(), args, nil
+}
+
+// smOrder renders the sort; ties are broken by id, in the direction of the
+// first sort (records' ids grow with time).
+func smOrder(q secmaster.Query, cols map[string]string, def string) string {
+	var parts []string
+	if len(q.Sort) > 0 {
+		def = "p.id"
+		if q.Sort[0].Desc {
+			def += " DESC"
+		}
+	}
+	for _, s := range q.Sort {
+		col, ok := cols[s.Field]
+		if !ok {
+			continue
+		}
+		if s.Desc {
+			col += " DESC"
+		}
+		parts = append(parts, col)
+	}
+	parts = append(parts, def)
+	return strings.Join(parts, ", ")
+}
+
+// SearchPolicies implements secmaster.Store.
+func (db *SecMasterStore) SearchPolicies(ctx context.Context, q secmaster.Query) ([]*secmaster.Policy, int, error) {
+	cond, cargs, err := smWhere(q, smPolicyColumns)
+	if err != nil {
+		return nil, 0, err
+	}
+	where := "p.project_id = ? AND p.workspace_id = ?"
+	args := []any{q.ProjectID, q.WorkspaceID}
+	if cond != "" {
+		where += " AND (" + cond + ")"
+		args = append(args, cargs...)
+	}
+	var out []*secmaster.Policy
+	var total int
+	err = db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_policies p WHERE `+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		if q.Offset >= total {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+smPrefixed("p.", smPolicyCols)+` FROM secmaster_policies p WHERE `+where+
+			` ORDER BY `+smOrder(q, smPolicyColumns, "p.created_at DESC, p.id DESC")+` LIMIT ? OFFSET ?`,
+			append(args, q.Limit, q.Offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanSMPolicy(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return smLoadDefenses(ctx, tx, out)
+	})
+	return out, total, err
+}
+
+// smPrefixed qualifies a column list with an alias.
+func smPrefixed(prefix, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// smLiftEntry removes the enforcement rows of one entry.
+func smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM secmaster_enforcement WHERE defense_id = ?`, defenseID)
+	return err
+}
+
+// UpdatePolicies implements secmaster.Store.
+func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task, q secmaster.Quota, fn func(*secmaster.Policy) error) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
+			if err != nil {
+				return err
+			}
+			if p.State != secmaster.StateActive {
+				return rampart.Invalid("batch_ids", "The policy %s is %s and can no longer be updated.", id, strings.ToLower(p.State))
+			}
+			oldAgeing := p.Ageing
+			old := map[string]bool{}
+			for _, d := range p.Defenses {
+				old[d.ID] = true
+			}
+			if err := fn(p); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE secmaster_policies SET policy_category = ?, description = ?, labels = ?,
+				is_ageing = ?, ageing_at = ?, task_id = ?, modifier_id = ?, modifier_name = ?, updated_at = ? WHERE id = ?`,
+				p.Category, p.Description, p.Labels, p.Ageing, millis(p.AgeingAt), p.TaskID, p.ModifierID, p.ModifierName,
+				millis(p.UpdatedAt), p.ID); err != nil {
+				return err
+			}
+			for i := range p.Defenses {
+				delete(old, p.Defenses[i].ID)
+				if err := upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+					return err
+				}
+			}
+			for id := range old { // entries dropped from the list: lifted now
+				if err := smLiftDefense(ctx, tx, id); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_defenses WHERE id = ?`, id); err != nil {
+					return err
+				}
+			}
+			if d := boolInt(p.Ageing) - boolInt(oldAgeing); d != 0 {
+				if err := smAdjustCounts(ctx, tx, workspaceID, 0, d, q); err != nil {
+					return err
+				}
+			}
+			if err := insertSMRecord(ctx, tx, p, secmaster.RecordUpdate, t.ID, "Policy updated.", p.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		if err := insertSMTask(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
+		return err
+	})
+}
+
+// RetryPolicies implements secmaster.Store.
+func (db *SecMasterStore) RetryPolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		now := millis(t.CreatedAt)
+		for _, id := range ids {
+			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = '',
+				pending_task_id = ?, updated_at = ? WHERE policy_id = ? AND block_status = ?`,
+				secmaster.BlockPending, secmaster.SyncPending, t.ID, now, id, secmaster.BlockFailed)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			if p.State != secmaster.StateActive {
+				n = 0
+			}
+			detail := fmt.Sprintf("Retry: %d failed entries queued for delivery.", n)
+			if err := smLoadDefensesFresh(ctx, tx, p); err != nil {
+				return err
+			}
+			if err := insertSMRecord(ctx, tx, p, secmaster.RecordRetry, t.ID, detail, t.CreatedAt); err != nil {
+				return err
+			}
+		}
+		if err := insertSMTask(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
+		return err
+	})
+}
+
+func smLoadDefensesFresh(ctx context.Context, q smQuerier, p *secmaster.Policy) error {
+	p.Defenses = []secmaster.DefenseEntry{}
+	return smLoadDefenses(ctx, q, []*secmaster.Policy{p})
+}
+
+// DeletePolicies implements secmaster.Store.
+func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_enforcement WHERE policy_id = ?`, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_defenses WHERE policy_id = ?`, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_policies WHERE id = ?`, id); err != nil {
+				return err
+			}
+			ageing := 0
+			if p.Ageing && p.State == secmaster.StateActive {
+				ageing = -1
+			}
+			if err := smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
+				return err
+			}
+			p.State = secmaster.StateDeleted
+			for i := range p.Defenses {
+				d := &p.Defenses[i]
+				d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.UpdatedAt = secmaster.BlockLifted, secmaster.SyncDone, "", t.CreatedAt
+			}
+			if err := insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
+				return err
+			}
+		}
+		if err := insertSMTask(ctx, tx, t); err != nil {
+			return err
+		}
+		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
+		return err
+	})
+}
+
+// SearchRecords implements secmaster.Store.
+func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) ([]*secmaster.Record, int, error) {
+	cond, cargs, err := smWhere(q, smRecordColumns)
+	if err != nil {
+		return nil, 0, err
+	}
+	where := "p.project_id = ? AND p.workspace_id = ?"
+	args := []any{q.ProjectID, q.WorkspaceID}
+	if q.PolicyID != "" {
+		where += " AND p.policy_id = ?"
+		args = append(args, q.PolicyID)
+	}
+	if cond != "" {
+		where += " AND (" + cond + ")"
+		args = append(args, cargs...)
+	}
+	var out []*secmaster.Record
+	var total int
+	err = db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_records p WHERE `+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		if q.Offset >= total {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.project_id, p.workspace_id, p.policy_id, p.action, p.task_id,
+			p.block_target, p.policy_category, p.policy_type, p.detail, p.snapshot, p.created_at
+			FROM secmaster_records p WHERE `+where+` ORDER BY `+smOrder(q, smRecordColumns, "p.id DESC")+` LIMIT ? OFFSET ?`,
+			append(args, q.Limit, q.Offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r secmaster.Record
+			var id, created int64
+			var target, category, typ, snap string
+			if err := rows.Scan(&id, &r.ProjectID, &r.WorkspaceID, &r.PolicyID, &r.Action, &r.TaskID, &target, &category, &typ,
+				&r.Detail, &snap, &created); err != nil {
+				return err
+			}
+			r.ID, r.CreatedAt = strconv.FormatInt(id, 10), fromMillis(created)
+			r.Policy = &secmaster.Policy{}
+			if snap == "" || json.Unmarshal([]byte(snap), r.Policy) != nil {
+				r.Policy = &secmaster.Policy{ID: r.PolicyID, ProjectID: r.ProjectID, WorkspaceID: r.WorkspaceID,
+					BlockTarget: target, Category: category, Type: typ, Defenses: []secmaster.DefenseEntry{}}
+			}
+			out = append(out, &r)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// FindTask implements secmaster.Store.
+func (db *SecMasterStore) FindTask(ctx context.Context, projectID, id string) (*secmaster.Task, error) {
+	var t secmaster.Task
+	var ids string
+	var created, done int64
+	err := db.rdb.QueryRowContext(ctx, `SELECT id, project_id, workspace_id, action, state, policy_ids, created_at, done_at
+		FROM secmaster_tasks WHERE project_id = ? AND id = ?`, projectID, id).
+		Scan(&t.ID, &t.ProjectID, &t.WorkspaceID, &t.Action, &t.State, &ids, &created, &done)
+	if err != nil {
+		return nil, notFound(err, "Task not found.")
+	}
+	t.PolicyIDs = strings.Split(ids, ",")
+	t.CreatedAt, t.DoneAt = fromMillis(created), fromMillis(done)
+	return &t, nil
+}
