@@ -15,7 +15,8 @@ import (
 var _ waf.Store = (*DB)(nil)
 
 // wafWrite runs fn in a write transaction, bumps the project's WAF revision
-// in it and returns once the transaction has committed.
+// in it (once per transaction, whatever the number of writes it carries)
+// and returns once the transaction has committed.
 //
 // Concurrent WAF writes are committed together ("group commit"): the caller
 // that obtains the writer lock runs every write queued so far in one
@@ -109,6 +110,7 @@ func (db *DB) runWAFJobs(jobs []*wafJob) {
 		return
 	}
 	defer tx.Rollback()
+	changed := map[string]bool{} // projects with a successful write
 	exec := func(st *sql.Stmt) error {
 		_, err := tx.StmtContext(ctx, st).ExecContext(ctx)
 		return formatError(err)
@@ -126,7 +128,7 @@ func (db *DB) runWAFJobs(jobs []*wafJob) {
 		}
 		err := runWAFJob(j, tx)
 		if err == nil {
-			_, err = bumpRevision(j.ctx, tx, j.projectID, rampart.FamilyWAF)
+			changed[j.projectID] = true
 		}
 		if err != nil {
 			j.err = formatError(err)
@@ -144,6 +146,14 @@ func (db *DB) runWAFJobs(jobs []*wafJob) {
 				finish(err)
 				return
 			}
+		}
+	}
+	// One revision bump per project per transaction: the decision engine
+	// needs to see that something changed, not how many writes did.
+	for projectID := range changed {
+		if _, err := bumpRevision(ctx, tx, projectID, rampart.FamilyWAF); err != nil {
+			finish(formatError(err))
+			return
 		}
 	}
 	finish(formatError(tx.Commit()))

@@ -78,8 +78,10 @@ func TestWAFConcurrentWrites(t *testing.T) {
 	if err != nil || total != len(codes) {
 		t.Fatalf("stored %d rules (%v)", total, err)
 	}
-	if rev, _ := db.Revision(ctx, proj, rampart.FamilyWAF); rev != rev0+int64(len(codes)) {
-		t.Fatalf("revision %d, want %d", rev, rev0+int64(len(codes)))
+	// Writes committed together share one bump: the revision grew, by at
+	// most one per successful write.
+	if rev, _ := db.Revision(ctx, proj, rampart.FamilyWAF); rev <= rev0 || rev > rev0+int64(len(codes)) {
+		t.Fatalf("revision %d, want in (%d, %d]", rev, rev0, rev0+int64(len(codes)))
 	}
 	// A panicking write fails alone and leaves the store usable.
 	if _, err := db.UpdatePolicy(ctx, proj, p.ID, func(*waf.Policy) error { panic("boom") }); err == nil {
