@@ -186,8 +186,8 @@ func TestDecideWAFRows(t *testing.T) {
 	}
 }
 
-func disabledWB(r engine.WhiteBlackRule) engine.WhiteBlackRule { r.Enabled = false; return r }
-func disabledGeo(r engine.GeoRule) engine.GeoRule              { r.Enabled = false; return r }
+func disabledWB(r engine.WhiteBlackRule) engine.WhiteBlackRule  { r.Enabled = false; return r }
+func disabledGeo(r engine.GeoRule) engine.GeoRule               { r.Enabled = false; return r }
 func disabledRep(r engine.ReputationRule) engine.ReputationRule { r.Enabled = false; return r }
 
 // TestDecideWAFExpiryRows checks W22 and W23: time-bounded entries and
@@ -268,9 +268,9 @@ func TestDecideUserRows(t *testing.T) {
 	}}
 	now := t0
 	e := MustEngine(t, &p, nil, &now)
-	check(t, e.DecideUser("alice", t0), want{engine.ActionBlock, engine.RuleEmergency, "iam1", "alice"}) // I1
-	check(t, e.DecideUser("bob", t0), want{engine.ActionBlock, engine.RuleEmergency, "iam2", "bob"})     // I1
-	check(t, e.DecideUser("carol", t0), want{engine.ActionAllow, engine.RuleNone, "", ""})               // I2
+	check(t, e.DecideUser("alice", t0), want{engine.ActionBlock, engine.RuleEmergency, "iam1", "alice"})  // I1
+	check(t, e.DecideUser("bob", t0), want{engine.ActionBlock, engine.RuleEmergency, "iam2", "bob"})      // I1
+	check(t, e.DecideUser("carol", t0), want{engine.ActionAllow, engine.RuleNone, "", ""})                // I2
 	check(t, e.DecideUser("bob", t0.Add(time.Minute)), want{engine.ActionAllow, engine.RuleNone, "", ""}) // I2: aged
 	if n := e.Sweep(t0.Add(time.Minute)); n != 1 {
 		t.Errorf("Sweep applied %d, want 1", n)
