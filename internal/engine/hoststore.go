@@ -1,27 +1,40 @@
 package engine
 
-// hostStore is a persistent set of single addresses (keys) with values:
-// 65,536 hash buckets reached through two 256-pointer levels. A bucket keeps
-// keys and values in two parallel slices, so an IPv4 entry costs 12 bytes
-// and an IPv6 entry 24, plus a small per-bucket overhead. Lookup is two
-// pointer loads and a scan of one bucket (about n/65,536 keys). with and
-// without copy the bucket and the two index arrays on the path (about
-// 4 KB), never the whole set. A hostStore reachable from a published
-// Snapshot is never modified; set and del mutate in place and are only for
-// stores under construction.
+// hostStore is a persistent hash set of single addresses (keys) with
+// values. Its shape follows its size:
+//
+//   - up to flatMax entries: one slice, scanned linearly;
+//   - up to smallMax entries: 256 buckets, indexed by 8 bits of the hash;
+//   - beyond: 65,536 buckets reached through 256 pointers to 256-bucket
+//     arrays, indexed by 16 bits of the hash.
+//
+// A bucket is a slice of key/value pairs stored side by side, so a lookup
+// touches the bucket array and one run of entries: one or two cache misses
+// on a large store. An IPv4 entry costs 16 bytes and an IPv6 entry 24, plus
+// 24 bytes per bucket. with and without copy the path to one bucket (at
+// most a 2 KB pointer array, a 6 KB bucket array and the bucket) and never
+// the whole set, except when a store outgrows its shape (at flatMax and
+// smallMax entries: a one-off rehash of those entries). A hostStore
+// reachable from a published Snapshot is never modified; set mutates in
+// place and is only for stores under construction.
 type hostStore[K comparable] struct {
-	root [256]*hostMid[K]
-	n    int
+	n     int
+	flat  []hostEntry[K]
+	small *hostBuckets[K]
+	large *[256]*hostBuckets[K]
 }
 
-type hostMid[K comparable] struct {
-	b [256]*hostBucket[K]
+type hostEntry[K comparable] struct {
+	k K
+	v value
 }
 
-type hostBucket[K comparable] struct {
-	keys []K
-	vals []value
-}
+type hostBuckets[K comparable] [256][]hostEntry[K]
+
+const (
+	flatMax  = 16
+	smallMax = 4096
+)
 
 // addr6 is an IPv6 address as two integers.
 type addr6 struct{ hi, lo uint64 }
@@ -33,21 +46,30 @@ func hash6(k addr6) uint32 {
 	return uint32((x * 0xBF58476D1CE4E5B9) >> 48)
 }
 
+// bucket returns the bucket of hash h (16 bits) for a store that is not
+// flat.
+func (s *hostStore[K]) bucket(h uint32) []hostEntry[K] {
+	if s.large != nil {
+		m := s.large[h>>8&255]
+		if m == nil {
+			return nil
+		}
+		return m[h&255]
+	}
+	return s.small[h&255]
+}
+
 func (s *hostStore[K]) get(h uint32, k K) (value, bool) {
 	if s == nil {
 		return 0, false
 	}
-	m := s.root[h>>8&255]
-	if m == nil {
-		return 0, false
+	b := s.flat
+	if s.small != nil || s.large != nil {
+		b = s.bucket(h)
 	}
-	b := m.b[h&255]
-	if b == nil {
-		return 0, false
-	}
-	for i, kk := range b.keys {
-		if kk == k {
-			return b.vals[i], true
+	for i := range b {
+		if b[i].k == k {
+			return b[i].v, true
 		}
 	}
 	return 0, false
@@ -55,59 +77,149 @@ func (s *hostStore[K]) get(h uint32, k K) (value, bool) {
 
 // set inserts or replaces k in place (construction only).
 func (s *hostStore[K]) set(h uint32, k K, v value) {
-	m := s.root[h>>8&255]
-	if m == nil {
-		m = new(hostMid[K])
-		s.root[h>>8&255] = m
+	if p := s.find(h, k); p != nil {
+		p.v = v
+		return
 	}
-	b := m.b[h&255]
-	if b == nil {
-		b = new(hostBucket[K])
-		m.b[h&255] = b
+	s.grow(s.n + 1)
+	e := hostEntry[K]{k, v}
+	switch {
+	case s.large != nil:
+		m := s.large[h>>8&255]
+		if m == nil {
+			m = new(hostBuckets[K])
+			s.large[h>>8&255] = m
+		}
+		m[h&255] = append(m[h&255], e)
+	case s.small != nil:
+		s.small[h&255] = append(s.small[h&255], e)
+	default:
+		s.flat = append(s.flat, e)
 	}
-	for i, kk := range b.keys {
-		if kk == k {
-			b.vals[i] = v
-			return
+	s.n++
+}
+
+func (s *hostStore[K]) find(h uint32, k K) *hostEntry[K] {
+	b := s.flat
+	if s.small != nil || s.large != nil {
+		b = s.bucket(h)
+	}
+	for i := range b {
+		if b[i].k == k {
+			return &b[i]
 		}
 	}
-	b.keys = append(b.keys, k)
-	b.vals = append(b.vals, v)
-	s.n++
+	return nil
+}
+
+// grow changes the shape in place when n entries no longer fit it.
+func (s *hostStore[K]) grow(n int) {
+	switch {
+	case n > smallMax && s.large == nil:
+		old := s.all()
+		s.flat, s.small = nil, nil
+		s.large = new([256]*hostBuckets[K])
+		s.n = 0
+		for _, e := range old {
+			s.set(s.hashOf(e.k), e.k, e.v)
+		}
+	case n > flatMax && s.small == nil && s.large == nil:
+		old := s.flat
+		s.flat = nil
+		s.small = new(hostBuckets[K])
+		s.n = 0
+		for _, e := range old {
+			s.set(s.hashOf(e.k), e.k, e.v)
+		}
+	}
+}
+
+func (s *hostStore[K]) hashOf(k K) uint32 {
+	switch k := any(k).(type) {
+	case uint32:
+		return hash4(k)
+	case addr6:
+		return hash6(k)
+	}
+	panic("engine: hostStore key type")
+}
+
+// all returns every entry (any order).
+func (s *hostStore[K]) all() []hostEntry[K] {
+	out := make([]hostEntry[K], 0, s.n)
+	out = append(out, s.flat...)
+	if s.small != nil {
+		for _, b := range s.small {
+			out = append(out, b...)
+		}
+	}
+	if s.large != nil {
+		for _, m := range s.large {
+			if m != nil {
+				for _, b := range m {
+					out = append(out, b...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// withBucket returns a copy of s whose bucket for h is replaced by b,
+// copying only the arrays on the path.
+func (s *hostStore[K]) withBucket(h uint32, b []hostEntry[K], n int) *hostStore[K] {
+	ns := &hostStore[K]{n: n}
+	switch {
+	case s.large != nil:
+		nl := *s.large
+		nm := new(hostBuckets[K])
+		if m := nl[h>>8&255]; m != nil {
+			*nm = *m
+		}
+		nm[h&255] = b
+		nl[h>>8&255] = nm
+		ns.large = &nl
+	case s.small != nil:
+		nsm := *s.small
+		nsm[h&255] = b
+		ns.small = &nsm
+	default:
+		ns.flat = b
+	}
+	return ns
 }
 
 // with returns a new store with k set to v; s is unchanged. A nil s is an
 // empty store.
 func (s *hostStore[K]) with(h uint32, k K, v value) *hostStore[K] {
-	ns := new(hostStore[K])
-	if s != nil {
-		*ns = *s
+	if s == nil {
+		s = &hostStore[K]{}
 	}
-	nm := new(hostMid[K])
-	if m := ns.root[h>>8&255]; m != nil {
-		*nm = *m
+	old := s.flat
+	if s.small != nil || s.large != nil {
+		old = s.bucket(h)
 	}
-	ns.root[h>>8&255] = nm
-	old := nm.b[h&255]
-	nb := new(hostBucket[K])
-	if old != nil {
-		for i, kk := range old.keys {
-			if kk == k {
-				nb.keys = append(make([]K, 0, len(old.keys)), old.keys...)
-				nb.vals = append(make([]value, 0, len(old.vals)), old.vals...)
-				nb.vals[i] = v
-				nm.b[h&255] = nb
-				return ns
-			}
+	for i := range old {
+		if old[i].k == k {
+			nb := append([]hostEntry[K](nil), old...)
+			nb[i].v = v
+			return s.withBucket(h, nb, s.n)
 		}
-		nb.keys = append(make([]K, 0, len(old.keys)+1), old.keys...)
-		nb.vals = append(make([]value, 0, len(old.vals)+1), old.vals...)
 	}
-	nb.keys = append(nb.keys, k)
-	nb.vals = append(nb.vals, v)
-	nm.b[h&255] = nb
-	ns.n++
-	return ns
+	if (s.large == nil && s.n+1 > smallMax) || (s.small == nil && s.large == nil && s.n+1 > flatMax) {
+		// Outgrown: rebuild in the next shape (a one-off, at most smallMax
+		// entries).
+		ns := &hostStore[K]{}
+		for _, e := range s.all() {
+			ns.set(ns.hashOf(e.k), e.k, e.v)
+		}
+		ns.set(h, k, v)
+		return ns
+	}
+	nb := make([]hostEntry[K], len(old), len(old)+1)
+	copy(nb, old)
+	nb = append(nb, hostEntry[K]{k, v})
+	return s.withBucket(h, nb, s.n+1)
 }
 
 // without returns a new store without k (s itself when k is absent); it
@@ -119,24 +231,18 @@ func (s *hostStore[K]) without(h uint32, k K) *hostStore[K] {
 	if s.n == 1 {
 		return nil
 	}
-	ns := new(hostStore[K])
-	*ns = *s
-	nm := new(hostMid[K])
-	*nm = *ns.root[h>>8&255]
-	ns.root[h>>8&255] = nm
-	old := nm.b[h&255]
-	if len(old.keys) == 1 {
-		nm.b[h&255] = nil
-	} else {
-		nb := &hostBucket[K]{keys: make([]K, 0, len(old.keys)-1), vals: make([]value, 0, len(old.vals)-1)}
-		for i, kk := range old.keys {
-			if kk != k {
-				nb.keys = append(nb.keys, kk)
-				nb.vals = append(nb.vals, old.vals[i])
+	old := s.flat
+	if s.small != nil || s.large != nil {
+		old = s.bucket(h)
+	}
+	var nb []hostEntry[K]
+	if len(old) > 1 {
+		nb = make([]hostEntry[K], 0, len(old)-1)
+		for _, e := range old {
+			if e.k != k {
+				nb = append(nb, e)
 			}
 		}
-		nm.b[h&255] = nb
 	}
-	ns.n--
-	return ns
+	return s.withBucket(h, nb, s.n-1)
 }

@@ -80,6 +80,14 @@ func (t *ptable) lookup(ip netip.Addr, now int64) (value, netip.Prefix, bool) {
 	if t.cidr == nil {
 		return 0, netip.Prefix{}, false
 	}
+	if n := t.cidr.Size6(); ip.Is4() {
+		n = t.cidr.Size4()
+		if n == 0 {
+			return 0, netip.Prefix{}, false
+		}
+	} else if n == 0 {
+		return 0, netip.Prefix{}, false
+	}
 	v, ok := t.cidr.Lookup(ip)
 	if !ok {
 		return 0, netip.Prefix{}, false

@@ -57,7 +57,8 @@ func TestConcurrentLookupsDuringUpdates(t *testing.T) {
 	}
 	g := gen{rand.New(rand.NewPCG(42, 42))}
 	var added []engine.EmergencyEntry
-	for i := range 2000 {
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; i < 2000 || (lookups.Load() < 1000 && time.Now().Before(deadline)); i++ {
 		switch i % 5 {
 		case 0, 1:
 			en := g.emergency()
