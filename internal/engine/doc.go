@@ -12,16 +12,20 @@
 // Representation. Every rule becomes a ref, a small integer naming a
 // refInfo (rule type, rule ID, policy ID) in an append-only table of the
 // snapshot, so decisions return strings already held by the snapshot and
-// never build one. Each address-keyed rule set (the emergency WHITE and
-// BLOCK entries of a layer; the allow, block and log whiteblackip rules of a
-// WAF policy) is a ptable: single addresses (/32, /128) in a hostStore, a
-// persistent array of 65,536 hash buckets holding keys and values side by
-// side (12 bytes per IPv4 entry, 24 per IPv6), and real prefixes in a
-// bart.Table (a popcount-compressed multibit trie). A table value is a
-// uint64 packing the entry's expiry (milliseconds since 2024-01-01, 0 =
-// never) and its ref, so expiry can be checked at lookup with no further
-// memory access. Geolocation and IP-reputation rules of a policy are small
-// arrays indexed by location code and IDC tag.
+// never build one. A table value is a uint64 packing the entry's expiry
+// (milliseconds since 2024-01-01, 0 = never) and its ref, so expiry is
+// checked at lookup with no further memory access. The address rules of one
+// scope (a layer's emergency entries, WHITE and BLOCK; a WAF policy's
+// whiteblackip rules, white 0, 1 and 2) form one mtable: single addresses
+// (/32, /128) in a hostStore, a persistent hash table of 65,536 buckets
+// whose entries hold a key and one value per category side by side, and
+// real prefixes in a bart.Table (a popcount-compressed multibit trie) whose
+// value at a prefix P holds, per category, the entry of the longest prefix
+// containing P (P included) that has one. One probe of each store therefore
+// answers every category at once: the most specific WHITE entry and the most
+// specific BLOCK entry containing an address, whatever their lengths.
+// Geolocation and IP-reputation rules of a policy are small arrays indexed
+// by location code and IDC tag.
 //
 // Concurrency. Readers call Engine.Snapshot (one atomic load) and then any
 // number of Decide methods on the Snapshot; they take no lock, never block
@@ -43,12 +47,15 @@
 // takes effect as late as the sweeper runs (Run sleeps until the next due
 // time).
 //
-// Cost model. A Decide call allocates nothing. DecideIP is at most two
-// ptable probes (WHITE, then BLOCK); DecideWAF adds the host's policy
-// (a map access), three whiteblackip ptables and one address-data lookup
-// (geodata), each skipped when empty. A ptable probe is one hash-bucket scan
-// (a few entries) plus, when the table holds real prefixes, one trie walk.
-// When the most specific match has expired but has not been swept yet, the
+// Cost model. A Decide call allocates nothing. DecideIP probes one mtable
+// (one hash bucket, one trie walk); DecideWAF probes two (the WAF layer's
+// emergency entries and the host's policy), looks the host up in a map and
+// the address up in the address data (geodata) when geolocation or
+// reputation rules are in force; empty stores are skipped. When the most
+// specific entry of a category has expired but has not been swept yet, the
 // lookup walks the covering prefixes (bart Supernets); that rare path may
-// allocate. DecideWorkspace is workspace.Decide, linear in the policies.
+// allocate. A change costs one hostStore copy-on-write for an address, or
+// for a real prefix one trie insertion plus one per stored prefix it covers
+// whose inherited value changes. DecideWorkspace is workspace.Decide, linear
+// in the policies.
 package engine

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gaissmai/bart"
+
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
@@ -30,6 +32,7 @@ type Engine struct {
 	refs      []refInfo
 	refIdx    map[refKey]uint32
 	coll      map[collKey][]value
+	cown      map[cownKey]cell
 	ipEvents  ipHeap
 	events    eventHeap
 	policyIdx map[string]int32
@@ -46,6 +49,15 @@ type collKey struct {
 	table uint32
 	pfx   netip.Prefix
 	name  string
+	cat   uint8
+}
+
+// cownKey identifies a real prefix of one table, for the writer's record
+// of the winning entry of each category there (the trie stores inherited
+// cells, not these).
+type cownKey struct {
+	table uint32
+	pfx   netip.Prefix
 }
 
 type ruleKey struct {
@@ -62,10 +74,10 @@ type wbRec struct {
 
 // Table identities for collKey.
 const (
-	tblEmIP     = 0  // + layer*2 + category
+	tblEmIP     = 0  // + layer
 	tblEmUser   = 8  // + layer*2 + category
 	tblEmDomain = 16 // + layer*2 + category
-	tblWB       = 32 // + policy*3 + white
+	tblWB       = 32 // + policy
 )
 
 // Errors returned by New and the mutating methods.
@@ -91,6 +103,7 @@ func New(p *Project, geo Locator, now func() time.Time) (*Engine, error) {
 		refs:      []refInfo{{}}, // ref 0 is "none"
 		refIdx:    map[refKey]uint32{},
 		coll:      map[collKey][]value{},
+		cown:      map[cownKey]cell{},
 		policyIdx: map[string]int32{},
 		wb:        map[ruleKey]*wbRec{},
 		geoRules:  map[int32]map[string]GeoRule{},
@@ -233,34 +246,165 @@ func (e *Engine) removeMember(k collKey, cur value, v value) (win value, remains
 	return win, true, true
 }
 
-func (e *Engine) ptAdd(t *ptable, table uint32, p netip.Prefix, v value) {
-	cur, ok := t.get(p)
-	win := e.addMember(collKey{table: table, pfx: p}, cur, ok, v)
-	if ok && win == cur {
+// mtAdd records entry v of category c at prefix p of table t (whose
+// identity is table) and updates the stores.
+func (e *Engine) mtAdd(t *mtable, table uint32, p netip.Prefix, c int, v value) {
+	ck := collKey{table: table, pfx: p, cat: uint8(c)}
+	if p.IsSingleIP() {
+		cl := t.hostCell(p.Addr())
+		cur := cl[c]
+		win := e.addMember(ck, cur, cur != 0, v)
+		if cur != 0 && win == cur {
+			return
+		}
+		cl[c] = win
+		t.setHost(p.Addr(), cl, e.building)
 		return
 	}
-	if e.building {
-		t.set(p, win)
-	} else {
-		*t = t.with(p, win)
+	k := cownKey{table: table, pfx: p}
+	own := e.cown[k]
+	cur := own[c]
+	win := e.addMember(ck, cur, cur != 0, v)
+	if cur != 0 && win == cur {
+		return
 	}
+	own[c] = win
+	e.cown[k] = own
+	e.refreshCIDR(t, table, p)
 }
 
-func (e *Engine) ptRemove(t *ptable, table uint32, p netip.Prefix, v value) bool {
-	cur, ok := t.get(p)
-	if !ok {
+// mtRemove removes one entry v of category c at prefix p; it reports
+// whether it was there.
+func (e *Engine) mtRemove(t *mtable, table uint32, p netip.Prefix, c int, v value) bool {
+	ck := collKey{table: table, pfx: p, cat: uint8(c)}
+	if p.IsSingleIP() {
+		cl := t.hostCell(p.Addr())
+		cur := cl[c]
+		if cur == 0 {
+			return false
+		}
+		win, remains, found := e.removeMember(ck, cur, v)
+		if !found || (remains && win == cur) {
+			return found
+		}
+		cl[c] = 0
+		if remains {
+			cl[c] = win
+		}
+		t.setHost(p.Addr(), cl, e.building)
+		return true
+	}
+	k := cownKey{table: table, pfx: p}
+	own := e.cown[k]
+	cur := own[c]
+	if cur == 0 {
 		return false
 	}
-	win, remains, found := e.removeMember(collKey{table: table, pfx: p}, cur, v)
-	switch {
-	case !found:
-		return false
-	case !remains:
-		*t = t.without(p)
-	case win != cur:
-		*t = t.with(p, win)
+	win, remains, found := e.removeMember(ck, cur, v)
+	if !found || (remains && win == cur) {
+		return found
 	}
+	own[c] = 0
+	if remains {
+		own[c] = win
+	}
+	if own.empty() {
+		delete(e.cown, k)
+	} else {
+		e.cown[k] = own
+	}
+	e.refreshCIDR(t, table, p)
 	return true
+}
+
+// refreshCIDR brings the trie of t in line with the writer's record of
+// the entries at p: it stores, updates or deletes p and recomputes the
+// inherited cells of the prefixes p covers. Cost: one covering lookup plus
+// a walk over the stored prefixes inside p (none for most prefixes), each
+// changed one an insertion.
+func (e *Engine) refreshCIDR(t *mtable, table uint32, p netip.Prefix) {
+	_, has := e.cown[cownKey{table: table, pfx: p}]
+	var base ccell
+	if t.cidr != nil && p.Bits() > 0 {
+		if _, pc, ok := t.cidr.LookupPrefixLPM(netip.PrefixFrom(p.Addr(), p.Bits()-1)); ok {
+			base = pc
+		}
+	}
+	type item struct {
+		p      netip.Prefix
+		old    ccell
+		stored bool
+	}
+	var items []item
+	if t.cidr != nil {
+		for sp, sc := range t.cidr.Subnets(p) {
+			items = append(items, item{sp, sc, true})
+		}
+	}
+	if has && (len(items) == 0 || items[0].p != p) {
+		items = append([]item{{p: p}}, items...)
+	}
+	type frame struct {
+		p  netip.Prefix
+		cc ccell
+	}
+	var stack, sets []frame
+	del := false
+	for _, it := range items {
+		for len(stack) > 0 {
+			top := stack[len(stack)-1].p
+			if top.Bits() < it.p.Bits() && top.Contains(it.p.Addr()) {
+				break
+			}
+			stack = stack[:len(stack)-1]
+		}
+		inh := base
+		if len(stack) > 0 {
+			inh = stack[len(stack)-1].cc
+		}
+		if it.p == p && !has {
+			del = it.stored
+			continue
+		}
+		o := e.cown[cownKey{table: table, pfx: it.p}]
+		var nc ccell
+		for x := range numCats {
+			if o[x] != 0 {
+				nc.eff[x], nc.bits[x] = o[x], uint8(it.p.Bits())
+			} else {
+				nc.eff[x], nc.bits[x] = inh.eff[x], inh.bits[x]
+			}
+		}
+		if !it.stored || nc != it.old {
+			sets = append(sets, frame{it.p, nc})
+		}
+		stack = append(stack, frame{it.p, nc})
+	}
+	if t.cidr == nil {
+		if len(sets) == 0 {
+			return
+		}
+		t.cidr = new(bart.Table[ccell])
+	}
+	switch {
+	case e.building:
+		if del {
+			t.cidr.Delete(p)
+		}
+		for _, f := range sets {
+			t.cidr.Insert(f.p, f.cc)
+		}
+	default:
+		if del {
+			t.cidr = t.cidr.DeletePersist(p)
+		}
+		for _, f := range sets {
+			t.cidr = t.cidr.InsertPersist(f.p, f.cc)
+		}
+	}
+	if t.cidr.Size() == 0 {
+		t.cidr = nil
+	}
 }
 
 func (e *Engine) mapAdd(m *map[string]value, table uint32, name string, v value) {
@@ -342,9 +486,9 @@ func (e *Engine) addEmergency(s *Snapshot, en *EmergencyEntry, now time.Time) er
 	sub := uint32(en.Layer)*2 + uint32(en.Category)
 	switch {
 	case p.IsValid():
-		e.ptAdd(&s.em[en.Layer][en.Category], tblEmIP+sub, p, v)
+		e.mtAdd(&s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
 		if exp != 0 {
-			e.ipEvents.push(ipEventFor(exp, v, p, uint8(tblEmIP+sub)))
+			e.ipEvents.push(ipEventFor(exp, v, p, uint8(tblEmIP+uint32(en.Layer)), uint8(en.Category)))
 			e.signal()
 		}
 	case en.User != "":
@@ -385,7 +529,7 @@ func (e *Engine) RemoveEmergency(en EmergencyEntry) (bool, error) {
 		sub := uint32(en.Layer)*2 + uint32(en.Category)
 		switch {
 		case p.IsValid():
-			found = e.ptRemove(&s.em[en.Layer][en.Category], tblEmIP+sub, p, v)
+			found = e.mtRemove(&s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
 		case en.User != "":
 			found = e.mapRemove(&s.emUser[en.Layer][en.Category], tblEmUser+sub, en.User, v)
 		default:

@@ -14,12 +14,13 @@ type ipEvent struct {
 	addr  [16]byte
 	bits  uint8
 	table uint8
+	cat   uint8
 	is4   bool
 }
 
-func ipEventFor(at int64, v value, p netip.Prefix, table uint8) ipEvent {
+func ipEventFor(at int64, v value, p netip.Prefix, table, cat uint8) ipEvent {
 	a := p.Addr()
-	ev := ipEvent{at: at, val: v, addr: a.As16(), bits: uint8(p.Bits()), table: table, is4: a.Is4()}
+	ev := ipEvent{at: at, val: v, addr: a.As16(), bits: uint8(p.Bits()), table: table, cat: cat, is4: a.Is4()}
 	return ev
 }
 
@@ -138,8 +139,7 @@ func (e *Engine) Sweep(now time.Time) int {
 			break
 		}
 		ev := e.ipEvents.pop()
-		sub := ev.table - tblEmIP
-		if e.ptRemove(&ns.em[sub/2][sub%2], uint32(ev.table), ev.prefix(), ev.val) {
+		if e.mtRemove(&ns.em[ev.table-tblEmIP], uint32(ev.table), ev.prefix(), int(ev.cat), ev.val) {
 			applied++
 		}
 	}

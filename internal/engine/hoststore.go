@@ -17,19 +17,19 @@ package engine
 // smallMax entries: a one-off rehash of those entries). A hostStore
 // reachable from a published Snapshot is never modified; set mutates in
 // place and is only for stores under construction.
-type hostStore[K comparable] struct {
+type hostStore[K comparable, V any] struct {
 	n     int
-	flat  []hostEntry[K]
-	small *hostBuckets[K]
-	large *[256]*hostBuckets[K]
+	flat  []hostEntry[K, V]
+	small *hostBuckets[K, V]
+	large *[256]*hostBuckets[K, V]
 }
 
-type hostEntry[K comparable] struct {
+type hostEntry[K comparable, V any] struct {
 	k K
-	v value
+	v V
 }
 
-type hostBuckets[K comparable] [256][]hostEntry[K]
+type hostBuckets[K comparable, V any] [256][]hostEntry[K, V]
 
 const (
 	flatMax  = 16
@@ -48,7 +48,7 @@ func hash6(k addr6) uint32 {
 
 // bucket returns the bucket of hash h (16 bits) for a store that is not
 // flat.
-func (s *hostStore[K]) bucket(h uint32) []hostEntry[K] {
+func (s *hostStore[K, V]) bucket(h uint32) []hostEntry[K, V] {
 	if s.large != nil {
 		m := s.large[h>>8&255]
 		if m == nil {
@@ -59,9 +59,10 @@ func (s *hostStore[K]) bucket(h uint32) []hostEntry[K] {
 	return s.small[h&255]
 }
 
-func (s *hostStore[K]) get(h uint32, k K) (value, bool) {
+func (s *hostStore[K, V]) get(h uint32, k K) (V, bool) {
 	if s == nil {
-		return 0, false
+		var zero V
+		return zero, false
 	}
 	b := s.flat
 	if s.small != nil || s.large != nil {
@@ -72,22 +73,23 @@ func (s *hostStore[K]) get(h uint32, k K) (value, bool) {
 			return b[i].v, true
 		}
 	}
-	return 0, false
+	var zero V
+		return zero, false
 }
 
 // set inserts or replaces k in place (construction only).
-func (s *hostStore[K]) set(h uint32, k K, v value) {
+func (s *hostStore[K, V]) set(h uint32, k K, v V) {
 	if p := s.find(h, k); p != nil {
 		p.v = v
 		return
 	}
 	s.grow(s.n + 1)
-	e := hostEntry[K]{k, v}
+	e := hostEntry[K, V]{k, v}
 	switch {
 	case s.large != nil:
 		m := s.large[h>>8&255]
 		if m == nil {
-			m = new(hostBuckets[K])
+			m = new(hostBuckets[K, V])
 			s.large[h>>8&255] = m
 		}
 		m[h&255] = append(m[h&255], e)
@@ -99,7 +101,7 @@ func (s *hostStore[K]) set(h uint32, k K, v value) {
 	s.n++
 }
 
-func (s *hostStore[K]) find(h uint32, k K) *hostEntry[K] {
+func (s *hostStore[K, V]) find(h uint32, k K) *hostEntry[K, V] {
 	b := s.flat
 	if s.small != nil || s.large != nil {
 		b = s.bucket(h)
@@ -113,12 +115,12 @@ func (s *hostStore[K]) find(h uint32, k K) *hostEntry[K] {
 }
 
 // grow changes the shape in place when n entries no longer fit it.
-func (s *hostStore[K]) grow(n int) {
+func (s *hostStore[K, V]) grow(n int) {
 	switch {
 	case n > smallMax && s.large == nil:
 		old := s.all()
 		s.flat, s.small = nil, nil
-		s.large = new([256]*hostBuckets[K])
+		s.large = new([256]*hostBuckets[K, V])
 		s.n = 0
 		for _, e := range old {
 			s.set(s.hashOf(e.k), e.k, e.v)
@@ -126,7 +128,7 @@ func (s *hostStore[K]) grow(n int) {
 	case n > flatMax && s.small == nil && s.large == nil:
 		old := s.flat
 		s.flat = nil
-		s.small = new(hostBuckets[K])
+		s.small = new(hostBuckets[K, V])
 		s.n = 0
 		for _, e := range old {
 			s.set(s.hashOf(e.k), e.k, e.v)
@@ -134,7 +136,7 @@ func (s *hostStore[K]) grow(n int) {
 	}
 }
 
-func (s *hostStore[K]) hashOf(k K) uint32 {
+func (s *hostStore[K, V]) hashOf(k K) uint32 {
 	switch k := any(k).(type) {
 	case uint32:
 		return hash4(k)
@@ -145,8 +147,8 @@ func (s *hostStore[K]) hashOf(k K) uint32 {
 }
 
 // all returns every entry (any order).
-func (s *hostStore[K]) all() []hostEntry[K] {
-	out := make([]hostEntry[K], 0, s.n)
+func (s *hostStore[K, V]) all() []hostEntry[K, V] {
+	out := make([]hostEntry[K, V], 0, s.n)
 	out = append(out, s.flat...)
 	if s.small != nil {
 		for _, b := range s.small {
@@ -167,12 +169,12 @@ func (s *hostStore[K]) all() []hostEntry[K] {
 
 // withBucket returns a copy of s whose bucket for h is replaced by b,
 // copying only the arrays on the path.
-func (s *hostStore[K]) withBucket(h uint32, b []hostEntry[K], n int) *hostStore[K] {
-	ns := &hostStore[K]{n: n}
+func (s *hostStore[K, V]) withBucket(h uint32, b []hostEntry[K, V], n int) *hostStore[K, V] {
+	ns := &hostStore[K, V]{n: n}
 	switch {
 	case s.large != nil:
 		nl := *s.large
-		nm := new(hostBuckets[K])
+		nm := new(hostBuckets[K, V])
 		if m := nl[h>>8&255]; m != nil {
 			*nm = *m
 		}
@@ -191,9 +193,9 @@ func (s *hostStore[K]) withBucket(h uint32, b []hostEntry[K], n int) *hostStore[
 
 // with returns a new store with k set to v; s is unchanged. A nil s is an
 // empty store.
-func (s *hostStore[K]) with(h uint32, k K, v value) *hostStore[K] {
+func (s *hostStore[K, V]) with(h uint32, k K, v V) *hostStore[K, V] {
 	if s == nil {
-		s = &hostStore[K]{}
+		s = &hostStore[K, V]{}
 	}
 	old := s.flat
 	if s.small != nil || s.large != nil {
@@ -201,7 +203,7 @@ func (s *hostStore[K]) with(h uint32, k K, v value) *hostStore[K] {
 	}
 	for i := range old {
 		if old[i].k == k {
-			nb := append([]hostEntry[K](nil), old...)
+			nb := append([]hostEntry[K, V](nil), old...)
 			nb[i].v = v
 			return s.withBucket(h, nb, s.n)
 		}
@@ -209,22 +211,22 @@ func (s *hostStore[K]) with(h uint32, k K, v value) *hostStore[K] {
 	if (s.large == nil && s.n+1 > smallMax) || (s.small == nil && s.large == nil && s.n+1 > flatMax) {
 		// Outgrown: rebuild in the next shape (a one-off, at most smallMax
 		// entries).
-		ns := &hostStore[K]{}
+		ns := &hostStore[K, V]{}
 		for _, e := range s.all() {
 			ns.set(ns.hashOf(e.k), e.k, e.v)
 		}
 		ns.set(h, k, v)
 		return ns
 	}
-	nb := make([]hostEntry[K], len(old), len(old)+1)
+	nb := make([]hostEntry[K, V], len(old), len(old)+1)
 	copy(nb, old)
-	nb = append(nb, hostEntry[K]{k, v})
+	nb = append(nb, hostEntry[K, V]{k, v})
 	return s.withBucket(h, nb, s.n+1)
 }
 
 // without returns a new store without k (s itself when k is absent); it
 // returns nil when the result is empty.
-func (s *hostStore[K]) without(h uint32, k K) *hostStore[K] {
+func (s *hostStore[K, V]) without(h uint32, k K) *hostStore[K, V] {
 	if _, ok := s.get(h, k); !ok {
 		return s
 	}
@@ -235,9 +237,9 @@ func (s *hostStore[K]) without(h uint32, k K) *hostStore[K] {
 	if s.small != nil || s.large != nil {
 		old = s.bucket(h)
 	}
-	var nb []hostEntry[K]
+	var nb []hostEntry[K, V]
 	if len(old) > 1 {
-		nb = make([]hostEntry[K], 0, len(old)-1)
+		nb = make([]hostEntry[K, V], 0, len(old)-1)
 		for _, e := range old {
 			if e.k != k {
 				nb = append(nb, e)

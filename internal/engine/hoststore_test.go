@@ -11,14 +11,14 @@ import (
 func TestHostStoreShapes(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
-	var s *hostStore[uint32]
+	var s *hostStore[uint32, value]
 	model := map[uint32]value{}
 	type version struct {
-		s     *hostStore[uint32]
+		s     *hostStore[uint32, value]
 		model map[uint32]value
 	}
 	var versions []version
-	check := func(s *hostStore[uint32], model map[uint32]value, probes []uint32) {
+	check := func(s *hostStore[uint32, value], model map[uint32]value, probes []uint32) {
 		t.Helper()
 		n := 0
 		if s != nil {

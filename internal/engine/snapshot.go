@@ -20,7 +20,7 @@ type Locator interface {
 type wafPolicy struct {
 	id   string
 	opts Options
-	wb   [3]ptable // indexed by White
+	wb   mtable // categories: White
 	geo  *geoIndex // nil: no enabled geolocation rule
 	rep  *repIndex // nil: no enabled IP-reputation rule
 }
@@ -41,7 +41,7 @@ type repIndex [origin.NumTags + 1][3]uint32
 type Snapshot struct {
 	version  uint64
 	refs     []refInfo
-	em       [numLayers][2]ptable
+	em       [numLayers]mtable // categories: Category
 	emUser   [numLayers][2]map[string]value
 	emDomain [numLayers][2]map[string]value
 	policies []*wafPolicy // by policy index; nil once removed
@@ -82,12 +82,13 @@ func (s *Snapshot) DecideIP(layer Layer, ip netip.Addr, now time.Time) Decision 
 	}
 	ip = ip.Unmap()
 	n := relMs(now)
+	t := &s.em[layer]
+	if t.empty() {
+		return Decision{}
+	}
+	pr := t.probe(ip)
 	for c := CategoryWhite; c <= CategoryBlock; c++ {
-		t := &s.em[layer][c]
-		if t.empty() {
-			continue
-		}
-		if v, p, ok := t.lookup(ip, n); ok {
+		if v, p, ok := t.match(&pr, ip, int(c), n); ok {
 			return s.decide(categoryAction(c), v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
@@ -186,9 +187,20 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	pol := s.policyFor(host)
 	wbOn := pol != nil && pol.opts.WhiteBlackIP
 
+	// Each address table is probed once; the stages below read the probes.
+	em := &s.em[LayerWAF]
+	emOn := !em.empty()
+	var emP, wbP probe
+	if emOn {
+		emP = em.probe(ip)
+	}
+	if wbOn = wbOn && !pol.wb.empty(); wbOn {
+		wbP = pol.wb.probe(ip)
+	}
+
 	// 1. allow lists
-	if t := &s.em[LayerWAF][CategoryWhite]; !t.empty() {
-		if v, p, ok := t.lookup(ip, n); ok {
+	if emOn {
+		if v, p, ok := em.match(&emP, ip, int(CategoryWhite), n); ok {
 			return s.decide(ActionAllow, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
@@ -196,15 +208,13 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 		return s.decide(ActionAllow, v, Match{Kind: MatchDomain, Name: host})
 	}
 	if wbOn {
-		if t := &pol.wb[WhiteAllow]; !t.empty() {
-			if v, p, ok := t.lookup(ip, n); ok {
-				return s.decide(ActionAllow, v, Match{Kind: MatchPrefix, Prefix: p})
-			}
+		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteAllow), n); ok {
+			return s.decide(ActionAllow, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
 	// 2. block lists
-	if t := &s.em[LayerWAF][CategoryBlock]; !t.empty() {
-		if v, p, ok := t.lookup(ip, n); ok {
+	if emOn {
+		if v, p, ok := em.match(&emP, ip, int(CategoryBlock), n); ok {
 			return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
@@ -214,20 +224,14 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	if pol == nil {
 		return Decision{}
 	}
-	if wbOn {
-		if t := &pol.wb[WhiteBlock]; !t.empty() {
-			if v, p, ok := t.lookup(ip, n); ok {
-				return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
-			}
-		}
-	}
-	// 3. log whiteblackip
 	var logged Decision
 	if wbOn {
-		if t := &pol.wb[WhiteLog]; !t.empty() {
-			if v, p, ok := t.lookup(ip, n); ok {
-				logged = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
-			}
+		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteBlock), n); ok {
+			return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+		// 3. log whiteblackip
+		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteLog), n); ok {
+			logged = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
 	geo := pol.opts.Geoip && pol.geo != nil
