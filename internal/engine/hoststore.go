@@ -74,7 +74,7 @@ func (s *hostStore[K, V]) get(h uint32, k K) (V, bool) {
 		}
 	}
 	var zero V
-		return zero, false
+	return zero, false
 }
 
 // set inserts or replaces k in place (construction only).

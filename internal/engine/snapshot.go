@@ -20,7 +20,7 @@ type Locator interface {
 type wafPolicy struct {
 	id   string
 	opts Options
-	wb   mtable // categories: White
+	wb   mtable    // categories: White
 	geo  *geoIndex // nil: no enabled geolocation rule
 	rep  *repIndex // nil: no enabled IP-reputation rule
 }
