@@ -430,7 +430,9 @@ func BenchmarkMemory(b *testing.B) {
 
 // BenchmarkIncremental measures one change applied to the 1,000,000-entry
 // engine and published: each iteration adds or removes (alternately) one
-// emergency entry (an IPv4 /32, or an IPv4 /24 for "cidr"), or replaces one
+// emergency BLOCK entry (an IPv4 /32, or an IPv4 /24, /16 or /8 prefix,
+// whose insertion also updates the inherited values of the stored prefixes
+// it covers: about 0, 2 and 400 of them in this fixture), or replaces one
 // whiteblackip rule of the 100,000-rule policy.
 //
 //	go test -run '^$' -bench 'BenchmarkIncremental' -count 5 ./internal/engine
@@ -438,10 +440,10 @@ func BenchmarkIncremental(b *testing.B) {
 	f := loadFixture(b)
 	e := f.engine
 	r := rand.New(rand.NewPCG(5, 5))
-	for _, bits := range []int{32, 24} {
+	for _, bits := range []int{32, 24, 16, 8} {
 		name := "emergency/host"
 		if bits != 32 {
-			name = "emergency/cidr"
+			name = fmt.Sprintf("emergency/cidr%d", bits)
 		}
 		pending := make([]engine.EmergencyEntry, 1024)
 		for i := range pending {
