@@ -549,7 +549,19 @@ func (g gen) change(t *testing.T, e *engine.Engine, m *refModel, step int) {
 	t.Helper()
 	pol := fmt.Sprintf("pol%d", g.r.IntN(4)) // pol3 is new
 	rp := m.policy(pol)
-	switch g.r.IntN(9) {
+	switch g.r.IntN(10) {
+	case 9:
+		if g.r.IntN(5) != 0 {
+			return
+		}
+		e.RemovePolicy(pol)
+		m.policies[pol] = nil
+		m.policy(pol) // empty, options off
+		for h, p := range m.hosts {
+			if p == pol {
+				delete(m.hosts, h)
+			}
+		}
 	case 0, 1:
 		en := g.emergency()
 		if en.Prefix.IsValid() {

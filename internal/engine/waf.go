@@ -358,3 +358,32 @@ func (e *Engine) RemoveReputation(policyID, ruleID string) bool {
 	})
 	return found
 }
+
+// RemovePolicy removes a WAF policy: its rules, its options and every host
+// binding to it. It reports whether the policy existed.
+func (e *Engine) RemovePolicy(policyID string) bool {
+	found := false
+	_ = e.update(func(s *Snapshot, _ time.Time) error {
+		i, ok := e.policyIdx[policyID]
+		if !ok {
+			return nil
+		}
+		found = true
+		for k, r := range e.wb {
+			if k.policy == i {
+				e.wbDelete(s, i, r)
+				delete(e.wb, k)
+			}
+		}
+		delete(e.geoRules, i)
+		delete(e.repRules, i)
+		s.policies = slices.Clone(s.policies)
+		s.policies[i] = &wafPolicy{id: policyID} // empty: no rules, all options off
+		s.hosts = maps.Clone(s.hosts)
+		s.wild = maps.Clone(s.wild)
+		maps.DeleteFunc(s.hosts, func(_ string, p int32) bool { return p == i })
+		maps.DeleteFunc(s.wild, func(_ string, p int32) bool { return p == i })
+		return nil
+	})
+	return found
+}
