@@ -242,6 +242,28 @@ func TestDecideWAFExpiryRows(t *testing.T) {
 	})
 }
 
+// TestDecideInvalidAddress: the zero netip.Addr matches no address entry
+// (not even "::/128", whose key it would share), but domain entries still
+// apply.
+func TestDecideInvalidAddress(t *testing.T) {
+	t.Parallel()
+	p := engine.Project{
+		Emergency: []engine.EmergencyEntry{
+			em(engine.LayerWAF, engine.CategoryBlock, "smZero", "::"),
+			em(engine.LayerCFW, engine.CategoryBlock, "smAll", "::/0"),
+			{Layer: engine.LayerWAF, Category: engine.CategoryBlock, PolicyID: "smD", Domain: "bad.example.com"},
+		},
+		WAF: []engine.WAFPolicy{policy(engine.WAFPolicy{Options: allOn(), WhiteBlack: []engine.WhiteBlackRule{wbr("wb0", engine.WhiteBlock, "0.0.0.0/1", "::/1")}})},
+	}
+	now := t0
+	e := MustEngine(t, &p, geoFixture(), &now)
+	var zero netip.Addr
+	check(t, e.DecideWAF(host, zero, t0), want{engine.ActionAllow, engine.RuleNone, "", ""})
+	check(t, e.DecideIP(engine.LayerCFW, zero, t0), want{engine.ActionAllow, engine.RuleNone, "", ""})
+	check(t, e.DecideWAF("bad.example.com", zero, t0), want{engine.ActionBlock, engine.RuleEmergency, "smD", "bad.example.com"})
+	check(t, e.DecideIP(engine.LayerCFW, netip.MustParseAddr("::1"), t0), want{engine.ActionBlock, engine.RuleEmergency, "smAll", "::/0"})
+}
+
 func TestDecideIPRows(t *testing.T) {
 	t.Parallel()
 	W, B := engine.CategoryWhite, engine.CategoryBlock

@@ -78,8 +78,12 @@ type probe struct {
 	ok   bool // cc is valid
 }
 
-// probe looks up ip (an unmapped address) in both stores.
+// probe looks up ip (an unmapped address) in both stores. An invalid
+// address matches nothing.
 func (t *mtable) probe(ip netip.Addr) (p probe) {
+	if !ip.IsValid() {
+		return p
+	}
 	if ip.Is4() {
 		if t.h4 != nil {
 			k := key4(ip)
