@@ -18,7 +18,8 @@
 // scope (a layer's emergency entries, WHITE and BLOCK; a WAF policy's
 // whiteblackip rules, white 0, 1 and 2) form one mtable: single addresses
 // (/32, /128) in a hostStore, a persistent hash table of 65,536 buckets
-// whose entries hold a key and one value per category side by side, and
+// whose entries hold a key and one value per category side by side (two
+// categories for emergency tables, three for whiteblackip), and
 // real prefixes in a bart.Table (a popcount-compressed multibit trie) whose
 // value at a prefix P holds, per category, the entry of the longest prefix
 // containing P (P included) that has one. One probe of each store therefore

@@ -32,7 +32,7 @@ type Engine struct {
 	refs      []refInfo
 	refIdx    map[refKey]uint32
 	coll      map[collKey][]value
-	cown      map[cownKey]cell
+	cown      map[cownKey]ownCell
 	ipEvents  ipHeap
 	events    eventHeap
 	policyIdx map[string]int32
@@ -103,7 +103,7 @@ func New(p *Project, geo Locator, now func() time.Time) (*Engine, error) {
 		refs:      []refInfo{{}}, // ref 0 is "none"
 		refIdx:    map[refKey]uint32{},
 		coll:      map[collKey][]value{},
-		cown:      map[cownKey]cell{},
+		cown:      map[cownKey]ownCell{},
 		policyIdx: map[string]int32{},
 		wb:        map[ruleKey]*wbRec{},
 		geoRules:  map[int32]map[string]GeoRule{},
@@ -248,7 +248,7 @@ func (e *Engine) removeMember(k collKey, cur value, v value) (win value, remains
 
 // mtAdd records entry v of category c at prefix p of table t (whose
 // identity is table) and updates the stores.
-func (e *Engine) mtAdd(t *mtable, table uint32, p netip.Prefix, c int, v value) {
+func mtAdd[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix, c int, v value) {
 	ck := collKey{table: table, pfx: p, cat: uint8(c)}
 	if p.IsSingleIP() {
 		cl := t.hostCell(p.Addr())
@@ -270,12 +270,12 @@ func (e *Engine) mtAdd(t *mtable, table uint32, p netip.Prefix, c int, v value) 
 	}
 	own[c] = win
 	e.cown[k] = own
-	e.refreshCIDR(t, table, p)
+	refreshCIDR(e, t, table, p)
 }
 
 // mtRemove removes one entry v of category c at prefix p; it reports
 // whether it was there.
-func (e *Engine) mtRemove(t *mtable, table uint32, p netip.Prefix, c int, v value) bool {
+func mtRemove[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix, c int, v value) bool {
 	ck := collKey{table: table, pfx: p, cat: uint8(c)}
 	if p.IsSingleIP() {
 		cl := t.hostCell(p.Addr())
@@ -313,7 +313,7 @@ func (e *Engine) mtRemove(t *mtable, table uint32, p netip.Prefix, c int, v valu
 	} else {
 		e.cown[k] = own
 	}
-	e.refreshCIDR(t, table, p)
+	refreshCIDR(e, t, table, p)
 	return true
 }
 
@@ -322,9 +322,9 @@ func (e *Engine) mtRemove(t *mtable, table uint32, p netip.Prefix, c int, v valu
 // inherited cells of the prefixes p covers. Cost: one covering lookup plus
 // a walk over the stored prefixes inside p (none for most prefixes), each
 // changed one an insertion.
-func (e *Engine) refreshCIDR(t *mtable, table uint32, p netip.Prefix) {
+func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix) {
 	_, has := e.cown[cownKey{table: table, pfx: p}]
-	var base ccell
+	var base ccell[C]
 	if t.cidr != nil && p.Bits() > 0 {
 		if _, pc, ok := t.cidr.LookupPrefixLPM(netip.PrefixFrom(p.Addr(), p.Bits()-1)); ok {
 			base = pc
@@ -332,7 +332,7 @@ func (e *Engine) refreshCIDR(t *mtable, table uint32, p netip.Prefix) {
 	}
 	type item struct {
 		p      netip.Prefix
-		old    ccell
+		old    ccell[C]
 		stored bool
 	}
 	var items []item
@@ -346,7 +346,7 @@ func (e *Engine) refreshCIDR(t *mtable, table uint32, p netip.Prefix) {
 	}
 	type frame struct {
 		p  netip.Prefix
-		cc ccell
+		cc ccell[C]
 	}
 	var stack, sets []frame
 	del := false
@@ -367,8 +367,8 @@ func (e *Engine) refreshCIDR(t *mtable, table uint32, p netip.Prefix) {
 			continue
 		}
 		o := e.cown[cownKey{table: table, pfx: it.p}]
-		var nc ccell
-		for x := range numCats {
+		var nc ccell[C]
+		for x := range len(nc.eff) {
 			if o[x] != 0 {
 				nc.eff[x], nc.bits[x] = o[x], uint8(it.p.Bits())
 			} else {
@@ -384,7 +384,7 @@ func (e *Engine) refreshCIDR(t *mtable, table uint32, p netip.Prefix) {
 		if len(sets) == 0 {
 			return
 		}
-		t.cidr = new(bart.Table[ccell])
+		t.cidr = new(bart.Table[ccell[C]])
 	}
 	switch {
 	case e.building:
@@ -486,7 +486,7 @@ func (e *Engine) addEmergency(s *Snapshot, en *EmergencyEntry, now time.Time) er
 	sub := uint32(en.Layer)*2 + uint32(en.Category)
 	switch {
 	case p.IsValid():
-		e.mtAdd(&s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
+		mtAdd(e, &s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
 		if exp != 0 {
 			e.ipEvents.push(ipEventFor(exp, v, p, uint8(tblEmIP+uint32(en.Layer)), uint8(en.Category)))
 			e.signal()
@@ -529,7 +529,7 @@ func (e *Engine) RemoveEmergency(en EmergencyEntry) (bool, error) {
 		sub := uint32(en.Layer)*2 + uint32(en.Category)
 		switch {
 		case p.IsValid():
-			found = e.mtRemove(&s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
+			found = mtRemove(e, &s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
 		case en.User != "":
 			found = e.mapRemove(&s.emUser[en.Layer][en.Category], tblEmUser+sub, en.User, v)
 		default:

@@ -139,7 +139,7 @@ func (e *Engine) Sweep(now time.Time) int {
 			break
 		}
 		ev := e.ipEvents.pop()
-		if e.mtRemove(&ns.em[ev.table-tblEmIP], uint32(ev.table), ev.prefix(), int(ev.cat), ev.val) {
+		if mtRemove(e, &ns.em[ev.table-tblEmIP], uint32(ev.table), ev.prefix(), int(ev.cat), ev.val) {
 			applied++
 		}
 	}

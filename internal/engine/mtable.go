@@ -7,15 +7,21 @@ import (
 	"github.com/gaissmai/bart"
 )
 
-// numCats is the number of categories an mtable keeps apart: WHITE and
-// BLOCK for emergency entries, White 0, 1 and 2 for whiteblackip rules.
+// numCats is the largest number of categories an mtable keeps apart:
+// WHITE and BLOCK for emergency entries, White 0, 1 and 2 for whiteblackip
+// rules.
 const numCats = 3
 
-// cell holds one table value per category (0: none; a real value is never
-// 0 because ref 0 is reserved).
-type cell [numCats]value
+// cellT is a cell: one table value per category (0: none; a real value is
+// never 0 because ref 0 is reserved). Emergency tables use two categories,
+// whiteblackip tables three; the smaller cell saves 8 bytes per address.
+type cellT interface{ [2]value | [3]value }
 
-func (c *cell) empty() bool { return *c == cell{} }
+// ownCell is the writer's record of the winning entry per category at one
+// real prefix.
+type ownCell [numCats]value
+
+func (c *ownCell) empty() bool { return *c == ownCell{} }
 
 // ccell is what the trie stores for a real prefix P: for each category,
 // the winning entry of the longest prefix that contains P (P itself
@@ -24,8 +30,8 @@ func (c *cell) empty() bool { return *c == cell{} }
 // most specific entry of every category containing the address: all the
 // stored prefixes containing the address lie on one chain, and the match
 // is its longest element.
-type ccell struct {
-	eff  cell
+type ccell[C cellT] struct {
+	eff  C
 	bits [numCats]uint8
 }
 
@@ -35,10 +41,10 @@ type ccell struct {
 // prefixes in a bart trie of ccells. The zero mtable is empty. An mtable
 // held by a published Snapshot is immutable; the writer replaces the
 // stores it changes.
-type mtable struct {
-	h4   *hostStore[uint32, cell]
-	h6   *hostStore[addr6, cell]
-	cidr *bart.Table[ccell]
+type mtable[C cellT] struct {
+	h4   *hostStore[uint32, C]
+	h6   *hostStore[addr6, C]
+	cidr *bart.Table[ccell[C]]
 }
 
 // canonPrefix unmaps IPv4-mapped IPv6 prefixes and masks host bits. It
@@ -68,19 +74,19 @@ func key6(a netip.Addr) addr6 {
 	return addr6{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
 }
 
-func (t *mtable) empty() bool { return t.h4 == nil && t.h6 == nil && t.cidr == nil }
+func (t *mtable[C]) empty() bool { return t.h4 == nil && t.h6 == nil && t.cidr == nil }
 
 // probe is the result of looking an address up in an mtable once: the
 // address's own host cell and the trie's longest match.
-type probe struct {
-	host cell
-	cc   ccell
+type probe[C cellT] struct {
+	host C
+	cc   ccell[C]
 	ok   bool // cc is valid
 }
 
 // probe looks up ip (an unmapped address) in both stores. An invalid
 // address matches nothing.
-func (t *mtable) probe(ip netip.Addr) (p probe) {
+func (t *mtable[C]) probe(ip netip.Addr) (p probe[C]) {
 	if !ip.IsValid() {
 		return p
 	}
@@ -107,7 +113,7 @@ func (t *mtable) probe(ip netip.Addr) (p probe) {
 
 // match returns the most specific entry of category c containing ip that
 // is live at now, and its prefix, from a probe of ip.
-func (t *mtable) match(p *probe, ip netip.Addr, c int, now int64) (value, netip.Prefix, bool) {
+func (t *mtable[C]) match(p *probe[C], ip netip.Addr, c int, now int64) (value, netip.Prefix, bool) {
 	if v := p.host[c]; v != 0 && v.live(now) {
 		return v, netip.PrefixFrom(ip, ip.BitLen()), true
 	}
@@ -128,7 +134,7 @@ func (t *mtable) match(p *probe, ip netip.Addr, c int, now int64) (value, netip.
 // matchLive is the rare path taken when the most specific entry of a
 // category has expired but is not swept yet: it walks the covering
 // prefixes, longest first, for a live entry of the category.
-func (t *mtable) matchLive(ip netip.Addr, c int, now int64) (value, netip.Prefix, bool) {
+func (t *mtable[C]) matchLive(ip netip.Addr, c int, now int64) (value, netip.Prefix, bool) {
 	for _, cc := range t.cidr.Supernets(netip.PrefixFrom(ip, ip.BitLen())) {
 		if v := cc.eff[c]; v != 0 && v.live(now) {
 			pf, _ := ip.Prefix(int(cc.bits[c]))
@@ -139,7 +145,7 @@ func (t *mtable) matchLive(ip netip.Addr, c int, now int64) (value, netip.Prefix
 }
 
 // size returns the number of prefixes held.
-func (t *mtable) size() int {
+func (t *mtable[C]) size() int {
 	n := 0
 	if t.h4 != nil {
 		n += t.h4.n
@@ -154,7 +160,7 @@ func (t *mtable) size() int {
 }
 
 // hostCell returns the cell stored for the single address a.
-func (t *mtable) hostCell(a netip.Addr) cell {
+func (t *mtable[C]) hostCell(a netip.Addr) C {
 	if a.Is4() {
 		k := key4(a)
 		c, _ := t.h4.get(hash4(k), k)
@@ -167,15 +173,15 @@ func (t *mtable) hostCell(a netip.Addr) cell {
 
 // setHost stores (or, for an empty cell, removes) the cell of a single
 // address: in place while building, copy-on-write otherwise.
-func (t *mtable) setHost(a netip.Addr, c cell, inPlace bool) {
+func (t *mtable[C]) setHost(a netip.Addr, c C, inPlace bool) {
 	if a.Is4() {
 		k, h := key4(a), hash4(key4(a))
 		switch {
-		case c.empty():
+		case c == zeroCell[C]():
 			t.h4 = t.h4.without(h, k)
 		case inPlace:
 			if t.h4 == nil {
-				t.h4 = new(hostStore[uint32, cell])
+				t.h4 = new(hostStore[uint32, C])
 			}
 			t.h4.set(h, k, c)
 		default:
@@ -186,14 +192,16 @@ func (t *mtable) setHost(a netip.Addr, c cell, inPlace bool) {
 	k := key6(a)
 	h := hash6(k)
 	switch {
-	case c.empty():
+	case c == zeroCell[C]():
 		t.h6 = t.h6.without(h, k)
 	case inPlace:
 		if t.h6 == nil {
-			t.h6 = new(hostStore[addr6, cell])
+			t.h6 = new(hostStore[addr6, C])
 		}
 		t.h6.set(h, k, c)
 	default:
 		t.h6 = t.h6.with(h, k, c)
 	}
 }
+
+func zeroCell[C cellT]() (z C) { return z }

@@ -20,9 +20,9 @@ type Locator interface {
 type wafPolicy struct {
 	id   string
 	opts Options
-	wb   mtable    // categories: White
-	geo  *geoIndex // nil: no enabled geolocation rule
-	rep  *repIndex // nil: no enabled IP-reputation rule
+	wb   mtable[[3]value] // categories: White
+	geo  *geoIndex        // nil: no enabled geolocation rule
+	rep  *repIndex        // nil: no enabled IP-reputation rule
 }
 
 // geoIndex gives, per location code and per White action, the ref of the
@@ -41,7 +41,7 @@ type repIndex [origin.NumTags + 1][3]uint32
 type Snapshot struct {
 	version  uint64
 	refs     []refInfo
-	em       [numLayers]mtable // categories: Category
+	em       [numLayers]mtable[[2]value] // categories: Category
 	emUser   [numLayers][2]map[string]value
 	emDomain [numLayers][2]map[string]value
 	policies []*wafPolicy // by policy index; nil once removed
@@ -190,7 +190,8 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	// Each address table is probed once; the stages below read the probes.
 	em := &s.em[LayerWAF]
 	emOn := !em.empty()
-	var emP, wbP probe
+	var emP probe[[2]value]
+	var wbP probe[[3]value]
 	if emOn {
 		emP = em.probe(ip)
 	}

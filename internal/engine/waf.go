@@ -126,7 +126,7 @@ func (e *Engine) wbInsert(s *Snapshot, i int32, r *wbRec) {
 	w := r.rule.White
 	v := wbValue(r)
 	for _, p := range r.rule.Prefixes {
-		e.mtAdd(&pol.wb, tblWB+uint32(i), p, int(w), v)
+		mtAdd(e, &pol.wb, tblWB+uint32(i), p, int(w), v)
 	}
 	r.inserted = true
 	if exp := v.exp(); exp != 0 {
@@ -142,7 +142,7 @@ func (e *Engine) wbDelete(s *Snapshot, i int32, r *wbRec) {
 	w := r.rule.White
 	v := wbValue(r)
 	for _, p := range r.rule.Prefixes {
-		e.mtRemove(&pol.wb, tblWB+uint32(i), p, int(w), v)
+		mtRemove(e, &pol.wb, tblWB+uint32(i), p, int(w), v)
 	}
 	r.inserted = false
 }
