@@ -19,9 +19,9 @@
 // whiteblackip rules, white 0, 1 and 2) form one mtable: single addresses
 // (/32, /128) in a hostStore, a persistent hash table of 65,536 buckets
 // whose entries hold a key and one value per category side by side (two
-// categories for emergency tables, three for whiteblackip), and
-// real prefixes in a bart.Table (a popcount-compressed multibit trie) whose
-// value at a prefix P holds, per category, the entry of the longest prefix
+// categories for emergency tables, three for whiteblackip), and real
+// prefixes in a bart.Table (a popcount-compressed multibit trie) whose value
+// at a prefix P holds, per category, the entry of the longest prefix
 // containing P (P included) that has one. One probe of each store therefore
 // answers every category at once: the most specific WHITE entry and the most
 // specific BLOCK entry containing an address, whatever their lengths.
