@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, workspace) to run one section only.
+# (foundation, secmaster, waf, workspace, engine) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -90,4 +90,9 @@ fi
 if want workspace; then
 	echo "== workspace"
 	go test -run '^$' -bench . -count 3 ./internal/workspace/
+fi
+if want engine; then
+	echo "== engine"
+	go test -run '^$' -bench 'BenchmarkDecideWAF|BenchmarkEmergencyBaselines|BenchmarkIncremental' -count 5 ./internal/engine/
+	go test -run '^$' -bench 'BenchmarkMemory' -benchtime 1x -count 3 ./internal/engine/
 fi
