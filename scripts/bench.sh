@@ -53,6 +53,14 @@ if want foundation; then
 fi
 if want secmaster; then
 	echo "== secmaster"
+	# Create through HTTP, 16 concurrent AK/SK-signed clients, worker running; baseline: signed search.
+	go test -run '^$' -bench 'BenchmarkSecMaster(Create|Search)HTTP' -benchtime 5s -count 3 ./internal/httpapi/
+	# The same creates without HTTP (storage ceiling).
+	go test -run '^$' -bench 'BenchmarkSecMasterCreateStore' -benchtime 5s -count 3 ./internal/sqlite/
+	# One-condition searches over 100,000 policies.
+	go test -run '^$' -bench 'BenchmarkSecMasterSearch100k' -benchtime 2s -count 1 ./internal/sqlite/
+	# 100,000 policies aging at the same instant.
+	go test -run '^$' -bench 'BenchmarkSecMasterExpire100k' -benchtime 1x -count 1 -timeout 30m ./internal/sqlite/
 fi
 if want waf; then
 	echo "== waf"

@@ -317,7 +317,10 @@ func TestSecMasterAgingAndRestartSDK(t *testing.T) {
 	keep := smFindPolicy(t, c, ws, "198.51.100.100")["id"].(string)
 	smWaitStatus(t, c, ws, id, map[string]string{"WAF": "IN_FORCE"})
 	p := smWaitStatus(t, c, ws, id, map[string]string{"WAF": "EXPIRED"})
-	if late := time.Since(at); late > 1500*time.Millisecond || p["status"] != "EXPIRED" {
+	// The enforcement set drops it exactly at the aging time (tested in the
+	// main module); the API shows EXPIRED once the worker has run (every
+	// 200 ms), allowing here for a loaded machine and the race detector.
+	if late := time.Since(at); late > 3*time.Second || p["status"] != "EXPIRED" {
 		t.Fatalf("expired %s after its aging time (status %v)", late, p["status"])
 	}
 	if got := smRecordActions(t, c, ws, id); got[len(got)-1] != "EXPIRE" {

@@ -217,4 +217,5 @@ type DeliveryResult struct {
 	TaskID   string
 	Failure  string        // empty on success
 	Enforce  []Enforcement // what the layer now enforces (success only)
+	Fresh    bool          // the entry was never delivered: it has no enforcement rows to replace
 }

@@ -43,6 +43,7 @@ type Service struct {
 	region    string
 
 	ensured sync.Map // project IDs whose default workspace exists
+	known   sync.Map // "project/workspace" keys of existing workspaces
 	wake    chan struct{}
 }
 
@@ -75,11 +76,17 @@ func New(store Store, cfg Config) *Service {
 	return s
 }
 
-// NewUUID returns a random RFC 4122 version 4 UUID.
+// NewUUID returns an RFC 9562 version 7 UUID: 48 bits of Unix
+// milliseconds, then random bits. Time-ordered IDs keep the storage's
+// primary-key inserts on the same few index pages.
 func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	b[6] = b[6]&0x0f | 0x70
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
@@ -111,10 +118,17 @@ func (s *Service) workspace(ctx context.Context, projectID, id string) (*Workspa
 	if err := s.EnsureDefaultWorkspace(ctx, projectID); err != nil {
 		return nil, err
 	}
+	key := projectID + "/" + id
+	if w, ok := s.known.Load(key); ok {
+		return w.(*Workspace), nil
+	}
 	w, err := s.store.FindWorkspace(ctx, projectID, id)
 	if rampart.ErrorKind(err) == rampart.KindNotFound {
 		return nil, &rampart.Error{Kind: rampart.KindForbidden, Code: CodeWorkspaceNotFound, Field: "workspace_id",
 			Message: fmt.Sprintf("The workspace %s does not exist.", id)}
+	}
+	if err == nil {
+		s.known.Store(key, w)
 	}
 	return w, err
 }
@@ -142,6 +156,10 @@ func (s *Service) CreatePolicy(ctx context.Context, projectID, workspaceID strin
 	}
 	t.PolicyIDs = []string{p.ID}
 	if err := s.store.CreatePolicies(ctx, []*Policy{p}, t, s.quota); err != nil {
+		if rampart.ErrorKind(err) == rampart.KindNotFound { // the workspace was deleted meanwhile
+			return "", &rampart.Error{Kind: rampart.KindForbidden, Code: CodeWorkspaceNotFound, Field: "workspace_id",
+				Message: fmt.Sprintf("The workspace %s does not exist.", workspaceID)}
+		}
 		return "", s.quotaError(err)
 	}
 	s.notify()
@@ -339,8 +357,7 @@ func (s *Service) Enforcements(ctx context.Context, targetProjectID, layer strin
 }
 
 // IsUserBlocked reports whether an IAM BLOCK policy delivered to the
-// project (or to any project when projectID is empty) is in force for the
-// user name.
+// target project is in force for the user name.
 func (s *Service) IsUserBlocked(ctx context.Context, projectID, userName string) (bool, error) {
 	es, err := s.store.Enforcements(ctx, projectID, LayerIAM, s.clock())
 	if err != nil {

@@ -106,14 +106,17 @@ type Store interface {
 	// FindTask returns a task of the project. Errors: KindNotFound.
 	FindTask(ctx context.Context, projectID, id string) (*Task, error)
 
-	// PendingTasks returns up to limit pending tasks, oldest first, each
-	// with the policies whose entries it must deliver (only those entries).
+	// PendingTasks returns up to limit pending tasks, oldest first, and the
+	// policies (with all their entries) that have an entry pending for one
+	// of them: such an entry carries the task in PendingTaskID.
 	PendingTasks(ctx context.Context, limit int) ([]*Task, []*Policy, error)
 	// CompleteDeliveries stores the results of the tasks' deliveries: entry
 	// statuses, enforcement rows (replacing the entry's previous rows) and
 	// a RecordDeliver per policy, and marks the tasks done. A result whose
-	// entry is no longer pending for its task is ignored.
-	CompleteDeliveries(ctx context.Context, taskIDs []string, results []DeliveryResult) error
+	// entry is no longer pending for its task is ignored. policies are the
+	// delivered policies as PendingTasks returned them (the records'
+	// snapshots start from them).
+	CompleteDeliveries(ctx context.Context, taskIDs []string, results []DeliveryResult, policies []*Policy) error
 	// ExpirePolicies ends up to limit active policies whose aging time is
 	// at or before now: state and entries expired, enforcement rows
 	// removed, a RecordExpire each. It returns how many it expired.

@@ -10,6 +10,7 @@ const (
 	workerBatch    = 256                    // tasks per delivery transaction
 	expireBatch    = 2000                   // policies per expiry transaction
 	workerInterval = 200 * time.Millisecond // poll interval (aging precision)
+	coalesce       = 10 * time.Millisecond  // wait after a wake-up before delivering
 )
 
 // Run delivers pending tasks and expires aged policies until ctx ends. At
@@ -30,6 +31,13 @@ func (s *Service) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-s.wake:
+			// Let concurrent writes gather: one delivery transaction then
+			// serves many tasks.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(coalesce):
+			}
 		case <-t.C:
 		}
 	}
@@ -45,10 +53,17 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 			return done, err
 		}
 		var results []DeliveryResult
+		batch := make(map[string]bool, len(tasks))
+		for _, t := range tasks {
+			batch[t.ID] = true
+		}
 		for _, p := range policies {
 			for i := range p.Defenses {
 				e := &p.Defenses[i]
-				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID}
+				if !batch[e.PendingTaskID] {
+					continue // in force, failed, or pending for a later task
+				}
+				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
 				enf, err := s.deliverer.Deliver(ctx, p, e)
 				if err != nil {
 					r.Failure = err.Error()
@@ -65,7 +80,7 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		for i, t := range tasks {
 			ids[i] = t.ID
 		}
-		if err := s.store.CompleteDeliveries(ctx, ids, results); err != nil {
+		if err := s.store.CompleteDeliveries(ctx, ids, results, policies); err != nil {
 			return done, err
 		}
 		done += len(tasks)

@@ -189,6 +189,9 @@ func (s *Service) DeleteWorkspace(ctx context.Context, projectID, id string) err
 		return err
 	}
 	err := s.store.DeleteWorkspace(ctx, projectID, id)
+	if err == nil {
+		s.known.Delete(projectID + "/" + id)
+	}
 	switch rampart.ErrorKind(err) {
 	case rampart.KindNotFound:
 		return workspaceMissing(id)

@@ -10,13 +10,74 @@ import (
 	"github.com/rampartsec/rampart/internal/secmaster"
 )
 
+// Hot delivery statements (prepared once, see secmaster_stmt.go).
+const (
+	smDeliverDefense = `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = ?,
+		pending_task_id = '', updated_at = ?, delivered_at = CASE WHEN ? > 0 THEN ? ELSE delivered_at END
+		WHERE id = ? AND pending_task_id = ?`
+	smInsertEnforcement = `INSERT INTO secmaster_enforcement (defense_id, policy_id, project_id,
+		target_project_id, layer, category, object_type, object, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (defense_id, object) DO UPDATE SET category = excluded.category, expires_at = excluded.expires_at`
+	smTaskDone = `UPDATE secmaster_tasks SET state = 'DONE', done_at = ? WHERE id = ? AND state = 'PENDING' RETURNING project_id`
+)
+
+// smChunk bounds the IN lists of one statement.
+const smChunk = 500
+
+// smLoadPolicies returns the policies of ids (those that exist) with all
+// their entries, in the order of ids.
+func smLoadPolicies(ctx context.Context, q smQuerier, ids []string) ([]*secmaster.Policy, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > smChunk { // stay far below SQLite's limit on bound variables
+		var out []*secmaster.Policy
+		for i := 0; i < len(ids); i += smChunk {
+			part, err := smLoadPolicies(ctx, q, ids[i:min(i+smChunk, len(ids))])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, part...)
+		}
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+smPolicyCols+` FROM secmaster_policies WHERE id IN (`+smPlaceholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*secmaster.Policy, len(ids))
+	for rows.Next() {
+		p, err := scanSMPolicy(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[p.ID] = p
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*secmaster.Policy, 0, len(byID))
+	for _, id := range ids {
+		if p := byID[id]; p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, smLoadDefenses(ctx, q, out)
+}
+
 // PendingTasks implements secmaster.Store.
 func (db *SecMasterStore) PendingTasks(ctx context.Context, limit int) ([]*secmaster.Task, []*secmaster.Policy, error) {
 	var tasks []*secmaster.Task
 	var policies []*secmaster.Policy
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, project_id, workspace_id, action, state, created_at FROM secmaster_tasks
-			WHERE state = ? ORDER BY created_at, id LIMIT ?`, secmaster.TaskPending, limit)
+			WHERE state = 'PENDING' ORDER BY created_at, id LIMIT ?`, limit) // literal: the partial index applies
 		if err != nil {
 			return err
 		}
@@ -36,82 +97,82 @@ func (db *SecMasterStore) PendingTasks(ctx context.Context, limit int) ([]*secma
 		if err := rows.Err(); err != nil || len(tasks) == 0 {
 			return err
 		}
-		rows, err = tx.QueryContext(ctx, `SELECT `+smDefenseCols+` FROM secmaster_defenses
-			WHERE pending_task_id IN (`+smPlaceholders(len(args))+`) ORDER BY policy_id, seq`, args...)
+		rows, err = tx.QueryContext(ctx, `SELECT DISTINCT policy_id FROM secmaster_defenses
+			WHERE pending_task_id IN (`+smPlaceholders(len(args))+`) ORDER BY policy_id`, args...)
 		if err != nil {
 			return err
 		}
-		byPolicy := map[string][]secmaster.DefenseEntry{}
-		var order []string
+		var ids []string
 		for rows.Next() {
-			pid, d, err := scanSMDefense(rows)
-			if err != nil {
+			var id string
+			if err := rows.Scan(&id); err != nil {
 				rows.Close()
 				return err
 			}
-			if _, ok := byPolicy[pid]; !ok {
-				order = append(order, pid)
-			}
-			byPolicy[pid] = append(byPolicy[pid], d)
+			ids = append(ids, id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, pid := range order {
-			p, err := scanSMPolicy(tx.QueryRowContext(ctx, `SELECT `+smPolicyCols+` FROM secmaster_policies WHERE id = ?`, pid))
-			if err == sql.ErrNoRows {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			p.Defenses = byPolicy[pid]
-			policies = append(policies, p)
-		}
-		return nil
+		policies, err = smLoadPolicies(ctx, tx, ids)
+		return err
 	})
 	return tasks, policies, err
 }
 
 // CompleteDeliveries implements secmaster.Store.
-func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult) error {
+func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult, policies []*secmaster.Policy) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
+		at := millis(now)
 		type tally struct {
 			ok, failed int
 			task       string
 		}
 		touched := map[string]*tally{}
 		var order []string
+		// Snapshots: the loaded policies with the applied results; a policy
+		// with a superseded result is read again.
+		snaps := make(map[string]*secmaster.Policy, len(policies))
+		for _, p := range policies {
+			snaps[p.ID] = p
+		}
+		stale := map[string]bool{}
 		for _, r := range results {
-			block, sync := secmaster.BlockInForce, secmaster.SyncDone
+			block, sync, delivered := secmaster.BlockInForce, secmaster.SyncDone, at
 			if r.Failure != "" {
-				block, sync = secmaster.BlockFailed, secmaster.SyncFailed
+				block, sync, delivered = secmaster.BlockFailed, secmaster.SyncFailed, 0
 			}
-			delivered := int64(0)
-			if r.Failure == "" {
-				delivered = millis(now)
-			}
-			res, err := tx.ExecContext(ctx, `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = ?,
-				pending_task_id = '', updated_at = ?, delivered_at = CASE WHEN ? > 0 THEN ? ELSE delivered_at END
-				WHERE id = ? AND pending_task_id = ?`,
-				block, sync, r.Failure, millis(now), delivered, delivered, r.EntryID, r.TaskID)
+			res, err := db.smExec(ctx, tx, smDeliverDefense, block, sync, r.Failure, at, delivered, delivered, r.EntryID, r.TaskID)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
+				stale[r.PolicyID] = true
 				continue // superseded by a later update, retry or delete
 			}
-			if err := smLiftDefense(ctx, tx, r.EntryID); err != nil {
-				return err
+			if p := snaps[r.PolicyID]; p != nil {
+				for i := range p.Defenses {
+					if d := &p.Defenses[i]; d.ID == r.EntryID {
+						d.BlockStatus, d.SyncStatus, d.FailureDescription, d.PendingTaskID, d.UpdatedAt = block, sync, r.Failure, "", now
+						if r.Failure == "" {
+							d.DeliveredAt = now
+						}
+					}
+				}
+			} else {
+				stale[r.PolicyID] = true
+			}
+			if !r.Fresh {
+				if err := db.smLiftDefense(ctx, tx, r.EntryID); err != nil {
+					return err
+				}
 			}
 			for _, e := range r.Enforce {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO secmaster_enforcement (defense_id, policy_id, project_id,
-					target_project_id, layer, category, object_type, object, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (defense_id, object) DO UPDATE SET category = excluded.category, expires_at = excluded.expires_at`,
-					e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID, e.Layer, e.Category, e.ObjectType, e.Object,
-					millis(e.ExpiresAt)); err != nil {
+				if _, err := db.smExec(ctx, tx, smInsertEnforcement, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID,
+					e.Layer, e.Category, e.ObjectType, e.Object, millis(e.ExpiresAt)); err != nil {
 					return err
 				}
 			}
@@ -128,30 +189,33 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 			}
 		}
 		projects := map[string]bool{}
-		for _, pid := range order {
-			t := touched[pid]
-			p, err := scanSMPolicy(tx.QueryRowContext(ctx, `SELECT `+smPolicyCols+` FROM secmaster_policies WHERE id = ?`, pid))
-			if err != nil {
-				return err
+		var reload []string
+		for _, id := range order {
+			if stale[id] {
+				reload = append(reload, id)
 			}
-			if err := smLoadDefenses(ctx, tx, []*secmaster.Policy{p}); err != nil {
-				return err
-			}
+		}
+		fresh, err := smLoadPolicies(ctx, tx, reload)
+		if err != nil {
+			return err
+		}
+		for _, p := range fresh {
+			snaps[p.ID] = p
+		}
+		for _, id := range order {
+			p := snaps[id]
+			t := touched[p.ID]
 			detail := fmt.Sprintf("Delivery: %d entries in force, %d failed.", t.ok, t.failed)
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordDeliver, t.task, detail, now); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDeliver, t.task, detail, now); err != nil {
 				return err
 			}
 			projects[p.ProjectID] = true
 		}
 		for _, id := range taskIDs {
 			var project string
-			err := tx.QueryRowContext(ctx, `UPDATE secmaster_tasks SET state = ?, done_at = ? WHERE id = ? AND state = ?
-				RETURNING project_id`, secmaster.TaskDone, millis(now), id, secmaster.TaskPending).Scan(&project)
+			err := db.smQueryRow(ctx, tx, smTaskDone, at, id).Scan(&project)
 			if err != nil && err != sql.ErrNoRows {
 				return err
-			}
-			if project != "" && len(touched) > 0 {
-				projects[project] = true
 			}
 		}
 		for p := range projects {
@@ -165,6 +229,7 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 
 // ExpirePolicies implements secmaster.Store.
 func (db *SecMasterStore) ExpirePolicies(ctx context.Context, now time.Time, limit int) (int, error) {
+	db.smPrepare(ctx)
 	n := 0
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, project_id, workspace_id FROM secmaster_policies
@@ -211,7 +276,7 @@ func (db *SecMasterStore) ExpirePolicies(ctx context.Context, now time.Time, lim
 			}
 		}
 		for ws, c := range workspaces {
-			if err := smAdjustCounts(ctx, tx, ws, 0, -c, secmaster.Quota{}); err != nil {
+			if err := db.smAdjustCounts(ctx, tx, ws, 0, -c, secmaster.Quota{}); err != nil {
 				return err
 			}
 		}

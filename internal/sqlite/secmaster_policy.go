@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,66 +26,75 @@ const smDefenseCols = `id, policy_id, connection_id, connection_name, connection
 	target_enterprise_id, target_enterprise_name, target_project_id, target_project_name, block_status, sync_status, failure,
 	pending_task_id, updated_at, delivered_at`
 
-func insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_policies (`+smPolicyCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.ProjectID, p.WorkspaceID, p.BlockTarget, p.Type, p.Category, p.RegionID, p.Description, p.Labels,
-		p.Direction, p.AccountScope, p.EPSScope, p.RegionScope, p.Ageing, millis(p.AgeingAt), p.State, p.TaskID,
-		p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName, millis(p.CreatedAt), millis(p.UpdatedAt))
-	return err
-}
-
-func upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_defenses (seq, `+smDefenseCols+`)
+// Hot statements (prepared once, see secmaster_stmt.go).
+const (
+	smInsertPolicy = `INSERT INTO secmaster_policies (` + smPolicyCols + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	smUpsertDefense = `INSERT INTO secmaster_defenses (seq, ` + smDefenseCols + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, connection_name = excluded.connection_name,
 			connection_region_id = excluded.connection_region_id, connection_region_name = excluded.connection_region_name,
 			target_enterprise_id = excluded.target_enterprise_id, target_enterprise_name = excluded.target_enterprise_name,
 			target_project_name = excluded.target_project_name, block_status = excluded.block_status,
 			sync_status = excluded.sync_status, failure = excluded.failure, pending_task_id = excluded.pending_task_id,
-			updated_at = excluded.updated_at`,
+			updated_at = excluded.updated_at`
+	smInsertTask = `INSERT INTO secmaster_tasks (id, project_id, workspace_id, action, state, policy_ids, created_at, done_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	smInsertRecord = `INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id,
+		block_target, policy_category, policy_type, detail, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	smCounts = `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
+		ON CONFLICT (workspace_id) DO UPDATE SET policies = policies + excluded.policies, ageing = ageing + excluded.ageing
+		RETURNING policies, ageing`
+	smSelectPolicy = `SELECT ` + smPolicyCols + ` FROM secmaster_policies WHERE id = ?`
+	smLiftDefense  = `DELETE FROM secmaster_enforcement WHERE defense_id = ?`
+)
+
+func (db *SecMasterStore) insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
+	_, err := db.smExec(ctx, tx, smInsertPolicy,
+		p.ID, p.ProjectID, p.WorkspaceID, p.BlockTarget, p.Type, p.Category, p.RegionID, p.Description, p.Labels,
+		p.Direction, p.AccountScope, p.EPSScope, p.RegionScope, p.Ageing, millis(p.AgeingAt), p.State, p.TaskID,
+		p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName, millis(p.CreatedAt), millis(p.UpdatedAt))
+	return err
+}
+
+func (db *SecMasterStore) upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
+	_, err := db.smExec(ctx, tx, smUpsertDefense,
 		seq, d.ID, policyID, d.ConnectionID, d.ConnectionName, d.ConnectionRegionID, d.ConnectionRegionName, d.DefenseType,
 		d.TargetEnterpriseID, d.TargetEnterpriseName, d.TargetProjectID, d.TargetProjectName, d.BlockStatus, d.SyncStatus,
 		d.FailureDescription, d.PendingTaskID, millis(d.UpdatedAt), millis(d.DeliveredAt))
 	return err
 }
 
-func insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO secmaster_tasks (id, project_id, workspace_id, action, state, policy_ids, created_at, done_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.ProjectID, t.WorkspaceID, t.Action, t.State, strings.Join(t.PolicyIDs, ","),
+func (db *SecMasterStore) insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
+	_, err := db.smExec(ctx, tx, smInsertTask, t.ID, t.ProjectID, t.WorkspaceID, t.Action, t.State, strings.Join(t.PolicyIDs, ","),
 		millis(t.CreatedAt), millis(t.DoneAt))
 	return err
 }
 
 // insertSMRecord writes a history record with a snapshot of p.
-func insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
-	snap, err := json.Marshal(p)
+func (db *SecMasterStore) insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
+	snap, err := smEncodeSnap(p)
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id,
-		block_target, policy_category, policy_type, detail, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = db.smExec(ctx, tx, smInsertRecord,
 		p.ProjectID, p.WorkspaceID, p.ID, action, taskID, p.BlockTarget, p.Category, p.Type, detail, string(snap), millis(at))
 	return err
 }
 
 // smAdjustCounts changes a workspace's policy counters and checks the quota
 // when they grow.
-func smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
+func (db *SecMasterStore) smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
 	var n, a int
-	err := tx.QueryRowContext(ctx, `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
-		ON CONFLICT (workspace_id) DO UPDATE SET policies = policies + excluded.policies, ageing = ageing + excluded.ageing
-		RETURNING policies, ageing`, workspaceID, dPolicies, dAgeing).Scan(&n, &a)
+	err := db.smQueryRow(ctx, tx, smCounts, workspaceID, dPolicies, dAgeing).Scan(&n, &a)
 	if err != nil {
 		return err
 	}
 	if dPolicies > 0 && q.MaxPolicies > 0 && n > q.MaxPolicies {
-		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
-			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", q.MaxPolicies)}
+		return smQuotaError(q.MaxPolicies, false)
 	}
 	if dAgeing > 0 && q.MaxAgeing > 0 && a > q.MaxAgeing {
-		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
-			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", q.MaxAgeing)}
+		return smQuotaError(q.MaxAgeing, true)
 	}
 	return nil
 }
@@ -98,31 +106,163 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// CreatePolicies implements secmaster.Store.
+// CreatePolicies implements secmaster.Store. Concurrent calls are grouped
+// into one transaction (group commit); each call runs inside its own
+// savepoint, so one call's failure (a quota) does not affect the others.
 func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		for _, p := range ps {
-			if err := insertSMPolicy(ctx, tx, p); err != nil {
-				return err
+	db.smPrepare(ctx)
+	req := &smCreateReq{ps: ps, t: t, q: q, done: make(chan struct{}), lead: make(chan struct{}, 1)}
+	g := &db.sm.group
+	g.mu.Lock()
+	g.queue = append(g.queue, req)
+	leader := !g.running
+	g.running = true
+	g.mu.Unlock()
+	if leader {
+		db.smLeadCreates(ctx)
+	}
+	select {
+	case <-req.done:
+	case <-req.lead:
+		db.smLeadCreates(ctx)
+		<-req.done
+	}
+	return req.err
+}
+
+// smLeadCreates commits every queued create in one transaction, then hands
+// the lead to the first request queued meanwhile.
+func (db *SecMasterStore) smLeadCreates(ctx context.Context) {
+	g := &db.sm.group
+	g.mu.Lock()
+	batch := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	ctx = context.WithoutCancel(ctx) // the batch serves other callers too
+	run := func(reqs []*smCreateReq) error {
+		return db.writeTx(ctx, func(tx *sql.Tx) error {
+			b := &smBatchCounts{counts: map[string][2]int{}, adds: map[string][2]int{}}
+			projects := map[string]bool{}
+			for _, r := range reqs {
+				if r.err = db.smReserve(ctx, tx, r, b); r.err != nil {
+					continue // refused: nothing written for it
+				}
+				if err := db.smCreateOne(ctx, tx, r); err != nil {
+					return err
+				}
+				projects[r.t.ProjectID] = true
 			}
-			for i := range p.Defenses {
-				if err := upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+			for ws, a := range b.adds {
+				if err := db.smAdjustCounts(ctx, tx, ws, a[0], a[1], secmaster.Quota{}); err != nil {
 					return err
 				}
 			}
-			if err := smAdjustCounts(ctx, tx, p.WorkspaceID, 1, boolInt(p.Ageing), q); err != nil {
+			for p := range projects {
+				if _, err := bumpRevision(ctx, tx, p, rampart.FamilySecMaster); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	err := run(batch)
+	if err != nil && len(batch) > 1 {
+		// One request broke the batch: give each its own transaction.
+		for _, r := range batch {
+			r.err = run([]*smCreateReq{r})
+		}
+		err = nil
+	}
+	for _, r := range batch {
+		if err != nil && r.err == nil {
+			r.err = err
+		}
+		close(r.done)
+	}
+	g.mu.Lock()
+	if len(g.queue) > 0 {
+		g.queue[0].lead <- struct{}{}
+	} else {
+		g.running = false
+	}
+	g.mu.Unlock()
+}
+
+// smBatchCounts tracks, within one group-commit transaction, each
+// workspace's policy counts (stored plus reserved) and what the batch adds.
+type smBatchCounts struct {
+	counts map[string][2]int // workspace → {policies, ageing}, including adds
+	adds   map[string][2]int
+}
+
+// smReserve checks that the request's workspaces exist and that its
+// policies fit the quota, and reserves them in b.
+func (db *SecMasterStore) smReserve(ctx context.Context, tx *sql.Tx, r *smCreateReq, b *smBatchCounts) error {
+	want := map[string][2]int{}
+	for _, p := range r.ps {
+		a := want[p.WorkspaceID]
+		a[0]++
+		a[1] += boolInt(p.Ageing)
+		want[p.WorkspaceID] = a
+	}
+	for ws, a := range want {
+		c, ok := b.counts[ws]
+		if !ok {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_workspaces WHERE id = ? AND project_id = ?`,
+				ws, r.t.ProjectID).Scan(&n); err != nil {
 				return err
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordCreate, t.ID, "Policy created; delivery queued.", p.CreatedAt); err != nil {
+			if n == 0 {
+				return rampart.Errorf(rampart.KindNotFound, "The workspace %s does not exist.", ws)
+			}
+			err := tx.QueryRowContext(ctx, `SELECT policies, ageing FROM secmaster_counts WHERE workspace_id = ?`, ws).Scan(&c[0], &c[1])
+			if err != nil && err != sql.ErrNoRows {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if r.q.MaxPolicies > 0 && c[0]+a[0] > r.q.MaxPolicies {
+			b.counts[ws] = c
+			return smQuotaError(r.q.MaxPolicies, false)
+		}
+		if a[1] > 0 && r.q.MaxAgeing > 0 && c[1]+a[1] > r.q.MaxAgeing {
+			b.counts[ws] = c
+			return smQuotaError(r.q.MaxAgeing, true)
+		}
+		b.counts[ws] = c
+	}
+	for ws, a := range want {
+		c, d := b.counts[ws], b.adds[ws]
+		c[0], c[1], d[0], d[1] = c[0]+a[0], c[1]+a[1], d[0]+a[0], d[1]+a[1]
+		b.counts[ws], b.adds[ws] = c, d
+	}
+	return nil
+}
+
+func smQuotaError(max int, ageing bool) error {
+	if ageing {
+		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
+			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", max)}
+	}
+	return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
+		Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", max)}
+}
+
+func (db *SecMasterStore) smCreateOne(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
+	for _, p := range r.ps {
+		if err := db.insertSMPolicy(ctx, tx, p); err != nil {
 			return err
 		}
-		_, err := bumpRevision(ctx, tx, t.ProjectID, rampart.FamilySecMaster)
-		return err
-	})
+		for i := range p.Defenses {
+			if err := db.upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+				return err
+			}
+		}
+		if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordCreate, r.t.ID, "Policy created; delivery queued.", p.CreatedAt); err != nil {
+			return err
+		}
+	}
+	return db.insertSMTask(ctx, tx, r.t)
 }
 
 func scanSMPolicy(sc interface{ Scan(...any) error }) (*secmaster.Policy, error) {
@@ -267,12 +407,12 @@ func smWhere(q secmaster.Query, cols map[string]string) (string, []any, error) {
 	return sb.String(), args, nil
 }
 
-// smOrder renders the sort; ties are broken by id, in the direction of the
-// first sort (records' ids grow with time).
+// smOrder renders the sort; ties are broken by rowid (insertion order), in
+// the direction of the first sort.
 func smOrder(q secmaster.Query, cols map[string]string, def string) string {
 	var parts []string
 	if len(q.Sort) > 0 {
-		def = "p.id"
+		def = "p.rowid"
 		if q.Sort[0].Desc {
 			def += " DESC"
 		}
@@ -312,9 +452,12 @@ func (db *SecMasterStore) SearchPolicies(ctx context.Context, q secmaster.Query)
 		if q.Offset >= total {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+smPrefixed("p.", smPolicyCols)+` FROM secmaster_policies p WHERE `+where+
-			` ORDER BY `+smOrder(q, smPolicyColumns, "p.created_at DESC, p.id DESC")+` LIMIT ? OFFSET ?`,
-			append(args, q.Limit, q.Offset)...)
+		// The page's rows are chosen on the indexes alone (rowid is in every
+		// index), then read: deep offsets skip index entries, not rows.
+		order := smOrder(q, smPolicyColumns, "p.created_at DESC, p.rowid DESC")
+		rows, err := tx.QueryContext(ctx, `SELECT `+smPrefixed("p.", smPolicyCols)+` FROM secmaster_policies p
+			WHERE p.rowid IN (SELECT p.rowid FROM secmaster_policies p WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+			ORDER BY `+order, append(args, q.Limit, q.Offset)...)
 		if err != nil {
 			return err
 		}
@@ -344,13 +487,14 @@ func smPrefixed(prefix, cols string) string {
 }
 
 // smLiftEntry removes the enforcement rows of one entry.
-func smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM secmaster_enforcement WHERE defense_id = ?`, defenseID)
+func (db *SecMasterStore) smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
+	_, err := db.smExec(ctx, tx, smLiftDefense, defenseID)
 	return err
 }
 
 // UpdatePolicies implements secmaster.Store.
 func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task, q secmaster.Quota, fn func(*secmaster.Policy) error) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
@@ -376,12 +520,12 @@ func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspa
 			}
 			for i := range p.Defenses {
 				delete(old, p.Defenses[i].ID)
-				if err := upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
+				if err := db.upsertSMDefense(ctx, tx, p.ID, i, &p.Defenses[i]); err != nil {
 					return err
 				}
 			}
 			for id := range old { // entries dropped from the list: lifted now
-				if err := smLiftDefense(ctx, tx, id); err != nil {
+				if err := db.smLiftDefense(ctx, tx, id); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_defenses WHERE id = ?`, id); err != nil {
@@ -389,15 +533,15 @@ func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspa
 				}
 			}
 			if d := boolInt(p.Ageing) - boolInt(oldAgeing); d != 0 {
-				if err := smAdjustCounts(ctx, tx, workspaceID, 0, d, q); err != nil {
+				if err := db.smAdjustCounts(ctx, tx, workspaceID, 0, d, q); err != nil {
 					return err
 				}
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordUpdate, t.ID, "Policy updated.", p.UpdatedAt); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordUpdate, t.ID, "Policy updated.", p.UpdatedAt); err != nil {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if err := db.insertSMTask(ctx, tx, t); err != nil {
 			return err
 		}
 		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
@@ -407,6 +551,7 @@ func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspa
 
 // RetryPolicies implements secmaster.Store.
 func (db *SecMasterStore) RetryPolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := millis(t.CreatedAt)
 		for _, id := range ids {
@@ -428,11 +573,11 @@ func (db *SecMasterStore) RetryPolicies(ctx context.Context, projectID, workspac
 			if err := smLoadDefensesFresh(ctx, tx, p); err != nil {
 				return err
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordRetry, t.ID, detail, t.CreatedAt); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordRetry, t.ID, detail, t.CreatedAt); err != nil {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if err := db.insertSMTask(ctx, tx, t); err != nil {
 			return err
 		}
 		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
@@ -447,6 +592,7 @@ func smLoadDefensesFresh(ctx context.Context, q smQuerier, p *secmaster.Policy) 
 
 // DeletePolicies implements secmaster.Store.
 func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
@@ -466,7 +612,7 @@ func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspa
 			if p.Ageing && p.State == secmaster.StateActive {
 				ageing = -1
 			}
-			if err := smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
+			if err := db.smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
 				return err
 			}
 			p.State = secmaster.StateDeleted
@@ -474,11 +620,11 @@ func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspa
 				d := &p.Defenses[i]
 				d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.UpdatedAt = secmaster.BlockLifted, secmaster.SyncDone, "", t.CreatedAt
 			}
-			if err := insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
 				return err
 			}
 		}
-		if err := insertSMTask(ctx, tx, t); err != nil {
+		if err := db.insertSMTask(ctx, tx, t); err != nil {
 			return err
 		}
 		_, err := bumpRevision(ctx, tx, projectID, rampart.FamilySecMaster)
@@ -513,7 +659,7 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT p.id, p.project_id, p.workspace_id, p.policy_id, p.action, p.task_id,
 			p.block_target, p.policy_category, p.policy_type, p.detail, p.snapshot, p.created_at
-			FROM secmaster_records p WHERE `+where+` ORDER BY `+smOrder(q, smRecordColumns, "p.id DESC")+` LIMIT ? OFFSET ?`,
+			FROM secmaster_records p WHERE `+where+` ORDER BY `+smOrder(q, smRecordColumns, "p.rowid DESC")+` LIMIT ? OFFSET ?`,
 			append(args, q.Limit, q.Offset)...)
 		if err != nil {
 			return err
@@ -528,8 +674,11 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 				return err
 			}
 			r.ID, r.CreatedAt = strconv.FormatInt(id, 10), fromMillis(created)
-			r.Policy = &secmaster.Policy{}
-			if snap == "" || json.Unmarshal([]byte(snap), r.Policy) != nil {
+			var err error
+			if snap != "" {
+				r.Policy, err = smDecodeSnap([]byte(snap))
+			}
+			if snap == "" || err != nil {
 				r.Policy = &secmaster.Policy{ID: r.PolicyID, ProjectID: r.ProjectID, WorkspaceID: r.WorkspaceID,
 					BlockTarget: target, Category: category, Type: typ, Defenses: []secmaster.DefenseEntry{}}
 			}

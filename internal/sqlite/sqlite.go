@@ -38,6 +38,8 @@ type DB struct {
 	rdb  *sql.DB // read-only pool
 	wmu  sync.Mutex
 
+	sm smCache // SecMaster's prepared write statements (secmaster_stmt.go)
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }

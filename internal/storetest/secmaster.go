@@ -64,7 +64,7 @@ func RunSecMaster(t *testing.T, newStore func(t *testing.T) secmaster.Store) {
 		for _, tk := range tasks {
 			ids = append(ids, tk.ID)
 		}
-		must(t, s.CompleteDeliveries(ctx, ids, rs))
+		must(t, s.CompleteDeliveries(ctx, ids, rs, ps))
 	}
 
 	t.Run("Workspaces", func(t *testing.T) {
@@ -213,7 +213,7 @@ func RunSecMaster(t *testing.T, newStore func(t *testing.T) secmaster.Store) {
 		}
 		entry := ps[0].Defenses[0].ID
 		// A failed delivery leaves nothing enforced.
-		must(t, s.CompleteDeliveries(ctx, []string{tk.ID}, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: entry, TaskID: tk.ID, Failure: "down"}}))
+		must(t, s.CompleteDeliveries(ctx, []string{tk.ID}, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: entry, TaskID: tk.ID, Failure: "down", Fresh: true}}, ps))
 		got, _ := s.FindPolicy(ctx, w.ProjectID, w.ID, p.ID)
 		if d := got.Defenses[0]; d.BlockStatus != secmaster.BlockFailed || d.FailureDescription != "down" || d.SyncStatus != secmaster.SyncFailed {
 			t.Fatalf("after failure: %+v", d)
@@ -229,7 +229,7 @@ func RunSecMaster(t *testing.T, newStore func(t *testing.T) secmaster.Store) {
 		// Retry queues the failed entry; a stale result of the old task is ignored.
 		rt := task(w, secmaster.RecordRetry, p.ID)
 		must(t, s.RetryPolicies(ctx, w.ProjectID, w.ID, []string{p.ID}, rt))
-		must(t, s.CompleteDeliveries(ctx, nil, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: entry, TaskID: tk.ID}}))
+		must(t, s.CompleteDeliveries(ctx, nil, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: entry, TaskID: tk.ID}}, ps))
 		if got, _ := s.FindPolicy(ctx, w.ProjectID, w.ID, p.ID); got.Defenses[0].BlockStatus != secmaster.BlockPending {
 			t.Fatalf("stale result applied: %+v", got.Defenses[0])
 		}

@@ -62,10 +62,8 @@ CREATE TABLE secmaster_policies (
 	updated_at       INTEGER NOT NULL
 );
 CREATE INDEX secmaster_policies_ws ON secmaster_policies(project_id, workspace_id, created_at);
-CREATE INDEX secmaster_policies_target ON secmaster_policies(project_id, workspace_id, block_target);
+CREATE INDEX secmaster_policies_target ON secmaster_policies(project_id, workspace_id, block_target, created_at);
 CREATE INDEX secmaster_policies_category ON secmaster_policies(project_id, workspace_id, policy_category, created_at);
-CREATE INDEX secmaster_policies_type ON secmaster_policies(project_id, workspace_id, policy_type, created_at);
-CREATE INDEX secmaster_policies_state ON secmaster_policies(project_id, workspace_id, state, created_at);
 CREATE INDEX secmaster_policies_ageing ON secmaster_policies(ageing_at) WHERE state = 'ACTIVE' AND is_ageing = 1;
 
 CREATE TABLE secmaster_defenses (
@@ -89,8 +87,7 @@ CREATE TABLE secmaster_defenses (
 	delivered_at           INTEGER NOT NULL
 );
 CREATE INDEX secmaster_defenses_policy ON secmaster_defenses(policy_id, seq);
-CREATE INDEX secmaster_defenses_type ON secmaster_defenses(defense_type, policy_id);
-CREATE INDEX secmaster_defenses_pending ON secmaster_defenses(pending_task_id) WHERE pending_task_id <> '';
+CREATE INDEX secmaster_defenses_pending ON secmaster_defenses(pending_task_id);
 
 CREATE TABLE secmaster_tasks (
 	id           TEXT PRIMARY KEY,
