@@ -134,18 +134,24 @@ func (s *server) listWhiteBlackIP(q *wafRequest, policyIDs []string, def int) (a
 	}{newList(total, rules, whiteBlackIPJSON), total}, nil
 }
 
+// wafRuleTypeBody reads {rule_type}, then the optional body into v.
+func wafRuleTypeBody(r *http.Request, v any) (waf.RuleType, error) {
+	t, err := waf.ParseRuleType(r.PathValue("rule_type"))
+	if err != nil {
+		return t, err
+	}
+	return t, wafDecode(r, v)
+}
+
 // handleWAFRuleStatus serves PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status (UpdatePolicyRuleStatus).
 func (s *server) handleWAFRuleStatus() http.Handler {
 	type request struct {
 		Status *int `json:"status"`
 	}
 	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
-		t, err := waf.ParseRuleType(q.r.PathValue("rule_type"))
-		if err != nil {
-			return nil, err
-		}
 		var req request
-		if err := wafDecode(q.r, &req); err != nil {
+		t, err := wafRuleTypeBody(q.r, &req)
+		if err != nil {
 			return nil, err
 		}
 		st, err := s.waf.SetRuleStatus(q.ctx, q.project, t, q.r.PathValue("policy_id"), q.r.PathValue("rule_id"), req.Status)
@@ -163,12 +169,9 @@ func (s *server) handleWAFRuleBatchDelete() http.Handler {
 		PolicyRuleIDs []policyRuleIDsJSON `json:"policy_rule_ids"`
 	}
 	return s.wafServe(wafNoEP, func(q *wafRequest) (any, error) {
-		t, err := waf.ParseRuleType(q.r.PathValue("rule_type"))
-		if err != nil {
-			return nil, err
-		}
 		var req request
-		if err := wafDecode(q.r, &req); err != nil {
+		t, err := wafRuleTypeBody(q.r, &req)
+		if err != nil {
 			return nil, err
 		}
 		return wafEcho(req.PolicyRuleIDs, s.waf.DeleteRules(q.ctx, q.project, t, toPolicyRuleIDs(req.PolicyRuleIDs)))
