@@ -49,170 +49,82 @@ func (b *wafGeoIPBody) change() *waf.GeoIPRuleChange {
 
 // handleWAFGeoIPCreate serves POST /v1/{project_id}/waf/policy/{policy_id}/geoip (CreateGeoipRule).
 func (s *server) handleWAFGeoIPCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, true)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafGeoIPBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafGeoIPBody) (any, error) {
 		b.IPType = nil // only the batch create carries ip_type
-		rules, err := s.waf.CreateGeoIPRules(r.Context(), r.PathValue("project_id"), ep, []string{r.PathValue("policy_id")}, b.change())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, geoipJSON(rules[0]))
+		return wafAsFirst(geoipJSON)(s.waf.CreateGeoIPRules(q.ctx, q.project, q.ep, []string{q.r.PathValue("policy_id")}, b.change()))
 	})
 }
 
 // handleWAFGeoIPBatchCreate serves POST /v1/{project_id}/waf/rule/geoip (BatchCreateGeoIpRule).
 func (s *server) handleWAFGeoIPBatchCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, true)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafGeoIPBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafGeoIPBody) (any, error) {
 		b.Status = nil
-		rules, err := s.waf.CreateGeoIPRules(r.Context(), r.PathValue("project_id"), ep, b.PolicyIDs, b.change())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, geoipJSON(rules[0]))
+		return wafAsFirst(geoipJSON)(s.waf.CreateGeoIPRules(q.ctx, q.project, q.ep, b.PolicyIDs, b.change()))
 	})
 }
 
 // handleWAFGeoIPList serves GET /v1/{project_id}/waf/policy/{policy_id}/geoip (ListGeoipRule).
 func (s *server) handleWAFGeoIPList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.listGeoIP(w, r, []string{r.PathValue("policy_id")}, 10, 100)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return s.listGeoIP(q, []string{q.r.PathValue("policy_id")}, 10, 100)
 	})
 }
 
 // handleWAFGeoIPPolicyRules serves GET /v1/{project_id}/waf/rule/geoip (ListGeoIpPolicyRules).
 func (s *server) handleWAFGeoIPPolicyRules() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.listGeoIP(w, r, wafPolicyIDsQuery(r), 1000, 1000)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return s.listGeoIP(q, wafPolicyIDsQuery(q.r), 1000, 1000)
 	})
 }
 
-func (s *server) listGeoIP(w http.ResponseWriter, r *http.Request, policyIDs []string, def, max int) {
-	if _, err := wafEP(r, false); err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	page, err := wafRulePage(r, def, max)
+func (s *server) listGeoIP(q *wafRequest, policyIDs []string, def, max int) (any, error) {
+	page, err := wafRulePage(q.r, def, max)
 	if err != nil {
-		s.wafFail(w, r, err)
-		return
+		return nil, err
 	}
-	rules, total, err := s.waf.FindGeoIPRules(r.Context(), waf.RuleFilter{ProjectID: r.PathValue("project_id"),
-		PolicyIDs: policyIDs, Page: page}, r.PathValue("policy_id") != "")
+	rules, total, err := s.waf.FindGeoIPRules(q.ctx, waf.RuleFilter{ProjectID: q.project,
+		PolicyIDs: policyIDs, Page: page}, q.r.PathValue("policy_id") != "")
 	if err != nil {
-		s.wafFail(w, r, err)
-		return
+		return nil, err
 	}
-	encode(w, http.StatusOK, newList(total, rules, geoipJSON))
+	return newList(total, rules, geoipJSON), nil
 }
 
 // handleWAFGeoIPShow serves GET /v1/{project_id}/waf/policy/{policy_id}/geoip/{rule_id} (ShowGeoipRule).
 func (s *server) handleWAFGeoIPShow() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, false); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		rule, err := s.waf.FindGeoIPRule(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.PathValue("rule_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, geoipJSON(rule))
-	})
+	return wafServeRule(s, wafReadEP, (*waf.Service).FindGeoIPRule, geoipJSON)
 }
 
 // handleWAFGeoIPUpdate serves PUT /v1/{project_id}/waf/policy/{policy_id}/geoip/{rule_id} (UpdateGeoipRule).
 func (s *server) handleWAFGeoIPUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafGeoIPBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafGeoIPBody) (any, error) {
 		if b.Geoip == nil {
-			s.wafFail(w, r, rampartInvalid(waf.CodeBody, "geoip", "geoip is mandatory."))
-			return
+			return nil, rampartInvalid(waf.CodeBody, "geoip", "geoip is mandatory.")
 		}
 		if b.White == nil {
-			s.wafFail(w, r, rampartInvalid(waf.CodeAction, "white", "white is mandatory."))
-			return
+			return nil, rampartInvalid(waf.CodeAction, "white", "white is mandatory.")
 		}
 		b.Status, b.IPType = nil, nil
-		ids, err := wafPathIDs(r, "policy_id", "rule_id")
+		ids, err := wafPathRule(q.r)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		rules, err := s.waf.UpdateGeoIPRules(r.Context(), r.PathValue("project_id"),
-			[]waf.PolicyRuleIDs{{PolicyID: ids[0], RuleIDs: []string{ids[1]}}}, b.change())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, geoipJSON(rules[0]))
+		return wafAsFirst(geoipJSON)(s.waf.UpdateGeoIPRules(q.ctx, q.project, ids, b.change()))
 	})
 }
 
 // handleWAFGeoIPBatchUpdate serves POST /v1/{project_id}/waf/rule/geoip/batch-update (BatchUpdateGeoipRules).
 func (s *server) handleWAFGeoIPBatchUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafGeoIPBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafGeoIPBody) (any, error) {
 		b.IPType = nil
-		if _, err := s.waf.UpdateGeoIPRules(r.Context(), r.PathValue("project_id"), toPolicyRuleIDs(b.PolicyRuleIDs), b.change()); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, batchRuleIDsResponse(b.PolicyRuleIDs))
+		_, err := s.waf.UpdateGeoIPRules(q.ctx, q.project, toPolicyRuleIDs(b.PolicyRuleIDs), b.change())
+		return wafEcho(b.PolicyRuleIDs, err)
 	})
 }
 
 // handleWAFGeoIPDelete serves DELETE /v1/{project_id}/waf/policy/{policy_id}/geoip/{rule_id} (DeleteGeoipRule).
 func (s *server) handleWAFGeoIPDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		rule, err := s.waf.DeleteGeoIPRule(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.PathValue("rule_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, geoipJSON(rule))
-	})
+	return wafServeRule(s, wafWriteEP, (*waf.Service).DeleteGeoIPRule, geoipJSON)
 }
 
 // handleWAFGeoIPMap serves GET /v1/{project_id}/waf/tag/geoip/map (ShowPolicyGeoipMap).

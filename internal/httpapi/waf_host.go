@@ -152,100 +152,46 @@ func (b *wafHostBody) input() *waf.HostInput {
 
 // handleWAFHostCreate serves POST /v1/{project_id}/waf/instance (CreateHost).
 func (s *server) handleWAFHostCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, true)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafHostBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		h, err := s.waf.CreateHost(r.Context(), r.PathValue("project_id"), ep, b.input())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, hostJSON(h))
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafHostBody) (any, error) {
+		return wafAs(hostJSON)(s.waf.CreateHost(q.ctx, q.project, q.ep, b.input()))
 	})
 }
 
 // handleWAFHostList serves GET /v1/{project_id}/waf/instance (ListHost).
 func (s *server) handleWAFHostList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, false)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		v := q.r.URL.Query()
+		page, err := waf.PageBySize(v.Get("page"), v.Get("pagesize"), 10, 100, true, waf.CodePageSize)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		q := r.URL.Query()
-		page, err := waf.PageBySize(q.Get("page"), q.Get("pagesize"), 10, 100, true, waf.CodePageSize)
+		hs, total, err := s.waf.FindHosts(q.ctx, waf.HostFilter{ProjectID: q.project, EnterpriseProjectID: q.ep,
+			Hostname: v.Get("hostname"), PolicyName: v.Get("policyname"), Page: page})
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		hs, total, err := s.waf.FindHosts(r.Context(), waf.HostFilter{ProjectID: r.PathValue("project_id"), EnterpriseProjectID: ep,
-			Hostname: q.Get("hostname"), PolicyName: q.Get("policyname"), Page: page})
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, newList(total, hs, hostJSON))
+		return newList(total, hs, hostJSON), nil
 	})
 }
 
 // handleWAFHostShow serves GET /v1/{project_id}/waf/instance/{instance_id} (ShowHost).
 func (s *server) handleWAFHostShow() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, false); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		h, err := s.waf.FindHost(r.Context(), r.PathValue("project_id"), r.PathValue("instance_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, hostJSON(h))
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return wafAs(hostJSON)(s.waf.FindHost(q.ctx, q.project, q.r.PathValue("instance_id")))
 	})
 }
 
 // handleWAFHostUpdate serves PATCH /v1/{project_id}/waf/instance/{instance_id} (UpdateHost).
 func (s *server) handleWAFHostUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafHostBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		h, err := s.waf.UpdateHost(r.Context(), r.PathValue("project_id"), r.PathValue("instance_id"), b.input())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, hostJSON(h))
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafHostBody) (any, error) {
+		return wafAs(hostJSON)(s.waf.UpdateHost(q.ctx, q.project, q.r.PathValue("instance_id"), b.input()))
 	})
 }
 
 // handleWAFHostDelete serves DELETE /v1/{project_id}/waf/instance/{instance_id} (DeleteHost).
 func (s *server) handleWAFHostDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		h, err := s.waf.DeleteHost(r.Context(), r.PathValue("project_id"), r.PathValue("instance_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, hostJSON(h))
+	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
+		return wafAs(hostJSON)(s.waf.DeleteHost(q.ctx, q.project, q.r.PathValue("instance_id")))
 	})
 }
 
@@ -254,21 +200,11 @@ func (s *server) handleWAFHostProtectStatus() http.Handler {
 	type request struct {
 		ProtectStatus *int `json:"protect_status"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var req request
-		if err := wafDecode(r, &req); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		h, err := s.waf.SetHostProtectStatus(r.Context(), r.PathValue("project_id"), r.PathValue("instance_id"), req.ProtectStatus)
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
+		h, err := s.waf.SetHostProtectStatus(q.ctx, q.project, q.r.PathValue("instance_id"), req.ProtectStatus)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		encode(w, http.StatusOK, map[string]int{"protect_status": h.ProtectStatus})
+		return map[string]int{"protect_status": h.ProtectStatus}, nil
 	})
 }

@@ -47,6 +47,14 @@ func ipGroupJSON(g *waf.IPGroup) wafIPGroupJSON {
 	return out
 }
 
+// ipGroupWriteJSON is a group as UpdateIpGroup and DeleteIpGroup return it:
+// without share_info.
+func ipGroupWriteJSON(g *waf.IPGroup) wafIPGroupJSON {
+	out := ipGroupJSON(g)
+	out.ShareInfo = nil
+	return out
+}
+
 type wafIPGroupBody struct {
 	Name        *string           `json:"name"`
 	IPs         *string           `json:"ips"`
@@ -60,115 +68,55 @@ func (b *wafIPGroupBody) input() *waf.IPGroupInput {
 
 // handleWAFIPGroupCreate serves POST /v1/{project_id}/waf/ip-groups (CreateIpGroup).
 func (s *server) handleWAFIPGroupCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, true)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafIPGroupBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		g, err := s.waf.CreateIPGroup(r.Context(), r.PathValue("project_id"), ep, b.input())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, ipGroupJSON(g))
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafIPGroupBody) (any, error) {
+		return wafAs(ipGroupJSON)(s.waf.CreateIPGroup(q.ctx, q.project, q.ep, b.input()))
 	})
 }
 
 // handleWAFIPGroupList serves GET /v1/{project_id}/waf/ip-groups (ListIpGroup).
 func (s *server) handleWAFIPGroupList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, false)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		page, err := wafRulePage(q.r, 10, 100)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		page, err := wafRulePage(r, 10, 100)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		q := r.URL.Query()
-		f := waf.IPGroupFilter{ProjectID: r.PathValue("project_id"), EnterpriseProjectID: ep, Name: q.Get("name"), Page: page}
-		if ip := q.Get("ip"); ip != "" {
+		v := q.r.URL.Query()
+		f := waf.IPGroupFilter{ProjectID: q.project, EnterpriseProjectID: q.ep, Name: v.Get("name"), Page: page}
+		if ip := v.Get("ip"); ip != "" {
 			a, err := netip.ParseAddr(ip)
 			if err != nil {
-				s.wafFail(w, r, rampartInvalid(waf.CodeIP, "ip", "ip "+quote(ip)+" is not an IP address."))
-				return
+				return nil, rampartInvalid(waf.CodeIP, "ip", "ip "+quote(ip)+" is not an IP address.")
 			}
 			f.IP = a.Unmap()
 		}
-		gs, total, err := s.waf.FindIPGroups(r.Context(), f)
+		gs, total, err := s.waf.FindIPGroups(q.ctx, f)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		l := newList(total, gs, ipGroupJSON)
-		encode(w, http.StatusOK, struct {
+		return struct {
 			wafList[wafIPGroupJSON]
 			CloudTotal int `json:"cloud_total"`
-		}{l, total})
+		}{newList(total, gs, ipGroupJSON), total}, nil
 	})
 }
 
 // handleWAFIPGroupShow serves GET /v1/{project_id}/waf/ip-group/{id} (ShowIpGroup).
 func (s *server) handleWAFIPGroupShow() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, false); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		g, err := s.waf.FindIPGroup(r.Context(), r.PathValue("project_id"), r.PathValue("id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, ipGroupJSON(g))
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return wafAs(ipGroupJSON)(s.waf.FindIPGroup(q.ctx, q.project, q.r.PathValue("id")))
 	})
 }
 
 // handleWAFIPGroupUpdate serves PUT /v1/{project_id}/waf/ip-group/{id} (UpdateIpGroup).
 func (s *server) handleWAFIPGroupUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafIPGroupBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		g, err := s.waf.UpdateIPGroup(r.Context(), r.PathValue("project_id"), r.PathValue("id"), r.URL.Query().Get("action"), b.input())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		out := ipGroupJSON(g)
-		out.ShareInfo = nil
-		encode(w, http.StatusOK, out)
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafIPGroupBody) (any, error) {
+		return wafAs(ipGroupWriteJSON)(s.waf.UpdateIPGroup(q.ctx, q.project, q.r.PathValue("id"), q.r.URL.Query().Get("action"), b.input()))
 	})
 }
 
 // handleWAFIPGroupDelete serves DELETE /v1/{project_id}/waf/ip-group/{id} (DeleteIpGroup).
 func (s *server) handleWAFIPGroupDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		g, err := s.waf.DeleteIPGroup(r.Context(), r.PathValue("project_id"), r.PathValue("id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		out := ipGroupJSON(g)
-		out.ShareInfo = nil
-		encode(w, http.StatusOK, out)
+	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
+		return wafAs(ipGroupWriteJSON)(s.waf.DeleteIPGroup(q.ctx, q.project, q.r.PathValue("id")))
 	})
 }

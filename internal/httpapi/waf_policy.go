@@ -63,62 +63,31 @@ func (s *server) handleWAFPolicyCreate() http.Handler {
 		Name              string `json:"name"`
 		LogActionReplaced *bool  `json:"log_action_replaced"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, true)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var req request
-		if err := wafDecode(r, &req); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		p, err := s.waf.CreatePolicy(r.Context(), r.PathValue("project_id"), ep, req.Name, req.LogActionReplaced)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, policyJSON(p))
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
+		return wafAs(policyJSON)(s.waf.CreatePolicy(q.ctx, q.project, q.ep, req.Name, req.LogActionReplaced))
 	})
 }
 
 // handleWAFPolicyList serves GET /v1/{project_id}/waf/policy (ListPolicy).
 func (s *server) handleWAFPolicyList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, false)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		page, err := wafRulePage(q.r, 10, 100)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		page, err := wafRulePage(r, 10, 100)
+		ps, total, err := s.waf.FindPolicies(q.ctx, waf.PolicyFilter{ProjectID: q.project,
+			EnterpriseProjectID: q.ep, Name: q.r.URL.Query().Get("name"), Page: page})
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		ps, total, err := s.waf.FindPolicies(r.Context(), waf.PolicyFilter{ProjectID: r.PathValue("project_id"),
-			EnterpriseProjectID: ep, Name: r.URL.Query().Get("name"), Page: page})
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, newList(total, ps, policyJSON))
+		return newList(total, ps, policyJSON), nil
 	})
 }
 
 // handleWAFPolicyShow serves GET /v1/{project_id}/waf/policy/{policy_id} (ShowPolicy).
 func (s *server) handleWAFPolicyShow() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, false); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		p, err := s.waf.FindPolicy(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, policyJSON(p))
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return wafAs(policyJSON)(s.waf.FindPolicy(q.ctx, q.project, q.r.PathValue("policy_id")))
 	})
 }
 
@@ -137,16 +106,7 @@ func (s *server) handleWAFPolicyUpdate() http.Handler {
 		ModulexOptions map[string]any    `json:"modulex_options"`
 		Extend         map[string]string `json:"extend"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var req request
-		if err := wafDecode(r, &req); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
 		u := &waf.PolicyUpdate{Name: req.Name, Level: req.Level, FullDetection: req.FullDetection,
 			Options: req.Options, ModulexOptions: req.ModulexOptions, Extend: req.Extend}
 		if req.RobotAction != nil {
@@ -155,44 +115,21 @@ func (s *server) handleWAFPolicyUpdate() http.Handler {
 		if req.Action != nil {
 			u.Action, u.FollowedActionID = req.Action.Category, req.Action.FollowedActionID
 		}
-		p, err := s.waf.UpdatePolicy(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), u)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, policyJSON(p))
+		return wafAs(policyJSON)(s.waf.UpdatePolicy(q.ctx, q.project, q.r.PathValue("policy_id"), u))
 	})
 }
 
 // handleWAFPolicyProtectHost serves PUT /v1/{project_id}/waf/policy/{policy_id}?hosts= (UpdatePolicyProtectHost).
 func (s *server) handleWAFPolicyProtectHost() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		p, err := s.waf.BindHosts(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.URL.Query().Get("hosts"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, policyJSON(p))
+	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
+		return wafAs(policyJSON)(s.waf.BindHosts(q.ctx, q.project, q.r.PathValue("policy_id"), q.r.URL.Query().Get("hosts")))
 	})
 }
 
 // handleWAFPolicyDelete serves DELETE /v1/{project_id}/waf/policy/{policy_id} (DeletePolicy).
 func (s *server) handleWAFPolicyDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		p, err := s.waf.DeletePolicy(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, policyJSON(p))
+	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
+		return wafAs(policyJSON)(s.waf.DeletePolicy(q.ctx, q.project, q.r.PathValue("policy_id")))
 	})
 }
 
@@ -201,39 +138,19 @@ func (s *server) handleWAFPolicyBatchDelete() http.Handler {
 	type request struct {
 		PolicyIDs []string `json:"policy_ids"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var req request
-		if err := wafDecode(r, &req); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		ids, err := s.waf.DeletePolicies(r.Context(), r.PathValue("project_id"), req.PolicyIDs)
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
+		ids, err := s.waf.DeletePolicies(q.ctx, q.project, req.PolicyIDs)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		encode(w, http.StatusOK, map[string]any{"policy_ids": ids})
+		return map[string]any{"policy_ids": ids}, nil
 	})
 }
 
 // handleWAFPolicyCopy serves POST /v1/{project_id}/waf/policies/{src_policy_id}/copy (CopyPolicyById).
 func (s *server) handleWAFPolicyCopy() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, err := wafEP(r, true)
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		p, err := s.waf.CopyPolicy(r.Context(), r.PathValue("project_id"), ep, r.PathValue("src_policy_id"),
-			r.URL.Query().Get("dest_policy_name"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, policyJSON(p))
+	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
+		return wafAs(policyJSON)(s.waf.CopyPolicy(q.ctx, q.project, q.ep, q.r.PathValue("src_policy_id"),
+			q.r.URL.Query().Get("dest_policy_name")))
 	})
 }

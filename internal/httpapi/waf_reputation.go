@@ -61,159 +61,95 @@ func (b *wafReputationBody) change() *waf.ReputationRuleChange {
 
 // handleWAFReputationCreate serves POST /v1/{project_id}/waf/policy/{policy_id}/ip-reputation (CreateIpReputationRule).
 func (s *server) handleWAFReputationCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.createReputation(w, r, func(*wafReputationBody) []string { return []string{r.PathValue("policy_id")} })
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafReputationBody) (any, error) {
+		return s.createReputation(q, b, []string{q.r.PathValue("policy_id")})
 	})
 }
 
 // handleWAFReputationBatchCreate serves POST /v1/{project_id}/waf/rule/ip-reputation (BatchCreateIpReputationRule).
 func (s *server) handleWAFReputationBatchCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.createReputation(w, r, func(b *wafReputationBody) []string {
-			if len(b.PolicyIDs) == 0 {
-				return wafPolicyIDsQuery(r)
-			}
-			return b.PolicyIDs
-		})
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafReputationBody) (any, error) {
+		return s.createReputation(q, b, wafBatchPolicies(q.r, b.PolicyIDs))
 	})
 }
 
-func (s *server) createReputation(w http.ResponseWriter, r *http.Request, policies func(*wafReputationBody) []string) {
-	ep, err := wafEP(r, true)
-	if err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	var b wafReputationBody
-	if err := wafDecode(r, &b); err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	rules, err := s.waf.CreateReputationRules(r.Context(), r.PathValue("project_id"), ep, policies(&b), b.change())
-	if err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	encode(w, http.StatusOK, reputationJSON(true)(rules[0]))
+func (s *server) createReputation(q *wafRequest, b *wafReputationBody, policyIDs []string) (any, error) {
+	return wafAsFirst(reputationJSON(true))(s.waf.CreateReputationRules(q.ctx, q.project, q.ep, policyIDs, b.change()))
 }
 
 // handleWAFReputationShow serves GET /v1/{project_id}/waf/policy/{policy_id}/ip-reputation/{rule_id} (ConfirmIpReputationRule).
 func (s *server) handleWAFReputationShow() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rule, err := s.waf.FindReputationRule(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.PathValue("rule_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, reputationJSON(false)(rule))
-	})
+	return wafServeRule(s, wafNoEP, (*waf.Service).FindReputationRule, reputationJSON(false))
 }
 
 // handleWAFReputationUpdate serves PUT /v1/{project_id}/waf/policy/{policy_id}/ip-reputation/{rule_id} (UpdateIpReputationRule).
 func (s *server) handleWAFReputationUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafReputationBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		ids, err := wafPathIDs(r, "policy_id", "rule_id")
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafReputationBody) (any, error) {
+		ids, err := wafPathRule(q.r)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
 		b.Status = nil
-		rules, err := s.waf.UpdateReputationRules(r.Context(), r.PathValue("project_id"),
-			[]waf.PolicyRuleIDs{{PolicyID: ids[0], RuleIDs: []string{ids[1]}}}, b.change())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, reputationJSON(true)(rules[0]))
+		return wafAsFirst(reputationJSON(true))(s.waf.UpdateReputationRules(q.ctx, q.project, ids, b.change()))
 	})
 }
 
 // handleWAFReputationBatchUpdate serves POST /v1/{project_id}/waf/rule/ip-reputation/batch-update (BatchUpdateIpReputationRules).
 func (s *server) handleWAFReputationBatchUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b wafReputationBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return wafServeBody(s, wafNoEP, func(q *wafRequest, b *wafReputationBody) (any, error) {
 		b.Status = nil
-		if _, err := s.waf.UpdateReputationRules(r.Context(), r.PathValue("project_id"), toPolicyRuleIDs(b.PolicyRuleIDs), b.change()); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, batchRuleIDsResponse(b.PolicyRuleIDs))
+		_, err := s.waf.UpdateReputationRules(q.ctx, q.project, toPolicyRuleIDs(b.PolicyRuleIDs), b.change())
+		return wafEcho(b.PolicyRuleIDs, err)
 	})
 }
 
 // handleWAFReputationDelete serves DELETE /v1/{project_id}/waf/policy/{policy_id}/ip-reputation/{rule_id} (DeleteIpReputationRule).
 func (s *server) handleWAFReputationDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		rule, err := s.waf.DeleteReputationRule(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.PathValue("rule_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, reputationJSON(false)(rule))
-	})
+	return wafServeRule(s, wafWriteEP, (*waf.Service).DeleteReputationRule, reputationJSON(false))
 }
 
 // handleWAFReputationList serves GET /v1/{project_id}/waf/policy/{policy_id}/ip-reputation (ListIpReputationRules).
 // offset/limit, when given, win over page/pagesize.
 func (s *server) handleWAFReputationList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
+	return s.wafServe(wafNoEP, func(q *wafRequest) (any, error) {
+		v := q.r.URL.Query()
 		var page waf.Page
 		var err error
-		if q.Has("offset") || q.Has("limit") {
-			page, err = waf.PageByOffset(q.Get("offset"), q.Get("limit"), 10)
+		if v.Has("offset") || v.Has("limit") {
+			page, err = waf.PageByOffset(v.Get("offset"), v.Get("limit"), 10)
 		} else {
-			page, err = wafRulePage(r, 10, 1000)
+			page, err = wafRulePage(q.r, 10, 1000)
 		}
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		s.listReputation(w, r, []string{r.PathValue("policy_id")}, page)
+		return s.listReputation(q, []string{q.r.PathValue("policy_id")}, page)
 	})
 }
 
 // handleWAFReputationPolicyRules serves GET /v1/{project_id}/waf/rule/ip-reputation (ListIpReputationPolicyRules).
 func (s *server) handleWAFReputationPolicyRules() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		page, err := wafRulePage(r, 1000, 1000)
+	return s.wafServe(wafNoEP, func(q *wafRequest) (any, error) {
+		page, err := wafRulePage(q.r, 1000, 1000)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		s.listReputation(w, r, wafPolicyIDsQuery(r), page)
+		return s.listReputation(q, wafPolicyIDsQuery(q.r), page)
 	})
 }
 
-func (s *server) listReputation(w http.ResponseWriter, r *http.Request, policyIDs []string, page waf.Page) {
-	if _, err := wafEP(r, false); err != nil {
-		s.wafFail(w, r, err)
-		return
+// listReputation checks enterprise_project_id after the paging (the order
+// the list operations report errors in) and lists the rules.
+func (s *server) listReputation(q *wafRequest, policyIDs []string, page waf.Page) (any, error) {
+	if _, err := wafEP(q.r, false); err != nil {
+		return nil, err
 	}
-	rules, total, err := s.waf.FindReputationRules(r.Context(), waf.RuleFilter{ProjectID: r.PathValue("project_id"),
-		PolicyIDs: policyIDs, Page: page}, r.PathValue("policy_id") != "")
+	rules, total, err := s.waf.FindReputationRules(q.ctx, waf.RuleFilter{ProjectID: q.project,
+		PolicyIDs: policyIDs, Page: page}, q.r.PathValue("policy_id") != "")
 	if err != nil {
-		s.wafFail(w, r, err)
-		return
+		return nil, err
 	}
-	encode(w, http.StatusOK, newList(total, rules, reputationJSON(false)))
+	return newList(total, rules, reputationJSON(false)), nil
 }
 
 // handleWAFReputationMap serves GET /v1/{project_id}/waf/tag/ip-reputation/map (ConfirmPolicyIpReputationMap).

@@ -3,17 +3,12 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rampartsec/rampart/internal/aksk"
 	"github.com/rampartsec/rampart/internal/httpapi"
-	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
-	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -24,32 +19,20 @@ type wafEnv struct {
 	Other string // ID of a second project
 }
 
-// MustServeWAF starts a server with the WAF family.
+// MustServeWAF starts a server (MustServe) and grants its user a second
+// project.
 func MustServeWAF(tb testing.TB) *wafEnv {
 	tb.Helper()
+	e := MustServe(tb, httpapi.Config{})
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "rampart.db"), sqlite.Options{})
+	other, err := e.IAM.CreateProject(ctx, "acme", "other-region", "")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { db.Close() })
-	clock := &fakeClock{t: time.Now()}
-	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations})
-	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
-	if err != nil || !created {
-		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
-	}
-	other, err := idm.CreateProject(ctx, "acme", "other-region", "")
-	if err != nil {
+	if _, err := e.IAM.Grant(ctx, "acme", e.Creds.User, other.ID); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := idm.Grant(ctx, "acme", creds.User, other.ID); err != nil {
-		tb.Fatal(err)
-	}
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{
-		IAM: idm, Store: db, WAF: waf.NewService(db, clock.Now)}))
-	tb.Cleanup(srv.Close)
-	return &wafEnv{testEnv: &testEnv{URL: srv.URL, Creds: creds, IAM: idm, DB: db, clock: clock}, Other: other.ID}
+	return &wafEnv{testEnv: e, Other: other.ID}
 }
 
 // call sends a signed request to /v1/{project}/waf/<path> of the main project.

@@ -59,156 +59,88 @@ func (b *wafWhiteBlackIPBody) input() *waf.WhiteBlackIPInput {
 
 // handleWAFWhiteBlackIPCreate serves POST /v1/{project_id}/waf/policy/{policy_id}/whiteblackip (CreateWhiteblackipRule).
 func (s *server) handleWAFWhiteBlackIPCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.createWhiteBlackIP(w, r, func(*wafWhiteBlackIPBody) []string { return []string{r.PathValue("policy_id")} })
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafWhiteBlackIPBody) (any, error) {
+		return s.createWhiteBlackIP(q, b, []string{q.r.PathValue("policy_id")})
 	})
 }
 
 // handleWAFWhiteBlackIPBatchCreate serves POST /v1/{project_id}/waf/rule/whiteblackip (BatchCreateWhiteblackipRule).
 func (s *server) handleWAFWhiteBlackIPBatchCreate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.createWhiteBlackIP(w, r, func(b *wafWhiteBlackIPBody) []string {
-			if len(b.PolicyIDs) == 0 {
-				return wafPolicyIDsQuery(r)
-			}
-			return b.PolicyIDs
-		})
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafWhiteBlackIPBody) (any, error) {
+		return s.createWhiteBlackIP(q, b, wafBatchPolicies(q.r, b.PolicyIDs))
 	})
 }
 
-func (s *server) createWhiteBlackIP(w http.ResponseWriter, r *http.Request, policies func(*wafWhiteBlackIPBody) []string) {
-	ep, err := wafEP(r, true)
-	if err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	var b wafWhiteBlackIPBody
-	if err := wafDecode(r, &b); err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	rules, err := s.waf.CreateWhiteBlackIPRules(r.Context(), r.PathValue("project_id"), ep, policies(&b), b.input())
-	if err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	encode(w, http.StatusOK, whiteBlackIPJSON(rules[0]))
+func (s *server) createWhiteBlackIP(q *wafRequest, b *wafWhiteBlackIPBody, policyIDs []string) (any, error) {
+	return wafAsFirst(whiteBlackIPJSON)(s.waf.CreateWhiteBlackIPRules(q.ctx, q.project, q.ep, policyIDs, b.input()))
 }
 
 // handleWAFWhiteBlackIPShow serves GET /v1/{project_id}/waf/policy/{policy_id}/whiteblackip/{rule_id} (ShowWhiteBlackIpRule).
 func (s *server) handleWAFWhiteBlackIPShow() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, false); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		rule, err := s.waf.FindWhiteBlackIPRule(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.PathValue("rule_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, whiteBlackIPJSON(rule))
-	})
+	return wafServeRule(s, wafReadEP, (*waf.Service).FindWhiteBlackIPRule, whiteBlackIPJSON)
 }
 
 // handleWAFWhiteBlackIPUpdate serves PUT /v1/{project_id}/waf/policy/{policy_id}/whiteblackip/{rule_id} (UpdateWhiteblackipRule).
 func (s *server) handleWAFWhiteBlackIPUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafWhiteBlackIPBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		ids, err := wafPathIDs(r, "policy_id", "rule_id")
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafWhiteBlackIPBody) (any, error) {
+		ids, err := wafPathRule(q.r)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		rules, err := s.waf.UpdateWhiteBlackIPRules(r.Context(), r.PathValue("project_id"),
-			[]waf.PolicyRuleIDs{{PolicyID: ids[0], RuleIDs: []string{ids[1]}}}, b.input())
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, whiteBlackIPJSON(rules[0]))
+		return wafAsFirst(whiteBlackIPJSON)(s.waf.UpdateWhiteBlackIPRules(q.ctx, q.project, ids, b.input()))
 	})
 }
 
 // handleWAFWhiteBlackIPBatchUpdate serves POST /v1/{project_id}/waf/rule/whiteblackip/batch-update (BatchUpdateWhiteblackipRules).
 func (s *server) handleWAFWhiteBlackIPBatchUpdate() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		var b wafWhiteBlackIPBody
-		if err := wafDecode(r, &b); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		if _, err := s.waf.UpdateWhiteBlackIPRules(r.Context(), r.PathValue("project_id"), toPolicyRuleIDs(b.PolicyRuleIDs), b.input()); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, batchRuleIDsResponse(b.PolicyRuleIDs))
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafWhiteBlackIPBody) (any, error) {
+		_, err := s.waf.UpdateWhiteBlackIPRules(q.ctx, q.project, toPolicyRuleIDs(b.PolicyRuleIDs), b.input())
+		return wafEcho(b.PolicyRuleIDs, err)
 	})
 }
 
 // handleWAFWhiteBlackIPDelete serves DELETE /v1/{project_id}/waf/policy/{policy_id}/whiteblackip/{rule_id} (DeleteWhiteBlackIpRule).
 func (s *server) handleWAFWhiteBlackIPDelete() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		rule, err := s.waf.DeleteWhiteBlackIPRule(r.Context(), r.PathValue("project_id"), r.PathValue("policy_id"), r.PathValue("rule_id"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, whiteBlackIPJSON(rule))
-	})
+	return wafServeRule(s, wafWriteEP, (*waf.Service).DeleteWhiteBlackIPRule, whiteBlackIPJSON)
 }
 
 // handleWAFWhiteBlackIPList serves GET /v1/{project_id}/waf/policy/{policy_id}/whiteblackip (ListWhiteblackipRule).
 func (s *server) handleWAFWhiteBlackIPList() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.listWhiteBlackIP(w, r, []string{r.PathValue("policy_id")}, 10)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return s.listWhiteBlackIP(q, []string{q.r.PathValue("policy_id")}, 10)
 	})
 }
 
 // handleWAFWhiteBlackIPPolicyRules serves GET /v1/{project_id}/waf/rule/whiteblackip (ListWhiteblackipPolicyRules).
 func (s *server) handleWAFWhiteBlackIPPolicyRules() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.listWhiteBlackIP(w, r, wafPolicyIDsQuery(r), 1000)
+	return s.wafServe(wafReadEP, func(q *wafRequest) (any, error) {
+		return s.listWhiteBlackIP(q, wafPolicyIDsQuery(q.r), 1000)
 	})
 }
 
-func (s *server) listWhiteBlackIP(w http.ResponseWriter, r *http.Request, policyIDs []string, def int) {
-	if _, err := wafEP(r, false); err != nil {
-		s.wafFail(w, r, err)
-		return
-	}
-	page, err := wafRulePage(r, def, 1000)
+func (s *server) listWhiteBlackIP(q *wafRequest, policyIDs []string, def int) (any, error) {
+	page, err := wafRulePage(q.r, def, 1000)
 	if err != nil {
-		s.wafFail(w, r, err)
-		return
+		return nil, err
 	}
-	rules, total, err := s.waf.FindWhiteBlackIPRules(r.Context(), waf.RuleFilter{ProjectID: r.PathValue("project_id"),
-		PolicyIDs: policyIDs, Name: r.URL.Query().Get("name"), Page: page}, r.PathValue("policy_id") != "")
+	rules, total, err := s.waf.FindWhiteBlackIPRules(q.ctx, waf.RuleFilter{ProjectID: q.project,
+		PolicyIDs: policyIDs, Name: q.r.URL.Query().Get("name"), Page: page}, q.r.PathValue("policy_id") != "")
 	if err != nil {
-		s.wafFail(w, r, err)
-		return
+		return nil, err
 	}
-	l := newList(total, rules, whiteBlackIPJSON)
-	encode(w, http.StatusOK, struct {
+	return struct {
 		wafList[wafWhiteBlackIPJSON]
 		Size int `json:"size"`
-	}{l, total})
+	}{newList(total, rules, whiteBlackIPJSON), total}, nil
+}
+
+// wafRuleTypeBody reads {rule_type}, then the optional body into v.
+func wafRuleTypeBody(r *http.Request, v any) (waf.RuleType, error) {
+	t, err := waf.ParseRuleType(r.PathValue("rule_type"))
+	if err != nil {
+		return t, err
+	}
+	return t, wafDecode(r, v)
 }
 
 // handleWAFRuleStatus serves PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status (UpdatePolicyRuleStatus).
@@ -216,28 +148,18 @@ func (s *server) handleWAFRuleStatus() http.Handler {
 	type request struct {
 		Status *int `json:"status"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := wafEP(r, true); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		t, err := waf.ParseRuleType(r.PathValue("rule_type"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
 		var req request
-		if err := wafDecode(r, &req); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		st, err := s.waf.SetRuleStatus(r.Context(), r.PathValue("project_id"), t, r.PathValue("policy_id"), r.PathValue("rule_id"), req.Status)
+		t, err := wafRuleTypeBody(q.r, &req)
 		if err != nil {
-			s.wafFail(w, r, err)
-			return
+			return nil, err
 		}
-		encode(w, http.StatusOK, map[string]any{"id": st.ID, "policyid": st.PolicyID, "timestamp": st.CreatedAt.UnixMilli(),
-			"description": st.Description, "status": st.Status})
+		st, err := s.waf.SetRuleStatus(q.ctx, q.project, t, q.r.PathValue("policy_id"), q.r.PathValue("rule_id"), req.Status)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"id": st.ID, "policyid": st.PolicyID, "timestamp": st.CreatedAt.UnixMilli(),
+			"description": st.Description, "status": st.Status}, nil
 	})
 }
 
@@ -246,21 +168,12 @@ func (s *server) handleWAFRuleBatchDelete() http.Handler {
 	type request struct {
 		PolicyRuleIDs []policyRuleIDsJSON `json:"policy_rule_ids"`
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t, err := waf.ParseRuleType(r.PathValue("rule_type"))
-		if err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
+	return s.wafServe(wafNoEP, func(q *wafRequest) (any, error) {
 		var req request
-		if err := wafDecode(r, &req); err != nil {
-			s.wafFail(w, r, err)
-			return
+		t, err := wafRuleTypeBody(q.r, &req)
+		if err != nil {
+			return nil, err
 		}
-		if err := s.waf.DeleteRules(r.Context(), r.PathValue("project_id"), t, toPolicyRuleIDs(req.PolicyRuleIDs)); err != nil {
-			s.wafFail(w, r, err)
-			return
-		}
-		encode(w, http.StatusOK, batchRuleIDsResponse(req.PolicyRuleIDs))
+		return wafEcho(req.PolicyRuleIDs, s.waf.DeleteRules(q.ctx, q.project, t, toPolicyRuleIDs(req.PolicyRuleIDs)))
 	})
 }

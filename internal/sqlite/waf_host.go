@@ -37,7 +37,7 @@ type hostServer struct {
 	Weight        int    `json:"weight"`
 }
 
-func scanHost(s interface{ Scan(...any) error }) (*waf.Host, error) {
+func scanHost(s wafScanner) (*waf.Host, error) {
 	var h waf.Host
 	var servers, settings string
 	var created int64

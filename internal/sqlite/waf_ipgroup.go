@@ -19,7 +19,7 @@ func wafEntries(ips string) []string {
 	return strings.Split(ips, ",")
 }
 
-func scanIPGroup(s interface{ Scan(...any) error }) (*waf.IPGroup, error) {
+func scanIPGroup(s wafScanner) (*waf.IPGroup, error) {
 	var g waf.IPGroup
 	var ips, remarks string
 	var created int64

@@ -11,7 +11,7 @@ import (
 const policyColumns = `id, project_id, enterprise_project_id, name, level, full_detection, log_action_replaced,
 	robot_action, action, followed_action_id, options, modulex_options, extend, created_at`
 
-func scanPolicy(s interface{ Scan(...any) error }) (*waf.Policy, error) {
+func scanPolicy(s wafScanner) (*waf.Policy, error) {
 	var p waf.Policy
 	var opts, modx, ext string
 	var created int64

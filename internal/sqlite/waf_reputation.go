@@ -13,7 +13,7 @@ const reputationColumns = `r.id, r.project_id, r.policy_id, p.name, r.enterprise
 
 const reputationFrom = ` FROM waf_reputation_rules r JOIN waf_policies p ON p.id = r.policy_id`
 
-func scanReputation(s interface{ Scan(...any) error }) (*waf.ReputationRule, error) {
+func scanReputation(s wafScanner) (*waf.ReputationRule, error) {
 	var r waf.ReputationRule
 	var tags string
 	var created int64
@@ -28,26 +28,13 @@ func scanReputation(s interface{ Scan(...any) error }) (*waf.ReputationRule, err
 	return &r, nil
 }
 
+var wafReputationKind = &wafRuleKind[*waf.ReputationRule]{what: "IP reputation rule", table: "waf_reputation_rules",
+	counter: "reputation_count", selectFrom: `SELECT ` + reputationColumns + reputationFrom, scan: scanReputation}
+
 // claimTags records the rule's tags, failing with the WAF rule conflict
 // when another rule of the policy holds one.
 func wafClaimTags(ctx context.Context, tx *sql.Tx, r *waf.ReputationRule) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM waf_reputation_tags WHERE rule_id = ?`, r.ID); err != nil {
-		return err
-	}
-	for _, tag := range r.Tags {
-		var holder string
-		err := tx.QueryRowContext(ctx, `SELECT rule_id FROM waf_reputation_tags WHERE policy_id = ? AND tag = ?`, r.PolicyID, tag).Scan(&holder)
-		if err == nil {
-			return waf.ErrTagInUse(tag, holder)
-		}
-		if err != sql.ErrNoRows {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO waf_reputation_tags (policy_id, tag, rule_id) VALUES (?, ?, ?)`, r.PolicyID, tag, r.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return wafClaim(ctx, tx, "waf_reputation_tags", "tag", r.PolicyID, r.ID, r.Tags, waf.ErrTagInUse)
 }
 
 // CreateReputationRules implements waf.Store.
@@ -77,77 +64,30 @@ func (db *DB) CreateReputationRules(ctx context.Context, rules []*waf.Reputation
 	})
 }
 
-func findReputation(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, projectID, policyID, id string) (*waf.ReputationRule, error) {
-	r, err := scanReputation(q.QueryRowContext(ctx, `SELECT `+reputationColumns+reputationFrom+`
-		WHERE r.id = ? AND r.policy_id = ? AND r.project_id = ?`, id, policyID, projectID))
-	if err == sql.ErrNoRows {
-		return nil, waf.NotFound("IP reputation rule", id)
-	}
-	return r, err
-}
-
 // FindReputationRule implements waf.Store.
 func (db *DB) FindReputationRule(ctx context.Context, projectID, policyID, id string) (*waf.ReputationRule, error) {
-	r, err := findReputation(ctx, db.rdb, projectID, policyID, id)
+	r, err := wafReputationKind.find(ctx, db.rdb, projectID, policyID, id)
 	return r, formatError(err)
 }
 
 // FindReputationRules implements waf.Store.
 func (db *DB) FindReputationRules(ctx context.Context, f waf.RuleFilter) ([]*waf.ReputationRule, int, error) {
-	var out []*waf.ReputationRule
-	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		var page string
-		var args []any
-		var err error
-		total, page, args, err = wafRulePage(ctx, tx, "waf_reputation_rules", "reputation_count", f, false)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+reputationColumns+reputationFrom+` WHERE `+page+` ORDER BY r.seq`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanReputation(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
-	})
-	return out, total, err
+	return wafReputationKind.list(ctx, db, f)
 }
 
 // UpdateReputationRules implements waf.Store.
 func (db *DB) UpdateReputationRules(ctx context.Context, projectID string, ids []waf.PolicyRuleIDs, fn func(*waf.ReputationRule) error) ([]*waf.ReputationRule, error) {
 	var out []*waf.ReputationRule
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
-		for _, pr := range ids {
-			for _, id := range pr.RuleIDs {
-				r, err := findReputation(ctx, tx, projectID, pr.PolicyID, id)
-				if err != nil {
-					return err
-				}
-				if err := fn(r); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE waf_reputation_rules SET name = ?, description = ?, type = ?, tags = ?,
-					action = ?, status = ? WHERE id = ?`,
-					r.Name, r.Description, r.Type, wafJSON(r.Tags), r.Action, r.Status, r.ID); err != nil {
-					return err
-				}
-				if err := wafClaimTags(ctx, tx, r); err != nil {
-					return err
-				}
-				out = append(out, r)
+	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) (err error) {
+		out, err = wafReputationKind.update(ctx, tx, projectID, ids, fn, func(r *waf.ReputationRule) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE waf_reputation_rules SET name = ?, description = ?, type = ?, tags = ?,
+				action = ?, status = ? WHERE id = ?`,
+				r.Name, r.Description, r.Type, wafJSON(r.Tags), r.Action, r.Status, r.ID); err != nil {
+				return err
 			}
-		}
-		return nil
+			return wafClaimTags(ctx, tx, r)
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ const whiteblackipColumns = `r.id, r.project_id, r.policy_id, r.enterprise_proje
 
 const whiteblackipFrom = ` FROM waf_whiteblackip_rules r LEFT JOIN waf_ip_groups g ON g.id = r.ip_group_id`
 
-func scanWhiteBlackIP(s interface{ Scan(...any) error }) (*waf.WhiteBlackIPRule, error) {
+func scanWhiteBlackIP(s wafScanner) (*waf.WhiteBlackIPRule, error) {
 	var r waf.WhiteBlackIPRule
 	var gid, gname, gips sql.NullString
 	var created int64
@@ -100,77 +100,37 @@ func wafFillGroupRefs(ctx context.Context, tx *sql.Tx, rules []*waf.WhiteBlackIP
 	return nil
 }
 
-func findWhiteBlackIP(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, projectID, policyID, id string) (*waf.WhiteBlackIPRule, error) {
-	r, err := scanWhiteBlackIP(q.QueryRowContext(ctx, `SELECT `+whiteblackipColumns+whiteblackipFrom+`
-		WHERE r.id = ? AND r.policy_id = ? AND r.project_id = ?`, id, policyID, projectID))
-	if err == sql.ErrNoRows {
-		return nil, waf.NotFound("black/white IP rule", id)
-	}
-	return r, err
-}
+var wafWhiteBlackIPKind = &wafRuleKind[*waf.WhiteBlackIPRule]{what: "black/white IP rule", table: "waf_whiteblackip_rules",
+	counter: "whiteblackip_count", byName: true, selectFrom: `SELECT ` + whiteblackipColumns + whiteblackipFrom, scan: scanWhiteBlackIP}
 
 // FindWhiteBlackIPRule implements waf.Store.
 func (db *DB) FindWhiteBlackIPRule(ctx context.Context, projectID, policyID, id string) (*waf.WhiteBlackIPRule, error) {
-	r, err := findWhiteBlackIP(ctx, db.rdb, projectID, policyID, id)
+	r, err := wafWhiteBlackIPKind.find(ctx, db.rdb, projectID, policyID, id)
 	return r, formatError(err)
 }
 
 // FindWhiteBlackIPRules implements waf.Store.
 func (db *DB) FindWhiteBlackIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.WhiteBlackIPRule, int, error) {
-	var out []*waf.WhiteBlackIPRule
-	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		var page string
-		var args []any
-		var err error
-		total, page, args, err = wafRulePage(ctx, tx, "waf_whiteblackip_rules", "whiteblackip_count", f, true)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+whiteblackipColumns+whiteblackipFrom+` WHERE `+page+` ORDER BY r.seq`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanWhiteBlackIP(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
-	})
-	return out, total, err
+	return wafWhiteBlackIPKind.list(ctx, db, f)
 }
 
 // UpdateWhiteBlackIPRules implements waf.Store.
 func (db *DB) UpdateWhiteBlackIPRules(ctx context.Context, projectID string, ids []waf.PolicyRuleIDs, fn func(*waf.WhiteBlackIPRule) error) ([]*waf.WhiteBlackIPRule, error) {
 	var out []*waf.WhiteBlackIPRule
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
-		for _, pr := range ids {
-			for _, id := range pr.RuleIDs {
-				r, err := findWhiteBlackIP(ctx, tx, projectID, pr.PolicyID, id)
-				if err != nil {
+	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) (err error) {
+		out, err = wafWhiteBlackIPKind.update(ctx, tx, projectID, ids, fn, func(r *waf.WhiteBlackIPRule) error {
+			if r.IPGroupID != "" {
+				if err := wafGroupExists(ctx, tx, projectID, r.IPGroupID); err != nil {
 					return err
 				}
-				if err := fn(r); err != nil {
-					return err
-				}
-				if r.IPGroupID != "" {
-					if err := wafGroupExists(ctx, tx, projectID, r.IPGroupID); err != nil {
-						return err
-					}
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE waf_whiteblackip_rules SET name = ?, addr = ?, ip_group_id = ?, white = ?,
-					status = ?, time_mode = ?, start = ?, terminal = ?, description = ? WHERE id = ?`,
-					r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status, r.TimeMode, r.Start, r.Terminal, r.Description, r.ID); err != nil {
-					return err
-				}
-				out = append(out, r)
 			}
+			_, err := tx.ExecContext(ctx, `UPDATE waf_whiteblackip_rules SET name = ?, addr = ?, ip_group_id = ?, white = ?,
+				status = ?, time_mode = ?, start = ?, terminal = ?, description = ? WHERE id = ?`,
+				r.Name, r.Addr, wafNullable(r.IPGroupID), r.White, r.Status, r.TimeMode, r.Start, r.Terminal, r.Description, r.ID)
+			return err
+		})
+		if err != nil {
+			return err
 		}
 		return wafFillGroupRefs(ctx, tx, out)
 	})
