@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, workspace) to run one section only.
+# (foundation, secmaster, waf, workspace, engine) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -48,6 +48,8 @@ if want foundation; then
 	tok="$(token 18181)"
 	echo "-- wrk: GET /v3/projects with X-Auth-Token, 1 thread, 32 keep-alive connections, 10 s"
 	wrk -t1 -c32 -d10s -H "X-Auth-Token: $tok" http://127.0.0.1:18181/v3/projects
+	echo "-- wrk: GET /v1/{project_id}/waf/policy (empty collection) with X-Auth-Token, 1 thread, 32 connections, 10 s"
+	wrk -t1 -c32 -d10s -H "X-Auth-Token: $tok" http://127.0.0.1:18181/v1/0123456789abcdef0123456789abcdef/waf/policy
 fi
 if want secmaster; then
 	echo "== secmaster"
@@ -62,8 +64,43 @@ if want secmaster; then
 fi
 if want waf; then
 	echo "== waf"
+	go test -run '^$' -bench 'BenchmarkWAFWhiteBlackIP' -benchtime 2s -count 3 ./internal/httpapi/
+	go test -run '^$' -bench 'BenchmarkWAFCreateWhiteBlackIPRule' -benchtime 2s -count 3 ./internal/sqlite/
+	ensure_wrk
+	start_server 18182 --rate-limit 0
+	tok="$(token 18182)"
+	base=http://127.0.0.1:18182/v1/0123456789abcdef0123456789abcdef/waf
+	pid="$(curl -fs "$base/policy" -H "X-Auth-Token: $tok" -H 'Content-Type: application/json' -d '{"name":"bench"}' |
+		sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')"
+	cat >"$tmp/wb.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json;charset=utf8"
+wrk.body = '{"name":"bench","addr":"192.0.2.0/24","white":0}'
+LUA
+	post() { wrk -t1 -c"$1" -d"$2" -H "X-Auth-Token: $tok" -s "$tmp/wb.lua" "$base/policy/$pid/whiteblackip"; }
+	total() { curl -fs "$base/policy/$pid/whiteblackip?pagesize=1" -H "X-Auth-Token: $tok" | sed -n 's/.*"total":\([0-9]*\).*/\1/p'; }
+	echo "-- wrk: POST …/policy/{policy_id}/whiteblackip with X-Auth-Token, 1 thread, 8 connections, 60 s (fills the policy)"
+	post 8 60s
+	n="$(total)"
+	echo "-- rules in the policy: $n"
+	echo "-- wrk: the same, 8 connections, 10 s, on the filled policy"
+	post 8 10s
+	echo "-- wrk: the same, 1 connection, 10 s"
+	post 1 10s
+	n="$(total)"
+	echo "-- rules in the policy: $n"
+	echo "-- wrk: GET …/whiteblackip?page=1&pagesize=10, 1 thread, 8 connections, 10 s"
+	wrk -t1 -c8 -d10s -H "X-Auth-Token: $tok" "$base/policy/$pid/whiteblackip?page=1&pagesize=10"
+	mid=$(( n / 20 ))
+	echo "-- wrk: GET …/whiteblackip?page=$mid&pagesize=10 (the middle: the worst case), 1 thread, 8 connections, 10 s"
+	wrk -t1 -c8 -d10s -H "X-Auth-Token: $tok" "$base/policy/$pid/whiteblackip?page=$mid&pagesize=10"
 fi
 if want workspace; then
 	echo "== workspace"
 	go test -run '^$' -bench . -count 3 ./internal/workspace/
+fi
+if want engine; then
+	echo "== engine"
+	go test -run '^$' -bench 'BenchmarkDecideWAF|BenchmarkEmergencyBaselines|BenchmarkIncremental' -count 5 ./internal/engine/
+	go test -run '^$' -bench 'BenchmarkMemory' -benchtime 1x -count 3 ./internal/engine/
 fi

@@ -66,6 +66,7 @@ type Server struct {
 	ProjectName string
 	DataDir     string
 
+	cfg    serverConfig
 	cmd    *exec.Cmd
 	done   chan struct{} // closed when the process has exited
 	err    error         // the process's exit error, valid after done
@@ -123,6 +124,7 @@ func StartServer(t testing.TB, opts ...ServerOption) *Server {
 		ProjectName: testProjectName,
 		DataDir:     t.TempDir(),
 	}
+	s.cfg = cfg
 	// The free port is found by binding and releasing it, so another process
 	// can grab it in between: retry a start that fails to bind.
 	for attempt := 1; ; attempt++ {
@@ -232,6 +234,34 @@ func (s *Server) exitErr() error {
 		}
 	}
 	return s.err
+}
+
+// Kill ends the process with SIGKILL, as a crash would, and waits for it.
+func (s *Server) Kill() {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	_ = s.cmd.Process.Kill()
+	<-s.done
+}
+
+// Restart starts the server again on the same data directory (on a new
+// port) after Kill or Stop.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		err := s.start(t, s.cfg)
+		if err == nil {
+			return
+		}
+		if attempt < 3 && strings.Contains(s.stderr.String()+s.stdout.String(), "address already in use") {
+			continue
+		}
+		s.dumpLogs(t)
+		t.Fatalf("restart rampart: %v", err)
+	}
 }
 
 // Stderr returns what the server has written to standard error so far.

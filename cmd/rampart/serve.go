@@ -20,6 +20,7 @@ import (
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
@@ -138,7 +139,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}()
 	logger.Info("store opened", "store", where)
 
-	sm := secmaster.New(st, secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
+	sm := secmaster.New(st.SecMaster(), secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
 	// SecMaster's IAM layer: blocked user names get no token or access.
 	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: sm.IsUserBlocked})
 	if err := bootstrap(ctx, idm, cfg.DataDir, getenv, logger); err != nil {
@@ -163,6 +164,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Version:      buildVersion(),
 	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st,
 		Workspace: workspace.New(st, workspace.Config{}),
+		WAF:       waf.NewService(st, nil),
 		SecMaster: sm,
 	})
 

@@ -11,14 +11,16 @@ import (
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
+	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // store is everything the server needs from a storage backend.
 type store interface {
 	rampart.IdentityStore
+	waf.Store
 	workspace.Store
-	secmaster.Store
+	SecMaster() secmaster.Store
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -53,7 +53,7 @@ func TestProjectScoping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	idm := iam.New(db, iam.Config{})
+	idm := iam.New(db, iam.Config{PasswordIterations: testPasswordIterations})
 	creds, _, err := idm.Bootstrap(ctx, iam.BootstrapInput{})
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func smBenchServer(b *testing.B) (url string, creds *iam.Credentials, sm *secmas
 	if err != nil {
 		b.Fatal(err)
 	}
-	sm = secmaster.New(db, secmaster.Config{})
+	sm = secmaster.New(db.SecMaster(), secmaster.Config{})
 	if err := sm.EnsureDefaultWorkspace(ctx, creds.ProjectID); err != nil {
 		b.Fatal(err)
 	}

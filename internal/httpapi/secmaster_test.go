@@ -41,14 +41,14 @@ func mustServeSecMaster(tb testing.TB) *smEnv {
 	clock := &fakeClock{t: time.Now()}
 	db.Now = clock.Now
 	e := &smEnv{t: tb}
-	sm := secmaster.New(db, secmaster.Config{Now: clock.Now, Deliverer: secmaster.DelivererFunc(
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: secmaster.DelivererFunc(
 		func(ctx context.Context, p *secmaster.Policy, d *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
 			if e.fail.Add(-1) >= 0 {
 				return nil, errors.New("connection refused by the defense layer")
 			}
 			return secmaster.LocalDeliverer{}.Deliver(ctx, p, d)
 		})})
-	idm := iam.New(db, iam.Config{Now: clock.Now, UserBlocked: sm.IsUserBlocked})
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: sm.IsUserBlocked})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
@@ -696,7 +696,7 @@ func TestSecMasterQuota(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sm := secmaster.New(db, secmaster.Config{MaxPolicies: 2, MaxAgeing: 1})
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{MaxPolicies: 2, MaxAgeing: 1})
 	project := "0123456789abcdef0123456789abcdef"
 	if err := sm.EnsureDefaultWorkspace(ctx, project); err != nil {
 		t.Fatal(err)

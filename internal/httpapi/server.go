@@ -12,6 +12,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
@@ -56,6 +57,7 @@ type Deps struct {
 	Logger *slog.Logger
 	IAM    *iam.Service
 	Store  Pinger
+	WAF    *waf.Service
 	// Workspace serves the Workspace access-policy routes.
 	Workspace *workspace.Service
 	// SecMaster serves the SecMaster workspace and emergency-policy routes.
@@ -68,6 +70,7 @@ type server struct {
 	log      *slog.Logger
 	iam      *iam.Service
 	store    Pinger
+	waf      *waf.Service
 	limiters *limiterSet
 	tokenIPs *limiterSet
 	// Workspace access policies.
@@ -96,6 +99,7 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		log:      deps.Logger,
 		iam:      deps.IAM,
 		store:    deps.Store,
+		waf:      deps.WAF,
 		limiters: newLimiterSet(cfg.RateLimit, cfg.RateBurst),
 		tokenIPs: newLimiterSet(cfg.TokenRateLimit, cfg.TokenRateBurst),
 		// Workspace access policies.

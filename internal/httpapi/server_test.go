@@ -16,16 +16,22 @@ import (
 	"github.com/rampartsec/rampart/internal/aksk"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
+	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // testEnv is a real server on a loopback listener over a real SQLite file.
 type testEnv struct {
-	URL   string
-	Creds *iam.Credentials
-	IAM   *iam.Service
-	DB    *sqlite.DB
-	clock *fakeClock
+	URL       string
+	Creds     *iam.Credentials
+	IAM       *iam.Service
+	WAF       *waf.Service
+	Workspace *workspace.Service
+	SecMaster *secmaster.Service
+	DB        *sqlite.DB
+	clock     *fakeClock
 }
 
 type fakeClock struct {
@@ -40,7 +46,9 @@ func (c *fakeClock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// MustServe starts a server; cfg tweaks the HTTP configuration.
+// MustServe starts a server with every service wired in (IAM, WAF,
+// Workspace and SecMaster, the SecMaster delivery worker not running), all
+// on the fake clock; cfg tweaks the HTTP configuration.
 func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
 	tb.Helper()
 	ctx := context.Background()
@@ -50,14 +58,21 @@ func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
 	}
 	tb.Cleanup(func() { db.Close() })
 	clock := &fakeClock{t: time.Now()}
-	idm := iam.New(db, iam.Config{Now: clock.Now})
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
 	}
-	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db}))
+	e := &testEnv{Creds: creds, IAM: idm, DB: db, clock: clock,
+		WAF:       waf.NewService(db, clock.Now),
+		Workspace: workspace.New(db, workspace.Config{Now: clock.Now}),
+		SecMaster: secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now}),
+	}
+	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db,
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster}))
 	tb.Cleanup(srv.Close)
-	return &testEnv{URL: srv.URL, Creds: creds, IAM: idm, DB: db, clock: clock}
+	e.URL = srv.URL
+	return e
 }
 
 type response struct {
@@ -368,3 +383,8 @@ func TestGatewayErrors(t *testing.T) {
 		}
 	})
 }
+
+// testPasswordIterations keeps password hashing cheap in tests, which
+// bootstrap a fresh account per server; the hashing itself is tested at the
+// production cost in package iam.
+const testPasswordIterations = 1000

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +12,6 @@ import (
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
-	"github.com/rampartsec/rampart/internal/sqlite"
-	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // wksEnv is a real server with the Workspace service wired in.
@@ -27,23 +23,8 @@ type wksEnv struct {
 
 func mustServeWorkspace(tb testing.TB) *wksEnv {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "rampart.db"), sqlite.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	clock := &fakeClock{t: time.Now()}
-	idm := iam.New(db, iam.Config{Now: clock.Now})
-	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
-	if err != nil || !created {
-		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
-	}
-	wks := workspace.New(db, workspace.Config{Now: clock.Now})
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{}, httpapi.Deps{IAM: idm, Store: db, Workspace: wks}))
-	tb.Cleanup(srv.Close)
-	e := &testEnv{URL: srv.URL, Creds: creds, IAM: idm, DB: db, clock: clock}
-	return &wksEnv{testEnv: e, t: tb, base: "/v2/" + creds.ProjectID + "/access-policy"}
+	e := MustServe(tb, httpapi.Config{})
+	return &wksEnv{testEnv: e, t: tb, base: "/v2/" + e.Creds.ProjectID + "/access-policy"}
 }
 
 // call sends an SDK-signed request; path is relative to the policy root.

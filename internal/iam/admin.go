@@ -25,7 +25,7 @@ func (s *Service) CreateUser(ctx context.Context, accountName, name, password st
 	if err := ValidatePassword(password); err != nil {
 		return nil, "", err
 	}
-	hash, err := HashPassword(password)
+	hash, err := hashPasswordCost(password, s.cfg.PasswordIterations)
 	if err != nil {
 		return nil, "", err
 	}

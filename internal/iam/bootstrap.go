@@ -97,7 +97,7 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Credential
 	if err := ValidatePassword(in.AdminPassword); err != nil {
 		return nil, false, fmt.Errorf("RAMPART_ADMIN_PASSWORD: %s", rampart.AsError(err).Message)
 	}
-	hash, err := HashPassword(in.AdminPassword)
+	hash, err := hashPasswordCost(in.AdminPassword, s.cfg.PasswordIterations)
 	if err != nil {
 		return nil, false, err
 	}

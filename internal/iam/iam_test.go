@@ -19,7 +19,7 @@ func mustService(tb testing.TB) (*iam.Service, *iam.Credentials) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	s := iam.New(db, iam.Config{})
+	s := iam.New(db, iam.Config{PasswordIterations: 1000})
 	creds, created, err := s.Bootstrap(ctx, iam.BootstrapInput{AdminPassword: "admin-password"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: %v %v", created, err)
@@ -39,6 +39,9 @@ func TestPasswordHash(t *testing.T) {
 	h2, _ := iam.HashPassword("s3cret-pass")
 	if h == h2 {
 		t.Fatal("two hashes of one password are equal: no salt")
+	}
+	if !strings.HasPrefix(h, "pbkdf2-sha512$210000$") {
+		t.Fatalf("default cost not used: %q", h)
 	}
 	if !iam.CheckPassword(h, "s3cret-pass") {
 		t.Fatal("right password refused")

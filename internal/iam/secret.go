@@ -23,13 +23,18 @@ const (
 	passwordScheme     = "pbkdf2-sha512"
 )
 
-// HashPassword returns the encoded salted hash of password.
+// HashPassword returns the encoded salted hash of password at the default
+// cost.
 func HashPassword(password string) (string, error) {
+	return hashPasswordCost(password, passwordIterations)
+}
+
+func hashPasswordCost(password string, iter int) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	return hashWith(password, salt, passwordIterations)
+	return hashWith(password, salt, iter)
 }
 
 func hashWith(password string, salt []byte, iter int) (string, error) {

@@ -48,7 +48,11 @@ type Config struct {
 	LockoutFailures int           // consecutive failures that lock a credential (5)
 	LockoutDuration time.Duration // how long it stays locked (5 min)
 	CacheTTL        time.Duration // how long a validated credential is trusted without a store read (30 s)
-	Now             func() time.Time
+	// PasswordIterations is the PBKDF2 cost of new password hashes (210,000).
+	// Stored hashes carry their own cost, so changing it never breaks them;
+	// tests lower it to stay fast under the race detector.
+	PasswordIterations int
+	Now                func() time.Time
 	// UserBlocked, when set, reports whether a user name is blocked in a
 	// project (SecMaster's IAM enforcement set): such a user gets no token
 	// scoped to the project and no access to it with any credential.
@@ -58,12 +62,13 @@ type Config struct {
 // DefaultConfig returns Huawei's documented behaviour.
 func DefaultConfig() Config {
 	return Config{
-		TokenTTL:        24 * time.Hour,
-		MaxClockSkew:    15 * time.Minute,
-		LockoutFailures: 5,
-		LockoutDuration: 5 * time.Minute,
-		CacheTTL:        30 * time.Second,
-		Now:             time.Now,
+		TokenTTL:           24 * time.Hour,
+		MaxClockSkew:       15 * time.Minute,
+		LockoutFailures:    5,
+		LockoutDuration:    5 * time.Minute,
+		CacheTTL:           30 * time.Second,
+		PasswordIterations: passwordIterations,
+		Now:                time.Now,
 	}
 }
 
@@ -125,6 +130,9 @@ func New(store rampart.IdentityStore, cfg Config) *Service {
 	}
 	if cfg.Now == nil {
 		cfg.Now = def.Now
+	}
+	if cfg.PasswordIterations <= 0 {
+		cfg.PasswordIterations = def.PasswordIterations
 	}
 	return &Service{
 		store:  store,

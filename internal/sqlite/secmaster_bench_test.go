@@ -26,7 +26,7 @@ func smBenchService(b *testing.B, cfg secmaster.Config) (*sqlite.DB, *secmaster.
 	if cfg.Now != nil {
 		db.Now = cfg.Now
 	}
-	sm := secmaster.New(db, cfg)
+	sm := secmaster.New(db.SecMaster(), cfg)
 	wss, _, err := sm.ListWorkspaces(context.Background(), secmaster.WorkspaceFilter{ProjectID: smProject})
 	if err != nil {
 		b.Fatal(err)
@@ -98,7 +98,7 @@ func smPopulate(b *testing.B, db *sqlite.DB, ws string, n int, ageingAt time.Tim
 			ps[i] = p
 			t.PolicyIDs = append(t.PolicyIDs, p.ID)
 		}
-		if err := db.CreatePolicies(ctx, ps, t, secmaster.Quota{}); err != nil {
+		if err := db.SecMaster().CreatePolicies(ctx, ps, t, secmaster.Quota{}); err != nil {
 			b.Fatal(err)
 		}
 		done += k
@@ -134,8 +134,6 @@ func BenchmarkSecMasterSearch100k(b *testing.B) {
 		})
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 // BenchmarkSecMasterExpire100k delivers 100,000 policies that all age at
 // the same instant, then moves the clock to that instant: the enforcement
@@ -180,7 +178,7 @@ func BenchmarkSecMasterExpire100k(b *testing.B) {
 		if err != nil || total != n {
 			b.Fatalf("%d expiry records, %v", total, err)
 		}
-		if es, _ := db.Enforcements(ctx, "tp", secmaster.LayerWAF, time.Time{}); len(es) != 0 {
+		if es, _ := db.SecMaster().Enforcements(ctx, "tp", secmaster.LayerWAF, time.Time{}); len(es) != 0 {
 			b.Fatalf("%d enforcement rows left", len(es))
 		}
 		b.StartTimer()

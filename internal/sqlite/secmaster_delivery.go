@@ -72,7 +72,7 @@ func smLoadPolicies(ctx context.Context, q smQuerier, ids []string) ([]*secmaste
 }
 
 // PendingTasks implements secmaster.Store.
-func (db *DB) PendingTasks(ctx context.Context, limit int) ([]*secmaster.Task, []*secmaster.Policy, error) {
+func (db *SecMasterStore) PendingTasks(ctx context.Context, limit int) ([]*secmaster.Task, []*secmaster.Policy, error) {
 	var tasks []*secmaster.Task
 	var policies []*secmaster.Policy
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
@@ -122,7 +122,7 @@ func (db *DB) PendingTasks(ctx context.Context, limit int) ([]*secmaster.Task, [
 }
 
 // CompleteDeliveries implements secmaster.Store.
-func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult, policies []*secmaster.Policy) error {
+func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult, policies []*secmaster.Policy) error {
 	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
@@ -228,7 +228,7 @@ func (db *DB) CompleteDeliveries(ctx context.Context, taskIDs []string, results 
 }
 
 // ExpirePolicies implements secmaster.Store.
-func (db *DB) ExpirePolicies(ctx context.Context, now time.Time, limit int) (int, error) {
+func (db *SecMasterStore) ExpirePolicies(ctx context.Context, now time.Time, limit int) (int, error) {
 	db.smPrepare(ctx)
 	n := 0
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -292,7 +292,7 @@ func (db *DB) ExpirePolicies(ctx context.Context, now time.Time, limit int) (int
 }
 
 // Enforcements implements secmaster.Store.
-func (db *DB) Enforcements(ctx context.Context, targetProjectID, layer string, at time.Time) ([]secmaster.Enforcement, error) {
+func (db *SecMasterStore) Enforcements(ctx context.Context, targetProjectID, layer string, at time.Time) ([]secmaster.Enforcement, error) {
 	rows, err := db.rdb.QueryContext(ctx, `SELECT defense_id, policy_id, project_id, target_project_id, layer, category,
 		object_type, object, expires_at FROM secmaster_enforcement
 		WHERE target_project_id = ? AND layer = ? AND (expires_at = 0 OR expires_at > ?) ORDER BY policy_id, object`,

@@ -49,7 +49,7 @@ const (
 	smLiftDefense  = `DELETE FROM secmaster_enforcement WHERE defense_id = ?`
 )
 
-func (db *DB) insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
+func (db *SecMasterStore) insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Policy) error {
 	_, err := db.smExec(ctx, tx, smInsertPolicy,
 		p.ID, p.ProjectID, p.WorkspaceID, p.BlockTarget, p.Type, p.Category, p.RegionID, p.Description, p.Labels,
 		p.Direction, p.AccountScope, p.EPSScope, p.RegionScope, p.Ageing, millis(p.AgeingAt), p.State, p.TaskID,
@@ -57,7 +57,7 @@ func (db *DB) insertSMPolicy(ctx context.Context, tx *sql.Tx, p *secmaster.Polic
 	return err
 }
 
-func (db *DB) upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
+func (db *SecMasterStore) upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, seq int, d *secmaster.DefenseEntry) error {
 	_, err := db.smExec(ctx, tx, smUpsertDefense,
 		seq, d.ID, policyID, d.ConnectionID, d.ConnectionName, d.ConnectionRegionID, d.ConnectionRegionName, d.DefenseType,
 		d.TargetEnterpriseID, d.TargetEnterpriseName, d.TargetProjectID, d.TargetProjectName, d.BlockStatus, d.SyncStatus,
@@ -65,14 +65,14 @@ func (db *DB) upsertSMDefense(ctx context.Context, tx *sql.Tx, policyID string, 
 	return err
 }
 
-func (db *DB) insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
+func (db *SecMasterStore) insertSMTask(ctx context.Context, tx *sql.Tx, t *secmaster.Task) error {
 	_, err := db.smExec(ctx, tx, smInsertTask, t.ID, t.ProjectID, t.WorkspaceID, t.Action, t.State, strings.Join(t.PolicyIDs, ","),
 		millis(t.CreatedAt), millis(t.DoneAt))
 	return err
 }
 
 // insertSMRecord writes a history record with a snapshot of p.
-func (db *DB) insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
+func (db *SecMasterStore) insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Policy, action, taskID, detail string, at time.Time) error {
 	snap, err := smEncodeSnap(p)
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (db *DB) insertSMRecord(ctx context.Context, tx *sql.Tx, p *secmaster.Polic
 
 // smAdjustCounts changes a workspace's policy counters and checks the quota
 // when they grow.
-func (db *DB) smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
+func (db *SecMasterStore) smAdjustCounts(ctx context.Context, tx *sql.Tx, workspaceID string, dPolicies, dAgeing int, q secmaster.Quota) error {
 	var n, a int
 	err := db.smQueryRow(ctx, tx, smCounts, workspaceID, dPolicies, dAgeing).Scan(&n, &a)
 	if err != nil {
@@ -109,7 +109,7 @@ func boolInt(b bool) int {
 // CreatePolicies implements secmaster.Store. Concurrent calls are grouped
 // into one transaction (group commit); each call runs inside its own
 // savepoint, so one call's failure (a quota) does not affect the others.
-func (db *DB) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
+func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
 	db.smPrepare(ctx)
 	req := &smCreateReq{ps: ps, t: t, q: q, done: make(chan struct{}), lead: make(chan struct{}, 1)}
 	g := &db.sm.group
@@ -132,7 +132,7 @@ func (db *DB) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *sec
 
 // smLeadCreates commits every queued create in one transaction, then hands
 // the lead to the first request queued meanwhile.
-func (db *DB) smLeadCreates(ctx context.Context) {
+func (db *SecMasterStore) smLeadCreates(ctx context.Context) {
 	g := &db.sm.group
 	g.mu.Lock()
 	batch := g.queue
@@ -197,7 +197,7 @@ type smBatchCounts struct {
 
 // smReserve checks that the request's workspaces exist and that its
 // policies fit the quota, and reserves them in b.
-func (db *DB) smReserve(ctx context.Context, tx *sql.Tx, r *smCreateReq, b *smBatchCounts) error {
+func (db *SecMasterStore) smReserve(ctx context.Context, tx *sql.Tx, r *smCreateReq, b *smBatchCounts) error {
 	want := map[string][2]int{}
 	for _, p := range r.ps {
 		a := want[p.WorkspaceID]
@@ -248,7 +248,7 @@ func smQuotaError(max int, ageing bool) error {
 		Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", max)}
 }
 
-func (db *DB) smCreateOne(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
+func (db *SecMasterStore) smCreateOne(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
 	for _, p := range r.ps {
 		if err := db.insertSMPolicy(ctx, tx, p); err != nil {
 			return err
@@ -332,7 +332,7 @@ func smFindPolicy(ctx context.Context, q smQuerier, projectID, workspaceID, id s
 }
 
 // FindPolicy implements secmaster.Store.
-func (db *DB) FindPolicy(ctx context.Context, projectID, workspaceID, id string) (*secmaster.Policy, error) {
+func (db *SecMasterStore) FindPolicy(ctx context.Context, projectID, workspaceID, id string) (*secmaster.Policy, error) {
 	var p *secmaster.Policy
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -432,7 +432,7 @@ func smOrder(q secmaster.Query, cols map[string]string, def string) string {
 }
 
 // SearchPolicies implements secmaster.Store.
-func (db *DB) SearchPolicies(ctx context.Context, q secmaster.Query) ([]*secmaster.Policy, int, error) {
+func (db *SecMasterStore) SearchPolicies(ctx context.Context, q secmaster.Query) ([]*secmaster.Policy, int, error) {
 	cond, cargs, err := smWhere(q, smPolicyColumns)
 	if err != nil {
 		return nil, 0, err
@@ -487,13 +487,13 @@ func smPrefixed(prefix, cols string) string {
 }
 
 // smLiftEntry removes the enforcement rows of one entry.
-func (db *DB) smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
+func (db *SecMasterStore) smLiftDefense(ctx context.Context, tx *sql.Tx, defenseID string) error {
 	_, err := db.smExec(ctx, tx, smLiftDefense, defenseID)
 	return err
 }
 
 // UpdatePolicies implements secmaster.Store.
-func (db *DB) UpdatePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task, q secmaster.Quota, fn func(*secmaster.Policy) error) error {
+func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task, q secmaster.Quota, fn func(*secmaster.Policy) error) error {
 	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
@@ -550,7 +550,7 @@ func (db *DB) UpdatePolicies(ctx context.Context, projectID, workspaceID string,
 }
 
 // RetryPolicies implements secmaster.Store.
-func (db *DB) RetryPolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+func (db *SecMasterStore) RetryPolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
 	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		now := millis(t.CreatedAt)
@@ -591,7 +591,7 @@ func smLoadDefensesFresh(ctx context.Context, q smQuerier, p *secmaster.Policy) 
 }
 
 // DeletePolicies implements secmaster.Store.
-func (db *DB) DeletePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
+func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
 	db.smPrepare(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
@@ -633,7 +633,7 @@ func (db *DB) DeletePolicies(ctx context.Context, projectID, workspaceID string,
 }
 
 // SearchRecords implements secmaster.Store.
-func (db *DB) SearchRecords(ctx context.Context, q secmaster.Query) ([]*secmaster.Record, int, error) {
+func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) ([]*secmaster.Record, int, error) {
 	cond, cargs, err := smWhere(q, smRecordColumns)
 	if err != nil {
 		return nil, 0, err
@@ -690,7 +690,7 @@ func (db *DB) SearchRecords(ctx context.Context, q secmaster.Query) ([]*secmaste
 }
 
 // FindTask implements secmaster.Store.
-func (db *DB) FindTask(ctx context.Context, projectID, id string) (*secmaster.Task, error) {
+func (db *SecMasterStore) FindTask(ctx context.Context, projectID, id string) (*secmaster.Task, error) {
 	var t secmaster.Task
 	var ids string
 	var created, done int64

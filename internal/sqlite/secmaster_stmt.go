@@ -41,7 +41,7 @@ var smHot = []string{smInsertPolicy, smUpsertDefense, smInsertTask, smInsertReco
 // smPrepare prepares the hot statements; it must be called outside any
 // write transaction (the writer pool has one connection). Failures leave
 // the statements unprepared: they then run as plain SQL.
-func (db *DB) smPrepare(context.Context) {
+func (db *SecMasterStore) smPrepare(context.Context) {
 	db.sm.once.Do(func() {
 		ctx := context.Background() // a caller's cancellation must not leave them unprepared
 		// Keep transient journals in memory on the writer connection.
@@ -63,7 +63,7 @@ func (db *DB) smPrepare(context.Context) {
 }
 
 // smExec runs q in tx, through its prepared statement when there is one.
-func (db *DB) smExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+func (db *SecMasterStore) smExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
 	if st := db.sm.stmts[q]; st != nil {
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -71,7 +71,7 @@ func (db *DB) smExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sq
 }
 
 // smQueryRow is smExec for a statement returning one row.
-func (db *DB) smQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
+func (db *SecMasterStore) smQueryRow(ctx context.Context, tx *sql.Tx, q string, args ...any) *sql.Row {
 	if st := db.sm.stmts[q]; st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}

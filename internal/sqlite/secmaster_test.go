@@ -14,7 +14,7 @@ import (
 )
 
 func TestSecMasterConformance(t *testing.T) {
-	storetest.RunSecMaster(t, func(t *testing.T) secmaster.Store { return MustOpen(t) })
+	storetest.RunSecMaster(t, func(t *testing.T) secmaster.Store { return MustOpen(t).SecMaster() })
 }
 
 type smClock struct {
@@ -59,7 +59,7 @@ func TestSecMasterRestartMidDelivery(t *testing.T) {
 	}
 	dctx, crash := context.WithCancel(ctx)
 	delivered := 0
-	sm := secmaster.New(db, secmaster.Config{Deliverer: secmaster.DelivererFunc(
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Deliverer: secmaster.DelivererFunc(
 		func(c context.Context, p *secmaster.Policy, e *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
 			delivered++
 			crash() // the process dies while the layer is being called
@@ -86,7 +86,7 @@ func TestSecMasterRestartMidDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	sm = secmaster.New(db, secmaster.Config{})
+	sm = secmaster.New(db.SecMaster(), secmaster.Config{})
 	if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != 0 {
 		t.Fatalf("enforced before the restart delivered: %v", es)
 	}
@@ -131,7 +131,7 @@ func TestSecMasterAgingAcrossRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Now = clock.Now
-	sm := secmaster.New(db, secmaster.Config{Now: clock.Now})
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now})
 	ws := smDefaultWorkspace(t, sm)
 	if _, err := sm.CreatePolicy(ctx, smProject, ws, smInput("1.2.3.4", clock.Now().Add(30*time.Second))); err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestSecMasterAgingAcrossRestart(t *testing.T) {
 	}
 	defer db.Close()
 	db.Now = clock.Now
-	sm = secmaster.New(db, secmaster.Config{Now: clock.Now})
+	sm = secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now})
 	if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != 0 {
 		t.Fatalf("aged policy still in force: %v", es)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/rampartsec/rampart/internal/secmaster"
 )
 
-var _ secmaster.Store = (*DB)(nil)
+var _ secmaster.Store = (*SecMasterStore)(nil)
 
 const smWorkspaceCols = `id, project_id, name, description, region_id, project_name, enterprise_project_id,
 	enterprise_project_name, view_bind_id, is_view, creator_id, creator_name, modifier_id, modifier_name, created_at, updated_at`
@@ -24,7 +24,7 @@ func insertSMWorkspace(ctx context.Context, tx *sql.Tx, w *secmaster.Workspace) 
 }
 
 // CreateWorkspace implements secmaster.Store.
-func (db *DB) CreateWorkspace(ctx context.Context, w *secmaster.Workspace) error {
+func (db *SecMasterStore) CreateWorkspace(ctx context.Context, w *secmaster.Workspace) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		if err := insertSMWorkspace(ctx, tx, w); err != nil {
 			return err
@@ -35,7 +35,7 @@ func (db *DB) CreateWorkspace(ctx context.Context, w *secmaster.Workspace) error
 }
 
 // EnsureDefaultWorkspace implements secmaster.Store.
-func (db *DB) EnsureDefaultWorkspace(ctx context.Context, w *secmaster.Workspace) (bool, error) {
+func (db *SecMasterStore) EnsureDefaultWorkspace(ctx context.Context, w *secmaster.Workspace) (bool, error) {
 	var n int
 	if err := db.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_default_workspaces WHERE project_id = ?`, w.ProjectID).Scan(&n); err != nil {
 		return false, formatError(err)
@@ -85,7 +85,7 @@ func scanSMWorkspace(sc interface{ Scan(...any) error }) (*secmaster.Workspace, 
 }
 
 // FindWorkspace implements secmaster.Store.
-func (db *DB) FindWorkspace(ctx context.Context, projectID, id string) (*secmaster.Workspace, error) {
+func (db *SecMasterStore) FindWorkspace(ctx context.Context, projectID, id string) (*secmaster.Workspace, error) {
 	w, err := scanSMWorkspace(db.rdb.QueryRowContext(ctx, `SELECT `+smWorkspaceCols+` FROM secmaster_workspaces
 		WHERE project_id = ? AND id = ?`, projectID, id))
 	if err != nil {
@@ -100,7 +100,7 @@ func smLikeEscape(s string) string {
 }
 
 // FindWorkspaces implements secmaster.Store.
-func (db *DB) FindWorkspaces(ctx context.Context, f secmaster.WorkspaceFilter) ([]*secmaster.Workspace, int, error) {
+func (db *SecMasterStore) FindWorkspaces(ctx context.Context, f secmaster.WorkspaceFilter) ([]*secmaster.Workspace, int, error) {
 	where := []string{"project_id = ?"}
 	args := []any{f.ProjectID}
 	if f.Name != "" {
@@ -147,7 +147,7 @@ func (db *DB) FindWorkspaces(ctx context.Context, f secmaster.WorkspaceFilter) (
 }
 
 // UpdateWorkspace implements secmaster.Store.
-func (db *DB) UpdateWorkspace(ctx context.Context, w *secmaster.Workspace) error {
+func (db *SecMasterStore) UpdateWorkspace(ctx context.Context, w *secmaster.Workspace) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		if err := mustAffect(tx.ExecContext(ctx, `UPDATE secmaster_workspaces SET name = ?, description = ?, view_bind_id = ?,
 			modifier_id = ?, modifier_name = ?, updated_at = ? WHERE project_id = ? AND id = ?`,
@@ -160,7 +160,7 @@ func (db *DB) UpdateWorkspace(ctx context.Context, w *secmaster.Workspace) error
 }
 
 // DeleteWorkspace implements secmaster.Store.
-func (db *DB) DeleteWorkspace(ctx context.Context, projectID, id string) error {
+func (db *SecMasterStore) DeleteWorkspace(ctx context.Context, projectID, id string) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_workspaces WHERE project_id = ? AND id = ?`, projectID, id).Scan(&n); err != nil {

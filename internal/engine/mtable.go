@@ -1,0 +1,207 @@
+package engine
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/gaissmai/bart"
+)
+
+// numCats is the largest number of categories an mtable keeps apart:
+// WHITE and BLOCK for emergency entries, White 0, 1 and 2 for whiteblackip
+// rules.
+const numCats = 3
+
+// cellT is a cell: one table value per category (0: none; a real value is
+// never 0 because ref 0 is reserved). Emergency tables use two categories,
+// whiteblackip tables three; the smaller cell saves 8 bytes per address.
+type cellT interface{ [2]value | [3]value }
+
+// ownCell is the writer's record of the winning entry per category at one
+// real prefix.
+type ownCell [numCats]value
+
+func (c *ownCell) empty() bool { return *c == ownCell{} }
+
+// ccell is what the trie stores for a real prefix P: for each category,
+// the winning entry of the longest prefix that contains P (P itself
+// included) and holds an entry of that category, and that prefix's length.
+// A longest-prefix match for an address therefore gives, in one walk, the
+// most specific entry of every category containing the address: all the
+// stored prefixes containing the address lie on one chain, and the match
+// is its longest element.
+type ccell[C cellT] struct {
+	eff  C
+	bits [numCats]uint8
+}
+
+// mtable is the address table of one scope (a layer's emergency entries,
+// or one WAF policy's whiteblackip rules) for all its categories: single
+// addresses (/32, /128) in a hostStore whose values are cells, other
+// prefixes in a bart trie of ccells. The zero mtable is empty. An mtable
+// held by a published Snapshot is immutable; the writer replaces the
+// stores it changes.
+type mtable[C cellT] struct {
+	h4   *hostStore[uint32, C]
+	h6   *hostStore[addr6, C]
+	cidr *bart.Table[ccell[C]]
+}
+
+// canonPrefix unmaps IPv4-mapped IPv6 prefixes and masks host bits. It
+// reports false for an invalid prefix.
+func canonPrefix(p netip.Prefix) (netip.Prefix, bool) {
+	if !p.IsValid() {
+		return p, false
+	}
+	a := p.Addr()
+	if a.Is4In6() {
+		bits := p.Bits() - 96
+		if bits < 0 {
+			return p, false
+		}
+		p = netip.PrefixFrom(a.Unmap(), bits)
+	}
+	return p.Masked(), true
+}
+
+func key4(a netip.Addr) uint32 {
+	b := a.As4()
+	return binary.BigEndian.Uint32(b[:])
+}
+
+func key6(a netip.Addr) addr6 {
+	b := a.As16()
+	return addr6{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+func (t *mtable[C]) empty() bool { return t.h4 == nil && t.h6 == nil && t.cidr == nil }
+
+// probe is the result of looking an address up in an mtable once: the
+// address's own host cell and the trie's longest match.
+type probe[C cellT] struct {
+	host C
+	cc   ccell[C]
+	ok   bool // cc is valid
+}
+
+// probe looks up ip (an unmapped address) in both stores. An invalid
+// address matches nothing.
+func (t *mtable[C]) probe(ip netip.Addr) (p probe[C]) {
+	if !ip.IsValid() {
+		return p
+	}
+	if ip.Is4() {
+		if t.h4 != nil {
+			k := key4(ip)
+			p.host, _ = t.h4.get(hash4(k), k)
+		}
+		if t.cidr == nil || t.cidr.Size4() == 0 {
+			return p
+		}
+	} else {
+		if t.h6 != nil {
+			k := key6(ip)
+			p.host, _ = t.h6.get(hash6(k), k)
+		}
+		if t.cidr == nil || t.cidr.Size6() == 0 {
+			return p
+		}
+	}
+	p.cc, p.ok = t.cidr.Lookup(ip)
+	return p
+}
+
+// match returns the most specific entry of category c containing ip that
+// is live at now, and its prefix, from a probe of ip.
+func (t *mtable[C]) match(p *probe[C], ip netip.Addr, c int, now int64) (value, netip.Prefix, bool) {
+	if v := p.host[c]; v != 0 && v.live(now) {
+		return v, netip.PrefixFrom(ip, ip.BitLen()), true
+	}
+	if !p.ok {
+		return 0, netip.Prefix{}, false
+	}
+	v := p.cc.eff[c]
+	if v == 0 {
+		return 0, netip.Prefix{}, false
+	}
+	if v.live(now) {
+		pf, _ := ip.Prefix(int(p.cc.bits[c]))
+		return v, pf, true
+	}
+	return t.matchLive(ip, c, now)
+}
+
+// matchLive is the rare path taken when the most specific entry of a
+// category has expired but is not swept yet: it walks the covering
+// prefixes, longest first, for a live entry of the category.
+func (t *mtable[C]) matchLive(ip netip.Addr, c int, now int64) (value, netip.Prefix, bool) {
+	for _, cc := range t.cidr.Supernets(netip.PrefixFrom(ip, ip.BitLen())) {
+		if v := cc.eff[c]; v != 0 && v.live(now) {
+			pf, _ := ip.Prefix(int(cc.bits[c]))
+			return v, pf, true
+		}
+	}
+	return 0, netip.Prefix{}, false
+}
+
+// size returns the number of prefixes held.
+func (t *mtable[C]) size() int {
+	n := 0
+	if t.h4 != nil {
+		n += t.h4.n
+	}
+	if t.h6 != nil {
+		n += t.h6.n
+	}
+	if t.cidr != nil {
+		n += t.cidr.Size()
+	}
+	return n
+}
+
+// hostCell returns the cell stored for the single address a.
+func (t *mtable[C]) hostCell(a netip.Addr) C {
+	if a.Is4() {
+		k := key4(a)
+		c, _ := t.h4.get(hash4(k), k)
+		return c
+	}
+	k := key6(a)
+	c, _ := t.h6.get(hash6(k), k)
+	return c
+}
+
+// setHost stores (or, for an empty cell, removes) the cell of a single
+// address: in place while building, copy-on-write otherwise.
+func (t *mtable[C]) setHost(a netip.Addr, c C, inPlace bool) {
+	if a.Is4() {
+		k, h := key4(a), hash4(key4(a))
+		switch {
+		case c == zeroCell[C]():
+			t.h4 = t.h4.without(h, k)
+		case inPlace:
+			if t.h4 == nil {
+				t.h4 = new(hostStore[uint32, C])
+			}
+			t.h4.set(h, k, c)
+		default:
+			t.h4 = t.h4.with(h, k, c)
+		}
+		return
+	}
+	k := key6(a)
+	h := hash6(k)
+	switch {
+	case c == zeroCell[C]():
+		t.h6 = t.h6.without(h, k)
+	case inPlace:
+		if t.h6 == nil {
+			t.h6 = new(hostStore[addr6, C])
+		}
+		t.h6.set(h, k, c)
+	default:
+		t.h6 = t.h6.with(h, k, c)
+	}
+}
+
+func zeroCell[C cellT]() (z C) { return z }

@@ -1,0 +1,302 @@
+package engine
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/origin"
+	"github.com/rampartsec/rampart/internal/workspace"
+)
+
+// Locator tells where an address is and which data centre it belongs to.
+// *geodata.DB implements it. Lookup must not allocate and must be safe for
+// concurrent use.
+type Locator interface {
+	Lookup(addr netip.Addr) (country, province origin.Code, tags origin.TagSet)
+}
+
+// wafPolicy is the compiled form of a WAF policy.
+type wafPolicy struct {
+	id   string
+	opts Options
+	wb   mtable[[3]value] // categories: White
+	geo  *geoIndex        // nil: no enabled geolocation rule
+	rep  *repIndex        // nil: no enabled IP-reputation rule
+}
+
+// geoIndex gives, per location code and per White action, the ref of the
+// enabled geolocation rule with the smallest ID that lists the code (0:
+// none).
+type geoIndex [origin.MaxCode + 1][3]uint32
+
+// repIndex gives, per IDC tag and per ReputationCategory, the ref of the
+// enabled IP-reputation rule with the smallest ID that lists the tag.
+type repIndex [origin.NumTags + 1][3]uint32
+
+// Snapshot is one immutable, compiled version of a project's policies.
+// All methods are safe for concurrent use, take no lock and allocate
+// nothing (see the package comment for the one exception). A Snapshot must
+// not be copied; obtain it from Engine.Snapshot.
+type Snapshot struct {
+	version  uint64
+	refs     []refInfo
+	em       [numLayers]mtable[[2]value] // categories: Category
+	emUser   [numLayers][2]map[string]value
+	emDomain [numLayers][2]map[string]value
+	policies []*wafPolicy // by policy index; nil once removed
+	hosts    map[string]int32
+	wild     map[string]int32 // ".example.com" for a binding of "*.example.com"
+	geo      Locator
+	ws       []*workspace.AccessPolicy
+}
+
+// Version counts the writes applied by the Engine since it was created.
+func (s *Snapshot) Version() uint64 { return s.version }
+
+func (s *Snapshot) decide(a Action, v value, m Match) Decision {
+	r := &s.refs[v.ref()]
+	return Decision{Action: a, RuleType: r.ruleType, RuleID: r.ruleID, PolicyID: r.policyID, Match: m}
+}
+
+func (s *Snapshot) decideRef(a Action, ref uint32, m Match) Decision {
+	r := &s.refs[ref]
+	return Decision{Action: a, RuleType: r.ruleType, RuleID: r.ruleID, PolicyID: r.policyID, Match: m}
+}
+
+func (s *Snapshot) nameHit(m map[string]value, name string, now int64) (value, bool) {
+	if len(m) == 0 {
+		return 0, false
+	}
+	v, ok := m[name]
+	return v, ok && v.live(now)
+}
+
+// DecideIP decides a source address at the CFW or VPC layer (or any
+// layer's emergency IP entries): a live WHITE entry allows, else a live
+// BLOCK entry blocks, else the default allow. IPv4-mapped IPv6 addresses
+// are decided as IPv4.
+func (s *Snapshot) DecideIP(layer Layer, ip netip.Addr, now time.Time) Decision {
+	if layer >= numLayers {
+		return Decision{}
+	}
+	ip = ip.Unmap()
+	n := relMs(now)
+	t := &s.em[layer]
+	if t.empty() {
+		return Decision{}
+	}
+	pr := t.probe(ip)
+	for c := CategoryWhite; c <= CategoryBlock; c++ {
+		if v, p, ok := t.match(&pr, ip, int(c), n); ok {
+			return s.decide(categoryAction(c), v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+	}
+	return Decision{}
+}
+
+// DecideUser decides an IAM user name against the IAM layer's emergency
+// entries: WHITE allows, else BLOCK blocks, else the default allow.
+func (s *Snapshot) DecideUser(name string, now time.Time) Decision {
+	n := relMs(now)
+	for c := CategoryWhite; c <= CategoryBlock; c++ {
+		if v, ok := s.nameHit(s.emUser[LayerIAM][c], name, n); ok {
+			return s.decide(categoryAction(c), v, Match{Kind: MatchUser, Name: name})
+		}
+	}
+	return Decision{}
+}
+
+// DecideDomain decides a domain name against a layer's emergency domain
+// entries (exact match): WHITE allows, else BLOCK blocks.
+func (s *Snapshot) DecideDomain(layer Layer, name string, now time.Time) Decision {
+	if layer >= numLayers {
+		return Decision{}
+	}
+	n := relMs(now)
+	for c := CategoryWhite; c <= CategoryBlock; c++ {
+		if v, ok := s.nameHit(s.emDomain[layer][c], name, n); ok {
+			return s.decide(categoryAction(c), v, Match{Kind: MatchDomain, Name: name})
+		}
+	}
+	return Decision{}
+}
+
+// DecideWorkspace reports whether a Workspace user in the given groups may
+// connect from client: block names the denying access policy and the
+// reason; otherwise allow. See workspace.Decide for the rules.
+func (s *Snapshot) DecideWorkspace(user string, groups []string, client netip.Addr) Decision {
+	v := workspace.Decide(s.ws, workspace.Subject{UserID: user, GroupIDs: groups}, client)
+	if v.Allowed {
+		return Decision{}
+	}
+	return Decision{Action: ActionBlock, RuleType: RuleWorkspace, RuleID: v.PolicyID, PolicyID: v.PolicyID,
+		Match: Match{Kind: MatchReason, Name: v.Reason}}
+}
+
+func categoryAction(c Category) Action {
+	if c == CategoryWhite {
+		return ActionAllow
+	}
+	return ActionBlock
+}
+
+// policyFor returns the policy bound to host: an exact binding, else the
+// most specific wildcard binding.
+func (s *Snapshot) policyFor(host string) *wafPolicy {
+	if i, ok := s.hosts[host]; ok {
+		return s.policies[i]
+	}
+	if len(s.wild) == 0 {
+		return nil
+	}
+	for rest := host; ; {
+		dot := strings.IndexByte(rest, '.')
+		if dot < 0 {
+			return nil
+		}
+		suffix := rest[dot:]
+		if i, ok := s.wild[suffix]; ok {
+			return s.policies[i]
+		}
+		rest = suffix[1:]
+	}
+}
+
+// DecideWAF decides a request from ip to a WAF host, following the table
+// in docs/decisions.md:
+//
+//  1. a live emergency WHITE entry of the WAF layer (address, or the host
+//     as a domain), then an allow whiteblackip rule of the host's policy,
+//     allow;
+//  2. a live emergency BLOCK entry (address, then domain), then a block
+//     whiteblackip rule, block;
+//  3. a log whiteblackip rule is remembered and evaluation continues;
+//  4. geolocation: an allow rule ends evaluation, a block rule blocks, a
+//     log rule is remembered;
+//  5. IP reputation: pass ends evaluation, block blocks, log is
+//     remembered;
+//  6. otherwise the first remembered log hit, else allow (naming the rule
+//     that ended evaluation, if any).
+//
+// Whiteblackip, geolocation and reputation rules apply only when the host
+// is bound to a policy whose option for the module is on.
+func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision {
+	ip = ip.Unmap()
+	n := relMs(now)
+	pol := s.policyFor(host)
+	wbOn := pol != nil && pol.opts.WhiteBlackIP
+
+	// Each address table is probed once; the stages below read the probes.
+	em := &s.em[LayerWAF]
+	emOn := !em.empty()
+	var emP probe[[2]value]
+	var wbP probe[[3]value]
+	if emOn {
+		emP = em.probe(ip)
+	}
+	if wbOn = wbOn && !pol.wb.empty(); wbOn {
+		wbP = pol.wb.probe(ip)
+	}
+
+	// 1. allow lists
+	if emOn {
+		if v, p, ok := em.match(&emP, ip, int(CategoryWhite), n); ok {
+			return s.decide(ActionAllow, v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+	}
+	if v, ok := s.nameHit(s.emDomain[LayerWAF][CategoryWhite], host, n); ok {
+		return s.decide(ActionAllow, v, Match{Kind: MatchDomain, Name: host})
+	}
+	if wbOn {
+		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteAllow), n); ok {
+			return s.decide(ActionAllow, v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+	}
+	// 2. block lists
+	if emOn {
+		if v, p, ok := em.match(&emP, ip, int(CategoryBlock), n); ok {
+			return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+	}
+	if v, ok := s.nameHit(s.emDomain[LayerWAF][CategoryBlock], host, n); ok {
+		return s.decide(ActionBlock, v, Match{Kind: MatchDomain, Name: host})
+	}
+	if pol == nil {
+		return Decision{}
+	}
+	var logged Decision
+	if wbOn {
+		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteBlock), n); ok {
+			return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+		// 3. log whiteblackip
+		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteLog), n); ok {
+			logged = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
+		}
+	}
+	geo := pol.opts.Geoip && pol.geo != nil
+	rep := pol.opts.IPReputation && pol.rep != nil
+	if (!geo && !rep) || s.geo == nil {
+		return logged
+	}
+	country, province, tags := s.geo.Lookup(ip)
+	// 4. geolocation
+	if geo {
+		g := pol.geo
+		for _, w := range [3]White{WhiteAllow, WhiteBlock, WhiteLog} {
+			code := province
+			ref := g[province][w]
+			if ref == 0 {
+				code, ref = country, g[country][w]
+			}
+			if ref == 0 {
+				continue
+			}
+			m := Match{Kind: MatchLocation, Code: code}
+			switch w {
+			case WhiteAllow:
+				if logged.RuleType != RuleNone {
+					return logged
+				}
+				return s.decideRef(ActionAllow, ref, m)
+			case WhiteBlock:
+				return s.decideRef(ActionBlock, ref, m)
+			default:
+				if logged.RuleType == RuleNone {
+					logged = s.decideRef(ActionLog, ref, m)
+				}
+			}
+			break
+		}
+	}
+	// 5. IP reputation
+	if rep && !tags.Empty() {
+		r := pol.rep
+		for _, c := range [3]ReputationCategory{ReputationPass, ReputationBlock, ReputationLog} {
+			for t := origin.Tag(1); t <= origin.NumTags; t++ {
+				ref := r[t][c]
+				if ref == 0 || !tags.Has(t) {
+					continue
+				}
+				m := Match{Kind: MatchTag, Tag: t}
+				switch c {
+				case ReputationPass:
+					if logged.RuleType != RuleNone {
+						return logged
+					}
+					return s.decideRef(ActionAllow, ref, m)
+				case ReputationBlock:
+					return s.decideRef(ActionBlock, ref, m)
+				default:
+					if logged.RuleType == RuleNone {
+						logged = s.decideRef(ActionLog, ref, m)
+					}
+				}
+				goto done
+			}
+		}
+	}
+done:
+	return logged
+}

@@ -1,0 +1,124 @@
+package httpapi_test
+
+import (
+	"testing"
+)
+
+const wafHostBody = `{"hostname":"www.example.com","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":8080,"type":"ipv4","weight":3},{"front_protocol":"HTTP","back_protocol":"HTTPS","address":"2001:db8::10","port":443,"type":"ipv6"}],"proxy":false,"lb_algorithm":"ip_hash","description":"shop"}`
+
+func TestWAFHostLifecycle(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	// Without a policy a new one is created.
+	h := ok(t, e.call(t, "POST", "instance", wafHostBody))
+	id, policy := str(h["id"]), str(h["policyid"])
+	if h["hostname"] != "www.example.com" || policy == "" || num(h["protect_status"]) != 1 || h["lb_algorithm"] != "ip_hash" ||
+		h["protocol"] != "HTTP" || str(h["access_code"]) == "" {
+		t.Fatalf("create: %v", h)
+	}
+	srv := h["server"].([]any)
+	if len(srv) != 2 || num(srv[0].(map[string]any)["weight"]) != 3 || num(srv[1].(map[string]any)["weight"]) != 1 ||
+		srv[1].(map[string]any)["address"] != "2001:db8::10" {
+		t.Fatalf("servers: %v", srv)
+	}
+	p := ok(t, e.call(t, "GET", "policy/"+policy, ""))
+	if hosts := p["hosts"].([]any); len(hosts) != 1 || hosts[0] != id {
+		t.Fatalf("auto policy hosts: %v", p)
+	}
+	if bh := p["bind_host"].([]any); bh[0].(map[string]any)["hostname"] != "www.example.com" {
+		t.Fatalf("bind_host: %v", p)
+	}
+	// The policy in use cannot be deleted.
+	wantError(t, e.call(t, "DELETE", "policy/"+policy, ""), 400, "WAF.00022003")
+	wantError(t, e.call(t, "POST", "policies/batch-delete", `{"policy_ids":["`+policy+`"]}`), 400, "WAF.00022003")
+	// Same hostname again: conflict.
+	wantError(t, e.call(t, "POST", "instance", wafHostBody), 400, "WAF.00014007")
+
+	// Bind to another policy through UpdatePolicyProtectHost.
+	other := e.mustPolicy(t, "other")
+	bound := ok(t, e.call(t, "PUT", "policy/"+other+"?hosts="+id, ""))
+	if hosts := bound["hosts"].([]any); len(hosts) != 1 || hosts[0] != id {
+		t.Fatalf("bind: %v", bound)
+	}
+	ok(t, e.call(t, "DELETE", "policy/"+policy, "")) // no longer used
+
+	// PATCH.
+	up := ok(t, e.call(t, "PATCH", "instance/"+id, `{"proxy":true,"server":[{"front_protocol":"HTTPS","back_protocol":"HTTP","address":"192.0.2.11","port":80,"type":"ipv4","weight":1}],"certificateid":"cert1","certificatename":"c","tls":"TLS v1.2","cipher":"cipher_1","block_page":{"template":"custom"},"extend":{"k":"v"}}`))
+	if up["proxy"] != true || up["protocol"] != "HTTPS" || up["tls"] != "TLS v1.2" || up["block_page"].(map[string]any)["template"] != "custom" ||
+		up["policyid"] != other || up["description"] != "shop" {
+		t.Fatalf("patch: %v", up)
+	}
+	ps := ok(t, e.call(t, "PUT", "instance/"+id+"/protect-status", `{"protect_status":-1}`))
+	if num(ps["protect_status"]) != -1 {
+		t.Fatalf("protect-status: %v", ps)
+	}
+	show := ok(t, e.call(t, "GET", "instance/"+id, ""))
+	if num(show["protect_status"]) != -1 || show["certificateid"] != "cert1" || show["extend"].(map[string]any)["k"] != "v" {
+		t.Fatalf("show: %v", show)
+	}
+	// List filters and paging, including pagesize -1.
+	ok(t, e.call(t, "POST", "instance", `{"hostname":"api.example.org","policyid":"`+other+`","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.12","port":80,"type":"ipv4"}],"proxy":true}`))
+	l := ok(t, e.call(t, "GET", "instance?hostname=example.com", ""))
+	if num(l["total"]) != 1 || items(t, l)[0].(map[string]any)["hostid"] != id {
+		t.Fatalf("hostname filter: %v", l)
+	}
+	if n := len(items(t, ok(t, e.call(t, "GET", "instance?pagesize=-1", "")))); n != 2 {
+		t.Fatalf("pagesize -1: %d", n)
+	}
+	if n := num(ok(t, e.call(t, "GET", "instance?policyname=oth", ""))["total"]); n != 2 {
+		t.Fatalf("policyname filter: %d", n)
+	}
+	if n := len(items(t, ok(t, e.call(t, "GET", "instance?page=2&pagesize=2", "")))); n != 0 {
+		t.Fatalf("past the end: %d", n)
+	}
+	del := ok(t, e.call(t, "DELETE", "instance/"+id, ""))
+	if del["id"] != id {
+		t.Fatalf("delete: %v", del)
+	}
+	wantError(t, e.call(t, "GET", "instance/"+id, ""), 404, "WAF.00022001")
+	wantError(t, e.callIn(t, e.Other, "GET", "instance/"+id, ""), 404, "WAF.00022001")
+}
+
+func TestWAFHostValidation(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	id := str(ok(t, e.call(t, "POST", "instance", wafHostBody))["id"])
+	srv := `"server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}]`
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+		code                     string
+	}{
+		{"NoHostname", "POST", "instance", `{` + srv + `,"proxy":false}`, 400, "WAF.00011006"},
+		{"BadHostname", "POST", "instance", `{"hostname":"a b.com",` + srv + `,"proxy":false}`, 400, "WAF.00011006"},
+		{"NoServer", "POST", "instance", `{"hostname":"a.com","proxy":false}`, 400, "WAF.00021003"},
+		{"EmptyServer", "POST", "instance", `{"hostname":"a.com","server":[],"proxy":false}`, 400, "WAF.00021003"},
+		{"NoProxy", "POST", "instance", `{"hostname":"a.com",` + srv + `}`, 400, "WAF.00021003"},
+		{"Port0", "POST", "instance", `{"hostname":"a.com","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":0,"type":"ipv4"}],"proxy":false}`, 400, "WAF.00011007"},
+		{"BadAddress", "POST", "instance", `{"hostname":"a.com","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"origin.local","port":80,"type":"ipv4"}],"proxy":false}`, 400, "WAF.00011007"},
+		{"TypeMismatch", "POST", "instance", `{"hostname":"a.com","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"2001:db8::1","port":80,"type":"ipv4"}],"proxy":false}`, 400, "WAF.00011007"},
+		{"Protocol", "POST", "instance", `{"hostname":"a.com","server":[{"front_protocol":"FTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}],"proxy":false}`, 400, "WAF.00021003"},
+		{"HTTPSNoCert", "POST", "instance", `{"hostname":"a.com","server":[{"front_protocol":"HTTPS","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}],"proxy":false}`, 400, "WAF.00021003"},
+		{"LB", "POST", "instance", `{"hostname":"a.com",` + srv + `,"proxy":false,"lb_algorithm":"random"}`, 400, "WAF.00021003"},
+		{"UnknownPolicy", "POST", "instance", `{"hostname":"a.com",` + srv + `,"proxy":false,"policyid":"0123456789abcdef0123456789abcdef"}`, 404, "WAF.00022001"},
+		{"PatchWeight", "PATCH", "instance/" + id, `{"server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4","weight":101}]}`, 400, "WAF.00021003"},
+		{"PatchUnknown", "PATCH", "instance/0123456789abcdef0123456789abcdef", `{"proxy":true}`, 404, "WAF.00022001"},
+		{"ProtectStatus", "PUT", "instance/" + id + "/protect-status", `{"protect_status":2}`, 400, "WAF.00011008"},
+		{"ProtectStatusMissing", "PUT", "instance/" + id + "/protect-status", `{}`, 400, "WAF.00011008"},
+		{"PageSize", "GET", "instance?pagesize=101", ``, 400, "WAF.00011011"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rev := e.revision(t)
+			wantError(t, e.call(t, tc.method, tc.path, tc.body), tc.status, tc.code)
+			if e.revision(t) != rev {
+				t.Fatal("a refused request changed the revision")
+			}
+		})
+	}
+	if n := num(ok(t, e.call(t, "GET", "instance", ""))["total"]); n != 1 {
+		t.Fatalf("refused requests stored hosts: %d", n)
+	}
+	if n := num(ok(t, e.call(t, "GET", "policy", ""))["total"]); n != 1 {
+		t.Fatalf("refused requests stored policies: %d", n)
+	}
+}

@@ -1,0 +1,212 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/rampartsec/rampart/internal/waf"
+)
+
+const hostColumns = `h.id, h.project_id, h.enterprise_project_id, h.hostname, h.policy_id, p.name, h.servers, h.proxy,
+	h.lb_algorithm, h.protect_status, h.access_status, h.access_code, h.settings, h.created_at`
+
+const hostFrom = ` FROM waf_hosts h JOIN waf_policies p ON p.id = h.policy_id`
+
+// hostSettings are the host fields kept as one JSON document.
+type hostSettings struct {
+	CertificateID    string            `json:"certificateid,omitempty"`
+	CertificateName  string            `json:"certificatename,omitempty"`
+	Description      string            `json:"description,omitempty"`
+	PaidType         string            `json:"paid_type,omitempty"`
+	WebTag           string            `json:"web_tag,omitempty"`
+	ExclusiveIP      bool              `json:"exclusive_ip,omitempty"`
+	HTTP2Enable      bool              `json:"http2_enable,omitempty"`
+	TLS              string            `json:"tls,omitempty"`
+	Cipher           string            `json:"cipher,omitempty"`
+	ForwardHeaderMap map[string]string `json:"forward_header_map,omitempty"`
+	Extra            map[string]any    `json:"extra,omitempty"`
+}
+
+type hostServer struct {
+	FrontProtocol string `json:"front_protocol"`
+	BackProtocol  string `json:"back_protocol"`
+	Address       string `json:"address"`
+	Port          int    `json:"port"`
+	Type          string `json:"type"`
+	Weight        int    `json:"weight"`
+}
+
+func scanHost(s wafScanner) (*waf.Host, error) {
+	var h waf.Host
+	var servers, settings string
+	var created int64
+	if err := s.Scan(&h.ID, &h.ProjectID, &h.EnterpriseProjectID, &h.Hostname, &h.PolicyID, &h.PolicyName, &servers,
+		&h.Proxy, &h.LBAlgorithm, &h.ProtectStatus, &h.AccessStatus, &h.AccessCode, &settings, &created); err != nil {
+		return nil, err
+	}
+	h.CreatedAt = fromMillis(created)
+	var ss []hostServer
+	if err := json.Unmarshal([]byte(servers), &ss); err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		h.Servers = append(h.Servers, waf.Server(s))
+	}
+	var st hostSettings
+	if err := json.Unmarshal([]byte(settings), &st); err != nil {
+		return nil, err
+	}
+	h.CertificateID, h.CertificateName, h.Description, h.PaidType = st.CertificateID, st.CertificateName, st.Description, st.PaidType
+	h.WebTag, h.ExclusiveIP, h.HTTP2Enable, h.TLS, h.Cipher = st.WebTag, st.ExclusiveIP, st.HTTP2Enable, st.TLS, st.Cipher
+	h.ForwardHeaderMap, h.Extra = st.ForwardHeaderMap, st.Extra
+	if h.ForwardHeaderMap == nil {
+		h.ForwardHeaderMap = map[string]string{}
+	}
+	if h.Extra == nil {
+		h.Extra = map[string]any{}
+	}
+	return &h, nil
+}
+
+func hostJSON(h *waf.Host) (servers, settings string) {
+	ss := make([]hostServer, len(h.Servers))
+	for i, s := range h.Servers {
+		ss[i] = hostServer(s)
+	}
+	return wafJSON(ss), wafJSON(hostSettings{
+		CertificateID: h.CertificateID, CertificateName: h.CertificateName, Description: h.Description,
+		PaidType: h.PaidType, WebTag: h.WebTag, ExclusiveIP: h.ExclusiveIP, HTTP2Enable: h.HTTP2Enable,
+		TLS: h.TLS, Cipher: h.Cipher, ForwardHeaderMap: h.ForwardHeaderMap, Extra: h.Extra,
+	})
+}
+
+// CreateHost implements waf.Store.
+func (db *DB) CreateHost(ctx context.Context, h *waf.Host, newPolicy *waf.Policy) error {
+	return db.wafWrite(ctx, h.ProjectID, func(tx *sql.Tx) error {
+		if newPolicy != nil {
+			if err := insertPolicy(ctx, tx, newPolicy); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM waf_policies WHERE id = ? AND project_id = ?`,
+			h.PolicyID, h.ProjectID).Scan(&h.PolicyName); err == sql.ErrNoRows {
+			return waf.NotFound("policy", h.PolicyID)
+		} else if err != nil {
+			return err
+		}
+		servers, settings := hostJSON(h)
+		_, err := tx.ExecContext(ctx, `INSERT INTO waf_hosts (id, project_id, enterprise_project_id, hostname, policy_id, servers,
+			proxy, lb_algorithm, protect_status, access_status, access_code, settings, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			h.ID, h.ProjectID, h.EnterpriseProjectID, h.Hostname, h.PolicyID, servers, h.Proxy, h.LBAlgorithm,
+			h.ProtectStatus, h.AccessStatus, h.AccessCode, settings, millis(h.CreatedAt))
+		return err
+	})
+}
+
+func findHost(ctx context.Context, tx *sql.Tx, projectID, id string) (*waf.Host, error) {
+	h, err := scanHost(tx.QueryRowContext(ctx, `SELECT `+hostColumns+hostFrom+` WHERE h.id = ? AND h.project_id = ?`, id, projectID))
+	if err == sql.ErrNoRows {
+		return nil, waf.NotFound("host", id)
+	}
+	return h, err
+}
+
+// FindHost implements waf.Store.
+func (db *DB) FindHost(ctx context.Context, projectID, id string) (*waf.Host, error) {
+	var h *waf.Host
+	err := db.readTx(ctx, func(tx *sql.Tx) (err error) {
+		h, err = findHost(ctx, tx, projectID, id)
+		return err
+	})
+	return h, err
+}
+
+// FindHosts implements waf.Store.
+func (db *DB) FindHosts(ctx context.Context, f waf.HostFilter) ([]*waf.Host, int, error) {
+	where := "h.project_id = ?"
+	args := []any{f.ProjectID}
+	if f.EnterpriseProjectID != waf.AllEnterpriseProjects {
+		where += " AND h.enterprise_project_id = ?"
+		args = append(args, f.EnterpriseProjectID)
+	}
+	if f.Hostname != "" {
+		where += ` AND h.hostname LIKE ? ESCAPE '\'`
+		args = append(args, wafLike(f.Hostname))
+	}
+	if f.PolicyName != "" {
+		where += ` AND p.name LIKE ? ESCAPE '\'`
+		args = append(args, wafLike(f.PolicyName))
+	}
+	var out []*waf.Host
+	var total int
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if total, err = wafCount(ctx, tx, `SELECT COUNT(*)`+hostFrom+` WHERE `+where, args...); err != nil {
+			return err
+		}
+		limit, offset := wafLimit(f.Page)
+		rows, err := tx.QueryContext(ctx, `SELECT `+hostColumns+hostFrom+` WHERE `+where+` ORDER BY h.seq LIMIT ? OFFSET ?`,
+			append(args, limit, offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			h, err := scanHost(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return rows.Err()
+	})
+	return out, total, err
+}
+
+// UpdateHost implements waf.Store.
+func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf.Host) error) (*waf.Host, error) {
+	var h *waf.Host
+	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+		var err error
+		if h, err = findHost(ctx, tx, projectID, id); err != nil {
+			return err
+		}
+		if err := fn(h); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM waf_policies WHERE id = ? AND project_id = ?`,
+			h.PolicyID, projectID).Scan(&h.PolicyName); err == sql.ErrNoRows {
+			return waf.NotFound("policy", h.PolicyID)
+		} else if err != nil {
+			return err
+		}
+		servers, settings := hostJSON(h)
+		_, err = tx.ExecContext(ctx, `UPDATE waf_hosts SET policy_id = ?, servers = ?, proxy = ?, lb_algorithm = ?,
+			protect_status = ?, access_status = ?, settings = ? WHERE id = ?`,
+			h.PolicyID, servers, h.Proxy, h.LBAlgorithm, h.ProtectStatus, h.AccessStatus, settings, h.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// DeleteHost implements waf.Store.
+func (db *DB) DeleteHost(ctx context.Context, projectID, id string) (*waf.Host, error) {
+	var h *waf.Host
+	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+		var err error
+		if h, err = findHost(ctx, tx, projectID, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM waf_hosts WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}

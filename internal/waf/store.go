@@ -1,0 +1,94 @@
+package waf
+
+import "context"
+
+// Store persists the WAF resources of every project. Implementations run
+// each method in one transaction, bump the project's WAF revision in every
+// write, and pass the conformance suite of package storetest.
+//
+// Error kinds: KindNotFound for an unknown ID or an ID of another project
+// (and for a rule that exists but belongs to another policy); KindConflict
+// for a unique name, hostname, location or tag already taken; KindInUse for
+// deleting what is still referenced. Callback errors are returned as is and
+// roll the transaction back.
+type Store interface {
+	// CreatePolicy inserts p. KindConflict: the name is taken in the project.
+	CreatePolicy(ctx context.Context, p *Policy) error
+	// FindPolicy returns a policy with its bound hosts. KindNotFound.
+	FindPolicy(ctx context.Context, projectID, id string) (*Policy, error)
+	// FindPolicies returns a page of policies (creation order) and the total.
+	FindPolicies(ctx context.Context, f PolicyFilter) ([]*Policy, int, error)
+	// UpdatePolicy loads a policy, lets fn change it and saves it.
+	// KindNotFound, KindConflict (name).
+	UpdatePolicy(ctx context.Context, projectID, id string, fn func(*Policy) error) (*Policy, error)
+	// DeletePolicies deletes the policies with their rules, all or none, and
+	// returns them. KindNotFound, KindInUse (a host uses one).
+	DeletePolicies(ctx context.Context, projectID string, ids []string) ([]*Policy, error)
+	// CopyPolicy inserts dst and copies every rule of srcID into it under
+	// new IDs from newID. KindNotFound (src), KindConflict (dst name).
+	CopyPolicy(ctx context.Context, projectID, srcID string, dst *Policy, newID func() string) error
+	// BindHosts moves the hosts to the policy and returns the policy.
+	// KindNotFound (policy or a host).
+	BindHosts(ctx context.Context, projectID, policyID string, hostIDs []string) (*Policy, error)
+
+	// CreateGeoIPRules inserts rules, all or none. KindNotFound (policy),
+	// KindConflict (a location already used by a rule of the same policy).
+	CreateGeoIPRules(ctx context.Context, rules []*GeoIPRule) error
+	// FindGeoIPRule returns a rule of a policy. KindNotFound.
+	FindGeoIPRule(ctx context.Context, projectID, policyID, id string) (*GeoIPRule, error)
+	// FindGeoIPRules returns a page of rules (creation order) and the total.
+	FindGeoIPRules(ctx context.Context, f RuleFilter) ([]*GeoIPRule, int, error)
+	// UpdateGeoIPRules loads each rule, lets fn change it and saves it, all
+	// or none. KindNotFound, KindConflict (location).
+	UpdateGeoIPRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*GeoIPRule) error) ([]*GeoIPRule, error)
+
+	// CreateReputationRules inserts rules, all or none. KindNotFound
+	// (policy), KindConflict (a tag already used in the same policy).
+	CreateReputationRules(ctx context.Context, rules []*ReputationRule) error
+	// FindReputationRule returns a rule of a policy. KindNotFound.
+	FindReputationRule(ctx context.Context, projectID, policyID, id string) (*ReputationRule, error)
+	// FindReputationRules returns a page of rules and the total.
+	FindReputationRules(ctx context.Context, f RuleFilter) ([]*ReputationRule, int, error)
+	// UpdateReputationRules is UpdateGeoIPRules for IP-reputation rules
+	// (KindConflict: tag).
+	UpdateReputationRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*ReputationRule) error) ([]*ReputationRule, error)
+
+	// CreateWhiteBlackIPRules inserts rules, all or none. KindNotFound
+	// (policy, or the IP group a rule references).
+	CreateWhiteBlackIPRules(ctx context.Context, rules []*WhiteBlackIPRule) error
+	// FindWhiteBlackIPRule returns a rule of a policy. KindNotFound.
+	FindWhiteBlackIPRule(ctx context.Context, projectID, policyID, id string) (*WhiteBlackIPRule, error)
+	// FindWhiteBlackIPRules returns a page of rules and the total.
+	FindWhiteBlackIPRules(ctx context.Context, f RuleFilter) ([]*WhiteBlackIPRule, int, error)
+	// UpdateWhiteBlackIPRules is UpdateGeoIPRules for black/white IP rules
+	// (KindNotFound also for an unknown IP group).
+	UpdateWhiteBlackIPRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*WhiteBlackIPRule) error) ([]*WhiteBlackIPRule, error)
+
+	// DeleteRules deletes rules of one type, all or none. KindNotFound.
+	DeleteRules(ctx context.Context, projectID string, t RuleType, ids []PolicyRuleIDs) error
+
+	// CreateIPGroup inserts g. KindConflict: the name is taken.
+	CreateIPGroup(ctx context.Context, g *IPGroup) error
+	// FindIPGroup returns a group with the rules using it. KindNotFound.
+	FindIPGroup(ctx context.Context, projectID, id string) (*IPGroup, error)
+	// FindIPGroups returns a page of groups and the total.
+	FindIPGroups(ctx context.Context, f IPGroupFilter) ([]*IPGroup, int, error)
+	// UpdateIPGroup loads a group, lets fn change it and saves it.
+	// KindNotFound, KindConflict (name).
+	UpdateIPGroup(ctx context.Context, projectID, id string, fn func(*IPGroup) error) (*IPGroup, error)
+	// DeleteIPGroup deletes a group and returns it. KindNotFound, KindInUse.
+	DeleteIPGroup(ctx context.Context, projectID, id string) (*IPGroup, error)
+
+	// CreateHost inserts h, and first newPolicy when it is not nil.
+	// KindNotFound (h.PolicyID), KindConflict (hostname taken).
+	CreateHost(ctx context.Context, h *Host, newPolicy *Policy) error
+	// FindHost returns a host. KindNotFound.
+	FindHost(ctx context.Context, projectID, id string) (*Host, error)
+	// FindHosts returns a page of hosts and the total; Page.Limit -1 is all.
+	FindHosts(ctx context.Context, f HostFilter) ([]*Host, int, error)
+	// UpdateHost loads a host, lets fn change it and saves it. KindNotFound
+	// (host, or the policy fn points it to).
+	UpdateHost(ctx context.Context, projectID, id string, fn func(*Host) error) (*Host, error)
+	// DeleteHost deletes a host and returns it. KindNotFound.
+	DeleteHost(ctx context.Context, projectID, id string) (*Host, error)
+}
