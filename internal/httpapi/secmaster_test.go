@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/aksk"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -772,29 +773,55 @@ func TestSecMasterProjectIsolation(t *testing.T) {
 }
 
 // An IAM BLOCK of a user name delivered to a project stops that user's
-// access keys and project tokens there until the block ages out.
+// access keys and project tokens there until the block ages out; blocking
+// oneself there is refused.
 func TestSecMasterIAMBlock(t *testing.T) {
 	t.Parallel()
 	e := mustServeSecMaster(t)
+	ctx := context.Background()
+	if _, _, err := e.IAM.CreateUser(ctx, "acme", "mallory", "mallory password 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.IAM.Grant(ctx, "acme", "mallory", e.Creds.ProjectID); err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.IAM.CreateAccessKey(ctx, "acme", "mallory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asMallory := func() response {
+		t.Helper()
+		path := "/v1/" + e.Creds.ProjectID + "/workspaces/" + e.ws + "/soc/policys/search"
+		req := newRequest(t, "POST", e.URL+path, `{}`)
+		aksk.Sign(req, []byte(`{}`), key.AccessKey, key.SecretKey, time.Now())
+		return do(t, req)
+	}
+	blockUser := func(user, target, ageing string) response {
+		return e.soc("POST", "/policys?action_type=create", policyBody(map[string]string{
+			"block_target": `"` + user + `"`, "policy_type": `{"policy_type":"User Name"}`,
+			"defense_policy_list": `[` + defense("IAM", target) + `]`, "block_age": ageing}))
+	}
+	// The caller cannot lock itself out of the project.
+	wantSMError(t, blockUser(iam.AdminUserName, e.Creds.ProjectID, `{"is_block_ageing":false}`), 400, "SecMaster.20010002", "caller")
+
 	at := e.clock.Now().Add(30 * time.Second)
-	e.create(map[string]string{"block_target": `"` + iam.AdminUserName + `"`, "policy_type": `{"policy_type":"User Name"}`,
-		"defense_policy_list": `[` + defense("IAM", e.Creds.ProjectID) + `]`,
-		"block_age":           `{"is_block_ageing":true,"block_ageing":"` + strconv.FormatInt(at.UnixMilli(), 10) + `"}`})
+	wantOK(t, blockUser("mallory", e.Creds.ProjectID, `{"is_block_ageing":true,"block_ageing":"`+strconv.FormatInt(at.UnixMilli(), 10)+`"}`))
 	// Delivered to another project's IAM layer, a block changes nothing here.
-	e.create(map[string]string{"block_target": `"` + iam.AdminUserName + `"`, "policy_type": `{"policy_type":"User Name"}`,
-		"defense_policy_list": `[` + defense("IAM", "elsewhere") + `]`})
-	wantOK(t, e.soc("POST", "/policys/search", `{}`)) // not yet delivered: still allowed
+	wantOK(t, blockUser("mallory", "elsewhere", `{"is_block_ageing":false}`))
+	wantOK(t, asMallory()) // not yet delivered: still allowed
 	e.deliver()
-	wantError(t, e.soc("POST", "/policys/search", `{}`), http.StatusForbidden, "APIGW.0302")
+	wantError(t, asMallory(), http.StatusForbidden, "APIGW.0302")
+	wantOK(t, e.soc("POST", "/policys/search", `{}`)) // other users are unaffected
 	scope := `{"project":{"id":"` + e.Creds.ProjectID + `"}}`
-	res := do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", iam.AdminUserName, e.Creds.Password, scope)))
+	res := do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", "mallory", "mallory password 1", scope)))
 	if res.Status != http.StatusUnauthorized {
 		t.Fatalf("token for a blocked user: %d %s", res.Status, res.Raw)
 	}
 	// At the aging time the block ends, before the worker has run.
 	e.clock.Add(30 * time.Second)
-	wantOK(t, e.soc("POST", "/policys/search", `{}`))
-	if tok := e.token(t, scope); tok == "" {
-		t.Fatal("no token after the block aged out")
+	wantOK(t, asMallory())
+	res = do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", "mallory", "mallory password 1", scope)))
+	if res.Status != http.StatusCreated {
+		t.Fatalf("token after the block aged out: %d %s", res.Status, res.Raw)
 	}
 }

@@ -151,6 +151,9 @@ func (s *Service) CreatePolicy(ctx context.Context, projectID, workspaceID strin
 		return "", err
 	}
 	uid, uname := actor(ctx)
+	if err := checkSelfBlock(p, projectID, uname); err != nil {
+		return "", err
+	}
 	t := &Task{ID: s.newID(), ProjectID: projectID, WorkspaceID: workspaceID, Action: RecordCreate, State: TaskPending, CreatedAt: now}
 	p.ID, p.ProjectID, p.WorkspaceID, p.State, p.TaskID = s.newID(), projectID, workspaceID, StateActive, t.ID
 	p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName = uid, uname, uid, uname
@@ -169,6 +172,30 @@ func (s *Service) CreatePolicy(ctx context.Context, projectID, workspaceID strin
 	}
 	s.notify()
 	return t.ID, nil
+}
+
+// checkSelfBlock refuses an IAM BLOCK of the caller's own user name in the
+// project the caller manages it from: the caller would lose access to the
+// project, and so the means to lift the block.
+func checkSelfBlock(p *Policy, projectID, userName string) error {
+	if userName == "" || p.Category != CategoryBlock || p.Type != TypeUserName {
+		return nil
+	}
+	iamHere := false
+	for _, d := range p.Defenses {
+		if d.DefenseType == LayerIAM && d.TargetProjectID == projectID {
+			iamHere = true
+		}
+	}
+	if !iamHere {
+		return nil
+	}
+	for _, t := range p.Targets() {
+		if t == userName {
+			return invalid("data_object.block_target", "The field data_object.block_target blocks %s, the caller, on the IAM layer of this project: the caller would lose the access needed to lift it.", userName)
+		}
+	}
+	return nil
 }
 
 func (s *Service) quotaError(err error) error {
@@ -244,6 +271,9 @@ func (s *Service) UpdatePolicies(ctx context.Context, projectID, workspaceID, pa
 	err = s.store.UpdatePolicies(ctx, projectID, workspaceID, ids, t, s.quota, func(p *Policy) error {
 		redeliver, err := applyPatch(p, pt, now)
 		if err != nil {
+			return err
+		}
+		if err := checkSelfBlock(p, projectID, uname); err != nil {
 			return err
 		}
 		p.ModifierID, p.ModifierName, p.UpdatedAt, p.TaskID = uid, uname, now, t.ID
