@@ -134,13 +134,23 @@ func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Po
 // the lead to the first request queued meanwhile.
 func (db *SecMasterStore) smLeadCreates(ctx context.Context) {
 	g := &db.sm.group
-	g.mu.Lock()
-	batch := g.queue
-	g.queue = nil
-	g.mu.Unlock()
+	take := func() []*smCreateReq {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		q := g.queue
+		g.queue = nil
+		return q
+	}
 	ctx = context.WithoutCancel(ctx) // the batch serves other callers too
+	var batch []*smCreateReq
+	// run commits reqs; with nil it takes the queue once it holds the write
+	// lock, so that the batch includes every create that arrived meanwhile.
 	run := func(reqs []*smCreateReq) error {
 		return db.writeTx(ctx, func(tx *sql.Tx) error {
+			if reqs == nil {
+				batch = take()
+				reqs = batch
+			}
 			b := &smBatchCounts{counts: map[string][2]int{}, adds: map[string][2]int{}}
 			projects := map[string]bool{}
 			for _, r := range reqs {
@@ -165,7 +175,10 @@ func (db *SecMasterStore) smLeadCreates(ctx context.Context) {
 			return nil
 		})
 	}
-	err := run(batch)
+	err := run(nil)
+	if batch == nil { // the transaction did not start: fail what is queued
+		batch = take()
+	}
 	if err != nil && len(batch) > 1 {
 		// One request broke the batch: give each its own transaction.
 		for _, r := range batch {
