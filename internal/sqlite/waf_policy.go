@@ -117,6 +117,9 @@ func (db *DB) FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Poli
 			return err
 		}
 		limit, offset := wafLimit(f.Page)
+		if offset >= total || limit == 0 {
+			return nil // an empty collection or a page past the end: no rows to read
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+policyColumns+` FROM waf_policies WHERE `+where+` ORDER BY seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		if err != nil {
