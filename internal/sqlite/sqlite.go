@@ -38,7 +38,9 @@ type DB struct {
 	rdb  *sql.DB // read-only pool
 	wmu  sync.Mutex
 
-	sm smCache // SecMaster's prepared write statements (secmaster_stmt.go)
+	sm       smCache  // SecMaster's prepared write statements (secmaster_stmt.go)
+	wafQueue wafQueue // WAF writes waiting for a group commit (waf.go)
+	wafStmts sync.Map // WAF statements prepared on the writer connection: query → *sql.Stmt
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

@@ -25,11 +25,7 @@ var _ waf.Store = (*DB)(nil)
 // the small writes themselves, so this raises the throughput of concurrent
 // clients without changing what a caller observes.
 func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(tx *sql.Tx) error) error {
-	v, ok := wafQueues.Load(db)
-	if !ok {
-		v, _ = wafQueues.LoadOrStore(db, &wafQueue{})
-	}
-	q := v.(*wafQueue)
+	q := &db.wafQueue
 	j := &wafJob{ctx: ctx, projectID: projectID, fn: fn, done: make(chan struct{})}
 	q.mu.Lock()
 	q.pending = append(q.pending, j)
@@ -49,9 +45,6 @@ func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(tx *sql.Tx
 	<-j.done // closed by whichever caller ran it
 	return j.err
 }
-
-// wafQueues holds the queue of pending WAF writes of each database.
-var wafQueues sync.Map // *DB → *wafQueue
 
 type wafQueue struct {
 	mu      sync.Mutex
@@ -310,30 +303,22 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 	})
 }
 
-// wafStmts caches statements prepared on a database's writer connection,
-// keyed by connection pool and query text: SQLite parses a statement on
-// every prepare, which is a large share of a small write.
-var wafStmts sync.Map
-
-type wafStmtKey struct {
-	pool  *sql.DB
-	query string
-}
-
-// wafPrepared returns query prepared on the writer connection, for use in a
+// wafPrepared returns query prepared on the writer connection (cached in
+// db.wafStmts: SQLite parses a statement on every prepare, which is a large
+// share of a small write), for use in a
 // write transaction through tx.StmtContext (which reuses it on that
 // connection). It must be called outside a transaction: the writer pool has
 // one connection.
 func (db *DB) wafPrepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	key := wafStmtKey{db.wdb, query}
-	if st, ok := wafStmts.Load(key); ok {
+	key := query
+	if st, ok := db.wafStmts.Load(key); ok {
 		return st.(*sql.Stmt), nil
 	}
 	st, err := db.wdb.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, formatError(err)
 	}
-	if prev, loaded := wafStmts.LoadOrStore(key, st); loaded {
+	if prev, loaded := db.wafStmts.LoadOrStore(key, st); loaded {
 		st.Close()
 		return prev.(*sql.Stmt), nil
 	}
