@@ -182,6 +182,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Workspace: wsSvc,
 		WAF:       wafSvc,
 		SecMaster: sm,
+		Decisions: decisions,
 	})
 
 	srv := &http.Server{
