@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/enforce"
+	"github.com/rampartsec/rampart/internal/geodata"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -156,6 +158,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { sm.Run(workerCtx); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
 
+	wsSvc := workspace.New(st, workspace.Config{})
+	wafSvc := waf.NewService(st, nil)
+	// The decision engine: one compiled engine per project, rebuilt when a
+	// family's revision changes (polled every 50 ms, so a write is in force
+	// within 100 ms).
+	geo, err := geodata.LoadEmbedded()
+	if err != nil {
+		return fmt.Errorf("load embedded geolocation data: %w", err)
+	}
+	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
+	decisionsDone := make(chan struct{})
+	go func() { decisions.Run(workerCtx, 50*time.Millisecond); close(decisionsDone) }()
+	defer func() { stopWorker(); <-decisionsDone }()
+
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
@@ -163,9 +179,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		PublicURL:    cfg.PublicURL,
 		Version:      buildVersion(),
 	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st,
-		Workspace: workspace.New(st, workspace.Config{}),
-		WAF:       waf.NewService(st, nil),
+		Workspace: wsSvc,
+		WAF:       wafSvc,
 		SecMaster: sm,
+		Decisions: decisions,
 	})
 
 	srv := &http.Server{

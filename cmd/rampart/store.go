@@ -18,6 +18,7 @@ import (
 // store is everything the server needs from a storage backend.
 type store interface {
 	rampart.IdentityStore
+	rampart.RevisionStore
 	waf.Store
 	workspace.Store
 	SecMaster() secmaster.Store

@@ -89,6 +89,10 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v2/{project_id}/access-policy/{access_policy_id}/objects", s.authn(familyWorkspace, s.handleAccessPolicyObjectList()))
 	mux.Handle("PUT /v2/{project_id}/access-policy/{access_policy_id}/objects", s.authn(familyWorkspace, s.handleAccessPolicyObjectUpdate()))
 
+	// Rampart extensions.
+	mux.Handle("GET /v1/{project_id}/rampart/decisions", s.authn(familyGateway, s.handleDecision()))
+	mux.Handle("POST /v1/{project_id}/rampart/decisions", s.authn(familyGateway, s.handleDecisionBatch()))
+
 	// Anything else is an API the gateway does not know.
 	mux.Handle("/", s.handleNoRoute())
 }

@@ -62,6 +62,8 @@ type Deps struct {
 	Workspace *workspace.Service
 	// SecMaster serves the SecMaster workspace and emergency-policy routes.
 	SecMaster *secmaster.Service
+	// Decisions serves the decision API (a Rampart extension).
+	Decisions Decisions
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -77,6 +79,8 @@ type server struct {
 	workspace *workspace.Service
 	// SecMaster workspaces and emergency policies.
 	secmaster *secmaster.Service
+	// Decision engines (Rampart extension).
+	decisions Decisions
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -106,6 +110,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		workspace: deps.Workspace,
 		// SecMaster workspaces and emergency policies.
 		secmaster: deps.SecMaster,
+		// Decision engines (Rampart extension).
+		decisions: deps.Decisions,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

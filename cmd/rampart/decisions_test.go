@@ -1,0 +1,75 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The served decision API is wired to the stores: a Workspace whitelist
+// written over HTTP decides a connection shortly after.
+func TestServeDecisionAPI(t *testing.T) {
+	dir := t.TempDir()
+	url, _, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"})
+	defer stop()
+	raw, err := os.ReadFile(filepath.Join(dir, "credentials.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var creds map[string]string
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		t.Fatal(err)
+	}
+	pid := creds["project_id"]
+	body := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"first-password","domain":{"name":"acme"}}}},"scope":{"project":{"id":"` + pid + `"}}}}`
+	res, err := http.Post(url+"/v3/auth/tokens", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	tok := res.Header.Get("X-Subject-Token")
+	if res.StatusCode != 201 || tok == "" {
+		t.Fatalf("token: %d", res.StatusCode)
+	}
+	call := func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
+		req.Header.Set("X-Auth-Token", tok)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		var out map[string]any
+		_ = json.Unmarshal(b, &out)
+		return res.StatusCode, out
+	}
+	q := "/v1/" + pid + "/rampart/decisions?layer=workspace&user=u1&ip=203.0.113.7"
+	if st, out := call("GET", q, ""); st != 200 || out["action"] != "allow" {
+		t.Fatalf("before: %d %v", st, out)
+	}
+	if st, out := call("POST", "/v2/"+pid+"/access-policy",
+		`{"policy":{"access_control_type":"IP_WHITE_LIST","is_enable":true,"ip_list":[{"ip_address":"198.51.100.0","subnet_mask":"24"}]}}`); st/100 != 2 {
+		t.Fatalf("create access policy: %d %v", st, out)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		st, out := call("GET", q, "")
+		if st == 200 && out["action"] == "block" && out["rule_type"] == "workspace_access_policy" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not in force: %d %v", st, out)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

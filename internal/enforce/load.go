@@ -1,0 +1,256 @@
+// Package enforce connects the decision engine to the stored policies: it
+// loads one project's SecMaster enforcement sets, WAF policies and
+// Workspace access policies into the engine's input model, and keeps one
+// compiled engine per project current by polling the per-family revision
+// counters.
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/origin"
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
+)
+
+// EnforcementSource returns what a SecMaster layer enforces in a project
+// now (delivered, unexpired rows). *secmaster.Service implements it.
+type EnforcementSource interface {
+	Enforcements(ctx context.Context, targetProjectID, layer string) ([]secmaster.Enforcement, error)
+}
+
+// WAFSource reads a project's WAF resources. waf.Store implements it.
+type WAFSource interface {
+	FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Policy, int, error)
+	FindHosts(ctx context.Context, f waf.HostFilter) ([]*waf.Host, int, error)
+	FindIPGroups(ctx context.Context, f waf.IPGroupFilter) ([]*waf.IPGroup, int, error)
+	FindWhiteBlackIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.WhiteBlackIPRule, int, error)
+	FindGeoIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.GeoIPRule, int, error)
+	FindReputationRules(ctx context.Context, f waf.RuleFilter) ([]*waf.ReputationRule, int, error)
+}
+
+// WorkspaceSource returns a project's Workspace access policies with their
+// objects. *workspace.Service implements it.
+type WorkspaceSource interface {
+	Policies(ctx context.Context, projectID string) ([]*workspace.AccessPolicy, int64, error)
+}
+
+// Sources are the family services and stores a project's state is read
+// from. Every field is required.
+type Sources struct {
+	SecMaster EnforcementSource
+	WAF       WAFSource
+	Workspace WorkspaceSource
+	Revisions rampart.RevisionStore
+}
+
+// layers maps SecMaster defense layers to the engine's.
+var layers = []struct {
+	name  string
+	layer engine.Layer
+}{
+	{secmaster.LayerWAF, engine.LayerWAF},
+	{secmaster.LayerCFW, engine.LayerCFW},
+	{secmaster.LayerVPC, engine.LayerVPC},
+	{secmaster.LayerIAM, engine.LayerIAM},
+}
+
+// Load reads one project's state and builds the engine's input model.
+// Rows that cannot be enforced (an unknown category or object type, an
+// address that does not parse, an unknown location or tag) are skipped:
+// the families validated them on write, so such a row is a newer format
+// this build does not know.
+func Load(ctx context.Context, src Sources, projectID string) (*engine.Project, error) {
+	p := &engine.Project{}
+	for _, l := range layers {
+		rows, err := src.SecMaster.Enforcements(ctx, projectID, l.name)
+		if err != nil {
+			return nil, fmt.Errorf("secmaster %s enforcements: %w", l.name, err)
+		}
+		for i := range rows {
+			if en, ok := emergencyEntry(l.layer, &rows[i]); ok {
+				p.Emergency = append(p.Emergency, en)
+			}
+		}
+	}
+	if err := loadWAF(ctx, src.WAF, projectID, p); err != nil {
+		return nil, err
+	}
+	ws, _, err := src.Workspace.Policies(ctx, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("workspace access policies: %w", err)
+	}
+	p.Workspace = ws
+	return p, nil
+}
+
+// emergencyEntry converts one SecMaster enforcement row.
+func emergencyEntry(layer engine.Layer, r *secmaster.Enforcement) (engine.EmergencyEntry, bool) {
+	en := engine.EmergencyEntry{Layer: layer, PolicyID: r.PolicyID, Expires: r.ExpiresAt}
+	switch r.Category {
+	case secmaster.CategoryWhite:
+		en.Category = engine.CategoryWhite
+	case secmaster.CategoryBlock:
+		en.Category = engine.CategoryBlock
+	default:
+		return en, false
+	}
+	switch r.ObjectType {
+	case secmaster.TypeSourceIP:
+		pfx, ok := parsePrefix(r.Object)
+		if !ok {
+			return en, false
+		}
+		en.Prefix = pfx
+	case secmaster.TypeUserName:
+		if r.Object == "" {
+			return en, false
+		}
+		en.User = r.Object
+	case secmaster.TypeDomainName:
+		if r.Object == "" {
+			return en, false
+		}
+		en.Domain = strings.ToLower(r.Object)
+	default:
+		return en, false
+	}
+	return en, true
+}
+
+// parsePrefix parses an address (as a single-address prefix) or a CIDR.
+func parsePrefix(s string) (netip.Prefix, bool) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, false
+		}
+		return p.Masked(), true
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, false
+	}
+	return netip.PrefixFrom(a, a.BitLen()), true
+}
+
+var all = waf.Page{Limit: -1}
+
+// loadWAF reads the WAF policies with their rules, IP groups and hosts.
+// Hosts whose protect_status is not 1 (suspended or bypassed) are bound to
+// no policy: only WAF emergency entries apply to them.
+func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Project) error {
+	pols, _, err := st.FindPolicies(ctx, waf.PolicyFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
+	if err != nil {
+		return fmt.Errorf("waf policies: %w", err)
+	}
+	idx := make(map[string]int, len(pols))
+	p.WAF = make([]engine.WAFPolicy, len(pols))
+	for i, pol := range pols {
+		idx[pol.ID] = i
+		p.WAF[i] = engine.WAFPolicy{ID: pol.ID, Options: engine.Options{
+			WhiteBlackIP: pol.Options["whiteblackip"],
+			Geoip:        pol.Options["geoip"],
+			IPReputation: true,
+		}}
+	}
+	hosts, _, err := st.FindHosts(ctx, waf.HostFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
+	if err != nil {
+		return fmt.Errorf("waf hosts: %w", err)
+	}
+	for _, h := range hosts {
+		if i, ok := idx[h.PolicyID]; ok && h.ProtectStatus == 1 {
+			p.WAF[i].Hosts = append(p.WAF[i].Hosts, strings.ToLower(h.Hostname))
+		}
+	}
+	groups, _, err := st.FindIPGroups(ctx, waf.IPGroupFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
+	if err != nil {
+		return fmt.Errorf("waf ip groups: %w", err)
+	}
+	members := make(map[string][]netip.Prefix, len(groups))
+	for _, g := range groups {
+		members[g.ID] = g.Prefixes()
+	}
+	rf := waf.RuleFilter{ProjectID: projectID, Page: all}
+	wbs, _, err := st.FindWhiteBlackIPRules(ctx, rf)
+	if err != nil {
+		return fmt.Errorf("waf whiteblackip rules: %w", err)
+	}
+	for _, r := range wbs {
+		i, ok := idx[r.PolicyID]
+		if !ok {
+			continue
+		}
+		rule := engine.WhiteBlackRule{ID: r.ID, White: engine.White(r.White), Enabled: r.Status == 1}
+		if r.IPGroupID != "" {
+			rule.Prefixes = members[r.IPGroupID]
+		} else if pfx, ok := parsePrefix(r.Addr); ok {
+			rule.Prefixes = []netip.Prefix{pfx}
+		}
+		if r.TimeMode == "customize" {
+			if r.Start > 0 {
+				rule.Start = time.Unix(r.Start, 0)
+			}
+			if r.Terminal > 0 {
+				rule.Terminal = time.Unix(r.Terminal, 0)
+			}
+		}
+		if r.White < 0 || r.White > 2 || len(rule.Prefixes) == 0 {
+			continue
+		}
+		p.WAF[i].WhiteBlack = append(p.WAF[i].WhiteBlack, rule)
+	}
+	geos, _, err := st.FindGeoIPRules(ctx, rf)
+	if err != nil {
+		return fmt.Errorf("waf geoip rules: %w", err)
+	}
+	for _, r := range geos {
+		i, ok := idx[r.PolicyID]
+		if !ok || r.White < 0 || r.White > 2 {
+			continue
+		}
+		rule := engine.GeoRule{ID: r.ID, White: engine.White(r.White), Enabled: r.Status == 1}
+		for _, c := range r.Codes {
+			if code, ok := origin.Parse(c); ok {
+				rule.Codes = append(rule.Codes, code)
+			}
+		}
+		p.WAF[i].Geo = append(p.WAF[i].Geo, rule)
+	}
+	reps, _, err := st.FindReputationRules(ctx, rf)
+	if err != nil {
+		return fmt.Errorf("waf ip-reputation rules: %w", err)
+	}
+	for _, r := range reps {
+		i, ok := idx[r.PolicyID]
+		if !ok {
+			continue
+		}
+		rule := engine.ReputationRule{ID: r.ID, Enabled: r.Status == 1}
+		switch r.Action {
+		case "block":
+			rule.Category = engine.ReputationBlock
+		case "log":
+			rule.Category = engine.ReputationLog
+		case "pass":
+			rule.Category = engine.ReputationPass
+		default:
+			continue
+		}
+		for _, t := range r.Tags {
+			if tag, ok := origin.ParseTag(t); ok {
+				rule.Tags |= origin.TagSetOf(tag)
+			}
+		}
+		p.WAF[i].Reputation = append(p.WAF[i].Reputation, rule)
+	}
+	return nil
+}

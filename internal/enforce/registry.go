@@ -1,0 +1,174 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/rampart"
+)
+
+// families are the revision counters a project's engine depends on.
+var families = [...]rampart.Family{rampart.FamilySecMaster, rampart.FamilyWAF, rampart.FamilyWorkspace}
+
+// Registry holds one compiled engine per project. An engine is built on
+// first use and rebuilt when the project's revision of any family has
+// changed since it was built (see Refresh). A rebuild reloads the whole
+// project and swaps the new engine in; readers keep using the previous one
+// until then and never wait for a build of a project already loaded.
+// Projects are kept until the process exits.
+//
+// A Registry is safe for concurrent use.
+type Registry struct {
+	src Sources
+	geo engine.Locator
+	now func() time.Time
+	log *slog.Logger
+
+	mu       sync.Mutex
+	projects map[string]*project
+}
+
+// project is the registry's state for one project.
+type project struct {
+	build sync.Mutex // serialises builds of this project
+	eng   atomic.Pointer[engine.Engine]
+	revs  [len(families)]int64 // revisions the engine was built from; guarded by build
+}
+
+// NewRegistry returns an empty registry reading from src. geo answers
+// geolocation and data-centre questions (nil: those rules never match);
+// now is the engines' clock (nil: time.Now); log receives refresh errors
+// (nil: discarded).
+func NewRegistry(src Sources, geo engine.Locator, now func() time.Time, log *slog.Logger) *Registry {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Registry{src: src, geo: geo, now: now, log: log, projects: map[string]*project{}}
+}
+
+// Engine returns the project's current engine, building it on first use.
+func (r *Registry) Engine(ctx context.Context, projectID string) (*engine.Engine, error) {
+	r.mu.Lock()
+	p, ok := r.projects[projectID]
+	if !ok {
+		p = &project{}
+		r.projects[projectID] = p
+	}
+	r.mu.Unlock()
+	if e := p.eng.Load(); e != nil {
+		return e, nil
+	}
+	p.build.Lock()
+	defer p.build.Unlock()
+	if e := p.eng.Load(); e != nil {
+		return e, nil
+	}
+	return r.rebuild(ctx, projectID, p, nil)
+}
+
+// revisions reads the project's revision counters.
+func (r *Registry) revisions(ctx context.Context, projectID string) ([len(families)]int64, error) {
+	var revs [len(families)]int64
+	for i, f := range families {
+		n, err := r.src.Revisions.Revision(ctx, projectID, f)
+		if err != nil {
+			return revs, fmt.Errorf("%s revision: %w", f, err)
+		}
+		revs[i] = n
+	}
+	return revs, nil
+}
+
+// rebuild loads and compiles the project and publishes the engine. The
+// revisions are read before the state, so a write that lands during the
+// load is seen as a change by the next Refresh. Called with p.build held;
+// revs, when not nil, are revisions the caller has just read.
+func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, revs *[len(families)]int64) (*engine.Engine, error) {
+	if revs == nil {
+		rv, err := r.revisions(ctx, projectID)
+		if err != nil {
+			return nil, err
+		}
+		revs = &rv
+	}
+	model, err := Load(ctx, r.src, projectID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := engine.New(model, r.geo, r.now)
+	if err != nil {
+		return nil, fmt.Errorf("compile project %s: %w", projectID, err)
+	}
+	p.revs = *revs
+	p.eng.Store(e)
+	return e, nil
+}
+
+// Refresh rebuilds every loaded project whose revision of any family has
+// changed, and sweeps due expiries and activations of the others (so a
+// whiteblackip rule's start takes effect). It returns the number of
+// projects rebuilt; the first error is returned after every project was
+// tried (a project that fails keeps its previous engine).
+func (r *Registry) Refresh(ctx context.Context) (int, error) {
+	r.mu.Lock()
+	ids := make([]string, 0, len(r.projects))
+	ps := make([]*project, 0, len(r.projects))
+	for id, p := range r.projects {
+		ids = append(ids, id)
+		ps = append(ps, p)
+	}
+	r.mu.Unlock()
+	var first error
+	n := 0
+	for i, p := range ps {
+		if p.eng.Load() == nil {
+			continue // never built (or its first build failed): built on use
+		}
+		revs, err := r.revisions(ctx, ids[i])
+		if err == nil {
+			p.build.Lock()
+			if revs != p.revs {
+				if _, err = r.rebuild(ctx, ids[i], p, &revs); err == nil {
+					n++
+				}
+			}
+			p.build.Unlock()
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		e := p.eng.Load()
+		now := r.now()
+		if due, ok := e.NextDue(); ok && !due.After(now) {
+			e.Sweep(now)
+		}
+	}
+	return n, first
+}
+
+// Run calls Refresh every interval until ctx is done, logging errors.
+func (r *Registry) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := r.Refresh(ctx); err != nil && ctx.Err() == nil {
+			r.log.Warn("decision engine refresh", "err", err)
+		}
+	}
+}
