@@ -103,4 +103,5 @@ if want engine; then
 	echo "== engine"
 	go test -run '^$' -bench 'BenchmarkDecideWAF|BenchmarkEmergencyBaselines|BenchmarkIncremental' -count 5 ./internal/engine/
 	go test -run '^$' -bench 'BenchmarkMemory' -benchtime 1x -count 3 ./internal/engine/
+	go test -run '^$' -bench 'BenchmarkWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/
 fi

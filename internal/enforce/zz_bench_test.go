@@ -1,0 +1,81 @@
+package enforce_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/enforce"
+	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/sqlite"
+	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
+)
+
+// BenchmarkWriteToDecision measures what a WAF rule write costs until it
+// decides requests: the committed write through the service, then one
+// registry refresh (revision check, load of the project, full compile,
+// atomic swap). In `serve` the refresh runs every 50 ms, so the
+// write-to-decision latency is this figure plus up to one poll interval.
+// Sub-benchmarks vary the number of whiteblackip rules already in the
+// project's policy.
+func BenchmarkWriteToDecision(b *testing.B) {
+	for _, existing := range []int{0, 1_000, 10_000} {
+		b.Run(fmt.Sprintf("rules=%d", existing), func(b *testing.B) {
+			ctx := context.Background()
+			db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "rampart.db"), sqlite.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			sm := secmaster.New(db.SecMaster(), secmaster.Config{})
+			w := waf.NewService(db, nil)
+			ws := workspace.New(db, workspace.Config{})
+			reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, Workspace: ws, Revisions: db}, nil, nil, nil)
+
+			name := "bench.example.com"
+			proxy := false
+			h, err := w.CreateHost(ctx, projA, "0", &waf.HostInput{Hostname: &name, Proxy: &proxy,
+				Servers: []waf.Server{{FrontProtocol: "HTTP", BackProtocol: "HTTP", Address: "192.0.2.1", Port: 80, Type: "ipv4", Weight: 1}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			block := 0
+			addr := func(i int) string { return fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255) }
+			for i := range existing {
+				if _, err := w.CreateWhiteBlackIPRules(ctx, projA, "0", []string{h.PolicyID},
+					&waf.WhiteBlackIPInput{Name: "seed", Addr: addr(i), White: &block}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := reg.Engine(ctx, projA); err != nil {
+				b.Fatal(err)
+			}
+			next := existing
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				a := addr(next)
+				next++
+				if _, err := w.CreateWhiteBlackIPRules(ctx, projA, "0", []string{h.PolicyID},
+					&waf.WhiteBlackIPInput{Name: "new", Addr: a, White: &block}); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := reg.Refresh(ctx); err != nil {
+					b.Fatal(err)
+				}
+				eng, err := reg.Engine(ctx, projA)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if d := eng.DecideWAF(name, netip.MustParseAddr(a), time.Now()); d.Action != engine.ActionBlock {
+					b.Fatalf("rule for %s not in force after one refresh: %+v", a, d)
+				}
+			}
+		})
+	}
+}
