@@ -63,24 +63,32 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, fam family, 
 	}
 }
 
+// kindStatus is the HTTP status of an error kind for the gateway and IAM
+// envelopes (the product families map kinds in their own renderers).
+func kindStatus(k rampart.Kind) int {
+	switch k {
+	case rampart.KindInvalid:
+		return http.StatusBadRequest
+	case rampart.KindUnauthorized, rampart.KindExpired, rampart.KindLocked:
+		return http.StatusUnauthorized
+	case rampart.KindForbidden:
+		return http.StatusForbidden
+	case rampart.KindNotFound:
+		return http.StatusNotFound
+	case rampart.KindConflict:
+		return http.StatusConflict
+	case rampart.KindTooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
 // gatewayStatus maps an error to the gateway's status and code.
 func gatewayStatus(e *rampart.Error) (int, string) {
 	if e.Code == codeTooLarge {
 		return http.StatusRequestEntityTooLarge, "APIGW.0201"
 	}
-	status := http.StatusInternalServerError
-	switch e.Kind {
-	case rampart.KindUnauthorized, rampart.KindExpired, rampart.KindLocked:
-		status = http.StatusUnauthorized
-	case rampart.KindForbidden:
-		status = http.StatusForbidden
-	case rampart.KindTooMany:
-		status = http.StatusTooManyRequests
-	case rampart.KindNotFound:
-		status = http.StatusNotFound
-	case rampart.KindInvalid:
-		status = http.StatusBadRequest
-	}
+	status := kindStatus(e.Kind)
 	code := e.Code
 	if code == "" {
 		switch status {
@@ -107,21 +115,7 @@ func writeGatewayError(w http.ResponseWriter, r *http.Request, status int, code,
 // The top-level error_code/error_msg pair is added so the official SDKs,
 // which do not read numeric codes, report the IAM code.
 func writeIAMError(w http.ResponseWriter, r *http.Request, e *rampart.Error) {
-	status := http.StatusInternalServerError
-	switch e.Kind {
-	case rampart.KindInvalid:
-		status = http.StatusBadRequest
-	case rampart.KindUnauthorized, rampart.KindExpired, rampart.KindLocked:
-		status = http.StatusUnauthorized
-	case rampart.KindForbidden:
-		status = http.StatusForbidden
-	case rampart.KindNotFound:
-		status = http.StatusNotFound
-	case rampart.KindConflict:
-		status = http.StatusConflict
-	case rampart.KindTooMany:
-		status = http.StatusTooManyRequests
-	}
+	status := kindStatus(e.Kind)
 	code := e.Code
 	if code == "" {
 		switch status {
