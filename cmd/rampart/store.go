@@ -19,6 +19,7 @@ import (
 type store interface {
 	rampart.IdentityStore
 	rampart.RevisionStore
+	rampart.RevisionLister
 	waf.Store
 	workspace.Store
 	SecMaster() secmaster.Store

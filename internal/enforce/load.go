@@ -48,7 +48,14 @@ type Sources struct {
 	SecMaster EnforcementSource
 	WAF       WAFSource
 	Workspace WorkspaceSource
-	Revisions rampart.RevisionStore
+	Revisions Revisions
+}
+
+// Revisions reads the change counters: one project's when it is first
+// built, every project's at once when the registry polls.
+type Revisions interface {
+	rampart.RevisionStore
+	rampart.RevisionLister
 }
 
 // layers maps SecMaster defense layers to the engine's.

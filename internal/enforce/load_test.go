@@ -58,6 +58,7 @@ func (f fakeWS) Policies(context.Context, string) ([]*workspace.AccessPolicy, in
 type noRevs struct{}
 
 func (noRevs) Revision(context.Context, string, rampart.Family) (int64, error) { return 0, nil }
+func (noRevs) Revisions(context.Context) ([]rampart.Revision, error)           { return nil, nil }
 
 func TestLoadConverts(t *testing.T) {
 	exp := time.Unix(2000000000, 0)

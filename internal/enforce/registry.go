@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/engine"
 	"github.com/rampartsec/rampart/internal/rampart"
 )
@@ -29,8 +30,7 @@ type Registry struct {
 	now func() time.Time
 	log *slog.Logger
 
-	mu       sync.Mutex
-	projects map[string]*project
+	projects sync.Map // project ID → *project; read without locking on every decision
 }
 
 // project is the registry's state for one project.
@@ -51,18 +51,16 @@ func NewRegistry(src Sources, geo engine.Locator, now func() time.Time, log *slo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Registry{src: src, geo: geo, now: now, log: log, projects: map[string]*project{}}
+	return &Registry{src: src, geo: geo, now: now, log: log}
 }
 
 // Engine returns the project's current engine, building it on first use.
 func (r *Registry) Engine(ctx context.Context, projectID string) (*engine.Engine, error) {
-	r.mu.Lock()
-	p, ok := r.projects[projectID]
+	v, ok := r.projects.Load(projectID)
 	if !ok {
-		p = &project{}
-		r.projects[projectID] = p
+		v, _ = r.projects.LoadOrStore(projectID, &project{})
 	}
-	r.mu.Unlock()
+	p := v.(*project)
 	if e := p.eng.Load(); e != nil {
 		return e, nil
 	}
@@ -72,6 +70,15 @@ func (r *Registry) Engine(ctx context.Context, projectID string) (*engine.Engine
 		return e, nil
 	}
 	return r.rebuild(ctx, projectID, p, nil)
+}
+
+// Decider implements decision.Source: the project's current engine.
+func (r *Registry) Decider(ctx context.Context, projectID string) (decision.Decider, error) {
+	e, err := r.Engine(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // revisions reads the project's revision counters.
@@ -118,36 +125,45 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 // projects rebuilt; the first error is returned after every project was
 // tried (a project that fails keeps its previous engine).
 func (r *Registry) Refresh(ctx context.Context) (int, error) {
-	r.mu.Lock()
-	ids := make([]string, 0, len(r.projects))
-	ps := make([]*project, 0, len(r.projects))
-	for id, p := range r.projects {
-		ids = append(ids, id)
-		ps = append(ps, p)
+	all, err := r.src.Revisions.Revisions(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("revisions: %w", err)
 	}
-	r.mu.Unlock()
+	current := make(map[string][len(families)]int64, len(all))
+	for _, rv := range all {
+		for i, f := range families {
+			if rv.Family == f {
+				revs := current[rv.ProjectID]
+				revs[i] = rv.Revision
+				current[rv.ProjectID] = revs
+			}
+		}
+	}
+	var ids []string
+	var ps []*project
+	r.projects.Range(func(k, v any) bool {
+		ids = append(ids, k.(string))
+		ps = append(ps, v.(*project))
+		return true
+	})
 	var first error
 	n := 0
 	for i, p := range ps {
 		if p.eng.Load() == nil {
 			continue // never built (or its first build failed): built on use
 		}
-		revs, err := r.revisions(ctx, ids[i])
-		if err == nil {
-			p.build.Lock()
-			if revs != p.revs {
-				if _, err = r.rebuild(ctx, ids[i], p, &revs); err == nil {
-					n++
+		revs := current[ids[i]]
+		p.build.Lock()
+		if revs != p.revs {
+			if _, err := r.rebuild(ctx, ids[i], p, &revs); err != nil {
+				if first == nil {
+					first = err
 				}
+			} else {
+				n++
 			}
-			p.build.Unlock()
 		}
-		if err != nil {
-			if first == nil {
-				first = err
-			}
-			continue
-		}
+		p.build.Unlock()
 		e := p.eng.Load()
 		now := r.now()
 		if due, ok := e.NextDue(); ok && !due.After(now) {

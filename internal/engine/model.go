@@ -8,34 +8,6 @@ import (
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
-// Layer is a defense layer that SecMaster emergency entries are delivered
-// to.
-type Layer uint8
-
-// The defense layers.
-const (
-	LayerWAF Layer = iota
-	LayerCFW
-	LayerVPC
-	LayerIAM
-	numLayers
-)
-
-// String returns the layer's lower-case name.
-func (l Layer) String() string {
-	switch l {
-	case LayerWAF:
-		return "waf"
-	case LayerCFW:
-		return "cfw"
-	case LayerVPC:
-		return "vpc"
-	case LayerIAM:
-		return "iam"
-	}
-	return "invalid"
-}
-
 // Category is the list an emergency entry belongs to.
 type Category uint8
 

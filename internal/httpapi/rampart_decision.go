@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,16 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/rampart"
 )
-
-// Decisions gives the compiled decision engine of a project, built on first
-// use and kept current with the project's stored policies.
-type Decisions interface {
-	// Engine returns the project's current engine. Errors are internal.
-	Engine(ctx context.Context, projectID string) (*engine.Engine, error)
-}
 
 // Limits of the decision API.
 const (
@@ -35,7 +27,7 @@ const codeDecisionParam = "RAMPART.DEC.0001"
 
 // layerWorkspace is the decision layer of Workspace connections; the
 // engine's layers are the SecMaster defense layers.
-const layerWorkspace = engine.Layer(255)
+const layerWorkspace = decision.Layer(255)
 
 // decisionParams are the parameters of one check, as the query string or
 // one element of a POST's checks carries them.
@@ -83,7 +75,7 @@ func splitGroups(s string) []string {
 
 // decisionCheck is a validated check.
 type decisionCheck struct {
-	layer  engine.Layer // or layerWorkspace
+	layer  decision.Layer // or layerWorkspace
 	ip     netip.Addr
 	host   string
 	user   string
@@ -124,13 +116,13 @@ func parseDecision(p *decisionParams, prefix string) (decisionCheck, error) {
 	needIP, needUser := true, false
 	switch strings.ToLower(p.Layer) {
 	case "waf":
-		c.layer = engine.LayerWAF
+		c.layer = decision.LayerWAF
 	case "cfw":
-		c.layer = engine.LayerCFW
+		c.layer = decision.LayerCFW
 	case "vpc":
-		c.layer = engine.LayerVPC
+		c.layer = decision.LayerVPC
 	case "iam":
-		c.layer, needIP, needUser = engine.LayerIAM, false, true
+		c.layer, needIP, needUser = decision.LayerIAM, false, true
 	case "workspace":
 		c.layer, needUser = layerWorkspace, true
 	case "":
@@ -158,7 +150,7 @@ func parseDecision(p *decisionParams, prefix string) (decisionCheck, error) {
 		c.user = p.User
 	}
 	switch c.layer {
-	case engine.LayerWAF:
+	case decision.LayerWAF:
 		if err := checkText(prefix+"host", p.Host); err != nil {
 			return c, err
 		}
@@ -204,12 +196,12 @@ func decisionQueryParams(q url.Values) (*decisionParams, error) {
 }
 
 // decide runs one check on eng.
-func decide(eng *engine.Engine, c *decisionCheck, now time.Time) decisionJSON {
-	var d engine.Decision
+func decide(eng decision.Decider, c *decisionCheck, now time.Time) decisionJSON {
+	var d decision.Decision
 	switch c.layer {
-	case engine.LayerWAF:
+	case decision.LayerWAF:
 		d = eng.DecideWAF(c.host, c.ip, now)
-	case engine.LayerIAM:
+	case decision.LayerIAM:
 		d = eng.DecideUser(c.user, now)
 	case layerWorkspace:
 		d = eng.DecideWorkspace(c.user, c.groups, c.ip)
@@ -220,12 +212,12 @@ func decide(eng *engine.Engine, c *decisionCheck, now time.Time) decisionJSON {
 		PolicyID: d.PolicyID, Match: d.Match.String()}
 }
 
-// engineFor returns the request project's engine.
-func (s *server) engineFor(r *http.Request) (*engine.Engine, error) {
+// engineFor returns the request project's decider.
+func (s *server) engineFor(r *http.Request) (decision.Decider, error) {
 	if s.decisions == nil {
 		return nil, errors.New("the decision engine is not configured")
 	}
-	return s.decisions.Engine(r.Context(), r.PathValue("project_id"))
+	return s.decisions.Decider(r.Context(), r.PathValue("project_id"))
 }
 
 // handleDecision serves GET /v1/{project_id}/rampart/decisions (Rampart

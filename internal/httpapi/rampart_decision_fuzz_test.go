@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/rampart"
 )
 
@@ -40,7 +40,7 @@ func FuzzDecisionParams(f *testing.F) {
 				return
 			}
 			switch c.layer {
-			case engine.LayerIAM:
+			case decision.LayerIAM:
 				if c.user == "" {
 					t.Fatal("iam check without user")
 				}
@@ -53,7 +53,7 @@ func FuzzDecisionParams(f *testing.F) {
 						t.Fatalf("group %q", g)
 					}
 				}
-			case engine.LayerWAF, engine.LayerCFW, engine.LayerVPC:
+			case decision.LayerWAF, decision.LayerCFW, decision.LayerVPC:
 				if !c.ip.IsValid() || c.ip.Zone() != "" {
 					t.Fatalf("ip check %+v", c)
 				}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/waf"
@@ -63,7 +64,7 @@ type Deps struct {
 	// SecMaster serves the SecMaster workspace and emergency-policy routes.
 	SecMaster *secmaster.Service
 	// Decisions serves the decision API (a Rampart extension).
-	Decisions Decisions
+	Decisions decision.Source
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -80,7 +81,7 @@ type server struct {
 	// SecMaster workspaces and emergency policies.
 	secmaster *secmaster.Service
 	// Decision engines (Rampart extension).
-	decisions Decisions
+	decisions decision.Source
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.

@@ -29,3 +29,25 @@ func (db *DB) Revision(ctx context.Context, projectID string, family rampart.Fam
 	}
 	return rev, formatError(err)
 }
+
+var _ rampart.RevisionLister = (*DB)(nil)
+
+// Revisions implements rampart.RevisionLister.
+func (db *DB) Revisions(ctx context.Context) ([]rampart.Revision, error) {
+	rows, err := db.rdb.QueryContext(ctx, `SELECT project_id, family, revision FROM project_revisions`)
+	if err != nil {
+		return nil, formatError(err)
+	}
+	defer rows.Close()
+	var out []rampart.Revision
+	for rows.Next() {
+		var r rampart.Revision
+		var fam string
+		if err := rows.Scan(&r.ProjectID, &fam, &r.Revision); err != nil {
+			return nil, formatError(err)
+		}
+		r.Family = rampart.Family(fam)
+		out = append(out, r)
+	}
+	return out, formatError(rows.Err())
+}

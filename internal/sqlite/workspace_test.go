@@ -10,3 +10,7 @@ import (
 func TestWorkspaceConformance(t *testing.T) {
 	storetest.RunWorkspace(t, func(t *testing.T) workspace.Store { return MustOpen(t) })
 }
+
+func TestRevisionsConformance(t *testing.T) {
+	storetest.RunRevisions(t, func(t *testing.T) storetest.RevisionBackend { return MustOpen(t) })
+}
