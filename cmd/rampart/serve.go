@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/enforce"
-	"github.com/rampartsec/rampart/internal/geodata"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -45,6 +44,8 @@ type serveConfig struct {
 	// SecMaster quotas per workspace.
 	SecMasterMaxPolicies int
 	SecMasterMaxAgeing   int
+	// Address data files (empty: embedded data).
+	AddressData addressDataConfig
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -68,6 +69,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
+	c.AddressData.register(e)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -163,14 +165,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The decision engine: one compiled engine per project, rebuilt when a
 	// family's revision changes (polled every 50 ms, so a write is in force
 	// within 100 ms).
-	geo, err := geodata.LoadEmbedded()
+	geo, geoDesc, err := cfg.AddressData.load()
 	if err != nil {
-		return fmt.Errorf("load embedded geolocation data: %w", err)
+		return fmt.Errorf("load address data: %w", err)
 	}
+	logger.Info("address data loaded", "data", geoDesc)
 	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
 	decisionsDone := make(chan struct{})
 	go func() { decisions.Run(workerCtx, 50*time.Millisecond); close(decisionsDone) }()
 	defer func() { stopWorker(); <-decisionsDone }()
+	reloadOnHangup(workerCtx, &cfg.AddressData, decisions, logger)
 
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,

@@ -26,7 +26,7 @@ var families = [...]rampart.Family{rampart.FamilySecMaster, rampart.FamilyWAF, r
 // A Registry is safe for concurrent use.
 type Registry struct {
 	src Sources
-	geo engine.Locator
+	geo atomic.Pointer[locator] // address data for engines built from now on
 	now func() time.Time
 	log *slog.Logger
 
@@ -51,7 +51,28 @@ func NewRegistry(src Sources, geo engine.Locator, now func() time.Time, log *slo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Registry{src: src, geo: geo, now: now, log: log}
+	r := &Registry{src: src, now: now, log: log}
+	r.geo.Store(&locator{geo})
+	return r
+}
+
+// locator boxes an engine.Locator for atomic replacement.
+type locator struct{ engine.Locator }
+
+// SetLocator replaces the address data (geolocation and IDC tags) of every
+// engine, those already built and those built later. Decisions under way
+// finish with the data they started with.
+func (r *Registry) SetLocator(geo engine.Locator) {
+	r.geo.Store(&locator{geo})
+	r.projects.Range(func(_, v any) bool {
+		p := v.(*project)
+		p.build.Lock()
+		if e := p.eng.Load(); e != nil {
+			e.SetLocator(geo)
+		}
+		p.build.Unlock()
+		return true
+	})
 }
 
 // Engine returns the project's current engine, building it on first use.
@@ -110,7 +131,7 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 	if err != nil {
 		return nil, err
 	}
-	e, err := engine.New(model, r.geo, r.now)
+	e, err := engine.New(model, r.geo.Load().Locator, r.now)
 	if err != nil {
 		return nil, fmt.Errorf("compile project %s: %w", projectID, err)
 	}
