@@ -42,7 +42,8 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	smInsertRecord = `INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id,
 		block_target, policy_category, policy_type, detail, snapshot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	smCounts = `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
+	smWorkspaceExists = `SELECT COUNT(*) FROM secmaster_workspaces WHERE id = ? AND project_id = ?`
+	smCounts          = `INSERT INTO secmaster_counts (workspace_id, policies, ageing) VALUES (?, ?, ?)
 		ON CONFLICT (workspace_id) DO UPDATE SET policies = policies + excluded.policies, ageing = ageing + excluded.ageing
 		RETURNING policies, ageing`
 	smSelectPolicy = `SELECT ` + smPolicyCols + ` FROM secmaster_policies WHERE id = ?`
@@ -106,150 +107,37 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// CreatePolicies implements secmaster.Store. Concurrent calls are grouped
-// into one transaction (group commit); each call runs inside its own
-// savepoint, so one call's failure (a quota) does not affect the others.
+// CreatePolicies implements secmaster.Store. It is a group-committed write
+// (see groupWrite): concurrent calls share one transaction, each in its own
+// savepoint, so one call's failure (a quota) does not affect the others,
+// and each call's quota check sees the policies of the calls before it.
 func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
 	db.smPrepare(ctx)
-	req := &smCreateReq{ps: ps, t: t, q: q, done: make(chan struct{}), lead: make(chan struct{}, 1)}
-	g := &db.sm.group
-	g.mu.Lock()
-	g.queue = append(g.queue, req)
-	leader := !g.running
-	g.running = true
-	g.mu.Unlock()
-	if leader {
-		db.smLeadCreates(ctx)
-	}
-	select {
-	case <-req.done:
-	case <-req.lead:
-		db.smLeadCreates(ctx)
-		<-req.done
-	}
-	return req.err
-}
-
-// smLeadCreates commits every queued create in one transaction, then hands
-// the lead to the first request queued meanwhile.
-func (db *SecMasterStore) smLeadCreates(ctx context.Context) {
-	g := &db.sm.group
-	take := func() []*smCreateReq {
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		q := g.queue
-		g.queue = nil
-		return q
-	}
-	ctx = context.WithoutCancel(ctx) // the batch serves other callers too
-	var batch []*smCreateReq
-	// run commits reqs; with nil it takes the queue once it holds the write
-	// lock, so that the batch includes every create that arrived meanwhile.
-	run := func(reqs []*smCreateReq) error {
-		return db.writeTx(ctx, func(tx *sql.Tx) error {
-			if reqs == nil {
-				batch = take()
-				reqs = batch
-			}
-			b := &smBatchCounts{counts: map[string][2]int{}, adds: map[string][2]int{}}
-			projects := map[string]bool{}
-			for _, r := range reqs {
-				if r.err = db.smReserve(ctx, tx, r, b); r.err != nil {
-					continue // refused: nothing written for it
-				}
-				if err := db.smCreateOne(ctx, tx, r); err != nil {
-					return err
-				}
-				projects[r.t.ProjectID] = true
-			}
-			for ws, a := range b.adds {
-				if err := db.smAdjustCounts(ctx, tx, ws, a[0], a[1], secmaster.Quota{}); err != nil {
-					return err
-				}
-			}
-			for p := range projects {
-				if _, err := bumpRevision(ctx, tx, p, rampart.FamilySecMaster); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	err := run(nil)
-	if batch == nil { // the transaction did not start: fail what is queued
-		batch = take()
-	}
-	if err != nil && len(batch) > 1 {
-		// One request broke the batch: give each its own transaction.
-		for _, r := range batch {
-			r.err = run([]*smCreateReq{r})
-		}
-		err = nil
-	}
-	for _, r := range batch {
-		if err != nil && r.err == nil {
-			r.err = err
-		}
-		close(r.done)
-	}
-	g.mu.Lock()
-	if len(g.queue) > 0 {
-		g.queue[0].lead <- struct{}{}
-	} else {
-		g.running = false
-	}
-	g.mu.Unlock()
-}
-
-// smBatchCounts tracks, within one group-commit transaction, each
-// workspace's policy counts (stored plus reserved) and what the batch adds.
-type smBatchCounts struct {
-	counts map[string][2]int // workspace → {policies, ageing}, including adds
-	adds   map[string][2]int
-}
-
-// smReserve checks that the request's workspaces exist and that its
-// policies fit the quota, and reserves them in b.
-func (db *SecMasterStore) smReserve(ctx context.Context, tx *sql.Tx, r *smCreateReq, b *smBatchCounts) error {
-	want := map[string][2]int{}
-	for _, p := range r.ps {
+	ctx = context.WithoutCancel(ctx) // the transaction serves other callers too
+	want := map[string][2]int{}      // workspace → {policies, ageing} added
+	for _, p := range ps {
 		a := want[p.WorkspaceID]
 		a[0]++
 		a[1] += boolInt(p.Ageing)
 		want[p.WorkspaceID] = a
 	}
-	for ws, a := range want {
-		c, ok := b.counts[ws]
-		if !ok {
+	return db.groupWrite(ctx, rampart.FamilySecMaster, t.ProjectID, func(tx *sql.Tx) error {
+		for ws, a := range want {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_workspaces WHERE id = ? AND project_id = ?`,
-				ws, r.t.ProjectID).Scan(&n); err != nil {
+			if err := db.smQueryRow(ctx, tx, smWorkspaceExists, ws, t.ProjectID).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
 				return rampart.Errorf(rampart.KindNotFound, "The workspace %s does not exist.", ws)
 			}
-			err := tx.QueryRowContext(ctx, `SELECT policies, ageing FROM secmaster_counts WHERE workspace_id = ?`, ws).Scan(&c[0], &c[1])
-			if err != nil && err != sql.ErrNoRows {
+			// Counts and quota in one statement; a refusal is rolled back
+			// with the rest of this call.
+			if err := db.smAdjustCounts(ctx, tx, ws, a[0], a[1], q); err != nil {
 				return err
 			}
 		}
-		if r.q.MaxPolicies > 0 && c[0]+a[0] > r.q.MaxPolicies {
-			b.counts[ws] = c
-			return smQuotaError(r.q.MaxPolicies, false)
-		}
-		if a[1] > 0 && r.q.MaxAgeing > 0 && c[1]+a[1] > r.q.MaxAgeing {
-			b.counts[ws] = c
-			return smQuotaError(r.q.MaxAgeing, true)
-		}
-		b.counts[ws] = c
-	}
-	for ws, a := range want {
-		c, d := b.counts[ws], b.adds[ws]
-		c[0], c[1], d[0], d[1] = c[0]+a[0], c[1]+a[1], d[0]+a[0], d[1]+a[1]
-		b.counts[ws], b.adds[ws] = c, d
-	}
-	return nil
+		return db.smCreateOne(ctx, tx, &smCreateReq{ps: ps, t: t, q: q})
+	})
 }
 
 func smQuotaError(max int, ageing bool) error {

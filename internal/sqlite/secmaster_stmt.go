@@ -14,28 +14,17 @@ import (
 type smCache struct {
 	once  sync.Once
 	stmts map[string]*sql.Stmt
-	group smGroup // concurrent creates waiting for one transaction
 }
 
-// smGroup queues concurrent CreatePolicies calls; one of them (the leader)
-// commits the queue in one transaction.
-type smGroup struct {
-	mu      sync.Mutex
-	queue   []*smCreateReq
-	running bool
-}
-
+// smCreateReq is one CreatePolicies call.
 type smCreateReq struct {
-	ps   []*secmaster.Policy
-	t    *secmaster.Task
-	q    secmaster.Quota
-	err  error
-	done chan struct{} // closed once err is set
-	lead chan struct{} // receives when this request must lead the next batch
+	ps []*secmaster.Policy
+	t  *secmaster.Task
+	q  secmaster.Quota
 }
 
 // smHot lists the statements worth preparing.
-var smHot = []string{smInsertPolicy, smUpsertDefense, smInsertTask, smInsertRecord, smCounts,
+var smHot = []string{smWorkspaceExists, smInsertPolicy, smUpsertDefense, smInsertTask, smInsertRecord, smCounts,
 	smDeliverDefense, smLiftDefense, smInsertEnforcement, smSelectPolicy, smTaskDone}
 
 // smPrepare prepares the hot statements; it must be called outside any

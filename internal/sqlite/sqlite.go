@@ -38,9 +38,9 @@ type DB struct {
 	rdb  *sql.DB // read-only pool
 	wmu  sync.Mutex
 
-	sm       smCache  // SecMaster's prepared write statements (secmaster_stmt.go)
-	wafQueue wafQueue // WAF writes waiting for a group commit (waf.go)
-	wafStmts sync.Map // WAF statements prepared on the writer connection: query → *sql.Stmt
+	sm         smCache    // SecMaster's prepared write statements (secmaster_stmt.go)
+	writeQueue writeQueue // writes waiting for a group commit (group.go)
+	stmts      sync.Map   // statements prepared on the writer connection (group.go): query → *sql.Stmt
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
@@ -14,142 +12,9 @@ import (
 
 var _ waf.Store = (*DB)(nil)
 
-// wafWrite runs fn in a write transaction, bumps the project's WAF revision
-// in it (once per transaction, whatever the number of writes it carries)
-// and returns once the transaction has committed.
-//
-// Concurrent WAF writes are committed together ("group commit"): the caller
-// that obtains the writer lock runs every write queued so far in one
-// transaction, each inside its own savepoint, so a write that fails is
-// rolled back alone and the others commit. A commit costs about as much as
-// the small writes themselves, so this raises the throughput of concurrent
-// clients without changing what a caller observes.
+// wafWrite runs fn as one group-committed WAF write (see groupWrite).
 func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(tx *sql.Tx) error) error {
-	q := &db.wafQueue
-	j := &wafJob{ctx: ctx, projectID: projectID, fn: fn, done: make(chan struct{})}
-	q.mu.Lock()
-	q.pending = append(q.pending, j)
-	q.mu.Unlock()
-
-	func() {
-		db.wmu.Lock()
-		defer db.wmu.Unlock()
-		q.mu.Lock()
-		jobs := q.pending
-		q.pending = nil
-		q.mu.Unlock()
-		if len(jobs) > 0 {
-			db.runWAFJobs(jobs)
-		}
-	}()
-	<-j.done // closed by whichever caller ran it
-	return j.err
-}
-
-type wafQueue struct {
-	mu      sync.Mutex
-	pending []*wafJob
-}
-
-type wafJob struct {
-	ctx       context.Context
-	projectID string
-	fn        func(tx *sql.Tx) error
-	err       error
-	done      chan struct{}
-}
-
-// runWAFJob runs one job's callback, turning a panic into an error so that
-// the other jobs of the batch still complete.
-func runWAFJob(j *wafJob, tx *sql.Tx) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("sqlite: panic in a WAF write: %v", r)
-		}
-	}()
-	return j.fn(tx)
-}
-
-// runWAFJobs runs jobs in one transaction; the caller holds db.wmu.
-func (db *DB) runWAFJobs(jobs []*wafJob) {
-	finish := func(err error) {
-		for _, j := range jobs {
-			if j.err == nil {
-				j.err = err
-			}
-			close(j.done)
-		}
-	}
-	ctx := context.Background()
-	// A lone write needs no savepoint: its failure rolls the transaction
-	// back. Batches use prepared savepoint statements (prepared before the
-	// transaction takes the writer connection).
-	var save, undo, release *sql.Stmt
-	if len(jobs) > 1 {
-		var err error
-		for _, st := range []struct {
-			dst   **sql.Stmt
-			query string
-		}{{&save, `SAVEPOINT waf_write`}, {&undo, `ROLLBACK TO waf_write`}, {&release, `RELEASE waf_write`}} {
-			if *st.dst, err = db.wafPrepared(ctx, st.query); err != nil {
-				finish(err)
-				return
-			}
-		}
-	}
-	tx, err := db.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		finish(formatError(err))
-		return
-	}
-	defer tx.Rollback()
-	changed := map[string]bool{} // projects with a successful write
-	exec := func(st *sql.Stmt) error {
-		_, err := tx.StmtContext(ctx, st).ExecContext(ctx)
-		return formatError(err)
-	}
-	for _, j := range jobs {
-		if err := j.ctx.Err(); err != nil {
-			j.err = err
-			continue
-		}
-		if save != nil {
-			if err := exec(save); err != nil {
-				finish(err)
-				return
-			}
-		}
-		err := runWAFJob(j, tx)
-		if err == nil {
-			changed[j.projectID] = true
-		}
-		if err != nil {
-			j.err = formatError(err)
-			if save == nil {
-				finish(nil) // the deferred rollback undoes the lone write
-				return
-			}
-			if err := exec(undo); err != nil {
-				finish(err) // the transaction is unusable: fail everyone
-				return
-			}
-		}
-		if release != nil {
-			if err := exec(release); err != nil {
-				finish(err)
-				return
-			}
-		}
-	}
-	// One revision bump per project per transaction: the decision engine
-	// needs to see that something changed, not how many writes did.
-	for projectID := range changed {
-		if _, err := bumpRevision(ctx, tx, projectID, rampart.FamilyWAF); err != nil {
-			finish(formatError(err))
-			return
-		}
-	}
-	finish(formatError(tx.Commit()))
+	return db.groupWrite(ctx, rampart.FamilyWAF, projectID, fn)
 }
 
 // placeholders returns "?, ?, …" for n arguments.
@@ -301,26 +166,4 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 			return err
 		})
 	})
-}
-
-// wafPrepared returns query prepared on the writer connection (cached in
-// db.wafStmts: SQLite parses a statement on every prepare, which is a large
-// share of a small write), for use in a
-// write transaction through tx.StmtContext (which reuses it on that
-// connection). It must be called outside a transaction: the writer pool has
-// one connection.
-func (db *DB) wafPrepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	key := query
-	if st, ok := db.wafStmts.Load(key); ok {
-		return st.(*sql.Stmt), nil
-	}
-	st, err := db.wdb.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, formatError(err)
-	}
-	if prev, loaded := db.wafStmts.LoadOrStore(key, st); loaded {
-		st.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return st, nil
 }

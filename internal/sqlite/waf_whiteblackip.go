@@ -57,7 +57,7 @@ func (db *DB) CreateWhiteBlackIPRules(ctx context.Context, rules []*waf.WhiteBla
 	if len(rules) == 0 {
 		return nil
 	}
-	insert, err := db.wafPrepared(ctx, insertWhiteBlackIP)
+	insert, err := db.prepared(ctx, insertWhiteBlackIP)
 	if err != nil {
 		return err
 	}
