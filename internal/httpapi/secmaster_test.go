@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,33 +32,17 @@ type smEnv struct {
 
 func mustServeSecMaster(tb testing.TB) *smEnv {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "rampart.db"), sqlite.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	clock := &fakeClock{t: time.Now()}
-	db.Now = clock.Now
 	e := &smEnv{t: tb}
-	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: secmaster.DelivererFunc(
+	e.testEnv = MustServe(tb, httpapi.Config{RateLimit: 0}, withStoreClock(), withDeliverer(secmaster.DelivererFunc(
 		func(ctx context.Context, p *secmaster.Policy, d *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
 			if e.fail.Add(-1) >= 0 {
 				return nil, errors.New("connection refused by the defense layer")
 			}
 			return secmaster.LocalDeliverer{}.Deliver(ctx, p, d)
-		})})
-	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: sm.IsUserBlocked})
-	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
-	if err != nil || !created {
-		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
-	}
+		})))
 	e.fail.Store(0)
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db, SecMaster: sm}))
-	tb.Cleanup(srv.Close)
-	e.testEnv = &testEnv{URL: srv.URL, Creds: creds, IAM: idm, DB: db, clock: clock}
-	e.SM = sm
-	res := e.call("GET", "/v1/"+creds.ProjectID+"/workspaces", "")
+	e.SM = e.SecMaster
+	res := e.call("GET", "/v1/"+e.Creds.ProjectID+"/workspaces", "")
 	if res.Status != 200 {
 		tb.Fatalf("list workspaces: %d %s", res.Status, res.Raw)
 	}

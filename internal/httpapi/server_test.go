@@ -49,8 +49,12 @@ func (c *fakeClock) Add(d time.Duration) {
 // MustServe starts a server with every service wired in (IAM, WAF,
 // Workspace and SecMaster, the SecMaster delivery worker not running), all
 // on the fake clock; cfg tweaks the HTTP configuration.
-func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
+func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv {
 	tb.Helper()
+	var o serveOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "rampart.db"), sqlite.Options{})
 	if err != nil {
@@ -58,7 +62,12 @@ func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
 	}
 	tb.Cleanup(func() { db.Close() })
 	clock := &fakeClock{t: time.Now()}
-	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations})
+	if o.storeClock {
+		db.Now = clock.Now
+	}
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: o.deliverer})
+	// SecMaster's IAM layer, as serve wires it.
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: sm.IsUserBlocked})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
@@ -66,7 +75,7 @@ func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
 	e := &testEnv{Creds: creds, IAM: idm, DB: db, clock: clock,
 		WAF:       waf.NewService(db, clock.Now),
 		Workspace: workspace.New(db, workspace.Config{Now: clock.Now}),
-		SecMaster: secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now}),
+		SecMaster: sm,
 	}
 	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db,
 		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster}))
@@ -74,6 +83,22 @@ func MustServe(tb testing.TB, cfg httpapi.Config) *testEnv {
 	e.URL = srv.URL
 	return e
 }
+
+// serveOptions adjust MustServe's wiring.
+type serveOptions struct {
+	deliverer  secmaster.Deliverer // nil: SecMaster's default
+	storeClock bool                // the store's timestamps follow the fake clock
+}
+
+type serveOption func(*serveOptions)
+
+// withDeliverer delivers SecMaster policies through d.
+func withDeliverer(d secmaster.Deliverer) serveOption {
+	return func(o *serveOptions) { o.deliverer = d }
+}
+
+// withStoreClock makes the store's timestamps follow the fake clock.
+func withStoreClock() serveOption { return func(o *serveOptions) { o.storeClock = true } }
 
 type response struct {
 	Status int
