@@ -144,8 +144,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger.Info("store opened", "store", where)
 
 	sm := secmaster.New(st.SecMaster(), secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
-	// SecMaster's IAM layer: blocked user names get no token or access.
-	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: sm.IsUserBlocked})
+	wsSvc := workspace.New(st, workspace.Config{})
+	wafSvc := waf.NewService(st, nil)
+	// The decision engine: one compiled engine per project, rebuilt when a
+	// family's revision changes (polled every 50 ms, so a write is in force
+	// within 100 ms).
+	geo, geoDesc, err := cfg.AddressData.load()
+	if err != nil {
+		return fmt.Errorf("load address data: %w", err)
+	}
+	logger.Info("address data loaded", "data", geoDesc)
+	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
+	// SecMaster's IAM layer, decided by the engine: blocked user names get
+	// no token or access unless a WHITE entry lets them through.
+	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: userBlockedBy(decisions)})
 	if err := bootstrap(ctx, idm, cfg.DataDir, getenv, logger); err != nil {
 		return err
 	}
@@ -160,17 +172,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { sm.Run(workerCtx); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
 
-	wsSvc := workspace.New(st, workspace.Config{})
-	wafSvc := waf.NewService(st, nil)
-	// The decision engine: one compiled engine per project, rebuilt when a
-	// family's revision changes (polled every 50 ms, so a write is in force
-	// within 100 ms).
-	geo, geoDesc, err := cfg.AddressData.load()
-	if err != nil {
-		return fmt.Errorf("load address data: %w", err)
-	}
-	logger.Info("address data loaded", "data", geoDesc)
-	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
 	decisionsDone := make(chan struct{})
 	go func() { decisions.Run(workerCtx, 50*time.Millisecond); close(decisionsDone) }()
 	defer func() { stopWorker(); <-decisionsDone }()
