@@ -30,29 +30,38 @@ var eventColumn = map[waf.EventField]string{
 	waf.EventFieldStatus:   "CAST(status AS TEXT)",
 }
 
+// eventRowsPerInsert is how many events one INSERT statement carries:
+// fewer statements cost less than one per event.
+const eventRowsPerInsert = 32
+
 // InsertEvents implements waf.EventStore: one transaction for the batch;
 // events bump no revision (they are not policy).
 func (db *DB) InsertEvents(ctx context.Context, events []waf.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	insert := func(n int) string {
+		return `INSERT INTO waf_events (` + eventColumns + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO waf_events (`+eventColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for i := range events {
-			e := &events[i]
-			ep := e.EnterpriseProjectID
-			if ep == "" {
-				ep = waf.DefaultEnterpriseProject
+		args := make([]any, 0, 16*eventRowsPerInsert)
+		for len(events) > 0 {
+			n := min(len(events), eventRowsPerInsert)
+			args = args[:0]
+			for i := range events[:n] {
+				e := &events[i]
+				ep := e.EnterpriseProjectID
+				if ep == "" {
+					ep = waf.DefaultEnterpriseProject
+				}
+				args = append(args, e.ID, e.ProjectID, ep, millis(e.Time), e.HostID, e.Host, e.PolicyID,
+					e.ClientIP, e.Location, e.Tag, e.RuleType, e.RuleID, e.Action, e.Method, e.URL, e.Status)
 			}
-			if _, err := st.ExecContext(ctx, e.ID, e.ProjectID, ep, millis(e.Time), e.HostID, e.Host, e.PolicyID,
-				e.ClientIP, e.Location, e.Tag, e.RuleType, e.RuleID, e.Action, e.Method, e.URL, e.Status); err != nil {
+			if _, err := tx.ExecContext(ctx, insert(n), args...); err != nil {
 				return err
 			}
+			events = events[n:]
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package waf_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -127,5 +128,20 @@ func TestRecorderCountsFailedBatchesAsDropped(t *testing.T) {
 	defer mu.Unlock()
 	if rec.Dropped() != 2 || rec.Recorded() != 0 || !errors.Is(seen, boom) {
 		t.Fatalf("dropped %d recorded %d error %v", rec.Dropped(), rec.Recorded(), seen)
+	}
+}
+
+func TestRecorderEventIDsAreUniqueHex(t *testing.T) {
+	t.Parallel()
+	a := waf.NewRecorder(&memEvents{}, waf.RecorderConfig{})
+	b := waf.NewRecorder(&memEvents{}, waf.RecorderConfig{})
+	seen := map[string]bool{}
+	for range 10000 {
+		for _, id := range []string{a.NewEventID(), b.NewEventID()} {
+			if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" || seen[id] {
+				t.Fatalf("event ID %q: not 32 hex characters or repeated", id)
+			}
+			seen[id] = true
+		}
 	}
 }
