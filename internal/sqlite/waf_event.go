@@ -173,39 +173,48 @@ func (db *DB) FindEvents(ctx context.Context, f waf.EventFilter) ([]*waf.Event, 
 	return out, total, err
 }
 
-// PruneEvents implements waf.EventStore.
+// pruneChunk is how many events one retention transaction deletes at
+// most, so that pruning a large backlog never holds the writer for long.
+const pruneChunk = 5000
+
+// PruneEvents implements waf.EventStore. The events to delete are those
+// older than before and, when keep > 0, those at or below the (keep+1)-th
+// newest (found by one walk of the index); they are deleted in
+// transactions of at most pruneChunk events.
 func (db *DB) PruneEvents(ctx context.Context, projectID string, before time.Time, keep int) (int, error) {
-	var n int64
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM waf_events WHERE project_id = ? AND time < ?`, projectID, millis(before))
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		if keep <= 0 {
-			return nil
-		}
-		// The newest keep events stay: delete from the (keep+1)-th newest
-		// down, found by one walk of the index.
+	cond := "time < ?"
+	args := []any{projectID, millis(before)}
+	if keep > 0 {
 		var t, seq int64
-		err = tx.QueryRowContext(ctx, `SELECT time, seq FROM waf_events WHERE project_id = ? ORDER BY time DESC, seq DESC
+		err := db.rdb.QueryRowContext(ctx, `SELECT time, seq FROM waf_events WHERE project_id = ? ORDER BY time DESC, seq DESC
 			LIMIT 1 OFFSET ?`, projectID, keep).Scan(&t, &seq)
-		if err == sql.ErrNoRows {
-			return nil
+		switch {
+		case err == nil:
+			// Newer events only arrive above the cutoff, so it stays right.
+			cond = "(time < ? OR time < ? OR (time = ? AND seq <= ?))"
+			args = append(args, t, t, seq)
+		case err != sql.ErrNoRows:
+			return 0, formatError(err)
 		}
-		if err != nil {
+	}
+	query := `DELETE FROM waf_events WHERE seq IN (SELECT seq FROM waf_events WHERE project_id = ? AND ` + cond + ` LIMIT ?)`
+	args = append(args, pruneChunk)
+	total := 0
+	for {
+		var n int64
+		err := db.writeTx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, query, args...)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
 			return err
+		})
+		total += int(n)
+		if err != nil || n < pruneChunk {
+			return total, err
 		}
-		res, err = tx.ExecContext(ctx, `DELETE FROM waf_events WHERE project_id = ? AND (time < ? OR (time = ? AND seq <= ?))`,
-			projectID, t, t, seq)
-		if err != nil {
-			return err
-		}
-		m, _ := res.RowsAffected()
-		n += m
-		return nil
-	})
-	return int(n), err
+	}
 }
 
 // EventProjects implements waf.EventStore.
