@@ -53,3 +53,31 @@ func TestRecorderDrainsOnShutdown(t *testing.T) {
 		t.Fatalf("stored %d events (%v), want %d", total, err, n)
 	}
 }
+
+// Pruning more than one deletion chunk removes exactly the events beyond
+// the limit.
+func TestPruneEventsInChunks(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	const proj = "p0000000000000000000000000000001"
+	base := time.Now().Add(-time.Hour)
+	var newest string
+	for b := range 12 {
+		evs := make([]waf.Event, 1000)
+		for i := range evs {
+			evs[i] = waf.Event{ID: waf.NewID(), ProjectID: proj, Time: base.Add(time.Duration(b*1000+i) * time.Millisecond)}
+		}
+		newest = evs[999].ID
+		if err := db.InsertEvents(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.PruneEvents(ctx, proj, time.Time{}, 1500)
+	if err != nil || n != 10500 {
+		t.Fatalf("pruned %d (%v), want 10500", n, err)
+	}
+	got, total, err := db.FindEvents(ctx, waf.EventFilter{ProjectID: proj, Page: waf.Page{Limit: 1}})
+	if err != nil || total != 1500 || got[0].ID != newest {
+		t.Fatalf("after pruning: %d events (%v)", total, err)
+	}
+}
