@@ -18,6 +18,21 @@ func benchEvent() waf.Event {
 		ClientIP: "192.0.2.1", Location: "US", RuleType: waf.EventGeoIP, RuleID: "r", Action: "block", Method: "GET", URL: "/"}
 }
 
+// startRecorder runs a recorder over a store that writes nothing, draining
+// every millisecond; stop ends it and reports the events dropped.
+func startRecorder(b *testing.B) (*waf.Recorder, func()) {
+	rec := waf.NewRecorder(&discardEvents{}, waf.RecorderConfig{FlushInterval: time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { rec.Run(ctx); close(done) }()
+	return rec, func() {
+		b.StopTimer()
+		cancel()
+		<-done
+		b.ReportMetric(float64(rec.Dropped()), "dropped")
+	}
+}
+
 // BenchmarkRecord is the cost a request pays to record an event: Record
 // (ID and time filled, a channel send) with Run draining the queue into a
 // store that writes nothing, against a bare send of the same Event on a
@@ -25,10 +40,7 @@ func benchEvent() waf.Event {
 // path: the queue is full and nothing drains it.
 func BenchmarkRecord(b *testing.B) {
 	b.Run("record", func(b *testing.B) {
-		rec := waf.NewRecorder(&discardEvents{}, waf.RecorderConfig{FlushInterval: time.Millisecond})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { rec.Run(ctx); close(done) }()
+		rec, stop := startRecorder(b)
 		ev := benchEvent()
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
@@ -36,25 +48,16 @@ func BenchmarkRecord(b *testing.B) {
 				rec.Record(ev)
 			}
 		})
-		b.StopTimer()
-		cancel()
-		<-done
-		b.ReportMetric(float64(rec.Dropped()), "dropped")
+		stop()
 	})
 	b.Run("record-1-producer", func(b *testing.B) {
-		rec := waf.NewRecorder(&discardEvents{}, waf.RecorderConfig{FlushInterval: time.Millisecond})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { rec.Run(ctx); close(done) }()
+		rec, stop := startRecorder(b)
 		ev := benchEvent()
 		b.ReportAllocs()
 		for b.Loop() {
 			rec.Record(ev)
 		}
-		b.StopTimer()
-		cancel()
-		<-done
-		b.ReportMetric(float64(rec.Dropped()), "dropped")
+		stop()
 	})
 	b.Run("chan-baseline", func(b *testing.B) {
 		ch := make(chan waf.Event, 1<<16)
