@@ -77,6 +77,9 @@ func TestWAFCertificateLifecycle(t *testing.T) {
 	if err != nil || full.Key != k || full.Content != c {
 		t.Fatalf("store lookup: %v", err)
 	}
+	if pair, err := full.TLSCertificate(); err != nil || pair.Leaf == nil || pair.Leaf.DNSNames[0] != "www.example.com" {
+		t.Fatalf("TLSCertificate: %v", err)
+	}
 
 	// A host using it: bind_host, and deletion refused.
 	h := ok(t, e.call(t, "POST", "instance", `{"hostname":"www.example.com","proxy":false,"certificateid":"`+id+`","server":[{"front_protocol":"HTTPS","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}]}`))

@@ -65,6 +65,22 @@ type CertificateSource interface {
 	Certificate(ctx context.Context, projectID, id string) (*Certificate, error)
 }
 
+// TLSCertificate parses the chain and key for serving TLS (the leaf is
+// parsed too, so the handshake need not). Stored certificates were checked
+// on write; an error means the store was changed behind the API's back.
+func (c *Certificate) TLSCertificate() (tls.Certificate, error) {
+	pair, err := tls.X509KeyPair([]byte(c.Content), []byte(c.Key))
+	if err != nil {
+		return tls.Certificate{}, invalid(CodeBody, "content", "certificate %s: %s", c.ID, certProblem(err))
+	}
+	if pair.Leaf == nil {
+		if pair.Leaf, err = x509.ParseCertificate(pair.Certificate[0]); err != nil {
+			return tls.Certificate{}, invalid(CodeBody, "content", "certificate %s is not a valid X.509 certificate.", c.ID)
+		}
+	}
+	return pair, nil
+}
+
 // maxPEM bounds a certificate chain or key.
 const maxPEM = 64 << 10
 
