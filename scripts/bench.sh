@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, workspace, engine) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -94,6 +94,13 @@ LUA
 	mid=$(( n / 20 ))
 	echo "-- wrk: GET …/whiteblackip?page=$mid&pagesize=10 (the middle: the worst case), 1 thread, 8 connections, 10 s"
 	wrk -t1 -c8 -d10s -H "X-Auth-Token: $tok" "$base/policy/$pid/whiteblackip?page=$mid&pagesize=10"
+fi
+if want events; then
+	echo "== events"
+	# The cost a request pays to record a protection event, with a bare channel send as the floor.
+	go test -run '^$' -bench 'BenchmarkRecord' -benchtime 1s -count 3 ./internal/waf/
+	# The store: batched writes against one event per transaction; ListEvent pages over 100,000 events.
+	go test -run '^$' -bench 'BenchmarkWAFInsertEvents|BenchmarkWAFFindEvents100k' -benchtime 1s -count 3 ./internal/sqlite/
 fi
 if want workspace; then
 	echo "== workspace"

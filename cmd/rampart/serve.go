@@ -177,6 +177,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer func() { stopWorker(); <-decisionsDone }()
 	reloadOnHangup(workerCtx, &cfg.AddressData, decisions, logger)
 
+	// Protection events: the data plane records into the recorder, which
+	// writes them in batches and applies retention; it drains its queue
+	// after the servers stop, before the store closes.
+	events := waf.NewRecorder(st, waf.RecorderConfig{OnError: func(err error) {
+		logger.Error("writing protection events", "err", err)
+	}})
+	eventsDone := make(chan struct{})
+	go func() { events.Run(workerCtx); close(eventsDone) }()
+	defer func() { stopWorker(); <-eventsDone }()
+
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
@@ -188,6 +198,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WAF:       wafSvc,
 		SecMaster: sm,
 		Decisions: decisions,
+		WAFEvents: waf.NewEventService(st, nil),
 	})
 
 	srv := &http.Server{

@@ -21,6 +21,7 @@ type store interface {
 	rampart.RevisionStore
 	rampart.RevisionLister
 	waf.Store
+	waf.EventStore
 	workspace.Store
 	SecMaster() secmaster.Store
 	Ping(ctx context.Context) error

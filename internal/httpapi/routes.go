@@ -80,6 +80,14 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("PATCH /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostUpdate()))
 	mux.Handle("DELETE /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostDelete()))
 	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}/protect-status", s.authn(familyWAF, s.handleWAFHostProtectStatus()))
+	mux.Handle("POST /v1/{project_id}/waf/certificate", s.authn(familyWAF, s.handleWAFCertificateCreate()))
+	mux.Handle("GET /v1/{project_id}/waf/certificate", s.authn(familyWAF, s.handleWAFCertificateList()))
+	mux.Handle("GET /v1/{project_id}/waf/certificate/{certificate_id}", s.authn(familyWAF, s.handleWAFCertificateShow()))
+	mux.Handle("PUT /v1/{project_id}/waf/certificate/{certificate_id}", s.authn(familyWAF, s.handleWAFCertificateUpdate()))
+	mux.Handle("DELETE /v1/{project_id}/waf/certificate/{certificate_id}", s.authn(familyWAF, s.handleWAFCertificateDelete()))
+	mux.Handle("POST /v1/{project_id}/waf/certificate/{certificate_id}/apply-to-hosts", s.authn(familyWAF, s.handleWAFCertificateApply()))
+	mux.Handle("GET /v1/{project_id}/waf/event", s.authn(familyWAF, s.handleWAFEventList()))
+	mux.Handle("GET /v1/{project_id}/waf/event/{eventid}", s.authn(familyWAF, s.handleWAFEventShow()))
 
 	// Workspace access policies (v2).
 	mux.Handle("POST /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyCreate()))

@@ -65,6 +65,8 @@ type Deps struct {
 	SecMaster *secmaster.Service
 	// Decisions serves the decision API (a Rampart extension).
 	Decisions decision.Source
+	// WAFEvents serves the WAF protection-event queries.
+	WAFEvents *waf.EventService
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -82,6 +84,8 @@ type server struct {
 	secmaster *secmaster.Service
 	// Decision engines (Rampart extension).
 	decisions decision.Source
+	// WAF protection events.
+	wafEvents *waf.EventService
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -113,6 +117,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		secmaster: deps.SecMaster,
 		// Decision engines (Rampart extension).
 		decisions: deps.Decisions,
+		// WAF protection events.
+		wafEvents: deps.WAFEvents,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -78,7 +78,7 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 		SecMaster: sm,
 	}
 	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db,
-		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster}))
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}))
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

@@ -42,8 +42,9 @@ func TestWAFHostLifecycle(t *testing.T) {
 	}
 	ok(t, e.call(t, "DELETE", "policy/"+policy, "")) // no longer used
 
-	// PATCH.
-	up := ok(t, e.call(t, "PATCH", "instance/"+id, `{"proxy":true,"server":[{"front_protocol":"HTTPS","back_protocol":"HTTP","address":"192.0.2.11","port":80,"type":"ipv4","weight":1}],"certificateid":"cert1","certificatename":"c","tls":"TLS v1.2","cipher":"cipher_1","block_page":{"template":"custom"},"extend":{"k":"v"}}`))
+	// PATCH, to HTTPS with a certificate of the project.
+	cert := e.mustCertificate(t, "c")
+	up := ok(t, e.call(t, "PATCH", "instance/"+id, `{"proxy":true,"server":[{"front_protocol":"HTTPS","back_protocol":"HTTP","address":"192.0.2.11","port":80,"type":"ipv4","weight":1}],"certificateid":"`+cert+`","certificatename":"c","tls":"TLS v1.2","cipher":"cipher_1","block_page":{"template":"custom"},"extend":{"k":"v"}}`))
 	if up["proxy"] != true || up["protocol"] != "HTTPS" || up["tls"] != "TLS v1.2" || up["block_page"].(map[string]any)["template"] != "custom" ||
 		up["policyid"] != other || up["description"] != "shop" {
 		t.Fatalf("patch: %v", up)
@@ -53,7 +54,7 @@ func TestWAFHostLifecycle(t *testing.T) {
 		t.Fatalf("protect-status: %v", ps)
 	}
 	show := ok(t, e.call(t, "GET", "instance/"+id, ""))
-	if num(show["protect_status"]) != -1 || show["certificateid"] != "cert1" || show["extend"].(map[string]any)["k"] != "v" {
+	if num(show["protect_status"]) != -1 || show["certificateid"] != cert || show["extend"].(map[string]any)["k"] != "v" {
 		t.Fatalf("show: %v", show)
 	}
 	// List filters and paging, including pagesize -1.

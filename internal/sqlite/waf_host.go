@@ -95,6 +95,9 @@ func (db *DB) CreateHost(ctx context.Context, h *waf.Host, newPolicy *waf.Policy
 		} else if err != nil {
 			return err
 		}
+		if err := hostCertificate(ctx, tx, h); err != nil {
+			return err
+		}
 		servers, settings := hostJSON(h)
 		_, err := tx.ExecContext(ctx, `INSERT INTO waf_hosts (id, project_id, enterprise_project_id, hostname, policy_id, servers,
 			proxy, lb_algorithm, protect_status, access_status, access_code, settings, created_at)
@@ -180,6 +183,9 @@ func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf
 			h.PolicyID, projectID).Scan(&h.PolicyName); err == sql.ErrNoRows {
 			return waf.NotFound("policy", h.PolicyID)
 		} else if err != nil {
+			return err
+		}
+		if err := hostCertificate(ctx, tx, h); err != nil {
 			return err
 		}
 		servers, settings := hostJSON(h)

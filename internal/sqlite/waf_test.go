@@ -91,3 +91,31 @@ func TestWAFConcurrentWrites(t *testing.T) {
 		t.Fatalf("store unusable after a panic: %v", err)
 	}
 }
+
+func TestWAFCertificateConformance(t *testing.T) {
+	storetest.RunWAFCertificates(t, func(t *testing.T) waf.Store { return MustOpen(t) })
+}
+
+// Certificate writes bump the WAF revision: the data plane reloads its TLS
+// configuration on it.
+func TestWAFCertificateWritesBumpRevision(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	const proj = "p0000000000000000000000000000001"
+	c := &waf.Certificate{ID: waf.NewID(), ProjectID: proj, EnterpriseProjectID: "0", Name: "c"}
+	if err := db.CreateCertificate(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	r1, _ := db.Revision(ctx, proj, rampart.FamilyWAF)
+	if _, err := db.UpdateCertificate(ctx, proj, c.ID, func(c *waf.Certificate) error { c.Name = "d"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := db.Revision(ctx, proj, rampart.FamilyWAF)
+	if _, err := db.DeleteCertificate(ctx, proj, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	r3, _ := db.Revision(ctx, proj, rampart.FamilyWAF)
+	if r1 < 1 || r2 <= r1 || r3 <= r2 {
+		t.Fatalf("revisions %d, %d, %d: each write must bump", r1, r2, r3)
+	}
+}

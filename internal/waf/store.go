@@ -9,7 +9,9 @@ import "context"
 // Error kinds: KindNotFound for an unknown ID or an ID of another project
 // (and for a rule that exists but belongs to another policy); KindConflict
 // for a unique name, hostname, location or tag already taken; KindInUse for
-// deleting what is still referenced. Callback errors are returned as is and
+// deleting what is still referenced. A host's CertificateID, when set, must
+// name a certificate of its project (KindNotFound), and the host takes that
+// certificate's name. Callback errors are returned as is and
 // roll the transaction back.
 type Store interface {
 	// CreatePolicy inserts p. KindConflict: the name is taken in the project.
@@ -91,4 +93,22 @@ type Store interface {
 	UpdateHost(ctx context.Context, projectID, id string, fn func(*Host) error) (*Host, error)
 	// DeleteHost deletes a host and returns it. KindNotFound.
 	DeleteHost(ctx context.Context, projectID, id string) (*Host, error)
+
+	// CertificateSource returns a certificate with its hosts, content and
+	// key. KindNotFound.
+	CertificateSource
+	// CreateCertificate inserts c.
+	CreateCertificate(ctx context.Context, c *Certificate) error
+	// FindCertificates returns a page of certificates (creation order) with
+	// their hosts, and the total.
+	FindCertificates(ctx context.Context, f CertificateFilter) ([]*Certificate, int, error)
+	// UpdateCertificate loads a certificate, lets fn change it and saves it;
+	// the hosts using it take its new name. KindNotFound.
+	UpdateCertificate(ctx context.Context, projectID, id string, fn func(*Certificate) error) (*Certificate, error)
+	// DeleteCertificate deletes a certificate and returns it. KindNotFound,
+	// KindInUse (a host uses it).
+	DeleteCertificate(ctx context.Context, projectID, id string) (*Certificate, error)
+	// ApplyCertificate makes the hosts use the certificate, all or none,
+	// and returns it. KindNotFound (certificate or a host).
+	ApplyCertificate(ctx context.Context, projectID, id string, hostIDs []string) (*Certificate, error)
 }
