@@ -76,26 +76,43 @@ var layers = []struct {
 // this build does not know.
 func Load(ctx context.Context, src Sources, projectID string) (*engine.Project, error) {
 	p := &engine.Project{}
+	var err error
+	if p.Emergency, err = loadEmergency(ctx, src.SecMaster, projectID); err != nil {
+		return nil, err
+	}
+	if p.WAF, err = loadWAF(ctx, src.WAF, projectID); err != nil {
+		return nil, err
+	}
+	if p.Workspace, err = loadWorkspace(ctx, src.Workspace, projectID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadEmergency reads the SecMaster enforcements of every layer.
+func loadEmergency(ctx context.Context, src EnforcementSource, projectID string) ([]engine.EmergencyEntry, error) {
+	var out []engine.EmergencyEntry
 	for _, l := range layers {
-		rows, err := src.SecMaster.Enforcements(ctx, projectID, l.name)
+		rows, err := src.Enforcements(ctx, projectID, l.name)
 		if err != nil {
 			return nil, fmt.Errorf("secmaster %s enforcements: %w", l.name, err)
 		}
 		for i := range rows {
 			if en, ok := emergencyEntry(l.layer, &rows[i]); ok {
-				p.Emergency = append(p.Emergency, en)
+				out = append(out, en)
 			}
 		}
 	}
-	if err := loadWAF(ctx, src.WAF, projectID, p); err != nil {
-		return nil, err
-	}
-	ws, _, err := src.Workspace.Policies(ctx, projectID)
+	return out, nil
+}
+
+// loadWorkspace reads the Workspace access policies.
+func loadWorkspace(ctx context.Context, src WorkspaceSource, projectID string) ([]*workspace.AccessPolicy, error) {
+	ws, _, err := src.Policies(ctx, projectID)
 	if err != nil {
 		return nil, fmt.Errorf("workspace access policies: %w", err)
 	}
-	p.Workspace = ws
-	return p, nil
+	return ws, nil
 }
 
 // emergencyEntry converts one SecMaster enforcement row.
@@ -154,13 +171,13 @@ var all = waf.Page{Limit: -1}
 // loadWAF reads the WAF policies with their rules, IP groups and hosts.
 // Hosts whose protect_status is not 1 (suspended or bypassed) are bound to
 // no policy: only WAF emergency entries apply to them.
-func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Project) error {
+func loadWAF(ctx context.Context, st WAFSource, projectID string) ([]engine.WAFPolicy, error) {
 	pols, _, err := st.FindPolicies(ctx, waf.PolicyFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
 	if err != nil {
-		return fmt.Errorf("waf policies: %w", err)
+		return nil, fmt.Errorf("waf policies: %w", err)
 	}
 	idx := make(map[string]int, len(pols))
-	p.WAF = make([]engine.WAFPolicy, len(pols))
+	p := &engine.Project{WAF: make([]engine.WAFPolicy, len(pols))}
 	for i, pol := range pols {
 		idx[pol.ID] = i
 		p.WAF[i] = engine.WAFPolicy{ID: pol.ID, Options: engine.Options{
@@ -171,7 +188,7 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Proj
 	}
 	hosts, _, err := st.FindHosts(ctx, waf.HostFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
 	if err != nil {
-		return fmt.Errorf("waf hosts: %w", err)
+		return nil, fmt.Errorf("waf hosts: %w", err)
 	}
 	for _, h := range hosts {
 		if i, ok := idx[h.PolicyID]; ok && h.ProtectStatus == 1 {
@@ -180,7 +197,7 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Proj
 	}
 	groups, _, err := st.FindIPGroups(ctx, waf.IPGroupFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
 	if err != nil {
-		return fmt.Errorf("waf ip groups: %w", err)
+		return nil, fmt.Errorf("waf ip groups: %w", err)
 	}
 	members := make(map[string][]netip.Prefix, len(groups))
 	for _, g := range groups {
@@ -189,7 +206,7 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Proj
 	rf := waf.RuleFilter{ProjectID: projectID, Page: all}
 	wbs, _, err := st.FindWhiteBlackIPRules(ctx, rf)
 	if err != nil {
-		return fmt.Errorf("waf whiteblackip rules: %w", err)
+		return nil, fmt.Errorf("waf whiteblackip rules: %w", err)
 	}
 	for _, r := range wbs {
 		i, ok := idx[r.PolicyID]
@@ -217,7 +234,7 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Proj
 	}
 	geos, _, err := st.FindGeoIPRules(ctx, rf)
 	if err != nil {
-		return fmt.Errorf("waf geoip rules: %w", err)
+		return nil, fmt.Errorf("waf geoip rules: %w", err)
 	}
 	for _, r := range geos {
 		i, ok := idx[r.PolicyID]
@@ -234,7 +251,7 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Proj
 	}
 	reps, _, err := st.FindReputationRules(ctx, rf)
 	if err != nil {
-		return fmt.Errorf("waf ip-reputation rules: %w", err)
+		return nil, fmt.Errorf("waf ip-reputation rules: %w", err)
 	}
 	for _, r := range reps {
 		i, ok := idx[r.PolicyID]
@@ -259,5 +276,5 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string, p *engine.Proj
 		}
 		p.WAF[i].Reputation = append(p.WAF[i].Reputation, rule)
 	}
-	return nil
+	return p.WAF, nil
 }

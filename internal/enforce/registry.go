@@ -17,11 +17,14 @@ import (
 var families = [...]rampart.Family{rampart.FamilySecMaster, rampart.FamilyWAF, rampart.FamilyWorkspace}
 
 // Registry holds one compiled engine per project. An engine is built on
-// first use and rebuilt when the project's revision of any family has
-// changed since it was built (see Refresh). A rebuild reloads the whole
-// project and swaps the new engine in; readers keep using the previous one
-// until then and never wait for a build of a project already loaded.
-// Projects are kept until the process exits.
+// first use and updated when the project's revision of a family has
+// changed (see Refresh): the registry reloads only the families whose
+// revision changed, compares them with the model the engine holds and
+// applies the differences with the engine's incremental methods, each a
+// copy-on-write version published atomically. A difference the engine
+// refuses (ErrTooManyRefs, for one) falls back to a full rebuild that is
+// swapped in whole. Readers never wait for an update of a project already
+// loaded. Projects are kept until the process exits.
 //
 // A Registry is safe for concurrent use.
 type Registry struct {
@@ -31,6 +34,8 @@ type Registry struct {
 	log *slog.Logger
 
 	projects sync.Map // project ID → *project; read without locking on every decision
+
+	fullRebuild bool // compile changed projects in full (the benchmark's baseline)
 }
 
 // project is the registry's state for one project.
@@ -38,6 +43,7 @@ type project struct {
 	build sync.Mutex // serialises builds of this project
 	eng   atomic.Pointer[engine.Engine]
 	revs  [len(families)]int64 // revisions the engine was built from; guarded by build
+	model engine.Project       // what the engine was built from; guarded by build
 }
 
 // NewRegistry returns an empty registry reading from src. geo answers
@@ -115,14 +121,52 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 		return nil, fmt.Errorf("compile project %s: %w", projectID, err)
 	}
 	p.revs = *revs
+	p.model = *model
 	p.eng.Store(e)
 	return e, nil
 }
 
-// Refresh rebuilds every loaded project whose revision of any family has
-// changed, and sweeps due expiries and activations of the others (so a
-// whiteblackip rule's start takes effect). It returns the number of
-// projects rebuilt; the first error is returned after every project was
+// update brings the project's engine to revs: it reloads each family
+// whose revision differs from the engine's, applies the differences
+// incrementally, and falls back to a full rebuild when the engine refuses
+// one. Called with p.build held.
+func (r *Registry) update(ctx context.Context, projectID string, p *project, revs [len(families)]int64) error {
+	if r.fullRebuild {
+		_, err := r.rebuild(ctx, projectID, p, &revs)
+		return err
+	}
+	e := p.eng.Load()
+	next := p.model
+	for i, f := range families {
+		if revs[i] == p.revs[i] {
+			continue
+		}
+		var err error
+		switch f {
+		case rampart.FamilySecMaster:
+			next.Emergency, err = loadEmergency(ctx, r.src.SecMaster, projectID)
+		case rampart.FamilyWAF:
+			next.WAF, err = loadWAF(ctx, r.src.WAF, projectID)
+		case rampart.FamilyWorkspace:
+			next.Workspace, err = loadWorkspace(ctx, r.src.Workspace, projectID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := applyProject(e, &p.model, &next); err != nil {
+		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
+		_, err := r.rebuild(ctx, projectID, p, &revs)
+		return err
+	}
+	p.revs = revs
+	p.model = next
+	return nil
+}
+
+// Refresh updates every loaded project whose revision of any family has
+// changed, and sweeps due expiries and activations (so a whiteblackip
+// rule's start takes effect). It returns the number of projects updated; the first error is returned after every project was
 // tried (a project that fails keeps its previous engine).
 func (r *Registry) Refresh(ctx context.Context) (int, error) {
 	all, err := r.src.Revisions.Revisions(ctx)
@@ -155,7 +199,7 @@ func (r *Registry) Refresh(ctx context.Context) (int, error) {
 		revs := current[ids[i]]
 		p.build.Lock()
 		if revs != p.revs {
-			if _, err := r.rebuild(ctx, ids[i], p, &revs); err != nil {
+			if err := r.update(ctx, ids[i], p, revs); err != nil {
 				if first == nil {
 					first = err
 				}

@@ -18,14 +18,20 @@ import (
 
 // BenchmarkWriteToDecision measures what a WAF rule write costs until it
 // decides requests: the committed write through the service, then one
-// registry refresh (revision check, load of the project, full compile,
-// atomic swap). In `serve` the refresh runs every 50 ms, so the
-// write-to-decision latency is this figure plus up to one poll interval.
-// Sub-benchmarks vary the number of whiteblackip rules already in the
-// project's policy.
+// registry refresh (revision check, reload of the changed family, diff
+// against the engine's model, incremental apply). In `serve` the refresh
+// runs every 50 ms, so the write-to-decision latency is this figure plus
+// up to one poll interval. Sub-benchmarks vary the number of whiteblackip
+// rules already in the project's policy; mode=full is the baseline in the
+// same run: the registry compiles the changed project in full (reload of
+// every family and engine.New), as it did before updates were incremental.
 func BenchmarkWriteToDecision(b *testing.B) {
-	for _, existing := range []int{0, 1_000, 10_000} {
-		b.Run(fmt.Sprintf("rules=%d", existing), func(b *testing.B) {
+	for _, c := range []struct {
+		existing int
+		mode     string
+	}{{0, "incremental"}, {1_000, "incremental"}, {10_000, "incremental"}, {10_000, "full"}} {
+		existing := c.existing
+		b.Run(fmt.Sprintf("rules=%d/mode=%s", existing, c.mode), func(b *testing.B) {
 			ctx := context.Background()
 			db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "rampart.db"), sqlite.Options{})
 			if err != nil {
@@ -36,6 +42,7 @@ func BenchmarkWriteToDecision(b *testing.B) {
 			w := waf.NewService(db, nil)
 			ws := workspace.New(db, workspace.Config{})
 			reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, Workspace: ws, Revisions: db}, nil, nil, nil)
+			reg.SetFullRebuild(c.mode == "full")
 
 			name := "bench.example.com"
 			proxy := false
