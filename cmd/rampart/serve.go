@@ -167,7 +167,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("load embedded geolocation data: %w", err)
 	}
-	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
+	wbLog, _ := st.(enforce.WhiteBlackIPLog) // optional: without it a WAF update reads every rule
+	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, WAFLog: wbLog, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
 	decisionsDone := make(chan struct{})
 	go func() { decisions.Run(workerCtx, 50*time.Millisecond); close(decisionsDone) }()
 	defer func() { stopWorker(); <-decisionsDone }()

@@ -8,7 +8,9 @@ package enforce
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,11 +44,27 @@ type WorkspaceSource interface {
 	Policies(ctx context.Context, projectID string) ([]*workspace.AccessPolicy, int64, error)
 }
 
+// WhiteBlackIPLog tells which whiteblackip rules were written since a
+// cursor, so an update reads those rules rather than every rule of the
+// project. *sqlite.DB implements it.
+type WhiteBlackIPLog interface {
+	// WhiteBlackIPCursor returns the position of the latest write.
+	WhiteBlackIPCursor(ctx context.Context) (int64, error)
+	// WhiteBlackIPChanges returns the IDs of the project's rules written
+	// after the cursor and the cursor to pass next; complete is false when
+	// the log no longer reaches back to after.
+	WhiteBlackIPChanges(ctx context.Context, projectID string, after int64) (ids []string, cursor int64, complete bool, err error)
+	// WhiteBlackIPRulesByID returns the project's rules among ids.
+	WhiteBlackIPRulesByID(ctx context.Context, projectID string, ids []string) ([]*waf.WhiteBlackIPRule, error)
+}
+
 // Sources are the family services and stores a project's state is read
-// from. Every field is required.
+// from. Every field is required but WAFLog (nil: an update of the WAF
+// family reads every whiteblackip rule).
 type Sources struct {
 	SecMaster EnforcementSource
 	WAF       WAFSource
+	WAFLog    WhiteBlackIPLog
 	Workspace WorkspaceSource
 	Revisions Revisions
 }
@@ -168,10 +186,44 @@ func parsePrefix(s string) (netip.Prefix, bool) {
 
 var all = waf.Page{Limit: -1}
 
+// wafLoad is what one load of the WAF family leaves for the next.
+type wafLoad struct {
+	policies []engine.WAFPolicy        // the policies loaded
+	groups   map[string][]netip.Prefix // the IP group members their rules were resolved with
+	cursor   int64                     // whiteblackip change-log position the rules are current to
+}
+
 // loadWAF reads the WAF policies with their rules, IP groups and hosts.
-// Hosts whose protect_status is not 1 (suspended or bypassed) are bound to
-// no policy: only WAF emergency entries apply to them.
 func loadWAF(ctx context.Context, st WAFSource, projectID string) ([]engine.WAFPolicy, error) {
+	l, err := loadWAFFamily(ctx, st, nil, projectID, nil)
+	if err != nil {
+		return nil, err
+	}
+	return l.policies, nil
+}
+
+// loadWAFFamily reads the WAF policies with their rules, IP groups and
+// hosts. Given a change log and the previous load, it reads only the
+// whiteblackip rules written since then and keeps the others from prev,
+// unless the log was trimmed past prev or an IP group changed (then it
+// reads every rule). Hosts whose protect_status is not 1 (suspended or
+// bypassed) are bound to no policy: only WAF emergency entries apply to
+// them.
+func loadWAFFamily(ctx context.Context, st WAFSource, wbLog WhiteBlackIPLog, projectID string, prev *wafLoad) (*wafLoad, error) {
+	out := &wafLoad{}
+	var changed []string
+	complete := false
+	if wbLog != nil {
+		var err error
+		if prev != nil {
+			changed, out.cursor, complete, err = wbLog.WhiteBlackIPChanges(ctx, projectID, prev.cursor)
+		} else {
+			out.cursor, err = wbLog.WhiteBlackIPCursor(ctx)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("waf whiteblackip changes: %w", err)
+		}
+	}
 	pols, _, err := st.FindPolicies(ctx, waf.PolicyFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
 	if err != nil {
 		return nil, fmt.Errorf("waf policies: %w", err)
@@ -186,6 +238,7 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string) ([]engine.WAFP
 			IPReputation: true,
 		}}
 	}
+	out.policies = p.WAF
 	hosts, _, err := st.FindHosts(ctx, waf.HostFilter{ProjectID: projectID, EnterpriseProjectID: waf.AllEnterpriseProjects, Page: all})
 	if err != nil {
 		return nil, fmt.Errorf("waf hosts: %w", err)
@@ -203,9 +256,17 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string) ([]engine.WAFP
 	for _, g := range groups {
 		members[g.ID] = g.Prefixes()
 	}
+	out.groups = members
 	rf := waf.RuleFilter{ProjectID: projectID, Page: all}
-	wbs, _, err := st.FindWhiteBlackIPRules(ctx, rf)
-	if err != nil {
+	var wbs []*waf.WhiteBlackIPRule
+	if complete && maps.EqualFunc(prev.groups, members, slices.Equal) {
+		keepRules(p.WAF, prev.policies, changed)
+		if len(changed) > 0 {
+			if wbs, err = wbLog.WhiteBlackIPRulesByID(ctx, projectID, changed); err != nil {
+				return nil, fmt.Errorf("waf whiteblackip rules: %w", err)
+			}
+		}
+	} else if wbs, _, err = st.FindWhiteBlackIPRules(ctx, rf); err != nil {
 		return nil, fmt.Errorf("waf whiteblackip rules: %w", err)
 	}
 	for _, r := range wbs {
@@ -213,24 +274,9 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string) ([]engine.WAFP
 		if !ok {
 			continue
 		}
-		rule := engine.WhiteBlackRule{ID: r.ID, White: engine.White(r.White), Enabled: r.Status == 1}
-		if r.IPGroupID != "" {
-			rule.Prefixes = members[r.IPGroupID]
-		} else if pfx, ok := parsePrefix(r.Addr); ok {
-			rule.Prefixes = []netip.Prefix{pfx}
+		if rule, ok := wbRule(r, members); ok {
+			p.WAF[i].WhiteBlack = append(p.WAF[i].WhiteBlack, rule)
 		}
-		if r.TimeMode == "customize" {
-			if r.Start > 0 {
-				rule.Start = time.Unix(r.Start, 0)
-			}
-			if r.Terminal > 0 {
-				rule.Terminal = time.Unix(r.Terminal, 0)
-			}
-		}
-		if r.White < 0 || r.White > 2 || len(rule.Prefixes) == 0 {
-			continue
-		}
-		p.WAF[i].WhiteBlack = append(p.WAF[i].WhiteBlack, rule)
 	}
 	geos, _, err := st.FindGeoIPRules(ctx, rf)
 	if err != nil {
@@ -276,5 +322,46 @@ func loadWAF(ctx context.Context, st WAFSource, projectID string) ([]engine.WAFP
 		}
 		p.WAF[i].Reputation = append(p.WAF[i].Reputation, rule)
 	}
-	return p.WAF, nil
+	return out, nil
+}
+
+// keepRules gives each policy of cur the whiteblackip rules it had in
+// prev, less the rules named in changed (which the caller reads again).
+// Slices of prev are never modified.
+func keepRules(cur, prev []engine.WAFPolicy, changed []string) {
+	drop := make(map[string]bool, len(changed))
+	for _, id := range changed {
+		drop[id] = true
+	}
+	old := make(map[string][]engine.WhiteBlackRule, len(prev))
+	for i := range prev {
+		old[prev[i].ID] = prev[i].WhiteBlack
+	}
+	for i := range cur {
+		rules := old[cur[i].ID]
+		if slices.ContainsFunc(rules, func(r engine.WhiteBlackRule) bool { return drop[r.ID] }) {
+			rules = slices.DeleteFunc(slices.Clone(rules), func(r engine.WhiteBlackRule) bool { return drop[r.ID] })
+		}
+		cur[i].WhiteBlack = slices.Clip(rules)
+	}
+}
+
+// wbRule converts a whiteblackip rule; members resolves its IP group. It
+// reports false for a rule that cannot be enforced.
+func wbRule(r *waf.WhiteBlackIPRule, members map[string][]netip.Prefix) (engine.WhiteBlackRule, bool) {
+	rule := engine.WhiteBlackRule{ID: r.ID, White: engine.White(r.White), Enabled: r.Status == 1}
+	if r.IPGroupID != "" {
+		rule.Prefixes = members[r.IPGroupID]
+	} else if pfx, ok := parsePrefix(r.Addr); ok {
+		rule.Prefixes = []netip.Prefix{pfx}
+	}
+	if r.TimeMode == "customize" {
+		if r.Start > 0 {
+			rule.Start = time.Unix(r.Start, 0)
+		}
+		if r.Terminal > 0 {
+			rule.Terminal = time.Unix(r.Terminal, 0)
+		}
+	}
+	return rule, r.White >= 0 && r.White <= 2 && len(rule.Prefixes) > 0
 }

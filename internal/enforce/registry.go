@@ -44,6 +44,7 @@ type project struct {
 	eng   atomic.Pointer[engine.Engine]
 	revs  [len(families)]int64 // revisions the engine was built from; guarded by build
 	model engine.Project       // what the engine was built from; guarded by build
+	waf   *wafLoad             // the WAF family's last load; guarded by build
 }
 
 // NewRegistry returns an empty registry reading from src. geo answers
@@ -112,8 +113,17 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 		}
 		revs = &rv
 	}
-	model, err := Load(ctx, r.src, projectID)
+	model := &engine.Project{}
+	var err error
+	if model.Emergency, err = loadEmergency(ctx, r.src.SecMaster, projectID); err != nil {
+		return nil, err
+	}
+	wl, err := loadWAFFamily(ctx, r.src.WAF, r.src.WAFLog, projectID, nil)
 	if err != nil {
+		return nil, err
+	}
+	model.WAF = wl.policies
+	if model.Workspace, err = loadWorkspace(ctx, r.src.Workspace, projectID); err != nil {
 		return nil, err
 	}
 	e, err := engine.New(model, r.geo, r.now)
@@ -122,6 +132,7 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 	}
 	p.revs = *revs
 	p.model = *model
+	p.waf = wl
 	p.eng.Store(e)
 	return e, nil
 }
@@ -137,6 +148,7 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	}
 	e := p.eng.Load()
 	next := p.model
+	wl := p.waf
 	for i, f := range families {
 		if revs[i] == p.revs[i] {
 			continue
@@ -146,7 +158,9 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 		case rampart.FamilySecMaster:
 			next.Emergency, err = loadEmergency(ctx, r.src.SecMaster, projectID)
 		case rampart.FamilyWAF:
-			next.WAF, err = loadWAF(ctx, r.src.WAF, projectID)
+			if wl, err = loadWAFFamily(ctx, r.src.WAF, r.src.WAFLog, projectID, p.waf); err == nil {
+				next.WAF = wl.policies
+			}
 		case rampart.FamilyWorkspace:
 			next.Workspace, err = loadWorkspace(ctx, r.src.Workspace, projectID)
 		}
@@ -161,6 +175,7 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	}
 	p.revs = revs
 	p.model = next
+	p.waf = wl
 	return nil
 }
 
