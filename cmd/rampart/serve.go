@@ -184,6 +184,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WAF:       wafSvc,
 		SecMaster: sm,
 		Decisions: decisions,
+		Feed:      decisions,
 	})
 
 	srv := &http.Server{

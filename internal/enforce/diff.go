@@ -206,24 +206,27 @@ func syncRules[R any](old, cur []R, id func(*R) string, equal func(a, b *R) bool
 	return n, nil
 }
 
-// applyProject applies the differences between old and cur to e. Slices
-// that are the same (a family not reloaded) are skipped; Workspace
-// policies are replaced whole when reloaded.
-func applyProject(e *engine.Engine, old, cur *engine.Project) error {
+// applyProject applies the differences between old and cur to e and
+// returns the emergency entries' difference. Slices that are the same (a
+// family not reloaded) are skipped; Workspace policies are replaced whole
+// when reloaded.
+func applyProject(e *engine.Engine, old, cur *engine.Project) (EmergencyDiff, error) {
+	var d EmergencyDiff
 	if !sameSlice(old.Emergency, cur.Emergency) {
-		if err := applyEmergency(e, diffEmergency(old.Emergency, cur.Emergency)); err != nil {
-			return err
+		d = diffEmergency(old.Emergency, cur.Emergency)
+		if err := applyEmergency(e, d); err != nil {
+			return d, err
 		}
 	}
 	if !sameSlice(old.WAF, cur.WAF) {
 		if _, err := applyWAF(e, old.WAF, cur.WAF); err != nil {
-			return err
+			return d, err
 		}
 	}
 	if !sameSlice(old.Workspace, cur.Workspace) {
 		e.SetWorkspace(cur.Workspace)
 	}
-	return nil
+	return d, nil
 }
 
 // sameSlice reports whether a and b are the same slice (not merely equal).

@@ -34,6 +34,7 @@ type Registry struct {
 	log *slog.Logger
 
 	projects sync.Map // project ID → *project; read without locking on every decision
+	feed     *feed    // emergency entries per project and layer, with their changes
 
 	fullRebuild bool // compile changed projects in full (the benchmark's baseline)
 }
@@ -58,7 +59,7 @@ func NewRegistry(src Sources, geo engine.Locator, now func() time.Time, log *slo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Registry{src: src, geo: geo, now: now, log: log}
+	return &Registry{src: src, geo: geo, now: now, log: log, feed: newFeed(now)}
 }
 
 // Engine returns the project's current engine, building it on first use.
@@ -86,6 +87,49 @@ func (r *Registry) Decider(ctx context.Context, projectID string) (decision.Deci
 		return nil, err
 	}
 	return e, nil
+}
+
+// Changes implements decision.Feed.
+func (r *Registry) Changes(ctx context.Context, projectID string, layer decision.Layer, since uint64, wait time.Duration) (decision.Changes, error) {
+	if layer >= decision.NumLayers {
+		return decision.Changes{}, fmt.Errorf("layer %d: no such layer", layer)
+	}
+	if err := r.follow(ctx, projectID); err != nil {
+		return decision.Changes{}, err
+	}
+	return r.feed.changes(ctx, projectID, layer, since, wait), nil
+}
+
+// Entries implements decision.Feed.
+func (r *Registry) Entries(ctx context.Context, projectID string, layer decision.Layer) ([]decision.Entry, uint64, error) {
+	if layer >= decision.NumLayers {
+		return nil, 0, fmt.Errorf("layer %d: no such layer", layer)
+	}
+	if err := r.follow(ctx, projectID); err != nil {
+		return nil, 0, err
+	}
+	es, rev := r.feed.entries(projectID, layer)
+	return es, rev, nil
+}
+
+var _ decision.Feed = (*Registry)(nil)
+
+// follow starts the project's feed (building its engine if needed): the
+// feed keeps a copy of the entries and a change log only for projects a
+// client follows.
+func (r *Registry) follow(ctx context.Context, projectID string) error {
+	if r.feed.project(projectID) != nil {
+		return nil
+	}
+	if _, err := r.Engine(ctx, projectID); err != nil {
+		return err
+	}
+	v, _ := r.projects.Load(projectID)
+	p := v.(*project)
+	p.build.Lock()
+	defer p.build.Unlock()
+	r.feed.start(projectID, p.model.Emergency)
+	return nil
 }
 
 // revisions reads the project's revision counters.
@@ -130,10 +174,12 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 	if err != nil {
 		return nil, fmt.Errorf("compile project %s: %w", projectID, err)
 	}
+	old := p.model.Emergency
 	p.revs = *revs
 	p.model = *model
 	p.waf = wl
 	p.eng.Store(e)
+	r.feed.apply(projectID, diffEmergency(old, model.Emergency))
 	return e, nil
 }
 
@@ -168,7 +214,8 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 			return err
 		}
 	}
-	if err := applyProject(e, &p.model, &next); err != nil {
+	d, err := applyProject(e, &p.model, &next)
+	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
 		_, err := r.rebuild(ctx, projectID, p, &revs)
 		return err
@@ -176,6 +223,7 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	p.revs = revs
 	p.model = next
 	p.waf = wl
+	r.feed.apply(projectID, d)
 	return nil
 }
 

@@ -55,7 +55,7 @@ func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	go func() { reg.Run(rctx, interval); close(done) }()
 	tb.Cleanup(func() { cancel(); <-done })
 	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db,
-		WAF: e.WAF, Workspace: e.Workspace, SecMaster: sm, Decisions: reg}))
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: sm, Decisions: reg, Feed: reg}))
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

@@ -65,6 +65,9 @@ type Deps struct {
 	SecMaster *secmaster.Service
 	// Decisions serves the decision API (a Rampart extension).
 	Decisions decision.Source
+	// Feed serves the change stream and the firewall feeds (Rampart
+	// extensions).
+	Feed decision.Feed
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -82,6 +85,8 @@ type server struct {
 	secmaster *secmaster.Service
 	// Decision engines (Rampart extension).
 	decisions decision.Source
+	// Emergency entries per layer, with their changes (Rampart extension).
+	feed decision.Feed
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -113,6 +118,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		secmaster: deps.SecMaster,
 		// Decision engines (Rampart extension).
 		decisions: deps.Decisions,
+		// Emergency entries per layer, with their changes (Rampart extension).
+		feed: deps.Feed,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
