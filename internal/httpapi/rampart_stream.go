@@ -54,9 +54,12 @@ func entriesToJSON(es []decision.Entry) []entryJSON {
 	return out
 }
 
-// feedLayer parses the layer parameter of the feeds; allowed lists the
-// layers the endpoint serves.
-func feedLayer(q url.Values, allowed ...decision.Layer) (decision.Layer, error) {
+// feedLayer parses the layer parameter of the feeds (allowed lists the
+// layers the endpoint serves) and checks that the feed is configured.
+func (s *server) feedLayer(q url.Values, allowed ...decision.Layer) (decision.Layer, error) {
+	if s.feed == nil {
+		return 0, errors.New("the decision feed is not configured")
+	}
 	names := make([]string, len(allowed))
 	for i, l := range allowed {
 		names[i] = l.String()
@@ -118,7 +121,7 @@ func (s *server) handleDecisionStream() http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		layer, err := feedLayer(q, decision.LayerWAF, decision.LayerCFW, decision.LayerVPC, decision.LayerIAM)
+		layer, err := s.feedLayer(q, decision.LayerWAF, decision.LayerCFW, decision.LayerVPC, decision.LayerIAM)
 		if err != nil {
 			s.writeError(w, r, familyGateway, err)
 			return
@@ -126,10 +129,6 @@ func (s *server) handleDecisionStream() http.Handler {
 		since, wait, err := streamParams(q)
 		if err != nil {
 			s.writeError(w, r, familyGateway, err)
-			return
-		}
-		if s.feed == nil {
-			s.writeError(w, r, familyGateway, errors.New("the decision feed is not configured"))
 			return
 		}
 		// The server's write timeout would cut a long poll short.
