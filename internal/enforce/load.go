@@ -2,7 +2,10 @@
 // loads one project's SecMaster enforcement sets, WAF policies and
 // Workspace access policies into the engine's input model, and keeps one
 // compiled engine per project current by polling the per-family revision
-// counters.
+// counters and applying what changed incrementally. It also keeps, for the
+// projects a client follows, each layer's emergency entries with a bounded
+// log of their changes (decision.Feed: the change stream and the firewall
+// feeds).
 package enforce
 
 import (
