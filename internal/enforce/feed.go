@@ -26,6 +26,8 @@ type feed struct {
 	base     uint64
 	now      func() time.Time
 	projects sync.Map // project ID → *projectFeed
+	stopOnce sync.Once
+	stopped  chan struct{} // closed by stop: long polls answer at once
 }
 
 type projectFeed struct {
@@ -57,7 +59,7 @@ type feedRec struct {
 }
 
 func newFeed(now func() time.Time) *feed {
-	return &feed{base: uint64(time.Now().UnixMicro()), now: now}
+	return &feed{base: uint64(time.Now().UnixMicro()), now: now, stopped: make(chan struct{})}
 }
 
 // project returns the project's feed, nil when no client has asked for
@@ -281,6 +283,8 @@ func (f *feed) changes(ctx context.Context, projectID string, layer decision.Lay
 			done = true
 		case <-ctx.Done():
 			done = true
+		case <-f.stopped:
+			done = true
 		}
 		if t != nil {
 			t.Stop()
@@ -290,6 +294,9 @@ func (f *feed) changes(ctx context.Context, projectID string, layer decision.Lay
 		}
 	}
 }
+
+// stop ends every long poll and makes later ones answer at once.
+func (f *feed) stop() { f.stopOnce.Do(func() { close(f.stopped) }) }
 
 // entries implements decision.Feed.Entries for a project already loaded.
 func (f *feed) entries(projectID string, layer decision.Layer) ([]decision.Entry, uint64) {

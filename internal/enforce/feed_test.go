@@ -95,6 +95,20 @@ func TestFeed(t *testing.T) {
 		t.Fatalf("entries after expiry: %+v", es)
 	}
 
+	// stop answers a waiting poll with no change.
+	go func() {
+		done <- f.changes(ctx, proj, decision.LayerCFW, f.changes(ctx, proj, decision.LayerCFW, rev3, 0).Revision, time.Hour)
+	}()
+	f.stop()
+	select {
+	case c := <-done:
+		if c.Reset || len(c.Added)+len(c.Removed) != 0 {
+			t.Fatalf("stopped poll: %+v", c)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("stop did not end the poll")
+	}
+
 	// A client older than the log gets a snapshot.
 	for i := range feedLogLen + 1 {
 		en := cfwBlock(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32).String(), time.Time{})

@@ -114,6 +114,11 @@ func (r *Registry) Entries(ctx context.Context, projectID string, layer decision
 
 var _ decision.Feed = (*Registry)(nil)
 
+// StopWaiting answers every waiting long poll of Changes (with no change)
+// and makes later ones answer at once, so that a graceful shutdown is not
+// held up by them.
+func (r *Registry) StopWaiting() { r.feed.stop() }
+
 // follow starts the project's feed (building its engine if needed): the
 // feed keeps a copy of the entries and a change log only for projects a
 // client follows.
