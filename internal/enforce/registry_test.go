@@ -75,7 +75,7 @@ func (e *env) engine(t *testing.T, project string) *engine.Engine {
 	return eng
 }
 
-func smBlock(t *testing.T, sm *secmaster.Service, owner, target, layer, typ, object string) {
+func smBlock(t testing.TB, sm *secmaster.Service, owner, target, layer, typ, object string) {
 	t.Helper()
 	ctx := context.Background()
 	wss, _, err := sm.ListWorkspaces(ctx, secmaster.WorkspaceFilter{ProjectID: owner})
