@@ -167,8 +167,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("load embedded geolocation data: %w", err)
 	}
-	wbLog, _ := st.(enforce.WhiteBlackIPLog) // optional: without it a WAF update reads every rule
-	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, WAFLog: wbLog, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
+	// Optional change logs: without them an update reads every row of the family.
+	wbLog, _ := st.(enforce.WhiteBlackIPLog)
+	smLog, _ := st.(enforce.EnforcementLog)
+	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: smLog, WAF: st, WAFLog: wbLog, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
 	decisionsDone := make(chan struct{})
 	go func() { decisions.Run(workerCtx, 50*time.Millisecond); close(decisionsDone) }()
 	defer func() { stopWorker(); <-decisionsDone }()

@@ -63,13 +63,16 @@ type WhiteBlackIPLog interface {
 
 // Sources are the family services and stores a project's state is read
 // from. Every field is required but WAFLog (nil: an update of the WAF
-// family reads every whiteblackip rule).
+// family reads every whiteblackip rule) and SecMasterLog.
 type Sources struct {
 	SecMaster EnforcementSource
 	WAF       WAFSource
 	WAFLog    WhiteBlackIPLog
 	Workspace WorkspaceSource
 	Revisions Revisions
+	// SecMasterLog (nil: an update of the SecMaster family reads every
+	// enforcement row).
+	SecMasterLog EnforcementLog
 }
 
 // Revisions reads the change counters: one project's when it is first

@@ -44,7 +44,8 @@ type project struct {
 	build sync.Mutex // serialises builds of this project
 	eng   atomic.Pointer[engine.Engine]
 	revs  [len(families)]int64 // revisions the engine was built from; guarded by build
-	model engine.Project       // what the engine was built from; guarded by build
+	model engine.Project       // what the engine was built from (but Emergency: see em); guarded by build
+	em    *emLoad              // the SecMaster family's entries; guarded by build
 	waf   *wafLoad             // the WAF family's last load; guarded by build
 }
 
@@ -133,7 +134,7 @@ func (r *Registry) follow(ctx context.Context, projectID string) error {
 	p := v.(*project)
 	p.build.Lock()
 	defer p.build.Unlock()
-	r.feed.start(projectID, p.model.Emergency)
+	r.feed.start(projectID, p.em.entries())
 	return nil
 }
 
@@ -163,10 +164,11 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 		revs = &rv
 	}
 	model := &engine.Project{}
-	var err error
-	if model.Emergency, err = loadEmergency(ctx, r.src.SecMaster, projectID); err != nil {
+	em, fd, _, err := loadEmergencyFamily(ctx, r.src.SecMaster, r.src.SecMasterLog, projectID, p.em, r.now(), false)
+	if err != nil {
 		return nil, err
 	}
+	model.Emergency = em.entries()
 	wl, err := loadWAFFamily(ctx, r.src.WAF, r.src.WAFLog, projectID, nil)
 	if err != nil {
 		return nil, err
@@ -179,12 +181,13 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 	if err != nil {
 		return nil, fmt.Errorf("compile project %s: %w", projectID, err)
 	}
-	old := p.model.Emergency
+	model.Emergency = nil // kept in em
 	p.revs = *revs
 	p.model = *model
+	p.em = em
 	p.waf = wl
 	p.eng.Store(e)
-	r.feed.apply(projectID, diffEmergency(old, model.Emergency))
+	r.feed.apply(projectID, fd)
 	return e, nil
 }
 
@@ -199,7 +202,9 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	}
 	e := p.eng.Load()
 	next := p.model
-	wl := p.waf
+	wl, em := p.waf, p.em
+	var d EmergencyDiff
+	commit := func() {}
 	for i, f := range families {
 		if revs[i] == p.revs[i] {
 			continue
@@ -207,7 +212,7 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 		var err error
 		switch f {
 		case rampart.FamilySecMaster:
-			next.Emergency, err = loadEmergency(ctx, r.src.SecMaster, projectID)
+			em, d, commit, err = loadEmergencyFamily(ctx, r.src.SecMaster, r.src.SecMasterLog, projectID, p.em, r.now(), true)
 		case rampart.FamilyWAF:
 			if wl, err = loadWAFFamily(ctx, r.src.WAF, r.src.WAFLog, projectID, p.waf); err == nil {
 				next.WAF = wl.policies
@@ -219,15 +224,19 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 			return err
 		}
 	}
-	d, err := applyProject(e, &p.model, &next)
+	err := applyEmergency(e, d)
+	if err == nil {
+		_, err = applyProject(e, &p.model, &next)
+	}
 	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
 		_, err := r.rebuild(ctx, projectID, p, &revs)
 		return err
 	}
+	commit()
 	p.revs = revs
 	p.model = next
-	p.waf = wl
+	p.em, p.waf = em, wl
 	r.feed.apply(projectID, d)
 	return nil
 }

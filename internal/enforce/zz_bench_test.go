@@ -42,7 +42,7 @@ func BenchmarkWriteToDecision(b *testing.B) {
 			sm := secmaster.New(db.SecMaster(), secmaster.Config{})
 			w := waf.NewService(db, nil)
 			ws := workspace.New(db, workspace.Config{})
-			reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, nil, nil)
+			reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, nil, nil)
 			reg.SetFullRebuild(c.mode == "full")
 
 			name := "bench.example.com"
@@ -108,7 +108,7 @@ func BenchmarkSecMasterWriteToDecision(b *testing.B) {
 			}
 			defer db.Close()
 			sm := secmaster.New(db.SecMaster(), secmaster.Config{})
-			reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, WAFLog: db, Workspace: workspace.New(db, workspace.Config{}), Revisions: db}, nil, nil, nil)
+			reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: workspace.New(db, workspace.Config{}), Revisions: db}, nil, nil, nil)
 			addr := func(i int) string { return fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255) }
 			for done := 0; done < existing; done += secmaster.MaxTargets {
 				var ts []string

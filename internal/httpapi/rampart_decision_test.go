@@ -49,7 +49,7 @@ func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	}
 	e := &decEnv{t: tb, testEnv: &testEnv{Creds: creds, IAM: idm, DB: db,
 		WAF: waf.NewService(db, nil), Workspace: workspace.New(db, workspace.Config{}), SecMaster: sm}}
-	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, WAFLog: db, Workspace: e.Workspace, Revisions: db}, nil, nil, nil)
+	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: e.Workspace, Revisions: db}, nil, nil, nil)
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { reg.Run(rctx, interval); close(done) }()
