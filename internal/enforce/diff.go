@@ -83,8 +83,10 @@ func applyEmergency(e *engine.Engine, d EmergencyDiff) error {
 // incremental methods: changed rules are put, vanished rules and policies
 // removed, host bindings moved. Rules and options change before hosts are
 // bound to a new policy, so a host is never bound to a half-filled policy.
-// It returns the number of engine calls made.
-func applyWAF(e *engine.Engine, old, cur []engine.WAFPolicy) (int, error) {
+// When onlyWB is not nil, it names every whiteblackip rule that may
+// differ between old and cur (the others are the same): only those are
+// compared. It returns the number of engine calls made.
+func applyWAF(e *engine.Engine, old, cur []engine.WAFPolicy, onlyWB map[string]bool) (int, error) {
 	n := 0
 	prev := make(map[string]*engine.WAFPolicy, len(old))
 	for i := range old {
@@ -103,7 +105,11 @@ func applyWAF(e *engine.Engine, old, cur []engine.WAFPolicy) (int, error) {
 			}
 			n++
 		}
-		k, err := syncRules(o.WhiteBlack, p.WhiteBlack, wbID, wbEqual,
+		oldWB, curWB := o.WhiteBlack, p.WhiteBlack
+		if onlyWB != nil && o != &empty && len(onlyWB) <= maxNamedRules {
+			oldWB, curWB = named(oldWB, onlyWB), named(curWB, onlyWB)
+		}
+		k, err := syncRules(oldWB, curWB, wbID, wbEqual,
 			func(r engine.WhiteBlackRule) error { return e.PutWhiteBlack(p.ID, r) },
 			func(id string) { e.RemoveWhiteBlack(p.ID, id) })
 		n += k
@@ -160,6 +166,21 @@ func applyWAF(e *engine.Engine, old, cur []engine.WAFPolicy) (int, error) {
 	return n, nil
 }
 
+// maxNamedRules bounds the rules applyWAF compares by name; more changed
+// rules than this are compared by a full diff.
+const maxNamedRules = 256
+
+// named returns the rules of rs whose IDs are in ids (a new slice).
+func named(rs []engine.WhiteBlackRule, ids map[string]bool) []engine.WhiteBlackRule {
+	var out []engine.WhiteBlackRule
+	for i := range rs {
+		if ids[rs[i].ID] {
+			out = append(out, rs[i])
+		}
+	}
+	return out
+}
+
 func hostBindings(ps []engine.WAFPolicy) map[string]string {
 	m := map[string]string{}
 	for i := range ps {
@@ -208,9 +229,9 @@ func syncRules[R any](old, cur []R, id func(*R) string, equal func(a, b *R) bool
 
 // applyProject applies the differences between old and cur to e and
 // returns the emergency entries' difference. Slices that are the same (a
-// family not reloaded) are skipped; Workspace policies are replaced whole
+// family not reloaded) are skipped; onlyWB is as for applyWAF; Workspace policies are replaced whole
 // when reloaded.
-func applyProject(e *engine.Engine, old, cur *engine.Project) (EmergencyDiff, error) {
+func applyProject(e *engine.Engine, old, cur *engine.Project, onlyWB map[string]bool) (EmergencyDiff, error) {
 	var d EmergencyDiff
 	if !sameSlice(old.Emergency, cur.Emergency) {
 		d = diffEmergency(old.Emergency, cur.Emergency)
@@ -219,7 +240,7 @@ func applyProject(e *engine.Engine, old, cur *engine.Project) (EmergencyDiff, er
 		}
 	}
 	if !sameSlice(old.WAF, cur.WAF) {
-		if _, err := applyWAF(e, old.WAF, cur.WAF); err != nil {
+		if _, err := applyWAF(e, old.WAF, cur.WAF, onlyWB); err != nil {
 			return d, err
 		}
 	}

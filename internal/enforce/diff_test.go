@@ -223,7 +223,7 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 			}
 			for step := range 150 {
 				next := g.mutate(model)
-				if _, err := applyProject(inc, model, next); err != nil {
+				if _, err := applyProject(inc, model, next, nil); err != nil {
 					t.Fatalf("step %d: %v", step, err)
 				}
 				model = next

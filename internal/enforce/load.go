@@ -197,6 +197,7 @@ type wafLoad struct {
 	policies []engine.WAFPolicy        // the policies loaded
 	groups   map[string][]netip.Prefix // the IP group members their rules were resolved with
 	cursor   int64                     // whiteblackip change-log position the rules are current to
+	changed  map[string]bool           // when the rules were kept from the previous load: the IDs read again
 }
 
 // loadWAF reads the WAF policies with their rules, IP groups and hosts.
@@ -267,6 +268,10 @@ func loadWAFFamily(ctx context.Context, st WAFSource, wbLog WhiteBlackIPLog, pro
 	var wbs []*waf.WhiteBlackIPRule
 	if complete && maps.EqualFunc(prev.groups, members, slices.Equal) {
 		keepRules(p.WAF, prev.policies, changed)
+		out.changed = make(map[string]bool, len(changed))
+		for _, id := range changed {
+			out.changed[id] = true
+		}
 		if len(changed) > 0 {
 			if wbs, err = wbLog.WhiteBlackIPRulesByID(ctx, projectID, changed); err != nil {
 				return nil, fmt.Errorf("waf whiteblackip rules: %w", err)

@@ -224,9 +224,13 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 			return err
 		}
 	}
+	var onlyWB map[string]bool
+	if wl != p.waf {
+		onlyWB = wl.changed
+	}
 	err := applyEmergency(e, d)
 	if err == nil {
-		_, err = applyProject(e, &p.model, &next)
+		_, err = applyProject(e, &p.model, &next, onlyWB)
 	}
 	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)

@@ -25,7 +25,7 @@ func (db *DB) EnforcementCursor(ctx context.Context) (int64, error) {
 func (db *DB) EnforcementChanges(ctx context.Context, targetProjectID string, after int64) (current, gone []secmaster.Enforcement, cursor int64, complete bool, err error) {
 	err = db.readTx(ctx, func(tx *sql.Tx) error {
 		var oldest int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM secmaster_enforcement_changes`).
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(seq) FROM secmaster_enforcement_changes), 0), COALESCE((SELECT MAX(seq) FROM secmaster_enforcement_changes), 0)`).
 			Scan(&oldest, &cursor); err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ func (db *DB) WhiteBlackIPCursor(ctx context.Context) (int64, error) {
 func (db *DB) WhiteBlackIPChanges(ctx context.Context, projectID string, after int64) (ids []string, cursor int64, complete bool, err error) {
 	err = db.readTx(ctx, func(tx *sql.Tx) error {
 		var oldest int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM waf_whiteblackip_changes`).
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(seq) FROM waf_whiteblackip_changes), 0), COALESCE((SELECT MAX(seq) FROM waf_whiteblackip_changes), 0)`).
 			Scan(&oldest, &cursor); err != nil {
 			return err
 		}
