@@ -20,6 +20,9 @@ import (
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
+// decWriteTimeout is the write timeout of the decision test server.
+const decWriteTimeout = 2 * time.Second
+
 // decEnv is a real server with the decision registry refreshed every 10 ms.
 type decEnv struct {
 	*testEnv
@@ -54,8 +57,10 @@ func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	done := make(chan struct{})
 	go func() { reg.Run(rctx, interval); close(done) }()
 	tb.Cleanup(func() { cancel(); <-done })
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db,
+	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db,
 		WAF: e.WAF, Workspace: e.Workspace, SecMaster: sm, Decisions: reg, Feed: reg}))
+	srv.Config.WriteTimeout = decWriteTimeout // as serve has one (60 s), shorter
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

@@ -91,6 +91,12 @@ func TestDecisionStream(t *testing.T) {
 		t.Fatalf("no change: %s", res.Raw)
 	}
 
+	// A long poll outlasting the server's write timeout still answers
+	// (empty, at the same revision).
+	if res := e.stream("layer=cfw&timeout=3&since=" + rev2); res.Status != 200 || len(entriesOf(res, "added")) != 0 || revisionOf(t, res) != rev2 {
+		t.Fatalf("poll past the write timeout (%v): %d %s", decWriteTimeout, res.Status, res.Raw)
+	}
+
 	// A long poll waiting at rev2 wakes up with the next write.
 	answer := make(chan response, 1)
 	go func() { answer <- e.stream("layer=cfw&timeout=60&since=" + rev2) }()
