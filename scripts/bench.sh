@@ -111,4 +111,6 @@ if want engine; then
 	go test -run '^$' -bench 'BenchmarkDecideWAF|BenchmarkEmergencyBaselines|BenchmarkIncremental' -count 5 ./internal/engine/
 	go test -run '^$' -bench 'BenchmarkMemory' -benchtime 1x -count 3 ./internal/engine/
 	go test -run '^$' -bench 'BenchmarkWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/
+	go test -run '^$' -bench 'BenchmarkSecMasterWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/
+	go test -run '^$' -bench 'BenchmarkAPIWriteToDecision' -benchtime 40x ./internal/httpapi/
 fi

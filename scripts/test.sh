@@ -9,6 +9,17 @@ if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 	export PATH="/usr/local/go/bin:$PATH"
 fi
 
+# The nftables feed's tests check the ruleset with `nft -c` (Debian package
+# nftables). As root (CI) install it when missing; elsewhere say how.
+if ! command -v nft >/dev/null 2>&1 && [ ! -x /usr/sbin/nft ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "== installing nftables (Debian package, for nft -c)"
+		(apt-get update -qq && apt-get install -y -qq nftables) >/dev/null
+	else
+		echo "note: nft not found; install the Debian package nftables (the nftables tests skip without it, and fail in CI)"
+	fi
+fi
+
 echo "== go vet (main module)"
 go vet ./...
 echo "== go test -race (main module)"

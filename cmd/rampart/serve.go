@@ -154,7 +154,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("load address data: %w", err)
 	}
 	logger.Info("address data loaded", "data", geoDesc)
-	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: st, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
+	// Optional change logs: without them an update reads every row of the family.
+	wbLog, _ := st.(enforce.WhiteBlackIPLog)
+	smLog, _ := st.(enforce.EnforcementLog)
+	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: smLog, WAF: st, WAFLog: wbLog, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
 	// SecMaster's IAM layer, decided by the engine: blocked user names get
 	// no token or access unless a WHITE entry lets them through.
 	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: userBlockedBy(decisions)})
@@ -199,6 +202,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		SecMaster: sm,
 		Decisions: decisions,
 		WAFEvents: waf.NewEventService(st, nil),
+		Feed:      decisions,
 	})
 
 	srv := &http.Server{
@@ -241,6 +245,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	decisions.StopWaiting() // long polls of the change stream answer now
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

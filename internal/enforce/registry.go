@@ -17,20 +17,26 @@ import (
 var families = [...]rampart.Family{rampart.FamilySecMaster, rampart.FamilyWAF, rampart.FamilyWorkspace}
 
 // Registry holds one compiled engine per project. An engine is built on
-// first use and rebuilt when the project's revision of any family has
-// changed since it was built (see Refresh). A rebuild reloads the whole
-// project and swaps the new engine in; readers keep using the previous one
-// until then and never wait for a build of a project already loaded.
-// Projects are kept until the process exits.
+// first use and updated when the project's revision of a family has
+// changed (see Refresh): the registry reloads only the families whose
+// revision changed, compares them with the model the engine holds and
+// applies the differences with the engine's incremental methods, each a
+// copy-on-write version published atomically. A difference the engine
+// refuses (ErrTooManyRefs, for one) falls back to a full rebuild that is
+// swapped in whole. Readers never wait for an update of a project already
+// loaded. Projects are kept until the process exits.
 //
 // A Registry is safe for concurrent use.
 type Registry struct {
 	src Sources
-	geo atomic.Pointer[locator] // address data for engines built from now on
+	geo atomic.Pointer[boxedLocator] // address data for engines built from now on
 	now func() time.Time
 	log *slog.Logger
 
 	projects sync.Map // project ID → *project; read without locking on every decision
+	feed     *feed    // emergency entries per project and layer, with their changes
+
+	fullRebuild bool // compile changed projects in full (the benchmark's baseline)
 }
 
 // project is the registry's state for one project.
@@ -38,6 +44,9 @@ type project struct {
 	build sync.Mutex // serialises builds of this project
 	eng   atomic.Pointer[engine.Engine]
 	revs  [len(families)]int64 // revisions the engine was built from; guarded by build
+	model engine.Project       // what the engine was built from (but Emergency: see em); guarded by build
+	em    *emLoad              // the SecMaster family's entries; guarded by build
+	waf   *wafLoad             // the WAF family's last load; guarded by build
 }
 
 // NewRegistry returns an empty registry reading from src. geo answers
@@ -51,19 +60,19 @@ func NewRegistry(src Sources, geo engine.Locator, now func() time.Time, log *slo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	r := &Registry{src: src, now: now, log: log}
-	r.geo.Store(&locator{geo})
+	r := &Registry{src: src, now: now, log: log, feed: newFeed(now)}
+	r.geo.Store(&boxedLocator{geo})
 	return r
 }
 
-// locator boxes an engine.Locator for atomic replacement.
-type locator struct{ engine.Locator }
+// boxedLocator boxes an engine.Locator for atomic replacement.
+type boxedLocator struct{ engine.Locator }
 
 // SetLocator replaces the address data (geolocation and IDC tags) of every
 // engine, those already built and those built later. Decisions under way
 // finish with the data they started with.
 func (r *Registry) SetLocator(geo engine.Locator) {
-	r.geo.Store(&locator{geo})
+	r.geo.Store(&boxedLocator{geo})
 	r.projects.Range(func(_, v any) bool {
 		p := v.(*project)
 		p.build.Lock()
@@ -102,6 +111,54 @@ func (r *Registry) Decider(ctx context.Context, projectID string) (decision.Deci
 	return e, nil
 }
 
+// Changes implements decision.Feed.
+func (r *Registry) Changes(ctx context.Context, projectID string, layer decision.Layer, since uint64, wait time.Duration) (decision.Changes, error) {
+	if layer >= decision.NumLayers {
+		return decision.Changes{}, fmt.Errorf("layer %d: no such layer", layer)
+	}
+	if err := r.follow(ctx, projectID); err != nil {
+		return decision.Changes{}, err
+	}
+	return r.feed.changes(ctx, projectID, layer, since, wait), nil
+}
+
+// Entries implements decision.Feed.
+func (r *Registry) Entries(ctx context.Context, projectID string, layer decision.Layer) ([]decision.Entry, uint64, error) {
+	if layer >= decision.NumLayers {
+		return nil, 0, fmt.Errorf("layer %d: no such layer", layer)
+	}
+	if err := r.follow(ctx, projectID); err != nil {
+		return nil, 0, err
+	}
+	es, rev := r.feed.entries(projectID, layer)
+	return es, rev, nil
+}
+
+var _ decision.Feed = (*Registry)(nil)
+
+// StopWaiting answers every waiting long poll of Changes (with no change)
+// and makes later ones answer at once, so that a graceful shutdown is not
+// held up by them.
+func (r *Registry) StopWaiting() { r.feed.stop() }
+
+// follow starts the project's feed (building its engine if needed): the
+// feed keeps a copy of the entries and a change log only for projects a
+// client follows.
+func (r *Registry) follow(ctx context.Context, projectID string) error {
+	if r.feed.project(projectID) != nil {
+		return nil
+	}
+	if _, err := r.Engine(ctx, projectID); err != nil {
+		return err
+	}
+	v, _ := r.projects.Load(projectID)
+	p := v.(*project)
+	p.build.Lock()
+	defer p.build.Unlock()
+	r.feed.start(projectID, p.em.entries())
+	return nil
+}
+
 // revisions reads the project's revision counters.
 func (r *Registry) revisions(ctx context.Context, projectID string) ([len(families)]int64, error) {
 	var revs [len(families)]int64
@@ -127,23 +184,91 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 		}
 		revs = &rv
 	}
-	model, err := Load(ctx, r.src, projectID)
+	model := &engine.Project{}
+	em, fd, _, err := loadEmergencyFamily(ctx, r.src.SecMaster, r.src.SecMasterLog, projectID, p.em, r.now(), false)
 	if err != nil {
+		return nil, err
+	}
+	model.Emergency = em.entries()
+	wl, err := loadWAFFamily(ctx, r.src.WAF, r.src.WAFLog, projectID, nil)
+	if err != nil {
+		return nil, err
+	}
+	model.WAF = wl.policies
+	if model.Workspace, err = loadWorkspace(ctx, r.src.Workspace, projectID); err != nil {
 		return nil, err
 	}
 	e, err := engine.New(model, r.geo.Load().Locator, r.now)
 	if err != nil {
 		return nil, fmt.Errorf("compile project %s: %w", projectID, err)
 	}
+	model.Emergency = nil // kept in em
 	p.revs = *revs
+	p.model = *model
+	p.em = em
+	p.waf = wl
 	p.eng.Store(e)
+	r.feed.apply(projectID, fd)
 	return e, nil
 }
 
-// Refresh rebuilds every loaded project whose revision of any family has
-// changed, and sweeps due expiries and activations of the others (so a
-// whiteblackip rule's start takes effect). It returns the number of
-// projects rebuilt; the first error is returned after every project was
+// update brings the project's engine to revs: it reloads each family
+// whose revision differs from the engine's, applies the differences
+// incrementally, and falls back to a full rebuild when the engine refuses
+// one. Called with p.build held.
+func (r *Registry) update(ctx context.Context, projectID string, p *project, revs [len(families)]int64) error {
+	if r.fullRebuild {
+		_, err := r.rebuild(ctx, projectID, p, &revs)
+		return err
+	}
+	e := p.eng.Load()
+	next := p.model
+	wl, em := p.waf, p.em
+	var d EmergencyDiff
+	commit := func() {}
+	for i, f := range families {
+		if revs[i] == p.revs[i] {
+			continue
+		}
+		var err error
+		switch f {
+		case rampart.FamilySecMaster:
+			em, d, commit, err = loadEmergencyFamily(ctx, r.src.SecMaster, r.src.SecMasterLog, projectID, p.em, r.now(), true)
+		case rampart.FamilyWAF:
+			if wl, err = loadWAFFamily(ctx, r.src.WAF, r.src.WAFLog, projectID, p.waf); err == nil {
+				next.WAF = wl.policies
+			}
+		case rampart.FamilyWorkspace:
+			next.Workspace, err = loadWorkspace(ctx, r.src.Workspace, projectID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	var onlyWB map[string]bool
+	if wl != p.waf {
+		onlyWB = wl.changed
+	}
+	err := applyEmergency(e, d)
+	if err == nil {
+		_, err = applyProject(e, &p.model, &next, onlyWB)
+	}
+	if err != nil {
+		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
+		_, err := r.rebuild(ctx, projectID, p, &revs)
+		return err
+	}
+	commit()
+	p.revs = revs
+	p.model = next
+	p.em, p.waf = em, wl
+	r.feed.apply(projectID, d)
+	return nil
+}
+
+// Refresh updates every loaded project whose revision of any family has
+// changed, and sweeps due expiries and activations (so a whiteblackip
+// rule's start takes effect). It returns the number of projects updated; the first error is returned after every project was
 // tried (a project that fails keeps its previous engine).
 func (r *Registry) Refresh(ctx context.Context) (int, error) {
 	all, err := r.src.Revisions.Revisions(ctx)
@@ -176,7 +301,7 @@ func (r *Registry) Refresh(ctx context.Context) (int, error) {
 		revs := current[ids[i]]
 		p.build.Lock()
 		if revs != p.revs {
-			if _, err := r.rebuild(ctx, ids[i], p, &revs); err != nil {
+			if err := r.update(ctx, ids[i], p, revs); err != nil {
 				if first == nil {
 					first = err
 				}

@@ -41,7 +41,7 @@ func newEnv(t *testing.T) *env {
 		waf: waf.NewService(db, nil),
 		ws:  workspace.New(db, workspace.Config{}),
 	}
-	e.reg = enforce.NewRegistry(enforce.Sources{SecMaster: e.sm, WAF: db, Workspace: e.ws, Revisions: db}, nil, nil, nil)
+	e.reg = enforce.NewRegistry(enforce.Sources{SecMaster: e.sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: e.ws, Revisions: db}, nil, nil, nil)
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { e.reg.Run(rctx, 10*time.Millisecond); close(done) }()
@@ -75,7 +75,7 @@ func (e *env) engine(t *testing.T, project string) *engine.Engine {
 	return eng
 }
 
-func smBlock(t *testing.T, sm *secmaster.Service, owner, target, layer, typ, object string) {
+func smBlock(t testing.TB, sm *secmaster.Service, owner, target, layer, typ, object string) {
 	t.Helper()
 	ctx := context.Background()
 	wss, _, err := sm.ListWorkspaces(ctx, secmaster.WorkspaceFilter{ProjectID: owner})

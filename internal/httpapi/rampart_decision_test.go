@@ -20,6 +20,9 @@ import (
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
+// decWriteTimeout is the write timeout of the decision test server.
+const decWriteTimeout = 2 * time.Second
+
 // decEnv is a real server with the decision registry refreshed every 10 ms.
 type decEnv struct {
 	*testEnv
@@ -27,6 +30,13 @@ type decEnv struct {
 }
 
 func mustServeDecisions(tb testing.TB) *decEnv {
+	tb.Helper()
+	return mustServeDecisionsEvery(tb, 10*time.Millisecond)
+}
+
+// mustServeDecisionsEvery is mustServeDecisions with the registry polling
+// every interval.
+func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "rampart.db"), sqlite.Options{})
@@ -42,13 +52,15 @@ func mustServeDecisions(tb testing.TB) *decEnv {
 	}
 	e := &decEnv{t: tb, testEnv: &testEnv{Creds: creds, IAM: idm, DB: db,
 		WAF: waf.NewService(db, nil), Workspace: workspace.New(db, workspace.Config{}), SecMaster: sm}}
-	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, Workspace: e.Workspace, Revisions: db}, nil, nil, nil)
+	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: e.Workspace, Revisions: db}, nil, nil, nil)
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { reg.Run(rctx, 10*time.Millisecond); close(done) }()
+	go func() { reg.Run(rctx, interval); close(done) }()
 	tb.Cleanup(func() { cancel(); <-done })
-	srv := httptest.NewServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db,
-		WAF: e.WAF, Workspace: e.Workspace, SecMaster: sm, Decisions: reg}))
+	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db,
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: sm, Decisions: reg, Feed: reg}))
+	srv.Config.WriteTimeout = decWriteTimeout // as serve has one (60 s), shorter
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

@@ -100,6 +100,8 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	// Rampart extensions.
 	mux.Handle("GET /v1/{project_id}/rampart/decisions", s.authn(familyGateway, s.handleDecision()))
 	mux.Handle("POST /v1/{project_id}/rampart/decisions", s.authn(familyGateway, s.handleDecisionBatch()))
+	mux.Handle("GET /v1/{project_id}/rampart/decisions/stream", s.authn(familyGateway, s.handleDecisionStream()))
+	mux.Handle("GET /v1/{project_id}/rampart/firewall/nftables", s.authn(familyGateway, s.handleFirewallNftables()))
 
 	// Anything else is an API the gateway does not know.
 	mux.Handle("/", s.handleNoRoute())

@@ -67,6 +67,9 @@ type Deps struct {
 	Decisions decision.Source
 	// WAFEvents serves the WAF protection-event queries.
 	WAFEvents *waf.EventService
+	// Feed serves the change stream and the firewall feeds (Rampart
+	// extensions).
+	Feed decision.Feed
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -86,6 +89,8 @@ type server struct {
 	decisions decision.Source
 	// WAF protection events.
 	wafEvents *waf.EventService
+	// Emergency entries per layer, with their changes (Rampart extension).
+	feed decision.Feed
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -119,6 +124,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		decisions: deps.Decisions,
 		// WAF protection events.
 		wafEvents: deps.WAFEvents,
+		// Emergency entries per layer, with their changes (Rampart extension).
+		feed: deps.Feed,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
