@@ -45,6 +45,11 @@ type mtable[C cellT] struct {
 	h4   *hostStore[uint32, C]
 	h6   *hostStore[addr6, C]
 	cidr *bart.Table[ccell[C]]
+	// The IPv4 part of cidr again, indexed for lookups: prefixes of /16
+	// and longer in c4, shorter ones in s4 (see cidr4). cidr stays the
+	// writer's reference and serves IPv6 and the expired-entry path.
+	c4 *cidr4[C]
+	s4 *bart.Table[ccell[C]]
 }
 
 // canonPrefix unmaps IPv4-mapped IPv6 prefixes and masks host bits. It
@@ -91,14 +96,14 @@ func (t *mtable[C]) probe(ip netip.Addr) (p probe[C]) {
 		return p
 	}
 	if ip.Is4() {
+		k := key4(ip)
 		if t.h4 != nil {
-			k := key4(ip)
 			p.host, _ = t.h4.get(hash4(k), k)
 		}
-		if t.cidr == nil || t.cidr.Size4() == 0 {
-			return p
-		}
-	} else {
+		t.lookup4(&p, ip, k)
+		return p
+	}
+	{
 		if t.h6 != nil {
 			k := key6(ip)
 			p.host, _ = t.h6.get(hash6(k), k)
