@@ -2,6 +2,7 @@ package engine
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/gaissmai/bart"
 )
@@ -12,12 +13,14 @@ const short4 = 16
 
 // cidr4 is the lookup index of the IPv4 real prefixes of /16 and longer of
 // an mtable: one chunk per /16, reached through two 256-way arrays (the
-// first level always cached, the second 256 chunks of 48 or 56 bytes side
-// by side). A chunk lists the /16's disjoint address intervals as sorted
-// 16-bit starts and, per interval, the cell of the longest stored prefix
-// (of /16 or longer) covering it, with the categories inherited from
-// prefixes shorter than /16 removed (masked). A lookup is one load per
-// level and a binary search over a handful of 2-byte starts, instead of a
+// first level always cached, the second 256 slice headers side by side).
+// A chunk lists the /16's disjoint address intervals sorted by their
+// 16-bit start, each with the cell of the longest stored prefix (of /16 or
+// longer) covering it, with the categories inherited from prefixes shorter
+// than /16 removed (masked); the start sits in the cell's padding, so an
+// interval costs 24 bytes (32 for whiteblackip cells) in one allocation
+// per chunk. A lookup is one load per level and a binary search over a
+// handful of intervals, instead of a
 // trie walk of up to four nodes; the shorter prefixes are few and answered
 // by a separate small trie (mtable.s4) whose cell fills the categories the
 // chunk leaves empty. A cidr4 reachable from a published Snapshot is never
@@ -27,9 +30,13 @@ type cidr4[C cellT] struct {
 	top [256]*[256]chunk4[C]
 }
 
-type chunk4[C cellT] struct {
-	starts []uint16 // starts[0] is 0 when the chunk is not empty
-	cells  []ccell[C]
+// chunk4 is the interval list of one /16; the first interval starts at 0
+// unless the chunk is empty.
+type chunk4[C cellT] []ival[C]
+
+type ival[C cellT] struct {
+	cc    ccell[C]
+	start uint16
 }
 
 // lookup returns the masked cell for k (the zero cell: none).
@@ -38,8 +45,8 @@ func (x *cidr4[C]) lookup(k uint32) ccell[C] {
 	if m == nil {
 		return ccell[C]{}
 	}
-	ch := &m[k>>16&255]
-	n := len(ch.starts)
+	ch := m[k>>16&255]
+	n := len(ch)
 	if n == 0 {
 		return ccell[C]{}
 	}
@@ -47,13 +54,13 @@ func (x *cidr4[C]) lookup(k uint32) ccell[C] {
 	i, j := 1, n
 	for i < j {
 		h := int(uint(i+j) >> 1)
-		if ch.starts[h] <= lo {
+		if ch[h].start <= lo {
 			i = h + 1
 		} else {
 			j = h
 		}
 	}
-	return ch.cells[i-1]
+	return ch[i-1].cc
 }
 
 // mask4 removes from c the categories it inherits from prefixes shorter
@@ -77,29 +84,26 @@ type pcell[C cellT] struct {
 // longer, in natural CIDR order (a prefix before the prefixes it
 // contains), with trie cells.
 func flatten4[C cellT](ps []pcell[C]) chunk4[C] {
-	var ch chunk4[C]
 	if len(ps) == 0 {
-		return ch
+		return nil
 	}
-	ch.starts = make([]uint16, 1, 2*len(ps)+1)
-	ch.cells = make([]ccell[C], 1, 2*len(ps)+1)
+	ch := make(chunk4[C], 1, 2*len(ps)+1)
 	emit := func(at uint32, c ccell[C]) {
 		if at > 0xFFFF {
 			return
 		}
-		n := len(ch.starts)
-		if uint32(ch.starts[n-1]) == at {
-			ch.cells[n-1] = c
-			if n >= 2 && ch.cells[n-2] == c {
-				ch.starts, ch.cells = ch.starts[:n-1], ch.cells[:n-1]
+		n := len(ch)
+		if uint32(ch[n-1].start) == at {
+			ch[n-1].cc = c
+			if n >= 2 && ch[n-2].cc == c {
+				ch = ch[:n-1]
 			}
 			return
 		}
-		if ch.cells[n-1] == c {
+		if ch[n-1].cc == c {
 			return
 		}
-		ch.starts = append(ch.starts, uint16(at))
-		ch.cells = append(ch.cells, c)
+		ch = append(ch, ival[C]{c, uint16(at)})
 	}
 	type frame struct {
 		end uint32
@@ -129,10 +133,10 @@ func flatten4[C cellT](ps []pcell[C]) chunk4[C] {
 		stack = stack[:len(stack)-1]
 		emit(top+1, enclosing())
 	}
-	if len(ch.starts) == 1 && ch.cells[0] == (ccell[C]{}) {
-		return chunk4[C]{}
+	if len(ch) == 1 && ch[0].cc == (ccell[C]{}) {
+		return nil
 	}
-	return ch
+	return slices.Clone(ch) // exact size: the index is kept for long
 }
 
 // withChunk returns a copy of x (nil: empty) with the chunk of /16 h
@@ -175,16 +179,18 @@ func (t *mtable[C]) rebuildChunk4(h uint32) {
 		}
 	}
 	ch := flatten4(ps)
-	if len(ch.starts) == 0 && t.c4 == nil {
+	if len(ch) == 0 && t.c4 == nil {
 		return
 	}
 	t.c4 = t.c4.withChunk(h, ch)
 }
 
 // index4 builds the IPv4 lookup structures (c4 and s4) of t from its trie
-// in one pass: used once at the end of New, where changes are applied to
-// the trie alone.
+// in one pass, and trims the host stores: used once at the end of New,
+// where changes are applied to the trie and host stores alone.
 func (t *mtable[C]) index4() {
+	t.h4.compact()
+	t.h6.compact()
 	t.c4, t.s4 = nil, nil
 	if t.cidr == nil || t.cidr.Size4() == 0 {
 		return
@@ -195,7 +201,7 @@ func (t *mtable[C]) index4() {
 		x     = new(cidr4[C])
 	)
 	flush := func() {
-		if ch := flatten4(group); len(ch.starts) > 0 {
+		if ch := flatten4(group); len(ch) > 0 {
 			x.setChunk(cur, ch)
 		}
 		group = group[:0]

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/bits"
 	"net/netip"
 	"strings"
 	"time"
@@ -31,8 +32,13 @@ type wafPolicy struct {
 type geoIndex [origin.MaxCode + 1][3]uint32
 
 // repIndex gives, per IDC tag and per ReputationCategory, the ref of the
-// enabled IP-reputation rule with the smallest ID that lists the tag.
-type repIndex [origin.NumTags + 1][3]uint32
+// enabled IP-reputation rule with the smallest ID that lists the tag, and
+// per category the set of tags that have one (so that a decision finds
+// the first matching tag with one AND instead of a loop over the tags).
+type repIndex struct {
+	ref [origin.NumTags + 1][3]uint32
+	has [3]origin.TagSet
+}
 
 // Snapshot is one immutable, compiled version of a project's policies.
 // All methods are safe for concurrent use, take no lock and allocate
@@ -274,29 +280,27 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	if rep && !tags.Empty() {
 		r := pol.rep
 		for _, c := range [3]ReputationCategory{ReputationPass, ReputationBlock, ReputationLog} {
-			for t := origin.Tag(1); t <= origin.NumTags; t++ {
-				ref := r[t][c]
-				if ref == 0 || !tags.Has(t) {
-					continue
-				}
-				m := Match{Kind: MatchTag, Tag: t}
-				switch c {
-				case ReputationPass:
-					if logged.RuleType != RuleNone {
-						return logged
-					}
-					return s.decideRef(ActionAllow, ref, m)
-				case ReputationBlock:
-					return s.decideRef(ActionBlock, ref, m)
-				default:
-					if logged.RuleType == RuleNone {
-						logged = s.decideRef(ActionLog, ref, m)
-					}
-				}
-				goto done
+			hit := tags & r.has[c]
+			if hit.Empty() {
+				continue
 			}
+			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
+			ref := r.ref[t][c]
+			m := Match{Kind: MatchTag, Tag: t}
+			switch c {
+			case ReputationPass:
+				if logged.RuleType != RuleNone {
+					return logged
+				}
+				return s.decideRef(ActionAllow, ref, m)
+			case ReputationBlock:
+				return s.decideRef(ActionBlock, ref, m)
+			}
+			if logged.RuleType == RuleNone {
+				logged = s.decideRef(ActionLog, ref, m)
+			}
+			break
 		}
 	}
-done:
 	return logged
 }
