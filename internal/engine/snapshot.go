@@ -259,19 +259,9 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			if ref == 0 {
 				continue
 			}
-			m := Match{Kind: MatchLocation, Code: code}
-			switch w {
-			case WhiteAllow:
-				if logged.RuleType != RuleNone {
-					return logged
-				}
-				return s.decideRef(ActionAllow, ref, m)
-			case WhiteBlock:
-				return s.decideRef(ActionBlock, ref, m)
-			default:
-				if logged.RuleType == RuleNone {
-					logged = s.decideRef(ActionLog, ref, m)
-				}
+			if d, end := s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
+				ref, Match{Kind: MatchLocation, Code: code}, &logged); end {
+				return d
 			}
 			break
 		}
@@ -286,21 +276,32 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			}
 			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
 			ref := r.ref[t][c]
-			m := Match{Kind: MatchTag, Tag: t}
-			switch c {
-			case ReputationPass:
-				if logged.RuleType != RuleNone {
-					return logged
-				}
-				return s.decideRef(ActionAllow, ref, m)
-			case ReputationBlock:
-				return s.decideRef(ActionBlock, ref, m)
-			}
-			if logged.RuleType == RuleNone {
-				logged = s.decideRef(ActionLog, ref, m)
+			if d, end := s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
+				ref, Match{Kind: MatchTag, Tag: t}, &logged); end {
+				return d
 			}
 			break
 		}
 	}
 	return logged
+}
+
+// stageHit applies a geolocation or IP-reputation hit whose rule acts as a
+// (allow: ends evaluation; block; log: remembered unless a log hit already
+// is) given the remembered log hit. It reports the decision and true when
+// evaluation ends there.
+func (s *Snapshot) stageHit(a Action, ref uint32, m Match, logged *Decision) (Decision, bool) {
+	switch a {
+	case ActionAllow:
+		if logged.RuleType != RuleNone {
+			return *logged, true
+		}
+		return s.decideRef(ActionAllow, ref, m), true
+	case ActionBlock:
+		return s.decideRef(ActionBlock, ref, m), true
+	}
+	if logged.RuleType == RuleNone {
+		*logged = s.decideRef(ActionLog, ref, m)
+	}
+	return Decision{}, false
 }
