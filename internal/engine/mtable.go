@@ -98,7 +98,7 @@ func (t *mtable[C]) probe(ip netip.Addr) (p probe[C]) {
 	if ip.Is4() {
 		k := key4(ip)
 		if t.h4 != nil {
-			p.host, _ = t.h4.get(hash4(k), k)
+			p.host, _ = get4(t.h4, hash4(k), k)
 		}
 		t.lookup4(&p, ip, k)
 		return p
