@@ -75,13 +75,15 @@ func benchMedian(b *testing.B, addrs []netip.Addr, do func(netip.Addr)) {
 //     whiteblackip entry decides), so every table, the address data and
 //     the geolocation and reputation stages are visited with the data in
 //     the CPU caches;
+//
 //   - random-v4 / random-v6: 1,048,576 uniformly random addresses
 //     (IPv6 from 2400::/12), whatever their verdict, so nearly every lookup
 //     misses the caches;
+//
 //   - random-v4-full: 1,048,576 random IPv4 addresses that take the full
 //     path.
 //
-//	go test -run '^$' -bench 'BenchmarkDecideWAFMedian' -benchtime 2000000x -count 3 ./internal/engine
+//     go test -run '^$' -bench 'BenchmarkDecideWAFMedian' -benchtime 2000000x -count 3 ./internal/engine
 func BenchmarkDecideWAFMedian(b *testing.B) {
 	f := loadFixture(b)
 	s := f.engine.Snapshot()
