@@ -89,31 +89,28 @@ type probe[C cellT] struct {
 	ok   bool // cc is valid
 }
 
-// probe looks up ip (an unmapped address) in both stores. An invalid
-// address matches nothing.
-func (t *mtable[C]) probe(ip netip.Addr) (p probe[C]) {
+// probe looks up ip (an unmapped address) in both stores and fills p,
+// which must be the zero probe (filled in place: a probe is 48 or 64
+// bytes, not worth copying back). An invalid address matches nothing.
+func (t *mtable[C]) probe(ip netip.Addr, p *probe[C]) {
 	if !ip.IsValid() {
-		return p
+		return
 	}
 	if ip.Is4() {
 		k := key4(ip)
 		if t.h4 != nil {
 			p.host, _ = get4(t.h4, hash4(k), k)
 		}
-		t.lookup4(&p, ip, k)
-		return p
+		t.lookup4(p, ip, k)
+		return
 	}
-	{
-		if t.h6 != nil {
-			k := key6(ip)
-			p.host, _ = t.h6.get(hash6(k), k)
-		}
-		if t.cidr == nil || t.cidr.Size6() == 0 {
-			return p
-		}
+	if t.h6 != nil {
+		k := key6(ip)
+		p.host, _ = t.h6.get(hash6(k), k)
 	}
-	p.cc, p.ok = t.cidr.Lookup(ip)
-	return p
+	if t.cidr != nil && t.cidr.Size6() != 0 {
+		p.cc, p.ok = t.cidr.Lookup(ip)
+	}
 }
 
 // match returns the most specific entry of category c containing ip that

@@ -92,7 +92,8 @@ func (s *Snapshot) DecideIP(layer Layer, ip netip.Addr, now time.Time) Decision 
 	if t.empty() {
 		return Decision{}
 	}
-	pr := t.probe(ip)
+	var pr probe[[2]value]
+	t.probe(ip, &pr)
 	for c := CategoryWhite; c <= CategoryBlock; c++ {
 		if v, p, ok := t.match(&pr, ip, int(c), n); ok {
 			return s.decide(categoryAction(c), v, Match{Kind: MatchPrefix, Prefix: p})
@@ -199,10 +200,10 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	var emP probe[[2]value]
 	var wbP probe[[3]value]
 	if emOn {
-		emP = em.probe(ip)
+		em.probe(ip, &emP)
 	}
 	if wbOn = wbOn && !pol.wb.empty(); wbOn {
-		wbP = pol.wb.probe(ip)
+		pol.wb.probe(ip, &wbP)
 	}
 
 	// 1. allow lists
