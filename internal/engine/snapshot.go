@@ -260,9 +260,9 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			if ref == 0 {
 				continue
 			}
-			if d, end := s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
-				ref, Match{Kind: MatchLocation, Code: code}, &logged); end {
-				return d
+			if s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
+				ref, Match{Kind: MatchLocation, Code: code}, &logged) {
+				return logged
 			}
 			break
 		}
@@ -277,9 +277,9 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			}
 			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
 			ref := r.ref[t][c]
-			if d, end := s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
-				ref, Match{Kind: MatchTag, Tag: t}, &logged); end {
-				return d
+			if s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
+				ref, Match{Kind: MatchTag, Tag: t}, &logged) {
+				return logged
 			}
 			break
 		}
@@ -289,20 +289,22 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 
 // stageHit applies a geolocation or IP-reputation hit whose rule acts as a
 // (allow: ends evaluation; block; log: remembered unless a log hit already
-// is) given the remembered log hit. It reports the decision and true when
-// evaluation ends there.
-func (s *Snapshot) stageHit(a Action, ref uint32, m Match, logged *Decision) (Decision, bool) {
+// is) to the remembered log hit in *d. It reports whether evaluation ends
+// there, the decision then being *d (written in place: a Decision is
+// about a hundred bytes).
+func (s *Snapshot) stageHit(a Action, ref uint32, m Match, d *Decision) bool {
 	switch a {
 	case ActionAllow:
-		if logged.RuleType != RuleNone {
-			return *logged, true
+		if d.RuleType == RuleNone {
+			*d = s.decideRef(ActionAllow, ref, m)
 		}
-		return s.decideRef(ActionAllow, ref, m), true
+		return true
 	case ActionBlock:
-		return s.decideRef(ActionBlock, ref, m), true
+		*d = s.decideRef(ActionBlock, ref, m)
+		return true
 	}
-	if logged.RuleType == RuleNone {
-		*logged = s.decideRef(ActionLog, ref, m)
+	if d.RuleType == RuleNone {
+		*d = s.decideRef(ActionLog, ref, m)
 	}
-	return Decision{}, false
+	return false
 }
