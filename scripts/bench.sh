@@ -108,7 +108,8 @@ if want workspace; then
 fi
 if want engine; then
 	echo "== engine"
-	go test -run '^$' -bench 'BenchmarkDecideWAF|BenchmarkEmergencyBaselines|BenchmarkIncremental' -count 5 ./internal/engine/
+	go test -run '^$' -bench 'BenchmarkDecideWAFMedian' -benchtime 1s -count 2 ./internal/engine/
+	go test -run '^$' -bench 'BenchmarkDecideWAF$|BenchmarkEmergencyBaselines|BenchmarkIncremental' -benchtime 1s -count 3 ./internal/engine/
 	go test -run '^$' -bench 'BenchmarkMemory' -benchtime 1x -count 3 ./internal/engine/
 	go test -run '^$' -bench 'BenchmarkWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/
 	go test -run '^$' -bench 'BenchmarkSecMasterWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/

@@ -25,8 +25,16 @@
 // containing P (P included) that has one. One probe of each store therefore
 // answers every category at once: the most specific WHITE entry and the most
 // specific BLOCK entry containing an address, whatever their lengths.
-// Geolocation and IP-reputation rules of a policy are small arrays indexed
-// by location code and IDC tag.
+// Host buckets are sorted by key, so an IPv4 miss stops half-way. IPv4
+// lookups do not walk the trie: its IPv4 prefixes of /16 and longer are
+// also kept as one sorted interval list per /16 (cidr4: two 256-way arrays
+// lead to it; a binary search over a few 24- or 32-byte intervals finds
+// the cell), with the categories inherited from shorter prefixes masked
+// out; those shorter prefixes, rare, sit in a small trie of their own
+// whose cell fills the categories the interval leaves empty. Geolocation
+// and IP-reputation rules of a policy are small arrays indexed by location
+// code and IDC tag (plus, per reputation category, the set of tags that
+// have a rule).
 //
 // Concurrency. Readers call Engine.Snapshot (one atomic load) and then any
 // number of Decide methods on the Snapshot; they take no lock, never block
@@ -49,14 +57,16 @@
 // time).
 //
 // Cost model. A Decide call allocates nothing. DecideIP probes one mtable
-// (one hash bucket, one trie walk); DecideWAF probes two (the WAF layer's
-// emergency entries and the host's policy), looks the host up in a map and
-// the address up in the address data (geodata) when geolocation or
-// reputation rules are in force; empty stores are skipped. When the most
-// specific entry of a category has expired but has not been swept yet, the
-// lookup walks the covering prefixes (bart Supernets); that rare path may
-// allocate. A change costs one hostStore copy-on-write for an address, or
-// for a real prefix one trie insertion plus one per stored prefix it covers
-// whose inherited value changes. DecideWorkspace is workspace.Decide, linear
-// in the policies.
+// (one hash bucket and, for IPv4, one /16 interval list, for IPv6 one trie
+// walk); DecideWAF probes two (the WAF layer's emergency entries and the
+// host's policy), looks the host up in a map and the address up in the
+// address data (geodata) when geolocation or reputation rules are in
+// force; empty stores are skipped. When the most specific entry of a
+// category has expired but has not been swept yet, the lookup walks the
+// covering prefixes (bart Supernets); that rare path may allocate. A change
+// costs one hostStore copy-on-write for an address, or for a real prefix
+// one trie insertion plus one per stored prefix it covers whose inherited
+// value changes, and for an IPv4 prefix also the rebuild of one /16's
+// interval list (/16 and longer) or an insertion into the small trie for
+// each shorter prefix whose cell changes (shorter). DecideWorkspace is workspace.Decide, linear in the policies.
 package engine

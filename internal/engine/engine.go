@@ -125,6 +125,12 @@ func New(p *Project, geo Locator, now func() time.Time) (*Engine, error) {
 		}
 		s.ws = p.Workspace
 	}
+	for l := range s.em {
+		s.em[l].index4()
+	}
+	for _, pol := range s.policies {
+		pol.wb.index4()
+	}
 	e.building = false
 	s.refs = e.refs
 	e.cur.Store(s)
@@ -348,7 +354,13 @@ func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix)
 		p  netip.Prefix
 		cc ccell[C]
 	}
-	var stack, sets []frame
+	type setItem struct {
+		frame
+		old    ccell[C]
+		stored bool
+	}
+	var stack []frame
+	var sets []setItem
 	del := false
 	for _, it := range items {
 		for len(stack) > 0 {
@@ -376,7 +388,7 @@ func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix)
 			}
 		}
 		if !it.stored || nc != it.old {
-			sets = append(sets, frame{it.p, nc})
+			sets = append(sets, setItem{frame{it.p, nc}, it.old, it.stored})
 		}
 		stack = append(stack, frame{it.p, nc})
 	}
@@ -404,6 +416,37 @@ func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix)
 	}
 	if t.cidr.Size() == 0 {
 		t.cidr = nil
+	}
+	if e.building || !p.Addr().Is4() {
+		return // New indexes the IPv4 prefixes once at the end
+	}
+	// Bring the IPv4 lookup index in line: short prefixes are mirrored
+	// into s4; each /16 whose masked cells changed is rebuilt (at most
+	// one: a change at /16 or longer stays inside its /16, and a shorter
+	// one changes only categories the chunks mask).
+	if del && p.Bits() < short4 && t.s4 != nil {
+		t.s4 = t.s4.DeletePersist(p)
+	}
+	chunk, dirty := uint32(0), del && p.Bits() >= short4
+	if dirty {
+		chunk = key4(p.Addr()) >> 16
+	}
+	for _, f := range sets {
+		switch {
+		case f.p.Bits() < short4:
+			if t.s4 == nil {
+				t.s4 = new(bart.Table[ccell[C]])
+			}
+			t.s4 = t.s4.InsertPersist(f.p, f.cc)
+		case !f.stored || mask4(f.old) != mask4(f.cc):
+			chunk, dirty = key4(f.p.Addr())>>16, true
+		}
+	}
+	if t.s4 != nil && t.s4.Size() == 0 {
+		t.s4 = nil
+	}
+	if dirty {
+		t.rebuildChunk4(chunk)
 	}
 }
 

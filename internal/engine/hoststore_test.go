@@ -33,6 +33,9 @@ func TestHostStoreShapes(t *testing.T) {
 			if ok != wok || v != wv {
 				t.Fatalf("get(%d) = %d,%v, want %d,%v", k, v, ok, wv, wok)
 			}
+			if v4, ok4 := get4(s, hash4(k), k); ok4 != wok || v4 != wv {
+				t.Fatalf("get4(%d) = %d,%v, want %d,%v", k, v4, ok4, wv, wok)
+			}
 		}
 	}
 	keys := make([]uint32, 0, 6000)

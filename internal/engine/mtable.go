@@ -45,6 +45,11 @@ type mtable[C cellT] struct {
 	h4   *hostStore[uint32, C]
 	h6   *hostStore[addr6, C]
 	cidr *bart.Table[ccell[C]]
+	// The IPv4 part of cidr again, indexed for lookups: prefixes of /16
+	// and longer in c4, shorter ones in s4 (see cidr4). cidr stays the
+	// writer's reference and serves IPv6 and the expired-entry path.
+	c4 *cidr4[C]
+	s4 *bart.Table[ccell[C]]
 }
 
 // canonPrefix unmaps IPv4-mapped IPv6 prefixes and masks host bits. It
@@ -84,31 +89,28 @@ type probe[C cellT] struct {
 	ok   bool // cc is valid
 }
 
-// probe looks up ip (an unmapped address) in both stores. An invalid
-// address matches nothing.
-func (t *mtable[C]) probe(ip netip.Addr) (p probe[C]) {
+// probe looks up ip (an unmapped address) in both stores and fills p,
+// which must be the zero probe (filled in place: a probe is 48 or 64
+// bytes, not worth copying back). An invalid address matches nothing.
+func (t *mtable[C]) probe(ip netip.Addr, p *probe[C]) {
 	if !ip.IsValid() {
-		return p
+		return
 	}
 	if ip.Is4() {
+		k := key4(ip)
 		if t.h4 != nil {
-			k := key4(ip)
-			p.host, _ = t.h4.get(hash4(k), k)
+			p.host, _ = get4(t.h4, hash4(k), k)
 		}
-		if t.cidr == nil || t.cidr.Size4() == 0 {
-			return p
-		}
-	} else {
-		if t.h6 != nil {
-			k := key6(ip)
-			p.host, _ = t.h6.get(hash6(k), k)
-		}
-		if t.cidr == nil || t.cidr.Size6() == 0 {
-			return p
-		}
+		t.lookup4(p, ip, k)
+		return
 	}
-	p.cc, p.ok = t.cidr.Lookup(ip)
-	return p
+	if t.h6 != nil {
+		k := key6(ip)
+		p.host, _ = t.h6.get(hash6(k), k)
+	}
+	if t.cidr != nil && t.cidr.Size6() != 0 {
+		p.cc, p.ok = t.cidr.Lookup(ip)
+	}
 }
 
 // match returns the most specific entry of category c containing ip that

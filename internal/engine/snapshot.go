@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math/bits"
 	"net/netip"
 	"strings"
 	"time"
@@ -31,8 +32,13 @@ type wafPolicy struct {
 type geoIndex [origin.MaxCode + 1][3]uint32
 
 // repIndex gives, per IDC tag and per ReputationCategory, the ref of the
-// enabled IP-reputation rule with the smallest ID that lists the tag.
-type repIndex [origin.NumTags + 1][3]uint32
+// enabled IP-reputation rule with the smallest ID that lists the tag, and
+// per category the set of tags that have one (so that a decision finds
+// the first matching tag with one AND instead of a loop over the tags).
+type repIndex struct {
+	ref [origin.NumTags + 1][3]uint32
+	has [3]origin.TagSet
+}
 
 // Snapshot is one immutable, compiled version of a project's policies.
 // All methods are safe for concurrent use, take no lock and allocate
@@ -86,7 +92,8 @@ func (s *Snapshot) DecideIP(layer Layer, ip netip.Addr, now time.Time) Decision 
 	if t.empty() {
 		return Decision{}
 	}
-	pr := t.probe(ip)
+	var pr probe[[2]value]
+	t.probe(ip, &pr)
 	for c := CategoryWhite; c <= CategoryBlock; c++ {
 		if v, p, ok := t.match(&pr, ip, int(c), n); ok {
 			return s.decide(categoryAction(c), v, Match{Kind: MatchPrefix, Prefix: p})
@@ -193,10 +200,10 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	var emP probe[[2]value]
 	var wbP probe[[3]value]
 	if emOn {
-		emP = em.probe(ip)
+		em.probe(ip, &emP)
 	}
 	if wbOn = wbOn && !pol.wb.empty(); wbOn {
-		wbP = pol.wb.probe(ip)
+		pol.wb.probe(ip, &wbP)
 	}
 
 	// 1. allow lists
@@ -253,19 +260,9 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			if ref == 0 {
 				continue
 			}
-			m := Match{Kind: MatchLocation, Code: code}
-			switch w {
-			case WhiteAllow:
-				if logged.RuleType != RuleNone {
-					return logged
-				}
-				return s.decideRef(ActionAllow, ref, m)
-			case WhiteBlock:
-				return s.decideRef(ActionBlock, ref, m)
-			default:
-				if logged.RuleType == RuleNone {
-					logged = s.decideRef(ActionLog, ref, m)
-				}
+			if s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
+				ref, Match{Kind: MatchLocation, Code: code}, &logged) {
+				return logged
 			}
 			break
 		}
@@ -274,29 +271,40 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	if rep && !tags.Empty() {
 		r := pol.rep
 		for _, c := range [3]ReputationCategory{ReputationPass, ReputationBlock, ReputationLog} {
-			for t := origin.Tag(1); t <= origin.NumTags; t++ {
-				ref := r[t][c]
-				if ref == 0 || !tags.Has(t) {
-					continue
-				}
-				m := Match{Kind: MatchTag, Tag: t}
-				switch c {
-				case ReputationPass:
-					if logged.RuleType != RuleNone {
-						return logged
-					}
-					return s.decideRef(ActionAllow, ref, m)
-				case ReputationBlock:
-					return s.decideRef(ActionBlock, ref, m)
-				default:
-					if logged.RuleType == RuleNone {
-						logged = s.decideRef(ActionLog, ref, m)
-					}
-				}
-				goto done
+			hit := tags & r.has[c]
+			if hit.Empty() {
+				continue
 			}
+			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
+			ref := r.ref[t][c]
+			if s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
+				ref, Match{Kind: MatchTag, Tag: t}, &logged) {
+				return logged
+			}
+			break
 		}
 	}
-done:
 	return logged
+}
+
+// stageHit applies a geolocation or IP-reputation hit whose rule acts as a
+// (allow: ends evaluation; block; log: remembered unless a log hit already
+// is) to the remembered log hit in *d. It reports whether evaluation ends
+// there, the decision then being *d (written in place: a Decision is
+// about a hundred bytes).
+func (s *Snapshot) stageHit(a Action, ref uint32, m Match, d *Decision) bool {
+	switch a {
+	case ActionAllow:
+		if d.RuleType == RuleNone {
+			*d = s.decideRef(ActionAllow, ref, m)
+		}
+		return true
+	case ActionBlock:
+		*d = s.decideRef(ActionBlock, ref, m)
+		return true
+	}
+	if d.RuleType == RuleNone {
+		*d = s.decideRef(ActionLog, ref, m)
+	}
+	return false
 }

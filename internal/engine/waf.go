@@ -304,10 +304,11 @@ func (e *Engine) rebuildRep(s *Snapshot, i int32) {
 		}
 		ref := e.refIdx[refKey{ruleType: RuleIPReputation, ruleID: r.ID, policyID: s.policies[i].id}]
 		for _, t := range r.Tags.Tags() {
-			slot := &x[t][r.Category]
+			slot := &x.ref[t][r.Category]
 			if *slot == 0 || r.ID < e.refs[*slot].ruleID {
 				*slot = ref
 			}
+			x.has[r.Category] = x.has[r.Category].With(t)
 		}
 	}
 	e.mutPolicy(s, i).rep = x
