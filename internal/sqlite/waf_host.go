@@ -165,6 +165,27 @@ func (db *DB) FindHosts(ctx context.Context, f waf.HostFilter) ([]*waf.Host, int
 	return out, total, err
 }
 
+// AllHosts implements waf.Store.
+func (db *DB) AllHosts(ctx context.Context) ([]*waf.Host, error) {
+	var out []*waf.Host
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+hostColumns+hostFrom+` ORDER BY h.seq`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			h, err := scanHost(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, h)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 // UpdateHost implements waf.Store.
 func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf.Host) error) (*waf.Host, error) {
 	var h *waf.Host

@@ -91,4 +91,7 @@ type Store interface {
 	UpdateHost(ctx context.Context, projectID, id string, fn func(*Host) error) (*Host, error)
 	// DeleteHost deletes a host and returns it. KindNotFound.
 	DeleteHost(ctx context.Context, projectID, id string) (*Host, error)
+	// AllHosts returns every host of every project, oldest first (creation
+	// order), for the data plane's routing table.
+	AllHosts(ctx context.Context) ([]*Host, error)
 }
