@@ -56,7 +56,9 @@ func (s *fakeStore) set(hosts ...*waf.Host) {
 }
 
 // fakeDecider decides by client address.
-type fakeDecider struct{ byIP map[netip.Addr]decision.Decision }
+type fakeDecider struct {
+	byIP map[netip.Addr]decision.Decision
+}
 
 func (d *fakeDecider) DecideWAF(_ string, ip netip.Addr, _ time.Time) decision.Decision {
 	return d.byIP[ip]

@@ -2,7 +2,7 @@ package proxy
 
 import (
 	"context"
-		"encoding/json"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
