@@ -45,6 +45,8 @@ type serveConfig struct {
 	// SecMaster quotas per workspace.
 	SecMasterMaxPolicies int
 	SecMasterMaxAgeing   int
+	// Proxy is the WAF data plane run beside the API (--proxy-listen).
+	Proxy proxyConfig
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -68,6 +70,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
+	c.Proxy.register(e, "", "address serving Prometheus metrics at /metrics (empty: /metrics on the API listener)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -88,6 +91,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if c.MaxBodyBytes < 1024 {
 		return nil, errors.New("--max-body-bytes must be at least 1024")
+	}
+	if err := c.Proxy.validate(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -172,7 +178,31 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go func() { decisions.Run(workerCtx, 50*time.Millisecond); close(decisionsDone) }()
 	defer func() { stopWorker(); <-decisionsDone }()
 
-	handler := httpapi.NewServer(httpapi.Config{
+	// The WAF data plane, when configured, shares the store and engines.
+	var dpErrs chan error
+	var metrics http.Handler
+	if cfg.Proxy.enabled() {
+		dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: geo}, logger)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			dp.shutdown(sctx)
+		}()
+		dpErrs, metrics = dp.errs, dp.px.Metrics()
+		if cfg.Proxy.MetricsListen != "" {
+			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, metrics, logger)
+			if err != nil {
+				return err
+			}
+			defer msrv.Close()
+			metrics = nil
+		}
+	}
+
+	var handler http.Handler = httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
 		RateBurst:    cfg.RateBurst,
@@ -184,6 +214,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		SecMaster: sm,
 		Decisions: decisions,
 	})
+	if metrics != nil {
+		handler = withMetrics(handler, metrics)
+	}
 
 	srv := &http.Server{
 		Handler:           handler,
@@ -222,6 +255,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("serve: %w", err)
 		}
 		return nil
+	case err := <-dpErrs:
+		logger.Error("WAF data plane stopped", "err", err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
