@@ -114,7 +114,7 @@ func upstreamServer(t *testing.T, name string) (*httptest.Server, waf.Server) {
 	return srv, serverOf(t, srv.Listener.Addr().String(), 1)
 }
 
-func serverOf(t *testing.T, hostport string, weight int) waf.Server {
+func serverOf(t testing.TB, hostport string, weight int) waf.Server {
 	t.Helper()
 	h, p, err := net.SplitHostPort(hostport)
 	if err != nil {

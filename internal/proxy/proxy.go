@@ -63,7 +63,7 @@ type Proxy struct {
 	deps      Deps
 	log       *slog.Logger
 	now       func() time.Time
-	transport *http.Transport
+	transport roundTripCloser
 	buffers   bufferPool
 	metrics   *metrics
 
@@ -75,6 +75,13 @@ type Proxy struct {
 
 	idPrefix string
 	idSeq    atomic.Uint64
+}
+
+// roundTripCloser is the upstream transport (*http.Transport; a stub in
+// benchmarks).
+type roundTripCloser interface {
+	http.RoundTripper
+	CloseIdleConnections()
 }
 
 // certEntry is a parsed certificate with the PEM it was parsed from.
