@@ -52,27 +52,37 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 // trusted peer's, else the client connection's scheme.
 func (p *Proxy) setForwarded(pr *httputil.ProxyRequest, client netip.Addr, trusted bool) {
 	in, h := pr.In, pr.Out.Header
-	xff := peerAddr(in).String()
+	peer := peerAddr(in)
+	peerStr := peer.String()
 	proto := "http"
 	if in.TLS != nil {
 		proto = "https"
 	}
+	xff := peerStr
 	if trusted {
 		if prior := in.Header.Values("X-Forwarded-For"); len(prior) > 0 {
-			xff = strings.Join(prior, ", ") + ", " + xff
+			xff = strings.Join(prior, ", ") + ", " + peerStr
 		}
 		if v := in.Header.Get("X-Forwarded-Proto"); v == "http" || v == "https" {
 			proto = v
 		}
 	}
-	h["X-Forwarded-For"] = []string{xff}
-	h["X-Forwarded-Proto"] = []string{proto}
-	h["X-Forwarded-Host"] = []string{in.Host}
-	if client.IsValid() {
-		h["X-Real-Ip"] = []string{client.String()}
-	} else {
+	// One backing array for the four header values.
+	vals := [4]string{xff, proto, in.Host, ""}
+	vs := vals[:]
+	h["X-Forwarded-For"] = vs[0:1:1]
+	h["X-Forwarded-Proto"] = vs[1:2:2]
+	h["X-Forwarded-Host"] = vs[2:3:3]
+	switch {
+	case !client.IsValid():
 		delete(h, "X-Real-Ip")
+		return
+	case client == peer:
+		vs[3] = peerStr
+	default:
+		vs[3] = client.String()
 	}
+	h["X-Real-Ip"] = vs[3:4:4]
 }
 
 // retryBody is an upstream request body that counts what was read and
@@ -153,14 +163,21 @@ func (t *retryTransport) fail(body *retryBody, err error) error {
 	return err
 }
 
-// bufferPool lends the 32 KB copy buffers of the reverse proxies.
+// bufferPool lends the 32 KB copy buffers of the reverse proxies. It
+// pools array pointers, so returning a buffer allocates nothing.
 type bufferPool struct{ p sync.Pool }
 
+const copyBufferSize = 32 << 10
+
 func (b *bufferPool) Get() []byte {
-	if v, ok := b.p.Get().(*[]byte); ok {
-		return *v
+	if v, ok := b.p.Get().(*[copyBufferSize]byte); ok {
+		return v[:]
 	}
-	return make([]byte, 32<<10)
+	return new([copyBufferSize]byte)[:]
 }
 
-func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
+func (b *bufferPool) Put(buf []byte) {
+	if len(buf) == copyBufferSize {
+		b.p.Put((*[copyBufferSize]byte)(buf))
+	}
+}
