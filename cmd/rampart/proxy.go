@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"strings"
 	"sync"
 	"time"
 
@@ -202,13 +201,8 @@ func serveMetricsOn(ln net.Listener, metrics http.Handler, logger *slog.Logger) 
 
 // proxyNodeConfig is the configuration of `rampart proxy`.
 type proxyNodeConfig struct {
-	DataDir         string
-	Store           string
-	Synchronous     string
-	LogFormat       string
-	LogLevel        string
-	ShutdownTimeout time.Duration
-	Proxy           proxyConfig
+	nodeConfig
+	Proxy proxyConfig
 }
 
 func parseProxyFlags(args []string, getenv func(string) string, stderr io.Writer) (*proxyNodeConfig, error) {
@@ -216,24 +210,10 @@ func parseProxyFlags(args []string, getenv func(string) string, stderr io.Writer
 	fs.SetOutput(stderr)
 	c := &proxyNodeConfig{}
 	e := &envFlags{fs: fs, getenv: getenv}
-	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory of the database")
-	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db)")
-	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL or FULL")
-	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
-	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
-	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
+	c.nodeConfig.register(e)
 	c.Proxy.register(e, "127.0.0.1:9145", "address serving Prometheus metrics at /metrics (empty: none)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, errUsage
-	}
-	if len(e.errs) > 0 {
-		return nil, errors.Join(e.errs...)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	if err := e.parse(args); err != nil {
+		return nil, err
 	}
 	if !c.Proxy.enabled() {
 		return nil, errors.New("rampart proxy needs --proxy-listen or --proxy-tls-listen")

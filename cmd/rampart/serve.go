@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/rampartsec/rampart/internal/enforce"
@@ -28,20 +27,15 @@ import (
 
 // serveConfig is the configuration of `rampart serve`.
 type serveConfig struct {
-	Listen          string
-	DataDir         string
-	Store           string
-	Synchronous     string
-	TLSCert         string
-	TLSKey          string
-	LogFormat       string
-	LogLevel        string
-	TokenTTL        time.Duration
-	MaxBodyBytes    int64
-	RateLimit       float64
-	RateBurst       int
-	PublicURL       string
-	ShutdownTimeout time.Duration
+	nodeConfig
+	Listen       string
+	TLSCert      string
+	TLSKey       string
+	TokenTTL     time.Duration
+	MaxBodyBytes int64
+	RateLimit    float64
+	RateBurst    int
+	PublicURL    string
 	// SecMaster quotas per workspace.
 	SecMasterMaxPolicies int
 	SecMasterMaxAgeing   int
@@ -55,33 +49,19 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	c := &serveConfig{}
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.String(&c.Listen, "listen", "RAMPART_LISTEN", "127.0.0.1:8080", "address the API listens on")
-	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory for the database and credentials.json")
-	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
-	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
+	c.nodeConfig.register(e)
 	e.String(&c.TLSCert, "tls-cert", "RAMPART_TLS_CERT", "", "PEM certificate file; with --tls-key, serve HTTPS")
 	e.String(&c.TLSKey, "tls-key", "RAMPART_TLS_KEY", "", "PEM private key file")
-	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
-	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	e.Duration(&c.TokenTTL, "token-ttl", "RAMPART_TOKEN_TTL", 24*time.Hour, "lifetime of issued IAM tokens")
 	e.Int64(&c.MaxBodyBytes, "max-body-bytes", "RAMPART_MAX_BODY_BYTES", 1<<20, "largest accepted request body")
 	e.Float64(&c.RateLimit, "rate-limit", "RAMPART_RATE_LIMIT", 2000, "requests per second allowed per credential (0: unlimited)")
 	e.Int(&c.RateBurst, "rate-burst", "RAMPART_RATE_BURST", 4000, "burst size of the per-credential rate limit")
 	e.String(&c.PublicURL, "public-url", "RAMPART_PUBLIC_URL", "", "base URL advertised in token catalogs (default: from the request)")
-	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
 	c.Proxy.register(e, "", "address serving Prometheus metrics at /metrics (empty: /metrics on the API listener)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, errUsage
-	}
-	if len(e.errs) > 0 {
-		return nil, errors.Join(e.errs...)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	if err := e.parse(args); err != nil {
+		return nil, err
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key must be given together")
@@ -96,6 +76,26 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return nil, err
 	}
 	return c, nil
+}
+
+// nodeConfig are the settings of every long-running command: the store,
+// logging and shutdown.
+type nodeConfig struct {
+	DataDir         string
+	Store           string
+	Synchronous     string
+	LogFormat       string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+}
+
+func (c *nodeConfig) register(e *envFlags) {
+	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory for the database and credentials.json")
+	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
+	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
+	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
+	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 }
 
 // newLogger builds the process logger.
