@@ -121,6 +121,7 @@ if want proxy; then
 	go build -o "$tmp/rampart" ./cmd/rampart
 	"$tmp/proxybench" origin -listen 127.0.0.1:18300 &
 	"$tmp/proxybench" bare -listen 127.0.0.1:18301 -upstream http://127.0.0.1:18300 &
+	"$tmp/proxybench" bare -listen 127.0.0.1:18304 -upstream http://127.0.0.1:18300 -bufferpool &
 	mkdir -p "$tmp/pdata" "$tmp/nginx"
 	echo "-- seeding 1,000,000 blocked prefixes, a geolocation and an IP-reputation rule"
 	"$tmp/proxybench" seed -db "$tmp/pdata/rampart.db" -upstream 127.0.0.1:18300 -nginx-geo "$tmp/nginx/geo.conf"
@@ -158,7 +159,7 @@ NGINX
 	# nginx warns about the duplicate networks among the random prefixes while loading.
 	/usr/sbin/nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr.log" &
 	blocked="$(head -1 "$tmp/nginx/geo.conf" | cut -d' ' -f1 | cut -d/ -f1)"
-	for port in 18301 18302 18303; do
+	for port in 18301 18304 18302 18303; do
 		for _ in $(seq 600); do
 			[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "http://127.0.0.1:$port/")" = 200 ] && break
 			sleep 0.5
@@ -168,24 +169,26 @@ NGINX
 		code="$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H "X-Forwarded-For: $blocked" "http://127.0.0.1:$port/")"
 		echo "-- port $port: a blocked prefix's address ($blocked) gets $code"
 	done
-	names=([18301]="bare httputil.ReverseProxy" [18302]="Rampart (1M prefixes, geoip, ip_reputation)" [18303]="nginx (geo, 1M prefixes)")
+	names=([18301]="bare httputil.ReverseProxy" [18304]="bare httputil.ReverseProxy with a buffer pool"
+		[18302]="Rampart (1M prefixes, geoip, ip_reputation)" [18303]="nginx (geo, 1M prefixes)")
 	# The client address is 8.8.8.8 (by X-Forwarded-For from a trusted
 	# peer): in no blocked prefix, so every request passes every stage.
 	load() { wrk -t1 -c"$1" -d"$2" --latency -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "${@:4}" "http://127.0.0.1:$3/"; }
 	# Three rounds, the targets interleaved; the median of each is kept.
 	declare -A rps
 	for round in 1 2 3; do
-		for port in 18301 18302 18303; do
+		for port in 18301 18304 18302 18303; do
 			echo "-- wrk, maximum load, round $round: ${names[$port]}: 1 thread, 64 connections, 10 s"
 			load 64 10s "$port" | tee "$tmp/max-$port-$round.txt"
 			awk '/Requests\/sec/ {print $2}' "$tmp/max-$port-$round.txt" >>"$tmp/rps-$port.txt"
 		done
 	done
-	for port in 18301 18302 18303; do
+	for port in 18301 18304 18302 18303; do
 		rps[$port]="$(sort -n "$tmp/rps-$port.txt" | sed -n 2p)"
 		echo "-- median requests/s, ${names[$port]}: ${rps[$port]} (rounds: $(tr '\n' ' ' <"$tmp/rps-$port.txt"))"
 	done
 	echo "-- throughput ratio Rampart / bare: $(awk -v a="${rps[18302]}" -v b="${rps[18301]}" 'BEGIN {printf "%.3f", a/b}')"
+	echo "-- throughput ratio Rampart / bare with a buffer pool: $(awk -v a="${rps[18302]}" -v b="${rps[18304]}" 'BEGIN {printf "%.3f", a/b}')"
 	echo "-- throughput ratio nginx / bare: $(awk -v a="${rps[18303]}" -v b="${rps[18301]}" 'BEGIN {printf "%.3f", a/b}')"
 	# Half load: half the bare proxy's maximum, paced by wrk's delay()
 	# (each connection waits 10 ms between requests).
@@ -194,11 +197,11 @@ function delay() return 10 end
 LUA
 	half="$(awk -v b="${rps[18301]}" 'BEGIN {printf "%d", b/2}')"
 	conns="$(awk -v r="$half" 'BEGIN {c = int(r/100 + 0.5); if (c < 1) c = 1; print c}')"
-	for port in 18301 18302 18303; do
+	for port in 18301 18304 18302 18303; do
 		echo "-- wrk, half load (~$half requests/s): ${names[$port]}: 1 thread, $conns connections pacing 10 ms, 20 s"
 		load "$conns" 20s "$port" -s "$tmp/paced.lua" | tee "$tmp/half-$port.txt"
 	done
-	for port in 18301 18302 18303; do
+	for port in 18301 18304 18302 18303; do
 		echo "-- p99 at half load, ${names[$port]}: $(awk '$1 == "99%" {print $2}' "$tmp/half-$port.txt")"
 	done
 fi

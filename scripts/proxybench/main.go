@@ -3,6 +3,7 @@
 //
 //	proxybench origin -listen ADDR             a minimal upstream (200, "hello")
 //	proxybench bare -listen ADDR -upstream URL a bare httputil.ReverseProxy
+//	                                           (-bufferpool: with pooled copy buffers)
 //	proxybench seed -db PATH -upstream H:P -nginx-geo FILE
 //	                                           writes the protected host, 1,000,000
 //	                                           blocked prefixes (IP groups behind
@@ -27,6 +28,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/waf"
@@ -71,6 +73,7 @@ func bare(args []string) error {
 	fs := flag.NewFlagSet("bare", flag.ExitOnError)
 	listen := fs.String("listen", "127.0.0.1:18301", "address")
 	upstream := fs.String("upstream", "http://127.0.0.1:18300", "upstream URL")
+	pooled := fs.Bool("bufferpool", false, "pool the 32 KB copy buffers (as Rampart does)")
 	fs.Parse(args)
 	u, err := url.Parse(*upstream)
 	if err != nil {
@@ -83,7 +86,26 @@ func bare(args []string) error {
 		pr.Out.Host = pr.In.Host
 		pr.SetXForwarded()
 	}, Transport: tr}
+	if *pooled {
+		rp.BufferPool = &bufferPool{}
+	}
 	return http.ListenAndServe(*listen, rp)
+}
+
+// bufferPool pools 32 KB copy buffers.
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() []byte {
+	if v, ok := b.p.Get().(*[32 << 10]byte); ok {
+		return v[:]
+	}
+	return new([32 << 10]byte)[:]
+}
+
+func (b *bufferPool) Put(buf []byte) {
+	if len(buf) == 32<<10 {
+		b.p.Put((*[32 << 10]byte)(buf))
+	}
 }
 
 const project = "0123456789abcdef0123456789abcdef"
