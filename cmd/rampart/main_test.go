@@ -198,7 +198,7 @@ func TestServeHelpListsEnvTwins(t *testing.T) {
 	if err := run(context.Background(), []string{"serve", "-h"}, env(nil), &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"RAMPART_LISTEN", "RAMPART_DATA_DIR", "RAMPART_STORE", "RAMPART_TLS_CERT", "RAMPART_TLS_KEY", "RAMPART_LOG_FORMAT"} {
+	for _, want := range []string{"RAMPART_LISTEN", "RAMPART_DATA_DIR", "RAMPART_STORE", "RAMPART_TLS_CERT", "RAMPART_TLS_KEY", "RAMPART_LOG_FORMAT", "RAMPART_PROXY_LISTEN", "RAMPART_TRUSTED_PROXIES", "RAMPART_METRICS_LISTEN"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("serve -h does not mention %s", want)
 		}
