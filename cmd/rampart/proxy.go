@@ -87,6 +87,11 @@ type dataPlaneDeps struct {
 	Store     store
 	Decisions decision.Source
 	Locator   proxy.Locator
+	// Events and Certificates are the WAF event recorder and certificate
+	// store (adapted to the proxy's interfaces). Nil: events are not
+	// recorded and TLS hosts get the default certificate.
+	Events       proxy.EventSink
+	Certificates proxy.CertificateSource
 }
 
 // startDataPlane binds the data-plane listeners (first, so a taken port is
@@ -117,10 +122,8 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		}
 		pcfg.DefaultCertificate = &cert
 	}
-	// Events and Certificates are the WAF event recorder and certificate
-	// store; until they are wired, events are not recorded and TLS hosts
-	// get the default certificate.
-	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator})
+	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
+		Events: deps.Events, Certificates: deps.Certificates})
 	if _, err := px.Refresh(ctx); err != nil {
 		closeAll(plain, secure)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)
