@@ -11,6 +11,10 @@
 //	                                           and an IP-reputation block rule into a
 //	                                           Rampart store, and the same prefixes as
 //	                                           an nginx geo block
+//	proxybench rampart -db PATH -listen ADDR -pprof ADDR
+//	                                           Rampart's data plane alone over a seeded
+//	                                           store, with net/http/pprof on a side
+//	                                           port, to profile it under load
 package main
 
 import (
@@ -23,15 +27,22 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
+	"net/http/pprof"
 	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/rampartsec/rampart/internal/enforce"
+	"github.com/rampartsec/rampart/internal/geodata"
+	"github.com/rampartsec/rampart/internal/proxy"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 func main() {
@@ -47,6 +58,8 @@ func main() {
 		err = bare(os.Args[2:])
 	case "seed":
 		err = seed(os.Args[2:])
+	case "rampart":
+		err = dataPlane(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -196,4 +209,39 @@ func seed(args []string) error {
 	}
 	fmt.Printf("seeded host %s (policy %s): %d blocked prefixes, a geolocation and an IP-reputation block rule\n", *hostname, host.PolicyID, *n)
 	return nil
+}
+
+// dataPlane runs Rampart's data plane as cmd/rampart wires it (registry,
+// host table, embedded address data; loopback trusted), without the API,
+// and serves the profiling endpoints on a separate listener.
+func dataPlane(args []string) error {
+	fs := flag.NewFlagSet("rampart", flag.ExitOnError)
+	dbPath := fs.String("db", "", "Rampart SQLite store")
+	listen := fs.String("listen", "127.0.0.1:18305", "data-plane address")
+	pprofAddr := fs.String("pprof", "127.0.0.1:18399", "net/http/pprof address")
+	fs.Parse(args)
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	geo, err := geodata.LoadEmbedded()
+	if err != nil {
+		return err
+	}
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{})
+	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, Workspace: workspace.New(db, workspace.Config{}), Revisions: db}, geo, nil, nil)
+	go reg.Run(ctx, 50*time.Millisecond)
+	trusted, _ := proxy.ParseTrustedProxies("127.0.0.1/32")
+	px := proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Locator: geo})
+	if _, err := px.Refresh(ctx); err != nil {
+		return err
+	}
+	go px.Run(ctx, 50*time.Millisecond)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	go func() { _ = http.ListenAndServe(*pprofAddr, mux) }()
+	return http.ListenAndServe(*listen, px)
 }
