@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine, proxy) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -14,6 +14,12 @@ ensure_wrk() {
 	command -v wrk >/dev/null 2>&1 && return
 	echo "installing wrk (Debian package)"
 	(apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+}
+
+ensure_nginx() {
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] && return
+	echo "installing nginx (Debian package nginx-light: core modules with geo and realip)"
+	(apt-get update -qq && apt-get install -y -qq nginx-light) >/dev/null
 }
 
 # start_server PORT [flags...]: builds and starts rampart on 127.0.0.1:PORT
@@ -114,4 +120,112 @@ if want engine; then
 	go test -run '^$' -bench 'BenchmarkWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/
 	go test -run '^$' -bench 'BenchmarkSecMasterWriteToDecision' -benchtime 20x -count 3 ./internal/enforce/
 	go test -run '^$' -bench 'BenchmarkAPIWriteToDecision' -benchtime 40x ./internal/httpapi/
+fi
+if want proxy; then
+	echo "== proxy"
+	# The handler against a bare httputil.ReverseProxy (stub and loopback upstreams).
+	go test -run '^$' -bench 'BenchmarkHandler' -benchtime 2s -count 3 ./internal/proxy/
+	ensure_wrk
+	ensure_nginx
+	go build -o "$tmp/proxybench" ./scripts/proxybench
+	go build -o "$tmp/rampart" ./cmd/rampart
+	"$tmp/proxybench" origin -listen 127.0.0.1:18300 &
+	"$tmp/proxybench" bare -listen 127.0.0.1:18301 -upstream http://127.0.0.1:18300 &
+	"$tmp/proxybench" bare -listen 127.0.0.1:18304 -upstream http://127.0.0.1:18300 -bufferpool &
+	mkdir -p "$tmp/pdata" "$tmp/nginx"
+	echo "-- seeding 1,000,000 blocked prefixes, a geolocation and an IP-reputation rule"
+	"$tmp/proxybench" seed -db "$tmp/pdata/rampart.db" -upstream 127.0.0.1:18300 -nginx-geo "$tmp/nginx/geo.conf"
+	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
+		"$tmp/rampart" serve --listen 127.0.0.1:18183 --data-dir "$tmp/pdata" \
+		--proxy-listen 127.0.0.1:18302 --trusted-proxies 127.0.0.1/32 >"$tmp/rampart-proxy.log" 2>&1 &
+	cat >"$tmp/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log crit;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
+	uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+	set_real_ip_from 127.0.0.1/32;
+	real_ip_header X-Forwarded-For;
+	real_ip_recursive on;
+	geo \$blocked { default 0; include $tmp/nginx/geo.conf; }
+	upstream origin { server 127.0.0.1:18300; keepalive 256; }
+	server {
+		listen 127.0.0.1:18303;
+		location / {
+			if (\$blocked) { return 418; }
+			proxy_pass http://origin;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header Host \$host;
+			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+			proxy_set_header X-Real-IP \$remote_addr;
+		}
+	}
+}
+NGINX
+	# nginx warns about the duplicate networks among the random prefixes while loading.
+	/usr/sbin/nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr.log" &
+	blocked="$(head -1 "$tmp/nginx/geo.conf" | cut -d' ' -f1 | cut -d/ -f1)"
+	for port in 18301 18304 18302 18303; do
+		for _ in $(seq 600); do
+			[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "http://127.0.0.1:$port/")" = 200 ] && break
+			sleep 0.5
+		done
+	done
+	for port in 18302 18303; do
+		code="$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H "X-Forwarded-For: $blocked" "http://127.0.0.1:$port/")"
+		echo "-- port $port: a blocked prefix's address ($blocked) gets $code"
+	done
+	names=([18301]="bare httputil.ReverseProxy" [18304]="bare httputil.ReverseProxy with a buffer pool"
+		[18302]="Rampart (1M prefixes, geoip, ip_reputation)" [18303]="nginx (geo, 1M prefixes)")
+	# The client address is 8.8.8.8 (by X-Forwarded-For from a trusted
+	# peer): in no blocked prefix, so every request passes every stage.
+	load() { wrk -t1 -c"$1" -d"$2" --latency -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "${@:4}" "http://127.0.0.1:$3/"; }
+	# Three rounds, the targets interleaved; the median of each is kept.
+	declare -A rps
+	for round in 1 2 3; do
+		for port in 18301 18304 18302 18303; do
+			echo "-- wrk, maximum load, round $round: ${names[$port]}: 1 thread, 64 connections, 10 s"
+			load 64 10s "$port" | tee "$tmp/max-$port-$round.txt"
+			awk '/Requests\/sec/ {print $2}' "$tmp/max-$port-$round.txt" >>"$tmp/rps-$port.txt"
+		done
+	done
+	for port in 18301 18304 18302 18303; do
+		rps[$port]="$(sort -n "$tmp/rps-$port.txt" | sed -n 2p)"
+		echo "-- median requests/s, ${names[$port]}: ${rps[$port]} (rounds: $(tr '\n' ' ' <"$tmp/rps-$port.txt"))"
+	done
+	echo "-- throughput ratio Rampart / bare: $(awk -v a="${rps[18302]}" -v b="${rps[18301]}" 'BEGIN {printf "%.3f", a/b}')"
+	echo "-- throughput ratio Rampart / bare with a buffer pool: $(awk -v a="${rps[18302]}" -v b="${rps[18304]}" 'BEGIN {printf "%.3f", a/b}')"
+	echo "-- throughput ratio nginx / bare: $(awk -v a="${rps[18303]}" -v b="${rps[18301]}" 'BEGIN {printf "%.3f", a/b}')"
+	# Half load: half the bare proxy's maximum, paced by wrk's delay()
+	# (each connection waits 10 ms between requests).
+	cat >"$tmp/paced.lua" <<'LUA'
+function delay() return 10 end
+LUA
+	half="$(awk -v b="${rps[18301]}" 'BEGIN {printf "%d", b/2}')"
+	conns="$(awk -v r="$half" 'BEGIN {c = int(r/100 + 0.5); if (c < 1) c = 1; print c}')"
+	for port in 18301 18304 18302 18303; do
+		echo "-- wrk, half load (~$half requests/s): ${names[$port]}: 1 thread, $conns connections pacing 10 ms, 20 s"
+		load "$conns" 20s "$port" -s "$tmp/paced.lua" | tee "$tmp/half-$port.txt"
+	done
+	for port in 18301 18304 18302 18303; do
+		echo "-- p99 at half load, ${names[$port]}: $(awk '$1 == "99%" {print $2}' "$tmp/half-$port.txt")"
+	done
+	# Where the data plane's CPU goes under maximum load: the data plane alone
+	# (as serve wires it, without the API) over the same store, profiled.
+	"$tmp/proxybench" rampart -db "$tmp/pdata/rampart.db" -listen 127.0.0.1:18305 -pprof 127.0.0.1:18399 &
+	for _ in $(seq 600); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' http://127.0.0.1:18305/)" = 200 ] && break
+		sleep 0.5
+	done
+	echo "-- CPU profile of the data plane alone under maximum load (wrk 1 thread, 64 connections; 10 s profile)"
+	load 64 12s 18305 | grep Requests/sec &
+	wrkpid=$!
+	sleep 1
+	go tool pprof -top -cum -nodecount 400 "$tmp/proxybench" 'http://127.0.0.1:18399/debug/pprof/profile?seconds=10' 2>/dev/null |
+		grep -E 'Total samples|proxy\.\(\*Proxy\)\.(ServeHTTP|decide|setForwarded|clientIP)$|proxy\.\(\*retryTransport\)\.RoundTrip$|engine\.\(\*Engine\)\.DecideWAF$|ReverseProxy\)\.ServeHTTP$|gcBgMarkWorker$|syscall/linux\.Syscall6$|runtime\.mallocgc$'
+	wait "$wrkpid"
 fi

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -70,4 +72,22 @@ func (e *envFlags) Int(p *int, name, env string, def int, usage string) {
 		}
 	}
 	e.fs.IntVar(p, name, def, e.help(usage, env))
+}
+
+// parse parses args; it returns flag.ErrHelp for -h, errUsage for a flag
+// error (already shown), and the errors of the environment twins.
+func (e *envFlags) parse(args []string) error {
+	if err := e.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if len(e.errs) > 0 {
+		return errors.Join(e.errs...)
+	}
+	if e.fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(e.fs.Args(), " "))
+	}
+	return nil
 }

@@ -17,42 +17,7 @@ func TestServeDecisionAPI(t *testing.T) {
 	dir := t.TempDir()
 	url, _, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"})
 	defer stop()
-	raw, err := os.ReadFile(filepath.Join(dir, "credentials.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var creds map[string]string
-	if err := json.Unmarshal(raw, &creds); err != nil {
-		t.Fatal(err)
-	}
-	pid := creds["project_id"]
-	body := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"first-password","domain":{"name":"acme"}}}},"scope":{"project":{"id":"` + pid + `"}}}}`
-	res, err := http.Post(url+"/v3/auth/tokens", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	tok := res.Header.Get("X-Subject-Token")
-	if res.StatusCode != 201 || tok == "" {
-		t.Fatalf("token: %d", res.StatusCode)
-	}
-	call := func(method, path, body string) (int, map[string]any) {
-		t.Helper()
-		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
-		req.Header.Set("X-Auth-Token", tok)
-		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		var out map[string]any
-		_ = json.Unmarshal(b, &out)
-		return res.StatusCode, out
-	}
+	pid, call := apiClient(t, url, dir, "acme", "first-password")
 	q := "/v1/" + pid + "/rampart/decisions?layer=workspace&user=u1&ip=203.0.113.7"
 	if st, out := call("GET", q, ""); st != 200 || out["action"] != "allow" {
 		t.Fatalf("before: %d %v", st, out)
@@ -71,5 +36,47 @@ func TestServeDecisionAPI(t *testing.T) {
 			t.Fatalf("not in force: %d %v", st, out)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// apiClient logs in as the bootstrapped admin and returns the project ID
+// and a function calling the API with the token.
+func apiClient(t *testing.T, url, dir, account, password string) (string, func(method, path, body string) (int, map[string]any)) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "credentials.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var creds map[string]string
+	if err := json.Unmarshal(raw, &creds); err != nil {
+		t.Fatal(err)
+	}
+	pid := creds["project_id"]
+	body := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"` + password + `","domain":{"name":"` + account + `"}}}},"scope":{"project":{"id":"` + pid + `"}}}}`
+	res, err := http.Post(url+"/v3/auth/tokens", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	tok := res.Header.Get("X-Subject-Token")
+	if res.StatusCode != 201 || tok == "" {
+		t.Fatalf("token: %d", res.StatusCode)
+	}
+	return pid, func(method, path, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
+		req.Header.Set("X-Auth-Token", tok)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		var out map[string]any
+		_ = json.Unmarshal(b, &out)
+		return res.StatusCode, out
 	}
 }

@@ -40,14 +40,14 @@ func freeAddr(t *testing.T) string {
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 // startServe runs `rampart serve` in-process and waits until it is ready.
-func startServe(t *testing.T, dataDir string, vars map[string]string) (url string, logs *syncBuffer, stop func() error) {
+func startServe(t *testing.T, dataDir string, vars map[string]string, extra ...string) (url string, logs *syncBuffer, stop func() error) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--listen", addr, "--data-dir", dataDir}, env(vars), logs, logs)
+		done <- run(ctx, append([]string{"serve", "--listen", addr, "--data-dir", dataDir}, extra...), env(vars), logs, logs)
 	}()
 	url = "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)
@@ -178,6 +178,9 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"serve", "--store", "postgres://u:secret@h/db", "--listen", "127.0.0.1:0"}, nil, "PostgreSQL"},
 		{[]string{"serve", "--log-format", "xml", "--listen", "127.0.0.1:0"}, nil, "log format"},
 		{[]string{"bogus"}, nil, "invalid usage"},
+		{[]string{"proxy"}, nil, "--proxy-listen"},
+		{[]string{"serve", "--trusted-proxies", "10.0.0.0/8,nope"}, nil, "--trusted-proxies"},
+		{[]string{"proxy", "--proxy-listen", "127.0.0.1:0", "--proxy-tls-key", "k.pem"}, nil, "together"},
 	} {
 		var out bytes.Buffer
 		err := run(context.Background(), tc.args, env(tc.vars), &out, &out)
@@ -195,7 +198,7 @@ func TestServeHelpListsEnvTwins(t *testing.T) {
 	if err := run(context.Background(), []string{"serve", "-h"}, env(nil), &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"RAMPART_LISTEN", "RAMPART_DATA_DIR", "RAMPART_STORE", "RAMPART_TLS_CERT", "RAMPART_TLS_KEY", "RAMPART_LOG_FORMAT"} {
+	for _, want := range []string{"RAMPART_LISTEN", "RAMPART_DATA_DIR", "RAMPART_STORE", "RAMPART_TLS_CERT", "RAMPART_TLS_KEY", "RAMPART_LOG_FORMAT", "RAMPART_PROXY_LISTEN", "RAMPART_TRUSTED_PROXIES", "RAMPART_METRICS_LISTEN"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("serve -h does not mention %s", want)
 		}

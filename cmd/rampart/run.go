@@ -18,6 +18,7 @@ const usage = `Rampart: a self-hosted, Huawei Cloud compatible security policy s
 
 Usage:
   rampart serve [flags]      run the API server (see rampart serve -h)
+  rampart proxy [flags]      run a WAF data-plane node from the same store (see rampart proxy -h)
   rampart admin <command>    manage users, projects, access keys and tokens (see rampart admin -h)
   rampart version            print the version
 `
@@ -33,6 +34,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "proxy":
+		return runProxy(ctx, args[1:], getenv, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":

@@ -13,10 +13,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/rampartsec/rampart/internal/enforce"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -27,25 +25,22 @@ import (
 
 // serveConfig is the configuration of `rampart serve`.
 type serveConfig struct {
-	Listen          string
-	DataDir         string
-	Store           string
-	Synchronous     string
-	TLSCert         string
-	TLSKey          string
-	LogFormat       string
-	LogLevel        string
-	TokenTTL        time.Duration
-	MaxBodyBytes    int64
-	RateLimit       float64
-	RateBurst       int
-	PublicURL       string
-	ShutdownTimeout time.Duration
+	nodeConfig
+	Listen       string
+	TLSCert      string
+	TLSKey       string
+	TokenTTL     time.Duration
+	MaxBodyBytes int64
+	RateLimit    float64
+	RateBurst    int
+	PublicURL    string
 	// SecMaster quotas per workspace.
 	SecMasterMaxPolicies int
 	SecMasterMaxAgeing   int
 	// Address data files (empty: embedded data).
 	AddressData addressDataConfig
+	// Proxy is the WAF data plane run beside the API (--proxy-listen).
+	Proxy proxyConfig
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -54,33 +49,20 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	c := &serveConfig{}
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.String(&c.Listen, "listen", "RAMPART_LISTEN", "127.0.0.1:8080", "address the API listens on")
-	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory for the database and credentials.json")
-	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
-	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
+	c.nodeConfig.register(e)
 	e.String(&c.TLSCert, "tls-cert", "RAMPART_TLS_CERT", "", "PEM certificate file; with --tls-key, serve HTTPS")
 	e.String(&c.TLSKey, "tls-key", "RAMPART_TLS_KEY", "", "PEM private key file")
-	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
-	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	e.Duration(&c.TokenTTL, "token-ttl", "RAMPART_TOKEN_TTL", 24*time.Hour, "lifetime of issued IAM tokens")
 	e.Int64(&c.MaxBodyBytes, "max-body-bytes", "RAMPART_MAX_BODY_BYTES", 1<<20, "largest accepted request body")
 	e.Float64(&c.RateLimit, "rate-limit", "RAMPART_RATE_LIMIT", 2000, "requests per second allowed per credential (0: unlimited)")
 	e.Int(&c.RateBurst, "rate-burst", "RAMPART_RATE_BURST", 4000, "burst size of the per-credential rate limit")
 	e.String(&c.PublicURL, "public-url", "RAMPART_PUBLIC_URL", "", "base URL advertised in token catalogs (default: from the request)")
-	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
 	c.AddressData.register(e)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, errUsage
-	}
-	if len(e.errs) > 0 {
-		return nil, errors.Join(e.errs...)
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	c.Proxy.register(e, "", "address serving Prometheus metrics at /metrics (empty: /metrics on the API listener)")
+	if err := e.parse(args); err != nil {
+		return nil, err
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key must be given together")
@@ -91,7 +73,30 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if c.MaxBodyBytes < 1024 {
 		return nil, errors.New("--max-body-bytes must be at least 1024")
 	}
+	if err := c.Proxy.validate(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// nodeConfig are the settings of every long-running command: the store,
+// logging and shutdown.
+type nodeConfig struct {
+	DataDir         string
+	Store           string
+	Synchronous     string
+	LogFormat       string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+}
+
+func (c *nodeConfig) register(e *envFlags) {
+	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory for the database and credentials.json")
+	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
+	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
+	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
+	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 }
 
 // newLogger builds the process logger.
@@ -146,18 +151,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	sm := secmaster.New(st.SecMaster(), secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
 	wsSvc := workspace.New(st, workspace.Config{})
 	wafSvc := waf.NewService(st, nil)
-	// The decision engine: one compiled engine per project, rebuilt when a
+	// The decision engine: one compiled engine per project, updated when a
 	// family's revision changes (polled every 50 ms, so a write is in force
 	// within 100 ms).
-	geo, geoDesc, err := cfg.AddressData.load()
+	decisions, err := newDecisionRegistry(st, sm, wsSvc, &cfg.AddressData, logger)
 	if err != nil {
-		return fmt.Errorf("load address data: %w", err)
+		return err
 	}
-	logger.Info("address data loaded", "data", geoDesc)
-	// Optional change logs: without them an update reads every row of the family.
-	wbLog, _ := st.(enforce.WhiteBlackIPLog)
-	smLog, _ := st.(enforce.EnforcementLog)
-	decisions := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: smLog, WAF: st, WAFLog: wbLog, Workspace: wsSvc, Revisions: st}, geo, nil, logger)
 	// SecMaster's IAM layer, decided by the engine: blocked user names get
 	// no token or access unless a WHITE entry lets them through.
 	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: userBlockedBy(decisions)})
@@ -183,14 +183,35 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// Protection events: the data plane records into the recorder, which
 	// writes them in batches and applies retention; it drains its queue
 	// after the servers stop, before the store closes.
-	events := waf.NewRecorder(st, waf.RecorderConfig{OnError: func(err error) {
-		logger.Error("writing protection events", "err", err)
-	}})
-	eventsDone := make(chan struct{})
-	go func() { events.Run(workerCtx); close(eventsDone) }()
-	defer func() { stopWorker(); <-eventsDone }()
+	events, eventsDrained := startEventRecorder(workerCtx, st, logger)
+	defer func() { stopWorker(); eventsDrained() }()
 
-	handler := httpapi.NewServer(httpapi.Config{
+	// The WAF data plane, when configured, shares the store and engines.
+	var dpErrs chan error
+	var metrics http.Handler
+	if cfg.Proxy.enabled() {
+		dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: decisions,
+			Events: eventSink{events}, Certificates: certificates{st}}, logger)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+			defer cancel()
+			dp.shutdown(sctx)
+		}()
+		dpErrs, metrics = dp.errs, dp.px.Metrics()
+		if cfg.Proxy.MetricsListen != "" {
+			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, metrics, logger)
+			if err != nil {
+				return err
+			}
+			defer msrv.Close()
+			metrics = nil
+		}
+	}
+
+	var handler http.Handler = httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
 		RateBurst:    cfg.RateBurst,
@@ -204,6 +225,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WAFEvents: waf.NewEventService(st, nil),
 		Feed:      decisions,
 	})
+	if metrics != nil {
+		handler = withMetrics(handler, metrics)
+	}
 
 	srv := &http.Server{
 		Handler:           handler,
@@ -242,6 +266,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("serve: %w", err)
 		}
 		return nil
+	case err := <-dpErrs:
+		logger.Error("WAF data plane stopped", "err", err)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/origin"
 	"github.com/rampartsec/rampart/internal/rampart"
 )
 
@@ -333,4 +335,14 @@ func (r *Registry) Run(ctx context.Context, interval time.Duration) {
 			r.log.Warn("decision engine refresh", "err", err)
 		}
 	}
+}
+
+// Lookup answers where an address is from the address data in force (the
+// data SetLocator last gave), so enforcement points that record locations
+// follow reloads too. It implements engine.Locator.
+func (r *Registry) Lookup(addr netip.Addr) (country, province origin.Code, tags origin.TagSet) {
+	if l := r.geo.Load(); l != nil && l.Locator != nil {
+		return l.Locator.Lookup(addr)
+	}
+	return 0, 0, 0
 }

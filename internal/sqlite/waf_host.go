@@ -150,22 +150,40 @@ func (db *DB) FindHosts(ctx context.Context, f waf.HostFilter) ([]*waf.Host, int
 			return err
 		}
 		limit, offset := wafLimit(f.Page)
-		rows, err := tx.QueryContext(ctx, `SELECT `+hostColumns+hostFrom+` WHERE `+where+` ORDER BY h.seq LIMIT ? OFFSET ?`,
+		out, err = queryHosts(ctx, tx, `SELECT `+hostColumns+hostFrom+` WHERE `+where+` ORDER BY h.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			h, err := scanHost(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, h)
-		}
-		return rows.Err()
+		return err
 	})
 	return out, total, err
+}
+
+// AllHosts implements waf.Store.
+func (db *DB) AllHosts(ctx context.Context) ([]*waf.Host, error) {
+	var out []*waf.Host
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = queryHosts(ctx, tx, `SELECT `+hostColumns+hostFrom+` ORDER BY h.seq`)
+		return err
+	})
+	return out, err
+}
+
+// queryHosts runs a query selecting hostColumns and scans the hosts.
+func queryHosts(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]*waf.Host, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*waf.Host
+	for rows.Next() {
+		h, err := scanHost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // UpdateHost implements waf.Store.

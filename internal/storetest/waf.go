@@ -343,6 +343,40 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 		wantKind(t, err, rampart.KindNotFound)
 	})
 
+	t.Run("AllHosts", func(t *testing.T) {
+		s := newStore(t)
+		all, err := s.AllHosts(ctx)
+		must(t, err)
+		if len(all) != 0 {
+			t.Fatalf("empty store lists %d hosts", len(all))
+		}
+		pa := policy(t, s, proj, "a")
+		pb := policy(t, s, other, "b")
+		h1 := host(t, pa.ID, "one.example.com")
+		must(t, s.CreateHost(ctx, h1, nil))
+		h2 := host(t, pb.ID, "one.example.com") // the same name in another project
+		h2.ProjectID = other
+		h2.CertificateID = "cert-1"
+		must(t, s.CreateHost(ctx, h2, nil))
+		h3 := host(t, pa.ID, "*.example.com")
+		must(t, s.CreateHost(ctx, h3, nil))
+		all, err = s.AllHosts(ctx)
+		must(t, err)
+		if len(all) != 3 || all[0].ID != h1.ID || all[1].ID != h2.ID || all[2].ID != h3.ID {
+			t.Fatalf("all hosts %+v", all)
+		}
+		if all[1].ProjectID != other || all[1].CertificateID != "cert-1" || all[1].PolicyID != pb.ID || len(all[1].Servers) != 1 || all[0].ProtectStatus != 1 {
+			t.Fatalf("host of another project %+v", all[1])
+		}
+		_, err = s.DeleteHost(ctx, proj, h1.ID)
+		must(t, err)
+		all, err = s.AllHosts(ctx)
+		must(t, err)
+		if len(all) != 2 || all[0].ID != h2.ID {
+			t.Fatalf("after delete %+v", all)
+		}
+	})
+
 	t.Run("CopyPolicy", func(t *testing.T) {
 		s := newStore(t)
 		p := policy(t, s, proj, "src")

@@ -111,4 +111,7 @@ type Store interface {
 	// ApplyCertificate makes the hosts use the certificate, all or none,
 	// and returns it. KindNotFound (certificate or a host).
 	ApplyCertificate(ctx context.Context, projectID, id string, hostIDs []string) (*Certificate, error)
+	// AllHosts returns every host of every project, oldest first (creation
+	// order), for the data plane's routing table.
+	AllHosts(ctx context.Context) ([]*Host, error)
 }

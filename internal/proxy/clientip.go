@@ -1,0 +1,93 @@
+package proxy
+
+import (
+	"fmt"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ParseTrustedProxies parses a comma-separated list of CIDR prefixes or
+// single addresses.
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is neither a CIDR prefix nor an address", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// peerAddr returns the address of the connection's peer.
+func peerAddr(r *http.Request) netip.Addr {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// trusted reports whether a is one of the trusted proxies.
+func (p *Proxy) trusted(a netip.Addr) bool {
+	for _, pr := range p.cfg.TrustedProxies {
+		if pr.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP returns the client's address: the peer's, or, when the peer is
+// a trusted proxy, the right-most address of X-Forwarded-For that is not a
+// trusted proxy (the left-most when all are), else X-Real-IP. The second
+// result tells whether the peer is trusted.
+func (p *Proxy) clientIP(r *http.Request) (netip.Addr, bool) {
+	peer := peerAddr(r)
+	if len(p.cfg.TrustedProxies) == 0 || !p.trusted(peer) {
+		return peer, false
+	}
+	xff := r.Header.Values("X-Forwarded-For")
+	var leftmost netip.Addr
+	for i := len(xff) - 1; i >= 0; i-- {
+		v := xff[i]
+		for v != "" {
+			var f string
+			if j := strings.LastIndexByte(v, ','); j >= 0 {
+				f, v = v[j+1:], v[:j]
+			} else {
+				f, v = v, ""
+			}
+			a, err := netip.ParseAddr(strings.TrimSpace(f))
+			if err != nil {
+				// An unparsable hop: nothing left of it can be trusted.
+				if leftmost.IsValid() {
+					return leftmost, true
+				}
+				return peer, true
+			}
+			a = a.Unmap()
+			if !p.trusted(a) {
+				return a, true
+			}
+			leftmost = a
+		}
+	}
+	if leftmost.IsValid() {
+		return leftmost, true
+	}
+	if a, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
+		return a.Unmap(), true
+	}
+	return peer, true
+}

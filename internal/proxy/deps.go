@@ -1,0 +1,65 @@
+// Package proxy is the WAF data plane: a reverse proxy that routes client
+// requests by Host (and TLS SNI) to the upstream servers of the protected
+// WAF host, asks the project's decision engine whether to block, allow or
+// log each request, records protection events and exposes Prometheus
+// metrics. It depends on small interfaces declared here (hosts, revisions,
+// decisions, events, certificates, address data); cmd/rampart wires the
+// concrete types in.
+package proxy
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/origin"
+	"github.com/rampartsec/rampart/internal/waf"
+)
+
+// HostSource lists the protected hosts of every project. waf.Store
+// implements it.
+type HostSource interface {
+	// AllHosts returns every host of every project, oldest first.
+	AllHosts(ctx context.Context) ([]*waf.Host, error)
+}
+
+// Event is one protection event: a request that a rule blocked or logged.
+type Event struct {
+	Time      time.Time
+	ProjectID string
+	// EnterpriseProjectID is the host's enterprise project ("" or "0":
+	// the default one).
+	EnterpriseProjectID string
+	HostID              string
+	Hostname            string // the request's host name
+	PolicyID            string
+	ClientIP            netip.Addr
+	Location            origin.Code // the province when known, else the country; 0: unknown
+	IDCTag              origin.Tag  // the first data-centre tag of the address; 0: none
+	RuleType            decision.RuleType
+	RuleID              string
+	Action              decision.Action // ActionBlock or ActionLog
+	Method              string
+	URL                 string // the request URI as the client sent it
+	EventID             string // also shown on the block page
+}
+
+// EventSink records protection events durably. Record must not block: it
+// queues the event and returns false when the event was dropped (queue
+// full). It is called on the request path.
+type EventSink interface {
+	Record(ev Event) bool
+}
+
+// CertificateSource gives a WAF certificate's PEM-encoded chain and
+// private key.
+type CertificateSource interface {
+	Certificate(ctx context.Context, projectID, certificateID string) (certPEM, keyPEM []byte, err error)
+}
+
+// Locator answers where an address is, for the event record.
+// geodata.DB implements it.
+type Locator interface {
+	Lookup(addr netip.Addr) (country, province origin.Code, tags origin.TagSet)
+}

@@ -1,0 +1,126 @@
+package proxy
+
+import (
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/rampartsec/rampart/internal/decision"
+)
+
+// ServeHTTP routes a client request: unknown host → 404 page; a protected
+// host (protect_status 1) is decided by the project's engine (block → 418
+// block page; log → recorded and forwarded); then the request goes to an
+// upstream server of the host.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := requestHost(r)
+	rt := p.table.Load().lookup(host)
+	if rt == nil {
+		p.metrics.unknown.count(pageUnknownHost.Status)
+		pageUnknownHost.write(w, r, "")
+		return
+	}
+	if rt.protect == 1 {
+		client, _ := p.clientIP(r)
+		if d, ok := p.decide(r, rt, host, client); ok && d.Action != decision.ActionAllow {
+			id := p.record(r, rt, host, client, &d)
+			if d.Action == decision.ActionBlock {
+				rt.metrics.count(pageBlocked.Status)
+				pageBlocked.write(w, r, id)
+				return
+			}
+		}
+	}
+	pl := rt.pool(r.TLS != nil)
+	if pl == nil { // a host without servers cannot be stored; be safe
+		rt.metrics.count(pageBadGateway.Status)
+		pageBadGateway.write(w, r, "")
+		return
+	}
+	pl.rp.ServeHTTP(w, r)
+}
+
+// decide asks the project's engine. When the engine cannot be loaded (the
+// store is unreadable and the project was never loaded) the request is
+// let through: availability first, and the error is logged.
+func (p *Proxy) decide(r *http.Request, rt *route, host string, client netip.Addr) (decision.Decision, bool) {
+	dec, err := p.deps.Decisions.Decider(r.Context(), rt.projectID)
+	if err != nil {
+		p.log.Warn("proxy: no decision engine; request let through", "project_id", rt.projectID, "err", err)
+		return decision.Decision{}, false
+	}
+	d := dec.DecideWAF(host, client, p.now())
+	p.metrics.decisions[d.Action][d.RuleType].Add(1)
+	return d, true
+}
+
+// record hands a block or log decision to the event sink and returns the
+// event ID. It never waits: a full queue drops the event (counted).
+func (p *Proxy) record(r *http.Request, rt *route, host string, client netip.Addr, d *decision.Decision) string {
+	id := p.eventID()
+	if p.deps.Events == nil {
+		return id
+	}
+	ev := Event{Time: p.now(), ProjectID: rt.projectID, EnterpriseProjectID: rt.epID, HostID: rt.hostID, Hostname: host, PolicyID: d.PolicyID,
+		ClientIP: client, RuleType: d.RuleType, RuleID: d.RuleID, Action: d.Action, Method: r.Method,
+		URL: r.RequestURI, EventID: id}
+	if ev.PolicyID == "" {
+		ev.PolicyID = rt.policyID
+	}
+	if p.deps.Locator != nil && client.IsValid() {
+		country, province, tags := p.deps.Locator.Lookup(client)
+		ev.Location = province
+		if !province.Valid() {
+			ev.Location = country
+		}
+		ev.IDCTag = tags.First()
+	}
+	if ev.URL == "" && r.URL != nil {
+		ev.URL = r.URL.RequestURI()
+	}
+	if p.deps.Events.Record(ev) {
+		p.metrics.recorded.Add(1)
+	} else {
+		p.metrics.dropped.Add(1)
+	}
+	return id
+}
+
+// requestHost returns the request's host name in lower case without a
+// port: the Host header (HTTP/2 :authority), else the TLS server name.
+func requestHost(r *http.Request) string {
+	h := r.Host
+	if h == "" && r.TLS != nil {
+		h = r.TLS.ServerName
+	}
+	return lowerHost(stripPort(h))
+}
+
+// stripPort removes a ":port" suffix and IPv6 brackets.
+func stripPort(h string) string {
+	if h == "" {
+		return h
+	}
+	if h[0] == '[' {
+		if i := strings.IndexByte(h, ']'); i > 0 {
+			return h[1:i]
+		}
+		return h
+	}
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && strings.IndexByte(h, ':') == i {
+		return h[:i]
+	}
+	return h
+}
+
+// lowerHost lower-cases a host name, allocating only when it has upper
+// case letters, and drops a trailing dot.
+func lowerHost(h string) string {
+	h = strings.TrimSuffix(h, ".")
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(h)
+		}
+	}
+	return h
+}
