@@ -356,7 +356,11 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 		must(t, s.CreateHost(ctx, h1, nil))
 		h2 := host(t, pb.ID, "one.example.com") // the same name in another project
 		h2.ProjectID = other
-		h2.CertificateID = "cert-1"
+		c := &waf.Certificate{ID: newID(t), ProjectID: other, EnterpriseProjectID: "0", Name: "c",
+			Content: "-----BEGIN CERTIFICATE-----\n", Key: "-----BEGIN PRIVATE KEY-----\n", ExpireTime: time.Now().Add(time.Hour),
+			CreatedAt: time.Now()}
+		must(t, s.CreateCertificate(ctx, c))
+		h2.CertificateID = c.ID
 		must(t, s.CreateHost(ctx, h2, nil))
 		h3 := host(t, pa.ID, "*.example.com")
 		must(t, s.CreateHost(ctx, h3, nil))
@@ -365,7 +369,7 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 		if len(all) != 3 || all[0].ID != h1.ID || all[1].ID != h2.ID || all[2].ID != h3.ID {
 			t.Fatalf("all hosts %+v", all)
 		}
-		if all[1].ProjectID != other || all[1].CertificateID != "cert-1" || all[1].PolicyID != pb.ID || len(all[1].Servers) != 1 || all[0].ProtectStatus != 1 {
+		if all[1].ProjectID != other || all[1].CertificateID != c.ID || all[1].PolicyID != pb.ID || len(all[1].Servers) != 1 || all[0].ProtectStatus != 1 {
 			t.Fatalf("host of another project %+v", all[1])
 		}
 		_, err = s.DeleteHost(ctx, proj, h1.ID)
