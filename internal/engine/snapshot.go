@@ -188,22 +188,60 @@ func (s *Snapshot) policyFor(host string) *wafPolicy {
 //
 // Whiteblackip, geolocation and reputation rules apply only when the host
 // is bound to a policy whose option for the module is on.
-func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision {
+func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decision) {
 	ip = ip.Unmap()
 	n := relMs(now)
 	pol := s.policyFor(host)
-	wbOn := pol != nil && pol.opts.WhiteBlackIP
-
-	// Each address table is probed once; the stages below read the probes.
 	em := &s.em[LayerWAF]
 	emOn := !em.empty()
+	var wbOn, geo, rep bool
+	if pol != nil {
+		wbOn = pol.opts.WhiteBlackIP && !pol.wb.empty()
+		geo = pol.opts.Geoip && pol.geo != nil && s.geo != nil
+		rep = pol.opts.IPReputation && pol.rep != nil && s.geo != nil
+	}
+
+	// Each address table is probed once and the address data looked up
+	// once, before any stage; the stages below read the results. For
+	// IPv4 the memory of both tables is located first and the address
+	// data looked up before either table is read, so that the CPU
+	// overlaps their cache misses instead of taking them one after the
+	// other.
 	var emP probe[[2]value]
 	var wbP probe[[3]value]
-	if emOn {
-		em.probe(ip, &emP)
-	}
-	if wbOn = wbOn && !pol.wb.empty(); wbOn {
-		pol.wb.probe(ip, &wbP)
+	var (
+		country, province origin.Code
+		tags              origin.TagSet
+	)
+	if ip.Is4() {
+		k := key4(ip)
+		var emA at4[[2]value]
+		var wbA at4[[3]value]
+		if emOn {
+			em.locate4(k, &emA)
+		}
+		if wbOn {
+			pol.wb.locate4(k, &wbA)
+		}
+		if geo || rep {
+			country, province, tags = s.geo.Lookup(ip)
+		}
+		if emOn {
+			em.probe4(&emA, &emP, ip, k)
+		}
+		if wbOn {
+			pol.wb.probe4(&wbA, &wbP, ip, k)
+		}
+	} else {
+		if emOn {
+			em.probe(ip, &emP)
+		}
+		if wbOn {
+			pol.wb.probe(ip, &wbP)
+		}
+		if geo || rep {
+			country, province, tags = s.geo.Lookup(ip)
+		}
 	}
 
 	// 1. allow lists
@@ -229,25 +267,15 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	if v, ok := s.nameHit(s.emDomain[LayerWAF][CategoryBlock], host, n); ok {
 		return s.decide(ActionBlock, v, Match{Kind: MatchDomain, Name: host})
 	}
-	if pol == nil {
-		return Decision{}
-	}
-	var logged Decision
 	if wbOn {
 		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteBlock), n); ok {
 			return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
-		// 3. log whiteblackip
+		// 3. log whiteblackip: remembered in d, evaluation continues
 		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteLog), n); ok {
-			logged = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
+			d = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
-	geo := pol.opts.Geoip && pol.geo != nil
-	rep := pol.opts.IPReputation && pol.rep != nil
-	if (!geo && !rep) || s.geo == nil {
-		return logged
-	}
-	country, province, tags := s.geo.Lookup(ip)
 	// 4. geolocation
 	if geo {
 		g := pol.geo
@@ -261,8 +289,8 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 				continue
 			}
 			if s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
-				ref, Match{Kind: MatchLocation, Code: code}, &logged) {
-				return logged
+				ref, Match{Kind: MatchLocation, Code: code}, &d) {
+				return d
 			}
 			break
 		}
@@ -278,13 +306,13 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
 			ref := r.ref[t][c]
 			if s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
-				ref, Match{Kind: MatchTag, Tag: t}, &logged) {
-				return logged
+				ref, Match{Kind: MatchTag, Tag: t}, &d) {
+				return d
 			}
 			break
 		}
 	}
-	return logged
+	return d
 }
 
 // stageHit applies a geolocation or IP-reputation hit whose rule acts as a
