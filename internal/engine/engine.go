@@ -11,15 +11,14 @@ import (
 	"time"
 
 	"github.com/gaissmai/bart"
-
-	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // Engine holds the current Snapshot of one project and applies changes to
 // it. Readers call Snapshot (or the Decide shortcuts) from any goroutine
 // without locking. Mutating methods serialise on an internal mutex, build
 // the next Snapshot copy-on-write and publish it atomically; each call is
-// one published version. An Engine must not be copied.
+// one published version, and Apply publishes several changes as one. An
+// Engine must not be copied.
 type Engine struct {
 	_   [0]sync.Mutex
 	cur atomic.Pointer[Snapshot]
@@ -158,21 +157,6 @@ func (e *Engine) DecideUser(name string, now time.Time) Decision {
 // DecideWorkspace is Snapshot().DecideWorkspace.
 func (e *Engine) DecideWorkspace(user string, groups []string, client netip.Addr) Decision {
 	return e.cur.Load().DecideWorkspace(user, groups, client)
-}
-
-// update runs fn on a shallow copy of the current snapshot under the
-// writer lock and publishes the copy if fn succeeds.
-func (e *Engine) update(fn func(s *Snapshot, now time.Time) error) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ns := *e.cur.Load()
-	if err := fn(&ns, e.now()); err != nil {
-		return err
-	}
-	ns.refs = e.refs
-	ns.version++
-	e.cur.Store(&ns)
-	return nil
 }
 
 // ref returns the ref of a rule, registering it on first use. Refs are
@@ -546,58 +530,4 @@ func (e *Engine) addEmergency(s *Snapshot, en *EmergencyEntry, now time.Time) er
 		}
 	}
 	return nil
-}
-
-// AddEmergency adds one emergency entry. Adding an entry that has already
-// expired changes nothing.
-func (e *Engine) AddEmergency(en EmergencyEntry) error {
-	return e.update(func(s *Snapshot, now time.Time) error { return e.addEmergency(s, &en, now) })
-}
-
-// RemoveEmergency removes one emergency entry, identified by layer,
-// category, policy ID, target and expiry. It reports whether the entry was
-// present (an entry already swept is not).
-func (e *Engine) RemoveEmergency(en EmergencyEntry) (bool, error) {
-	found := false
-	err := e.update(func(s *Snapshot, _ time.Time) error {
-		p, err := emergencyTarget(&en)
-		if err != nil {
-			return err
-		}
-		r, ok := e.refIdx[refKey{ruleType: RuleEmergency, ruleID: en.PolicyID, policyID: en.PolicyID}]
-		if !ok {
-			return nil
-		}
-		v := pack(encExp(en.Expires), r)
-		sub := uint32(en.Layer)*2 + uint32(en.Category)
-		switch {
-		case p.IsValid():
-			found = mtRemove(e, &s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
-		case en.User != "":
-			found = e.mapRemove(&s.emUser[en.Layer][en.Category], tblEmUser+sub, en.User, v)
-		default:
-			found = e.mapRemove(&s.emDomain[en.Layer][en.Category], tblEmDomain+sub, en.Domain, v)
-		}
-		return nil
-	})
-	return found, err
-}
-
-// SetWorkspace replaces the Workspace access policies (as returned by
-// workspace.Store.LoadAccessPolicies). The slice and the policies must not
-// be modified afterwards.
-func (e *Engine) SetWorkspace(policies []*workspace.AccessPolicy) {
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		s.ws = policies
-		return nil
-	})
-}
-
-// SetLocator replaces the address data (for example after loading a newer
-// database).
-func (e *Engine) SetLocator(geo Locator) {
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		s.geo = geo
-		return nil
-	})
 }
