@@ -307,6 +307,11 @@ func mtRemove[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix, c 
 	return true
 }
 
+// unionMin is the number of changed trie cells from which refreshCIDR
+// applies them with one persistent union instead of one persistent
+// insertion each.
+const unionMin = 8
+
 // refreshCIDR brings the trie of t in line with the writer's record of
 // the entries at p: it stores, updates or deletes p and recomputes the
 // inherited cells of the prefixes p covers. Cost: one covering lookup plus
@@ -394,9 +399,20 @@ func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix)
 		if del {
 			t.cidr = t.cidr.DeletePersist(p)
 		}
-		for _, f := range sets {
-			t.cidr = t.cidr.InsertPersist(f.p, f.cc)
+		if len(sets) < unionMin {
+			for _, f := range sets {
+				t.cidr = t.cidr.InsertPersist(f.p, f.cc)
+			}
+			break
 		}
+		// Many changed cells (a short prefix covering stored ones): one
+		// persistent union clones each touched trie node once, where an
+		// insertion per cell would clone the path to every cell.
+		u := new(bart.Table[ccell[C]])
+		for _, f := range sets {
+			u.Insert(f.p, f.cc)
+		}
+		t.cidr = t.cidr.UnionPersist(u)
 	}
 	if t.cidr.Size() == 0 {
 		t.cidr = nil
