@@ -160,6 +160,7 @@ func (b *Batch) UnbindHost(host string) {
 	} else {
 		delete(s.hosts, host)
 	}
+	s.indexHosts()
 	b.dirty = true
 }
 

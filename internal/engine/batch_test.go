@@ -3,6 +3,7 @@ package engine_test
 import (
 	"errors"
 	"net/netip"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -154,4 +155,57 @@ func TestApplyError(t *testing.T) {
 		}
 	}()
 	_ = kept.AddEmergency(good)
+}
+
+// TestHostBindingsAcrossSizes binds and unbinds hosts one by one across
+// the size where exact bindings stop being kept as a list: every bound
+// host must decide by its own policy and every unbound host by none.
+func TestHostBindingsAcrossSizes(t *testing.T) {
+	e, err := engine.New(&engine.Project{}, nil, func() time.Time { return t0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	ip := netip.MustParseAddr("192.0.2.50")
+	name := func(i int) string { return "h" + strconv.Itoa(i) + ".example.com" }
+	for i := range n {
+		p := "p" + strconv.Itoa(i)
+		if err := e.SetOptions(p, engine.Options{WhiteBlackIP: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.PutWhiteBlack(p, engine.WhiteBlackRule{ID: "r" + p, White: engine.WhiteBlock, Enabled: true,
+			Prefixes: []netip.Prefix{netip.PrefixFrom(ip, 32)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(bound func(int) bool) {
+		t.Helper()
+		for i := range n {
+			d := e.DecideWAF(name(i), ip, t0)
+			want := ""
+			if bound(i) {
+				want = "p" + strconv.Itoa(i)
+			}
+			if d.PolicyID != want {
+				t.Fatalf("host %d: decided by policy %q, want %q", i, d.PolicyID, want)
+			}
+		}
+	}
+	for k := range n {
+		if err := e.BindHost(name(k), "p"+strconv.Itoa(k)); err != nil {
+			t.Fatal(err)
+		}
+		check(func(i int) bool { return i <= k })
+	}
+	for k := range n {
+		e.UnbindHost(name(k))
+		check(func(i int) bool { return i > k })
+	}
+	for k := range n {
+		_ = e.BindHost(name(k), "p"+strconv.Itoa(k))
+	}
+	for k := range n {
+		e.RemovePolicy("p" + strconv.Itoa(k))
+		check(func(i int) bool { return i > k })
+	}
 }

@@ -130,6 +130,7 @@ func New(p *Project, geo Locator, now func() time.Time) (*Engine, error) {
 	for _, pol := range s.policies {
 		pol.wb.index4()
 	}
+	s.indexHosts()
 	e.building = false
 	s.refs = e.refs
 	e.cur.Store(s)

@@ -52,6 +52,7 @@ type Snapshot struct {
 	emDomain [numLayers][2]map[string]value
 	policies []*wafPolicy // by policy index; nil once removed
 	hosts    map[string]int32
+	hostList []hostBinding // hosts again when it has at most hostListMax entries
 	wild     map[string]int32 // ".example.com" for a binding of "*.example.com"
 	geo      Locator
 	ws       []*workspace.AccessPolicy
@@ -62,11 +63,6 @@ func (s *Snapshot) Version() uint64 { return s.version }
 
 func (s *Snapshot) decide(a Action, v value, m Match) Decision {
 	r := &s.refs[v.ref()]
-	return Decision{Action: a, RuleType: r.ruleType, RuleID: r.ruleID, PolicyID: r.policyID, Match: m}
-}
-
-func (s *Snapshot) decideRef(a Action, ref uint32, m Match) Decision {
-	r := &s.refs[ref]
 	return Decision{Action: a, RuleType: r.ruleType, RuleID: r.ruleID, PolicyID: r.policyID, Match: m}
 }
 
@@ -148,10 +144,41 @@ func categoryAction(c Category) Action {
 	return ActionBlock
 }
 
+// hostBinding is an exact host binding: the host name and the policy
+// index.
+type hostBinding struct {
+	name   string
+	policy int32
+}
+
+// hostListMax is the number of exact host bindings up to which they are
+// also kept as a list (Snapshot.hostList) and found by comparing names: a
+// few string comparisons cost less than a map lookup, which hashes the
+// name.
+const hostListMax = 8
+
+// indexHosts rebuilds s.hostList from s.hosts (call after every change of
+// s.hosts).
+func (s *Snapshot) indexHosts() {
+	s.hostList = nil
+	if len(s.hosts) > hostListMax {
+		return
+	}
+	for h, i := range s.hosts {
+		s.hostList = append(s.hostList, hostBinding{h, i})
+	}
+}
+
 // policyFor returns the policy bound to host: an exact binding, else the
 // most specific wildcard binding.
 func (s *Snapshot) policyFor(host string) *wafPolicy {
-	if i, ok := s.hosts[host]; ok {
+	if len(s.hosts) <= hostListMax {
+		for i := range s.hostList {
+			if s.hostList[i].name == host {
+				return s.policies[s.hostList[i].policy]
+			}
+		}
+	} else if i, ok := s.hosts[host]; ok {
 		return s.policies[i]
 	}
 	if len(s.wild) == 0 {
@@ -289,7 +316,7 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decis
 				continue
 			}
 			if s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
-				ref, Match{Kind: MatchLocation, Code: code}, &d) {
+				ref, MatchLocation, code, 0, &d) {
 				return d
 			}
 			break
@@ -306,7 +333,7 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decis
 			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
 			ref := r.ref[t][c]
 			if s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
-				ref, Match{Kind: MatchTag, Tag: t}, &d) {
+				ref, MatchTag, 0, t, &d) {
 				return d
 			}
 			break
@@ -317,22 +344,26 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decis
 
 // stageHit applies a geolocation or IP-reputation hit whose rule acts as a
 // (allow: ends evaluation; block; log: remembered unless a log hit already
-// is) to the remembered log hit in *d. It reports whether evaluation ends
-// there, the decision then being *d (written in place: a Decision is
-// about a hundred bytes).
-func (s *Snapshot) stageHit(a Action, ref uint32, m Match, d *Decision) bool {
+// is) to the remembered log hit in *d, matching by kind (code or tag). It
+// reports whether evaluation ends there, the decision then being *d. The
+// decision is written field by field in place: a Decision is about a
+// hundred bytes, most of them zero here.
+func (s *Snapshot) stageHit(a Action, ref uint32, kind MatchKind, code origin.Code, tag origin.Tag, d *Decision) bool {
 	switch a {
 	case ActionAllow:
-		if d.RuleType == RuleNone {
-			*d = s.decideRef(ActionAllow, ref, m)
+		if d.RuleType != RuleNone {
+			return true // the remembered log hit is the decision
 		}
-		return true
 	case ActionBlock:
-		*d = s.decideRef(ActionBlock, ref, m)
-		return true
+		*d = Decision{}
+	default:
+		if d.RuleType != RuleNone {
+			return false // the first log hit is kept
+		}
 	}
-	if d.RuleType == RuleNone {
-		*d = s.decideRef(ActionLog, ref, m)
-	}
-	return false
+	// d is the zero Decision here.
+	r := &s.refs[ref]
+	d.Action, d.RuleType, d.RuleID, d.PolicyID = a, r.ruleType, r.ruleID, r.policyID
+	d.Match.Kind, d.Match.Code, d.Match.Tag = kind, code, tag
+	return a != ActionLog
 }

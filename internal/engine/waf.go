@@ -76,6 +76,9 @@ func (e *Engine) bindHost(s *Snapshot, host string, i int32) {
 		return
 	}
 	s.hosts[host] = i
+	if !e.building {
+		s.indexHosts()
+	}
 }
 
 func wbValue(r *wbRec) value { return pack(encExp(r.rule.Terminal), r.ref) }
@@ -245,5 +248,6 @@ func (e *Engine) removePolicy(s *Snapshot, i int32, id string) {
 	s.hosts = maps.Clone(s.hosts)
 	s.wild = maps.Clone(s.wild)
 	maps.DeleteFunc(s.hosts, func(_ string, p int32) bool { return p == i })
+	s.indexHosts()
 	maps.DeleteFunc(s.wild, func(_ string, p int32) bool { return p == i })
 }
