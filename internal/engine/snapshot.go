@@ -233,7 +233,8 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decis
 	// IPv4 the memory of both tables is located first and the address
 	// data looked up before either table is read, so that the CPU
 	// overlaps their cache misses instead of taking them one after the
-	// other.
+	// other; for IPv6 the host buckets are located first. An invalid
+	// address matches no table and no location.
 	var emP probe[[2]value]
 	var wbP probe[[3]value]
 	var (
@@ -259,15 +260,24 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decis
 		if wbOn {
 			pol.wb.probe4(&wbA, &wbP, ip, k)
 		}
-	} else {
+	} else if ip.Is6() {
+		k := key6(ip)
+		var emA at6[[2]value]
+		var wbA at6[[3]value]
 		if emOn {
-			em.probe(ip, &emP)
+			em.locate6(k, &emA)
 		}
 		if wbOn {
-			pol.wb.probe(ip, &wbP)
+			pol.wb.locate6(k, &wbA)
 		}
 		if geo || rep {
 			country, province, tags = s.geo.Lookup(ip)
+		}
+		if emOn {
+			em.probe6(&emA, &emP, ip, k)
+		}
+		if wbOn {
+			pol.wb.probe6(&wbA, &wbP, ip, k)
 		}
 	}
 
