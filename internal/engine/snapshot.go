@@ -52,7 +52,7 @@ type Snapshot struct {
 	emDomain [numLayers][2]map[string]value
 	policies []*wafPolicy // by policy index; nil once removed
 	hosts    map[string]int32
-	hostList []hostBinding // hosts again when it has at most hostListMax entries
+	hostList []hostBinding    // hosts again when it has at most hostListMax entries
 	wild     map[string]int32 // ".example.com" for a binding of "*.example.com"
 	geo      Locator
 	ws       []*workspace.AccessPolicy
