@@ -63,9 +63,9 @@ func diffEmergency(old, cur []engine.EmergencyEntry) EmergencyDiff {
 	return d
 }
 
-// applyEmergency applies d to e: removals first, so an entry whose expiry
+// applyEmergency applies d to the batch e: removals first, so an entry whose expiry
 // changed is never held twice.
-func applyEmergency(e *engine.Engine, d EmergencyDiff) error {
+func applyEmergency(e *engine.Batch, d EmergencyDiff) error {
 	for _, en := range d.Removed {
 		if _, err := e.RemoveEmergency(en); err != nil {
 			return err
@@ -79,14 +79,14 @@ func applyEmergency(e *engine.Engine, d EmergencyDiff) error {
 	return nil
 }
 
-// applyWAF brings e's WAF policies from old to cur with the engine's
-// incremental methods: changed rules are put, vanished rules and policies
+// applyWAF brings the WAF policies of the batch e from old to cur with the
+// engine's incremental methods: changed rules are put, vanished rules and policies
 // removed, host bindings moved. Rules and options change before hosts are
 // bound to a new policy, so a host is never bound to a half-filled policy.
 // When onlyWB is not nil, it names every whiteblackip rule that may
 // differ between old and cur (the others are the same): only those are
 // compared. It returns the number of engine calls made.
-func applyWAF(e *engine.Engine, old, cur []engine.WAFPolicy, onlyWB map[string]bool) (int, error) {
+func applyWAF(e *engine.Batch, old, cur []engine.WAFPolicy, onlyWB map[string]bool) (int, error) {
 	n := 0
 	prev := make(map[string]*engine.WAFPolicy, len(old))
 	for i := range old {
@@ -227,11 +227,12 @@ func syncRules[R any](old, cur []R, id func(*R) string, equal func(a, b *R) bool
 	return n, nil
 }
 
-// applyProject applies the differences between old and cur to e and
+// applyProject applies the differences between old and cur to the batch e
+// (published as one engine version by the caller's Apply) and
 // returns the emergency entries' difference. Slices that are the same (a
 // family not reloaded) are skipped; onlyWB is as for applyWAF; Workspace policies are replaced whole
 // when reloaded.
-func applyProject(e *engine.Engine, old, cur *engine.Project, onlyWB map[string]bool) (EmergencyDiff, error) {
+func applyProject(e *engine.Batch, old, cur *engine.Project, onlyWB map[string]bool) (EmergencyDiff, error) {
 	var d EmergencyDiff
 	if !sameSlice(old.Emergency, cur.Emergency) {
 		d = diffEmergency(old.Emergency, cur.Emergency)

@@ -223,8 +223,15 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 			}
 			for step := range 150 {
 				next := g.mutate(model)
-				if _, err := applyProject(inc, model, next, nil); err != nil {
+				v := inc.Snapshot().Version()
+				if err := inc.Apply(func(b *engine.Batch) error {
+					_, err := applyProject(b, model, next, nil)
+					return err
+				}); err != nil {
 					t.Fatalf("step %d: %v", step, err)
+				}
+				if got := inc.Snapshot().Version(); got != v+1 {
+					t.Fatalf("step %d: the update published %d versions, want 1", step, got-v)
 				}
 				model = next
 				full, err := engine.New(model, geo, clock)

@@ -251,10 +251,14 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	if wl != p.waf {
 		onlyWB = wl.changed
 	}
-	err := applyEmergency(e, d)
-	if err == nil {
-		_, err = applyProject(e, &p.model, &next, onlyWB)
-	}
+	// One Apply: readers see the whole update or none of it.
+	err := e.Apply(func(b *engine.Batch) error {
+		if err := applyEmergency(b, d); err != nil {
+			return err
+		}
+		_, err := applyProject(b, &p.model, &next, onlyWB)
+		return err
+	})
 	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
 		_, err := r.rebuild(ctx, projectID, p, &revs)

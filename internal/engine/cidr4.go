@@ -41,16 +41,24 @@ type ival[C cellT] struct {
 
 // lookup returns the masked cell for k (the zero cell: none).
 func (x *cidr4[C]) lookup(k uint32) ccell[C] {
-	m := x.top[k>>24]
-	if m == nil {
-		return ccell[C]{}
+	return x.chunk(k).find(uint16(k))
+}
+
+// chunk returns the interval list of k's /16 (nil: none).
+func (x *cidr4[C]) chunk(k uint32) chunk4[C] {
+	if m := x.top[k>>24]; m != nil {
+		return m[k>>16&255]
 	}
-	ch := m[k>>16&255]
+	return nil
+}
+
+// find returns the masked cell of the interval holding lo, the low 16
+// bits of an address in the chunk's /16 (the zero cell: none).
+func (ch chunk4[C]) find(lo uint16) ccell[C] {
 	n := len(ch)
 	if n == 0 {
 		return ccell[C]{}
 	}
-	lo := uint16(k)
 	i, j := 1, n
 	for i < j {
 		h := int(uint(i+j) >> 1)
@@ -225,12 +233,59 @@ func (t *mtable[C]) index4() {
 	t.c4 = x
 }
 
+// at4 is the memory an IPv4 probe of an mtable reads: the address's host
+// bucket and its /16's interval list. Locating both before reading either
+// (locate4, then probe4) lets the CPU overlap their cache misses, and
+// those of other tables located at the same time.
+type at4[C cellT] struct {
+	b  []hostEntry[uint32, C]
+	ch chunk4[C]
+}
+
+// locate4 fills a with the bucket and interval list of the IPv4 key k.
+func (t *mtable[C]) locate4(k uint32, a *at4[C]) {
+	if s := t.h4; s != nil {
+		a.b = s.flat
+		if s.small != nil || s.large != nil {
+			a.b = s.bucket(hash4(k))
+		}
+	}
+	if t.c4 != nil {
+		a.ch = t.c4.chunk(k)
+	}
+}
+
+// probe4 fills p (the zero probe) for the IPv4 address ip (key k) from
+// what locate4 found.
+func (t *mtable[C]) probe4(a *at4[C], p *probe[C], ip netip.Addr, k uint32) {
+	b := a.b
+	for i := range b {
+		if b[i].k >= k {
+			if b[i].k == k {
+				p.host = b[i].v
+			}
+			break
+		}
+	}
+	if t.c4 != nil {
+		p.cc = a.ch.find(uint16(k))
+		p.ok = true
+	}
+	t.lookupShort4(p, ip)
+}
+
 // lookup4 fills p's trie cell for the IPv4 key k from c4 and s4.
 func (t *mtable[C]) lookup4(p *probe[C], ip netip.Addr, k uint32) {
 	if t.c4 != nil {
 		p.cc = t.c4.lookup(k)
 		p.ok = true
 	}
+	t.lookupShort4(p, ip)
+}
+
+// lookupShort4 fills the categories p's cell leaves empty from the trie of
+// IPv4 prefixes shorter than /16.
+func (t *mtable[C]) lookupShort4(p *probe[C], ip netip.Addr) {
 	if t.s4 != nil {
 		if sc, ok := t.s4.Lookup(ip); ok {
 			for x := range len(sc.eff) {

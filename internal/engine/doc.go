@@ -39,9 +39,12 @@
 // Concurrency. Readers call Engine.Snapshot (one atomic load) and then any
 // number of Decide methods on the Snapshot; they take no lock, never block
 // and always see one consistent version. Writers (the Engine's mutating
-// methods, Sweep and Run) serialise on a mutex, build the next version
-// copy-on-write (bart InsertPersist/DeletePersist; the hostStore copies one
-// bucket and two 2 KB index arrays), and publish it with one atomic store.
+// methods, Apply, Sweep and Run) serialise on a mutex, build the next
+// version copy-on-write (bart InsertPersist/DeletePersist/UnionPersist; the
+// hostStore copies one bucket and two 2 KB index arrays), and publish it
+// with one atomic store. Each mutating method is one version; Apply runs
+// any number of them on one Batch and publishes them as one version, so a
+// reader never sees part of a multi-rule write.
 // Unchanged parts are shared between versions, so a change costs
 // microseconds and a reader that still holds an old Snapshot keeps a
 // consistent view until it drops it.
@@ -59,14 +62,19 @@
 // Cost model. A Decide call allocates nothing. DecideIP probes one mtable
 // (one hash bucket and, for IPv4, one /16 interval list, for IPv6 one trie
 // walk); DecideWAF probes two (the WAF layer's emergency entries and the
-// host's policy), looks the host up in a map and the address up in the
-// address data (geodata) when geolocation or reputation rules are in
-// force; empty stores are skipped. When the most specific entry of a
+// host's policy), looks the host up (up to eight exact bindings by
+// comparing names, more in a map) and the address up in the address data
+// (geodata) when geolocation or reputation rules are in force; empty
+// stores are skipped. It first locates the memory of both address tables
+// (host bucket and, for IPv4, /16 interval list), then looks the address
+// data up, and only then reads the tables, so that the cache misses of the
+// three lookups overlap instead of following one another. When the most specific entry of a
 // category has expired but has not been swept yet, the lookup walks the
 // covering prefixes (bart Supernets); that rare path may allocate. A change
 // costs one hostStore copy-on-write for an address, or for a real prefix
 // one trie insertion plus one per stored prefix it covers whose inherited
-// value changes, and for an IPv4 prefix also the rebuild of one /16's
+// value changes (from eight such cells on, one persistent union of all of
+// them, which copies each touched trie node once), and for an IPv4 prefix also the rebuild of one /16's
 // interval list (/16 and longer) or an insertion into the small trie for
 // each shorter prefix whose cell changes (shorter). DecideWorkspace is workspace.Decide, linear in the policies.
 package engine

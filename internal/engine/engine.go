@@ -11,15 +11,14 @@ import (
 	"time"
 
 	"github.com/gaissmai/bart"
-
-	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // Engine holds the current Snapshot of one project and applies changes to
 // it. Readers call Snapshot (or the Decide shortcuts) from any goroutine
 // without locking. Mutating methods serialise on an internal mutex, build
 // the next Snapshot copy-on-write and publish it atomically; each call is
-// one published version. An Engine must not be copied.
+// one published version, and Apply publishes several changes as one. An
+// Engine must not be copied.
 type Engine struct {
 	_   [0]sync.Mutex
 	cur atomic.Pointer[Snapshot]
@@ -131,6 +130,7 @@ func New(p *Project, geo Locator, now func() time.Time) (*Engine, error) {
 	for _, pol := range s.policies {
 		pol.wb.index4()
 	}
+	s.indexHosts()
 	e.building = false
 	s.refs = e.refs
 	e.cur.Store(s)
@@ -158,21 +158,6 @@ func (e *Engine) DecideUser(name string, now time.Time) Decision {
 // DecideWorkspace is Snapshot().DecideWorkspace.
 func (e *Engine) DecideWorkspace(user string, groups []string, client netip.Addr) Decision {
 	return e.cur.Load().DecideWorkspace(user, groups, client)
-}
-
-// update runs fn on a shallow copy of the current snapshot under the
-// writer lock and publishes the copy if fn succeeds.
-func (e *Engine) update(fn func(s *Snapshot, now time.Time) error) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ns := *e.cur.Load()
-	if err := fn(&ns, e.now()); err != nil {
-		return err
-	}
-	ns.refs = e.refs
-	ns.version++
-	e.cur.Store(&ns)
-	return nil
 }
 
 // ref returns the ref of a rule, registering it on first use. Refs are
@@ -323,6 +308,11 @@ func mtRemove[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix, c 
 	return true
 }
 
+// unionMin is the number of changed trie cells from which refreshCIDR
+// applies them with one persistent union instead of one persistent
+// insertion each.
+const unionMin = 8
+
 // refreshCIDR brings the trie of t in line with the writer's record of
 // the entries at p: it stores, updates or deletes p and recomputes the
 // inherited cells of the prefixes p covers. Cost: one covering lookup plus
@@ -410,9 +400,20 @@ func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix)
 		if del {
 			t.cidr = t.cidr.DeletePersist(p)
 		}
-		for _, f := range sets {
-			t.cidr = t.cidr.InsertPersist(f.p, f.cc)
+		if len(sets) < unionMin {
+			for _, f := range sets {
+				t.cidr = t.cidr.InsertPersist(f.p, f.cc)
+			}
+			break
 		}
+		// Many changed cells (a short prefix covering stored ones): one
+		// persistent union clones each touched trie node once, where an
+		// insertion per cell would clone the path to every cell.
+		u := new(bart.Table[ccell[C]])
+		for _, f := range sets {
+			u.Insert(f.p, f.cc)
+		}
+		t.cidr = t.cidr.UnionPersist(u)
 	}
 	if t.cidr.Size() == 0 {
 		t.cidr = nil
@@ -546,58 +547,4 @@ func (e *Engine) addEmergency(s *Snapshot, en *EmergencyEntry, now time.Time) er
 		}
 	}
 	return nil
-}
-
-// AddEmergency adds one emergency entry. Adding an entry that has already
-// expired changes nothing.
-func (e *Engine) AddEmergency(en EmergencyEntry) error {
-	return e.update(func(s *Snapshot, now time.Time) error { return e.addEmergency(s, &en, now) })
-}
-
-// RemoveEmergency removes one emergency entry, identified by layer,
-// category, policy ID, target and expiry. It reports whether the entry was
-// present (an entry already swept is not).
-func (e *Engine) RemoveEmergency(en EmergencyEntry) (bool, error) {
-	found := false
-	err := e.update(func(s *Snapshot, _ time.Time) error {
-		p, err := emergencyTarget(&en)
-		if err != nil {
-			return err
-		}
-		r, ok := e.refIdx[refKey{ruleType: RuleEmergency, ruleID: en.PolicyID, policyID: en.PolicyID}]
-		if !ok {
-			return nil
-		}
-		v := pack(encExp(en.Expires), r)
-		sub := uint32(en.Layer)*2 + uint32(en.Category)
-		switch {
-		case p.IsValid():
-			found = mtRemove(e, &s.em[en.Layer], tblEmIP+uint32(en.Layer), p, int(en.Category), v)
-		case en.User != "":
-			found = e.mapRemove(&s.emUser[en.Layer][en.Category], tblEmUser+sub, en.User, v)
-		default:
-			found = e.mapRemove(&s.emDomain[en.Layer][en.Category], tblEmDomain+sub, en.Domain, v)
-		}
-		return nil
-	})
-	return found, err
-}
-
-// SetWorkspace replaces the Workspace access policies (as returned by
-// workspace.Store.LoadAccessPolicies). The slice and the policies must not
-// be modified afterwards.
-func (e *Engine) SetWorkspace(policies []*workspace.AccessPolicy) {
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		s.ws = policies
-		return nil
-	})
-}
-
-// SetLocator replaces the address data (for example after loading a newer
-// database).
-func (e *Engine) SetLocator(geo Locator) {
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		s.geo = geo
-		return nil
-	})
 }

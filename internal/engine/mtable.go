@@ -207,3 +207,34 @@ func (t *mtable[C]) setHost(a netip.Addr, c C, inPlace bool) {
 }
 
 func zeroCell[C cellT]() (z C) { return z }
+
+// at6 is, for IPv6, the part of an mtable probe that can be located
+// before it is read: the address's host bucket (see at4).
+type at6[C cellT] struct {
+	b []hostEntry[addr6, C]
+}
+
+// locate6 fills a with the host bucket of the IPv6 key k.
+func (t *mtable[C]) locate6(k addr6, a *at6[C]) {
+	if s := t.h6; s != nil {
+		a.b = s.flat
+		if s.small != nil || s.large != nil {
+			a.b = s.bucket(hash6(k))
+		}
+	}
+}
+
+// probe6 fills p (the zero probe) for the IPv6 address ip (key k) from
+// what locate6 found, walking the trie before reading the bucket so that
+// the bucket's cache miss overlaps the walk.
+func (t *mtable[C]) probe6(a *at6[C], p *probe[C], ip netip.Addr, k addr6) {
+	if t.cidr != nil && t.cidr.Size6() != 0 {
+		p.cc, p.ok = t.cidr.Lookup(ip)
+	}
+	for i := range a.b {
+		if a.b[i].k == k {
+			p.host = a.b[i].v
+			break
+		}
+	}
+}

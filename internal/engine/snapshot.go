@@ -52,6 +52,7 @@ type Snapshot struct {
 	emDomain [numLayers][2]map[string]value
 	policies []*wafPolicy // by policy index; nil once removed
 	hosts    map[string]int32
+	hostList []hostBinding    // hosts again when it has at most hostListMax entries
 	wild     map[string]int32 // ".example.com" for a binding of "*.example.com"
 	geo      Locator
 	ws       []*workspace.AccessPolicy
@@ -62,11 +63,6 @@ func (s *Snapshot) Version() uint64 { return s.version }
 
 func (s *Snapshot) decide(a Action, v value, m Match) Decision {
 	r := &s.refs[v.ref()]
-	return Decision{Action: a, RuleType: r.ruleType, RuleID: r.ruleID, PolicyID: r.policyID, Match: m}
-}
-
-func (s *Snapshot) decideRef(a Action, ref uint32, m Match) Decision {
-	r := &s.refs[ref]
 	return Decision{Action: a, RuleType: r.ruleType, RuleID: r.ruleID, PolicyID: r.policyID, Match: m}
 }
 
@@ -148,10 +144,41 @@ func categoryAction(c Category) Action {
 	return ActionBlock
 }
 
+// hostBinding is an exact host binding: the host name and the policy
+// index.
+type hostBinding struct {
+	name   string
+	policy int32
+}
+
+// hostListMax is the number of exact host bindings up to which they are
+// also kept as a list (Snapshot.hostList) and found by comparing names: a
+// few string comparisons cost less than a map lookup, which hashes the
+// name.
+const hostListMax = 8
+
+// indexHosts rebuilds s.hostList from s.hosts (call after every change of
+// s.hosts).
+func (s *Snapshot) indexHosts() {
+	s.hostList = nil
+	if len(s.hosts) > hostListMax {
+		return
+	}
+	for h, i := range s.hosts {
+		s.hostList = append(s.hostList, hostBinding{h, i})
+	}
+}
+
 // policyFor returns the policy bound to host: an exact binding, else the
 // most specific wildcard binding.
 func (s *Snapshot) policyFor(host string) *wafPolicy {
-	if i, ok := s.hosts[host]; ok {
+	if len(s.hosts) <= hostListMax {
+		for i := range s.hostList {
+			if s.hostList[i].name == host {
+				return s.policies[s.hostList[i].policy]
+			}
+		}
+	} else if i, ok := s.hosts[host]; ok {
 		return s.policies[i]
 	}
 	if len(s.wild) == 0 {
@@ -188,22 +215,70 @@ func (s *Snapshot) policyFor(host string) *wafPolicy {
 //
 // Whiteblackip, geolocation and reputation rules apply only when the host
 // is bound to a policy whose option for the module is on.
-func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision {
+func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) (d Decision) {
 	ip = ip.Unmap()
 	n := relMs(now)
 	pol := s.policyFor(host)
-	wbOn := pol != nil && pol.opts.WhiteBlackIP
-
-	// Each address table is probed once; the stages below read the probes.
 	em := &s.em[LayerWAF]
 	emOn := !em.empty()
+	var wbOn, geo, rep bool
+	if pol != nil {
+		wbOn = pol.opts.WhiteBlackIP && !pol.wb.empty()
+		geo = pol.opts.Geoip && pol.geo != nil && s.geo != nil
+		rep = pol.opts.IPReputation && pol.rep != nil && s.geo != nil
+	}
+
+	// Each address table is probed once and the address data looked up
+	// once, before any stage; the stages below read the results. For
+	// IPv4 the memory of both tables is located first and the address
+	// data looked up before either table is read, so that the CPU
+	// overlaps their cache misses instead of taking them one after the
+	// other; for IPv6 the host buckets are located first. An invalid
+	// address matches no table and no location.
 	var emP probe[[2]value]
 	var wbP probe[[3]value]
-	if emOn {
-		em.probe(ip, &emP)
-	}
-	if wbOn = wbOn && !pol.wb.empty(); wbOn {
-		pol.wb.probe(ip, &wbP)
+	var (
+		country, province origin.Code
+		tags              origin.TagSet
+	)
+	if ip.Is4() {
+		k := key4(ip)
+		var emA at4[[2]value]
+		var wbA at4[[3]value]
+		if emOn {
+			em.locate4(k, &emA)
+		}
+		if wbOn {
+			pol.wb.locate4(k, &wbA)
+		}
+		if geo || rep {
+			country, province, tags = s.geo.Lookup(ip)
+		}
+		if emOn {
+			em.probe4(&emA, &emP, ip, k)
+		}
+		if wbOn {
+			pol.wb.probe4(&wbA, &wbP, ip, k)
+		}
+	} else if ip.Is6() {
+		k := key6(ip)
+		var emA at6[[2]value]
+		var wbA at6[[3]value]
+		if emOn {
+			em.locate6(k, &emA)
+		}
+		if wbOn {
+			pol.wb.locate6(k, &wbA)
+		}
+		if geo || rep {
+			country, province, tags = s.geo.Lookup(ip)
+		}
+		if emOn {
+			em.probe6(&emA, &emP, ip, k)
+		}
+		if wbOn {
+			pol.wb.probe6(&wbA, &wbP, ip, k)
+		}
 	}
 
 	// 1. allow lists
@@ -229,25 +304,15 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 	if v, ok := s.nameHit(s.emDomain[LayerWAF][CategoryBlock], host, n); ok {
 		return s.decide(ActionBlock, v, Match{Kind: MatchDomain, Name: host})
 	}
-	if pol == nil {
-		return Decision{}
-	}
-	var logged Decision
 	if wbOn {
 		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteBlock), n); ok {
 			return s.decide(ActionBlock, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
-		// 3. log whiteblackip
+		// 3. log whiteblackip: remembered in d, evaluation continues
 		if v, p, ok := pol.wb.match(&wbP, ip, int(WhiteLog), n); ok {
-			logged = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
+			d = s.decide(ActionLog, v, Match{Kind: MatchPrefix, Prefix: p})
 		}
 	}
-	geo := pol.opts.Geoip && pol.geo != nil
-	rep := pol.opts.IPReputation && pol.rep != nil
-	if (!geo && !rep) || s.geo == nil {
-		return logged
-	}
-	country, province, tags := s.geo.Lookup(ip)
 	// 4. geolocation
 	if geo {
 		g := pol.geo
@@ -261,8 +326,8 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 				continue
 			}
 			if s.stageHit([3]Action{WhiteAllow: ActionAllow, WhiteBlock: ActionBlock, WhiteLog: ActionLog}[w],
-				ref, Match{Kind: MatchLocation, Code: code}, &logged) {
-				return logged
+				ref, MatchLocation, code, 0, &d) {
+				return d
 			}
 			break
 		}
@@ -278,33 +343,37 @@ func (s *Snapshot) DecideWAF(host string, ip netip.Addr, now time.Time) Decision
 			t := origin.Tag(bits.TrailingZeros32(uint32(hit)) + 1) // the first tag, as TagSet.First
 			ref := r.ref[t][c]
 			if s.stageHit([3]Action{ReputationPass: ActionAllow, ReputationBlock: ActionBlock, ReputationLog: ActionLog}[c],
-				ref, Match{Kind: MatchTag, Tag: t}, &logged) {
-				return logged
+				ref, MatchTag, 0, t, &d) {
+				return d
 			}
 			break
 		}
 	}
-	return logged
+	return d
 }
 
 // stageHit applies a geolocation or IP-reputation hit whose rule acts as a
 // (allow: ends evaluation; block; log: remembered unless a log hit already
-// is) to the remembered log hit in *d. It reports whether evaluation ends
-// there, the decision then being *d (written in place: a Decision is
-// about a hundred bytes).
-func (s *Snapshot) stageHit(a Action, ref uint32, m Match, d *Decision) bool {
+// is) to the remembered log hit in *d, matching by kind (code or tag). It
+// reports whether evaluation ends there, the decision then being *d. The
+// decision is written field by field in place: a Decision is about a
+// hundred bytes, most of them zero here.
+func (s *Snapshot) stageHit(a Action, ref uint32, kind MatchKind, code origin.Code, tag origin.Tag, d *Decision) bool {
 	switch a {
 	case ActionAllow:
-		if d.RuleType == RuleNone {
-			*d = s.decideRef(ActionAllow, ref, m)
+		if d.RuleType != RuleNone {
+			return true // the remembered log hit is the decision
 		}
-		return true
 	case ActionBlock:
-		*d = s.decideRef(ActionBlock, ref, m)
-		return true
+		*d = Decision{}
+	default:
+		if d.RuleType != RuleNone {
+			return false // the first log hit is kept
+		}
 	}
-	if d.RuleType == RuleNone {
-		*d = s.decideRef(ActionLog, ref, m)
-	}
-	return false
+	// d is the zero Decision here.
+	r := &s.refs[ref]
+	d.Action, d.RuleType, d.RuleID, d.PolicyID = a, r.ruleType, r.ruleID, r.policyID
+	d.Match.Kind, d.Match.Code, d.Match.Tag = kind, code, tag
+	return a != ActionLog
 }

@@ -76,47 +76,9 @@ func (e *Engine) bindHost(s *Snapshot, host string, i int32) {
 		return
 	}
 	s.hosts[host] = i
-}
-
-// SetOptions sets a WAF policy's module toggles, creating the policy if it
-// is new.
-func (e *Engine) SetOptions(policyID string, o Options) error {
-	return e.update(func(s *Snapshot, _ time.Time) error {
-		if policyID == "" {
-			return fmt.Errorf("%w: WAF policy with an empty ID", ErrInvalid)
-		}
-		i, _ := e.policyIndex(s, policyID, true)
-		e.mutPolicy(s, i).opts = o
-		return nil
-	})
-}
-
-// BindHost binds a protected host name (or "*.suffix") to a WAF policy,
-// creating the policy if it is new and replacing any earlier binding of the
-// host.
-func (e *Engine) BindHost(host, policyID string) error {
-	return e.update(func(s *Snapshot, _ time.Time) error {
-		if host == "" || policyID == "" {
-			return fmt.Errorf("%w: host binding needs a host and a policy ID", ErrInvalid)
-		}
-		i, _ := e.policyIndex(s, policyID, true)
-		e.bindHost(s, host, i)
-		return nil
-	})
-}
-
-// UnbindHost removes a host binding.
-func (e *Engine) UnbindHost(host string) {
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		s.hosts = maps.Clone(s.hosts)
-		s.wild = maps.Clone(s.wild)
-		if suffix, ok := strings.CutPrefix(host, "*"); ok && strings.HasPrefix(suffix, ".") {
-			delete(s.wild, suffix)
-		} else {
-			delete(s.hosts, host)
-		}
-		return nil
-	})
+	if !e.building {
+		s.indexHosts()
+	}
 }
 
 func wbValue(r *wbRec) value { return pack(encExp(r.rule.Terminal), r.ref) }
@@ -189,39 +151,6 @@ func (e *Engine) putWhiteBlack(s *Snapshot, i int32, rule WhiteBlackRule, now ti
 	return nil
 }
 
-// PutWhiteBlack adds or replaces a whiteblackip rule of a WAF policy
-// (creating the policy if it is new). The rule's prefixes are the rule's
-// addr or its IP group's members.
-func (e *Engine) PutWhiteBlack(policyID string, rule WhiteBlackRule) error {
-	return e.update(func(s *Snapshot, now time.Time) error {
-		if policyID == "" {
-			return fmt.Errorf("%w: WAF policy with an empty ID", ErrInvalid)
-		}
-		i, _ := e.policyIndex(s, policyID, true)
-		return e.putWhiteBlack(s, i, rule, now)
-	})
-}
-
-// RemoveWhiteBlack removes a whiteblackip rule; it reports whether the
-// rule existed.
-func (e *Engine) RemoveWhiteBlack(policyID, ruleID string) bool {
-	found := false
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		i, ok := e.policyIdx[policyID]
-		if !ok {
-			return nil
-		}
-		k := ruleKey{policy: i, id: ruleID}
-		if r := e.wb[k]; r != nil {
-			e.wbDelete(s, i, r)
-			delete(e.wb, k)
-			found = true
-		}
-		return nil
-	})
-	return found
-}
-
 func (e *Engine) rebuildGeo(s *Snapshot, i int32) {
 	var g *geoIndex
 	for _, r := range e.geoRules[i] {
@@ -265,34 +194,6 @@ func (e *Engine) putGeo(s *Snapshot, i int32, r GeoRule) error {
 	return nil
 }
 
-// PutGeo adds or replaces a geolocation rule of a WAF policy.
-func (e *Engine) PutGeo(policyID string, r GeoRule) error {
-	return e.update(func(s *Snapshot, _ time.Time) error {
-		if policyID == "" {
-			return fmt.Errorf("%w: WAF policy with an empty ID", ErrInvalid)
-		}
-		i, _ := e.policyIndex(s, policyID, true)
-		return e.putGeo(s, i, r)
-	})
-}
-
-// RemoveGeo removes a geolocation rule; it reports whether it existed.
-func (e *Engine) RemoveGeo(policyID, ruleID string) bool {
-	found := false
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		i, ok := e.policyIdx[policyID]
-		if !ok {
-			return nil
-		}
-		if _, found = e.geoRules[i][ruleID]; found {
-			delete(e.geoRules[i], ruleID)
-			e.rebuildGeo(s, i)
-		}
-		return nil
-	})
-	return found
-}
-
 func (e *Engine) rebuildRep(s *Snapshot, i int32) {
 	var x *repIndex
 	for _, r := range e.repRules[i] {
@@ -331,60 +232,22 @@ func (e *Engine) putReputation(s *Snapshot, i int32, r ReputationRule) error {
 	return nil
 }
 
-// PutReputation adds or replaces an IP-reputation rule of a WAF policy.
-func (e *Engine) PutReputation(policyID string, r ReputationRule) error {
-	return e.update(func(s *Snapshot, _ time.Time) error {
-		if policyID == "" {
-			return fmt.Errorf("%w: WAF policy with an empty ID", ErrInvalid)
+// removePolicy empties WAF policy i (named id): its rules, its options and
+// every host binding to it.
+func (e *Engine) removePolicy(s *Snapshot, i int32, id string) {
+	for k, r := range e.wb {
+		if k.policy == i {
+			e.wbDelete(s, i, r)
+			delete(e.wb, k)
 		}
-		i, _ := e.policyIndex(s, policyID, true)
-		return e.putReputation(s, i, r)
-	})
-}
-
-// RemoveReputation removes an IP-reputation rule; it reports whether it
-// existed.
-func (e *Engine) RemoveReputation(policyID, ruleID string) bool {
-	found := false
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		i, ok := e.policyIdx[policyID]
-		if !ok {
-			return nil
-		}
-		if _, found = e.repRules[i][ruleID]; found {
-			delete(e.repRules[i], ruleID)
-			e.rebuildRep(s, i)
-		}
-		return nil
-	})
-	return found
-}
-
-// RemovePolicy removes a WAF policy: its rules, its options and every host
-// binding to it. It reports whether the policy existed.
-func (e *Engine) RemovePolicy(policyID string) bool {
-	found := false
-	_ = e.update(func(s *Snapshot, _ time.Time) error {
-		i, ok := e.policyIdx[policyID]
-		if !ok {
-			return nil
-		}
-		found = true
-		for k, r := range e.wb {
-			if k.policy == i {
-				e.wbDelete(s, i, r)
-				delete(e.wb, k)
-			}
-		}
-		delete(e.geoRules, i)
-		delete(e.repRules, i)
-		s.policies = slices.Clone(s.policies)
-		s.policies[i] = &wafPolicy{id: policyID} // empty: no rules, all options off
-		s.hosts = maps.Clone(s.hosts)
-		s.wild = maps.Clone(s.wild)
-		maps.DeleteFunc(s.hosts, func(_ string, p int32) bool { return p == i })
-		maps.DeleteFunc(s.wild, func(_ string, p int32) bool { return p == i })
-		return nil
-	})
-	return found
+	}
+	delete(e.geoRules, i)
+	delete(e.repRules, i)
+	s.policies = slices.Clone(s.policies)
+	s.policies[i] = &wafPolicy{id: id} // empty: no rules, all options off
+	s.hosts = maps.Clone(s.hosts)
+	s.wild = maps.Clone(s.wild)
+	maps.DeleteFunc(s.hosts, func(_ string, p int32) bool { return p == i })
+	s.indexHosts()
+	maps.DeleteFunc(s.wild, func(_ string, p int32) bool { return p == i })
 }
