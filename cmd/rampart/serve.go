@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -160,7 +161,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// SecMaster's IAM layer, decided by the engine: blocked user names get
 	// no token or access unless a WHITE entry lets them through.
-	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: userBlockedBy(decisions)})
+	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: decision.UserBlockedBy(decisions, nil)})
 	if err := bootstrap(ctx, idm, cfg.DataDir, getenv, logger); err != nil {
 		return err
 	}

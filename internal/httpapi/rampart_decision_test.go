@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/enforce"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
@@ -45,14 +46,16 @@ func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	}
 	tb.Cleanup(func() { db.Close() })
 	sm := secmaster.New(db.SecMaster(), secmaster.Config{})
-	idm := iam.New(db, iam.Config{PasswordIterations: testPasswordIterations, UserBlocked: sm.IsUserBlocked})
+	ws := workspace.New(db, workspace.Config{})
+	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, nil, nil)
+	// The IAM layer asks the engines, as serve's does.
+	idm := iam.New(db, iam.Config{PasswordIterations: testPasswordIterations, UserBlocked: decision.UserBlockedBy(reg, nil)})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
 	}
 	e := &decEnv{t: tb, testEnv: &testEnv{Creds: creds, IAM: idm, DB: db,
-		WAF: waf.NewService(db, nil), Workspace: workspace.New(db, workspace.Config{}), SecMaster: sm}}
-	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: e.Workspace, Revisions: db}, nil, nil, nil)
+		WAF: waf.NewService(db, nil), Workspace: ws, SecMaster: sm, Decisions: reg}}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { reg.Run(rctx, interval); close(done) }()

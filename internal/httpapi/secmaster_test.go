@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/aksk"
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -70,6 +71,10 @@ func (e *smEnv) soc(method, path, body string) response {
 func (e *smEnv) deliver() {
 	e.t.Helper()
 	if _, err := e.SM.DeliverPending(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
+	// The decision engines take the delivered state, as serve's poll does.
+	if _, err := e.Decisions.Refresh(context.Background()); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -433,12 +438,15 @@ func TestSecMasterLayers(t *testing.T) {
 	if s := status(vid); !strings.HasPrefix(s["VPC"], "IN_FORCE") {
 		t.Fatalf("vpc policy: %v", s)
 	}
-	blocked, err := e.SM.IsUserBlocked(context.Background(), "tp", "mallory")
-	if err != nil || !blocked {
-		t.Fatalf("mallory blocked = %v, %v", blocked, err)
+	eng, err := e.Decisions.Engine(context.Background(), "tp")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if blocked, _ := e.SM.IsUserBlocked(context.Background(), "tp", "trent"); blocked {
-		t.Fatal("trent blocked by a failed entry")
+	if d := eng.DecideUser("mallory", e.clock.Now()); d.Action != decision.ActionBlock {
+		t.Fatalf("mallory: %+v, want blocked", d)
+	}
+	if d := eng.DecideUser("trent", e.clock.Now()); d.Action != decision.ActionAllow {
+		t.Fatalf("trent decided by a failed entry: %+v", d)
 	}
 }
 

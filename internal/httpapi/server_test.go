@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/aksk"
+	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/enforce"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/secmaster"
@@ -30,6 +32,7 @@ type testEnv struct {
 	WAF       *waf.Service
 	Workspace *workspace.Service
 	SecMaster *secmaster.Service
+	Decisions *enforce.Registry
 	DB        *sqlite.DB
 	clock     *fakeClock
 }
@@ -66,16 +69,20 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 		db.Now = clock.Now
 	}
 	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: o.deliverer})
-	// SecMaster's IAM layer, as serve wires it.
-	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: sm.IsUserBlocked})
+	ws := workspace.New(db, workspace.Config{Now: clock.Now})
+	// SecMaster's IAM layer, as serve wires it: the decision engines answer.
+	// Nothing polls here: tests call Decisions.Refresh after a change.
+	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, clock.Now, nil)
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: decision.UserBlockedBy(reg, clock.Now)})
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
 	}
 	e := &testEnv{Creds: creds, IAM: idm, DB: db, clock: clock,
 		WAF:       waf.NewService(db, clock.Now),
-		Workspace: workspace.New(db, workspace.Config{Now: clock.Now}),
+		Workspace: ws,
 		SecMaster: sm,
+		Decisions: reg,
 	}
 	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db,
 		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -45,11 +44,8 @@ type Service struct {
 
 	ensured sync.Map // project IDs whose default workspace exists
 
-	iamGen  atomic.Uint64 // bumped after every write of the family
-	iamMu   sync.RWMutex
-	iamSets map[string]iamSet
-	known   sync.Map // "project/workspace" keys of existing workspaces
-	wake    chan struct{}
+	known sync.Map // "project/workspace" keys of existing workspaces
+	wake  chan struct{}
 }
 
 // New returns a Service over store.
@@ -224,7 +220,6 @@ func (s *Service) RetryPolicies(ctx context.Context, projectID, workspaceID stri
 	if err := s.store.RetryPolicies(ctx, projectID, workspaceID, ids, t); err != nil {
 		return "", policyNotFound(err)
 	}
-	s.changed()
 	s.notify()
 	return t.ID, nil
 }
@@ -288,7 +283,6 @@ func (s *Service) UpdatePolicies(ctx context.Context, projectID, workspaceID, pa
 		}
 		return nil
 	})
-	s.changed()
 	if err != nil {
 		return "", s.quotaError(policyNotFound(err))
 	}
@@ -320,7 +314,6 @@ func (s *Service) DeletePolicies(ctx context.Context, projectID, workspaceID str
 	t := &Task{ID: s.newID(), ProjectID: projectID, WorkspaceID: workspaceID, Action: RecordDelete, State: TaskDone,
 		PolicyIDs: ids, CreatedAt: now, DoneAt: now}
 	err = s.store.DeletePolicies(ctx, projectID, workspaceID, ids, t)
-	s.changed()
 	if err != nil {
 		if rampart.ErrorKind(err) == rampart.KindNotFound {
 			return "", invalid("batch_ids", "Invalid parameter: %s", rampart.AsError(err).Message)
@@ -394,49 +387,3 @@ func (s *Service) SearchRecords(ctx context.Context, projectID, workspaceID, pol
 func (s *Service) Enforcements(ctx context.Context, targetProjectID, layer string) ([]Enforcement, error) {
 	return s.store.Enforcements(ctx, targetProjectID, layer, s.clock())
 }
-
-// IsUserBlocked reports whether an IAM BLOCK policy delivered to the
-// target project is in force for the user name. It answers from memory:
-// the project's IAM set is read again only after a change of the family
-// (this process is the only writer), and expiry times are checked against
-// the clock, so an aged block stops at once.
-func (s *Service) IsUserBlocked(ctx context.Context, projectID, userName string) (bool, error) {
-	gen := s.iamGen.Load()
-	s.iamMu.RLock()
-	set, ok := s.iamSets[projectID]
-	s.iamMu.RUnlock()
-	if !ok || set.gen != gen {
-		es, err := s.store.Enforcements(ctx, projectID, LayerIAM, s.clock())
-		if err != nil {
-			return false, err
-		}
-		set = iamSet{gen: gen, users: make(map[string]time.Time)}
-		for _, e := range es {
-			if e.Category != CategoryBlock {
-				continue
-			}
-			if until, seen := set.users[e.Object]; seen && (until.IsZero() || !e.ExpiresAt.IsZero() && until.After(e.ExpiresAt)) {
-				continue
-			}
-			set.users[e.Object] = e.ExpiresAt
-		}
-		s.iamMu.Lock()
-		if s.iamSets == nil {
-			s.iamSets = make(map[string]iamSet)
-		}
-		s.iamSets[projectID] = set
-		s.iamMu.Unlock()
-	}
-	until, ok := set.users[userName]
-	return ok && (until.IsZero() || s.clock().Before(until)), nil
-}
-
-// iamSet is a project's IAM enforcement set as of a change generation:
-// blocked user names and when each block ends (zero: never).
-type iamSet struct {
-	gen   uint64
-	users map[string]time.Time
-}
-
-// changed invalidates what the service caches about enforcement sets.
-func (s *Service) changed() { s.iamGen.Add(1) }

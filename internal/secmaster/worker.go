@@ -81,7 +81,6 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 			ids[i] = t.ID
 		}
 		err = s.store.CompleteDeliveries(ctx, ids, results, policies)
-		s.changed()
 		if err != nil {
 			return done, err
 		}
@@ -98,9 +97,6 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		n, err := s.store.ExpirePolicies(ctx, s.clock(), expireBatch)
-		if n > 0 || err != nil {
-			s.changed()
-		}
 		total += n
 		if err != nil || n < expireBatch {
 			return total, err

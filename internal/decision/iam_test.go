@@ -1,4 +1,4 @@
-package main
+package decision_test
 
 import (
 	"context"
@@ -39,15 +39,20 @@ func TestUserBlockedByEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocked := userBlockedBy(oneProject{eng: eng})
+	blocked := decision.UserBlockedBy(oneProject{eng: eng}, nil)
 	for user, want := range map[string]bool{"alice": true, "bob": false, "carol": false, "dave": true, "erin": false} {
 		got, err := blocked(context.Background(), "p", user)
 		if err != nil || got != want {
 			t.Errorf("%s: blocked=%v err=%v, want %v", user, got, err, want)
 		}
 	}
+	// The clock given decides expiry: two hours on, dave's block has aged.
+	later := decision.UserBlockedBy(oneProject{eng: eng}, func() time.Time { return time.Now().Add(2 * time.Hour) })
+	if got, err := later(context.Background(), "p", "dave"); err != nil || got {
+		t.Errorf("dave two hours later: blocked=%v err=%v, want false", got, err)
+	}
 	boom := errors.New("store unavailable")
-	if _, err := userBlockedBy(oneProject{err: boom})(context.Background(), "p", "alice"); !errors.Is(err, boom) {
+	if _, err := decision.UserBlockedBy(oneProject{err: boom}, nil)(context.Background(), "p", "alice"); !errors.Is(err, boom) {
 		t.Fatalf("error not passed on: %v", err)
 	}
 }
