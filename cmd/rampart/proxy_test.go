@@ -74,7 +74,7 @@ func TestServeProxies(t *testing.T) {
 			}
 			it := items[0].(map[string]any)
 			if it["host"] != "shop.example.com" || it["sip"] != "127.0.0.1" || it["attack"] != "custom_whiteblackip" ||
-				it["action"] != "block" || it["url"] != "/cart?item=7" || it["policyid"] != policy {
+				it["action"] != "block" || it["url"] != "/cart?item=7" || it["policyid"] != policy || it["status"] != "418" {
 				t.Fatalf("event: %v", it)
 			}
 			break

@@ -40,6 +40,11 @@ func TestRegistrySetLocator(t *testing.T) {
 		return d.Action == engine.ActionBlock && d.RuleType == engine.RuleGeolocation && d.Match.Code.String() == "DE"
 	})
 	e.reg.SetLocator(countryLocator("FR"))
+	// Enforcement points that record locations (the data plane's events)
+	// ask the registry, and see the new data too.
+	if c, _, _ := e.reg.Lookup(ip1); c.String() != "FR" {
+		t.Fatalf("registry Lookup after SetLocator: %v", c)
+	}
 	if d := e.engine(t, projA).DecideWAF(name, ip1, time.Now()); d.Action != engine.ActionAllow {
 		t.Fatalf("built engine still uses the old data: %+v", d)
 	}
