@@ -35,7 +35,7 @@ func (s *server) certJSON(withContent bool) func(*waf.Certificate) wafCertJSON {
 		out := wafCertJSON{ID: c.ID, Name: c.Name, ExpireTime: c.ExpireTime.UnixMilli(), ExpStatus: c.ExpStatus(now),
 			Timestamp: c.Timestamp(), BindHost: make([]wafCertHostJSON, 0, len(c.Hosts))}
 		if withContent {
-			out.Content = c.Content
+			out.Content = c.PublicChain()
 		}
 		for _, h := range c.Hosts {
 			out.BindHost = append(out.BindHost, wafCertHostJSON{h.ID, h.Hostname, h.WAFType})

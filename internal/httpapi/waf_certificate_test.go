@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rampartsec/rampart/internal/waf"
 )
 
 // mustPEM returns a self-signed certificate for host expiring at notAfter,
@@ -140,6 +142,10 @@ func TestWAFCertificateValidation(t *testing.T) {
 		{"NotPEM", certBody(t, "n", "hello", k), "WAF.00021003"},
 		{"KeyOfAnother", certBody(t, "n", c, k2), "WAF.00021003"},
 		{"KeyAsContent", certBody(t, "n", k, k), "WAF.00021003"},
+		// content is returned by Create and Show: a key bundled into it
+		// (a combined PEM file) would be handed back.
+		{"KeyInContent", certBody(t, "n", c+k, k), "WAF.00021003"},
+		{"KeyBeforeChain", certBody(t, "n", k+c, k), "WAF.00021003"},
 		{"TooLarge", certBody(t, "n", c+strings.Repeat("#", 70<<10), k), "WAF.00021021"},
 	} {
 		res := e.call(t, "POST", "certificate", tc.body)
@@ -149,6 +155,19 @@ func TestWAFCertificateValidation(t *testing.T) {
 		if strings.Contains(res.Raw, "PRIVATE KEY") || strings.Contains(res.Raw, k[40:80]) {
 			t.Errorf("%s: the error echoes the key: %s", tc.name, res.Raw)
 		}
+	}
+	// A chain stored with its key bundled in (as uploads were accepted
+	// before) is shown without the key.
+	stored := &waf.Certificate{ID: "0123456789abcdef0123456789abcde0", ProjectID: e.Creds.ProjectID, EnterpriseProjectID: "0",
+		Name: "bundled", Content: c + k, Key: k, ExpireTime: now.Add(90 * 24 * time.Hour), CreatedAt: now}
+	if err := e.DB.CreateCertificate(t.Context(), stored); err != nil {
+		t.Fatal(err)
+	}
+	if show := ok(t, e.call(t, "GET", "certificate/"+stored.ID, "")); show["content"] != c {
+		t.Fatalf("bundled chain shown as %q", show["content"])
+	}
+	if _, err := e.DB.DeleteCertificate(t.Context(), e.Creds.ProjectID, stored.ID); err != nil {
+		t.Fatal(err)
 	}
 	wantError(t, e.call(t, "POST", "certificate?verify_cert_key=maybe", certBody(t, "n", c, k)), 400, "WAF.00021002")
 	// Expiry states and list filters.

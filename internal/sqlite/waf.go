@@ -12,9 +12,15 @@ import (
 
 var _ waf.Store = (*DB)(nil)
 
-// wafWrite runs fn as one group-committed WAF write (see groupWrite).
-func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(tx *sql.Tx) error) error {
-	return db.groupWrite(ctx, rampart.FamilyWAF, projectID, fn)
+// wafWrite runs fn as one group-committed WAF write (see groupWrite). fn
+// gets a context that is never cancelled: the transaction carries other
+// callers' writes too, and SQLite rolls the whole transaction back when a
+// write statement in it is interrupted, which the driver does when the
+// statement's context is done. The caller's ctx still withdraws a write
+// that has not started.
+func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	wctx := context.WithoutCancel(ctx)
+	return db.groupWrite(ctx, rampart.FamilyWAF, projectID, func(tx *sql.Tx) error { return fn(wctx, tx) })
 }
 
 // placeholders returns "?, ?, …" for n arguments.
@@ -160,7 +166,7 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 	default:
 		return rampart.Invalid("rule_type", "Unknown rule type %q.", t)
 	}
-	return db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		return wafForEachRule(ctx, tx, table, projectID, ids, func(_, id string) error {
 			_, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
 			return err

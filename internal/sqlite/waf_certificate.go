@@ -79,7 +79,7 @@ func (db *DB) Certificate(ctx context.Context, projectID, id string) (*waf.Certi
 
 // CreateCertificate implements waf.Store.
 func (db *DB) CreateCertificate(ctx context.Context, c *waf.Certificate) error {
-	return db.wafWrite(ctx, c.ProjectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, c.ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO waf_certificates (id, project_id, enterprise_project_id, name, content, key,
 			expire_time, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ProjectID, c.EnterpriseProjectID, c.Name,
 			c.Content, c.Key, millis(c.ExpireTime), millis(c.CreatedAt))
@@ -160,7 +160,7 @@ func (db *DB) FindCertificates(ctx context.Context, f waf.CertificateFilter) ([]
 // UpdateCertificate implements waf.Store.
 func (db *DB) UpdateCertificate(ctx context.Context, projectID, id string, fn func(*waf.Certificate) error) (*waf.Certificate, error) {
 	var c *waf.Certificate
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = findCertificate(ctx, tx, projectID, id); err != nil {
 			return err
@@ -185,7 +185,7 @@ func (db *DB) UpdateCertificate(ctx context.Context, projectID, id string, fn fu
 // DeleteCertificate implements waf.Store.
 func (db *DB) DeleteCertificate(ctx context.Context, projectID, id string) (*waf.Certificate, error) {
 	var c *waf.Certificate
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = findCertificate(ctx, tx, projectID, id); err != nil {
 			return err
@@ -205,7 +205,7 @@ func (db *DB) DeleteCertificate(ctx context.Context, projectID, id string) (*waf
 // ApplyCertificate implements waf.Store.
 func (db *DB) ApplyCertificate(ctx context.Context, projectID, id string, hostIDs []string) (*waf.Certificate, error) {
 	var c *waf.Certificate
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if c, err = findCertificate(ctx, tx, projectID, id); err != nil {
 			return err

@@ -37,7 +37,7 @@ func (db *DB) CreateGeoIPRules(ctx context.Context, rules []*waf.GeoIPRule) erro
 	if len(rules) == 0 {
 		return nil
 	}
-	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, rules[0].ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		for _, r := range rules {
 			if err := wafPolicyExists(ctx, tx, r.ProjectID, r.PolicyID); err != nil {
 				return err
@@ -70,7 +70,7 @@ func (db *DB) FindGeoIPRules(ctx context.Context, f waf.RuleFilter) ([]*waf.GeoI
 // UpdateGeoIPRules implements waf.Store.
 func (db *DB) UpdateGeoIPRules(ctx context.Context, projectID string, ids []waf.PolicyRuleIDs, fn func(*waf.GeoIPRule) error) ([]*waf.GeoIPRule, error) {
 	var out []*waf.GeoIPRule
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) (err error) {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) (err error) {
 		out, err = wafGeoIPKind.update(ctx, tx, projectID, ids, fn, func(r *waf.GeoIPRule) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE waf_geoip_rules SET name = ?, geoip = ?, white = ?, status = ?,
 				ip_type = ?, description = ? WHERE id = ?`,

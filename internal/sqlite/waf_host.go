@@ -83,7 +83,7 @@ func hostJSON(h *waf.Host) (servers, settings string) {
 
 // CreateHost implements waf.Store.
 func (db *DB) CreateHost(ctx context.Context, h *waf.Host, newPolicy *waf.Policy) error {
-	return db.wafWrite(ctx, h.ProjectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, h.ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		if newPolicy != nil {
 			if err := insertPolicy(ctx, tx, newPolicy); err != nil {
 				return err
@@ -189,7 +189,7 @@ func queryHosts(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]*
 // UpdateHost implements waf.Store.
 func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf.Host) error) (*waf.Host, error) {
 	var h *waf.Host
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if h, err = findHost(ctx, tx, projectID, id); err != nil {
 			return err
@@ -221,7 +221,7 @@ func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf
 // DeleteHost implements waf.Store.
 func (db *DB) DeleteHost(ctx context.Context, projectID, id string) (*waf.Host, error) {
 	var h *waf.Host
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if h, err = findHost(ctx, tx, projectID, id); err != nil {
 			return err

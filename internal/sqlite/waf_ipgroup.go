@@ -79,7 +79,7 @@ func wafWriteRanges(ctx context.Context, tx *sql.Tx, g *waf.IPGroup) error {
 
 // CreateIPGroup implements waf.Store.
 func (db *DB) CreateIPGroup(ctx context.Context, g *waf.IPGroup) error {
-	return db.wafWrite(ctx, g.ProjectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, g.ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO waf_ip_groups (`+ipGroupColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			g.ID, g.ProjectID, g.EnterpriseProjectID, g.Name, strings.Join(g.IPs, ","), wafJSON(g.Remarks), g.Description,
 			millis(g.CreatedAt)); err != nil {
@@ -188,7 +188,7 @@ func (db *DB) FindIPGroups(ctx context.Context, f waf.IPGroupFilter) ([]*waf.IPG
 // UpdateIPGroup implements waf.Store.
 func (db *DB) UpdateIPGroup(ctx context.Context, projectID, id string, fn func(*waf.IPGroup) error) (*waf.IPGroup, error) {
 	var g *waf.IPGroup
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if g, err = findIPGroup(ctx, tx, projectID, id); err != nil {
 			return err
@@ -211,7 +211,7 @@ func (db *DB) UpdateIPGroup(ctx context.Context, projectID, id string, fn func(*
 // DeleteIPGroup implements waf.Store.
 func (db *DB) DeleteIPGroup(ctx context.Context, projectID, id string) (*waf.IPGroup, error) {
 	var g *waf.IPGroup
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if g, err = findIPGroup(ctx, tx, projectID, id); err != nil {
 			return err

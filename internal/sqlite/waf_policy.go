@@ -45,7 +45,7 @@ func insertPolicy(ctx context.Context, tx *sql.Tx, p *waf.Policy) error {
 
 // CreatePolicy implements waf.Store.
 func (db *DB) CreatePolicy(ctx context.Context, p *waf.Policy) error {
-	return db.wafWrite(ctx, p.ProjectID, func(tx *sql.Tx) error { return insertPolicy(ctx, tx, p) })
+	return db.wafWrite(ctx, p.ProjectID, func(ctx context.Context, tx *sql.Tx) error { return insertPolicy(ctx, tx, p) })
 }
 
 func findPolicy(ctx context.Context, tx *sql.Tx, projectID, id string) (*waf.Policy, error) {
@@ -144,7 +144,7 @@ func (db *DB) FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Poli
 // UpdatePolicy implements waf.Store.
 func (db *DB) UpdatePolicy(ctx context.Context, projectID, id string, fn func(*waf.Policy) error) (*waf.Policy, error) {
 	var p *waf.Policy
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		if p, err = findPolicy(ctx, tx, projectID, id); err != nil {
 			return err
@@ -167,7 +167,7 @@ func (db *DB) UpdatePolicy(ctx context.Context, projectID, id string, fn func(*w
 // DeletePolicies implements waf.Store.
 func (db *DB) DeletePolicies(ctx context.Context, projectID string, ids []string) ([]*waf.Policy, error) {
 	var out []*waf.Policy
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := findPolicy(ctx, tx, projectID, id)
 			if err != nil {
@@ -191,7 +191,7 @@ func (db *DB) DeletePolicies(ctx context.Context, projectID string, ids []string
 
 // CopyPolicy implements waf.Store.
 func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.Policy, newID func() string) error {
-	return db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		if err := wafPolicyExists(ctx, tx, projectID, srcID); err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 // BindHosts implements waf.Store.
 func (db *DB) BindHosts(ctx context.Context, projectID, policyID string, hostIDs []string) (*waf.Policy, error) {
 	var p *waf.Policy
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) error {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
 		if err := wafPolicyExists(ctx, tx, projectID, policyID); err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func (db *DB) CreateReputationRules(ctx context.Context, rules []*waf.Reputation
 	if len(rules) == 0 {
 		return nil
 	}
-	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, rules[0].ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		for _, r := range rules {
 			if err := tx.QueryRowContext(ctx, `SELECT name FROM waf_policies WHERE id = ? AND project_id = ?`,
 				r.PolicyID, r.ProjectID).Scan(&r.PolicyName); err == sql.ErrNoRows {
@@ -78,7 +78,7 @@ func (db *DB) FindReputationRules(ctx context.Context, f waf.RuleFilter) ([]*waf
 // UpdateReputationRules implements waf.Store.
 func (db *DB) UpdateReputationRules(ctx context.Context, projectID string, ids []waf.PolicyRuleIDs, fn func(*waf.ReputationRule) error) ([]*waf.ReputationRule, error) {
 	var out []*waf.ReputationRule
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) (err error) {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) (err error) {
 		out, err = wafReputationKind.update(ctx, tx, projectID, ids, fn, func(r *waf.ReputationRule) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE waf_reputation_rules SET name = ?, description = ?, type = ?, tags = ?,
 				action = ?, status = ? WHERE id = ?`,

@@ -61,7 +61,7 @@ func (db *DB) CreateWhiteBlackIPRules(ctx context.Context, rules []*waf.WhiteBla
 	if err != nil {
 		return err
 	}
-	return db.wafWrite(ctx, rules[0].ProjectID, func(tx *sql.Tx) error {
+	return db.wafWrite(ctx, rules[0].ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		ins := tx.StmtContext(ctx, insert)
 		for _, r := range rules {
 			if r.IPGroupID != "" {
@@ -117,7 +117,7 @@ func (db *DB) FindWhiteBlackIPRules(ctx context.Context, f waf.RuleFilter) ([]*w
 // UpdateWhiteBlackIPRules implements waf.Store.
 func (db *DB) UpdateWhiteBlackIPRules(ctx context.Context, projectID string, ids []waf.PolicyRuleIDs, fn func(*waf.WhiteBlackIPRule) error) ([]*waf.WhiteBlackIPRule, error) {
 	var out []*waf.WhiteBlackIPRule
-	err := db.wafWrite(ctx, projectID, func(tx *sql.Tx) (err error) {
+	err := db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) (err error) {
 		out, err = wafWhiteBlackIPKind.update(ctx, tx, projectID, ids, fn, func(r *waf.WhiteBlackIPRule) error {
 			if r.IPGroupID != "" {
 				if err := wafGroupExists(ctx, tx, projectID, r.IPGroupID); err != nil {

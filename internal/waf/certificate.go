@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
+	"strings"
 	"time"
 )
 
@@ -104,6 +106,13 @@ func (c *Certificate) setPEM(content, key string) error {
 	case len(content) > maxPEM || len(key) > maxPEM:
 		return invalid(CodeExceedLimit, "content", "content and key must each be at most %d bytes.", maxPEM)
 	}
+	// content is returned by CreateCertificate and ShowCertificate:
+	// crypto/tls skips the non-certificate blocks of a chain, so a private
+	// key bundled into it (a combined PEM file) would be accepted and
+	// handed back.
+	if err := checkChainBlocks(content); err != nil {
+		return err
+	}
 	pair, err := tls.X509KeyPair([]byte(content), []byte(key))
 	if err != nil {
 		// The message names the problem without echoing the key.
@@ -115,6 +124,46 @@ func (c *Certificate) setPEM(content, key string) error {
 	}
 	c.Content, c.Key, c.ExpireTime = content, key, leaf.NotAfter.UTC().Truncate(time.Millisecond)
 	return nil
+}
+
+// checkChainBlocks fails unless every PEM block of content is a
+// CERTIFICATE and it mentions no private key (not even in a block too
+// damaged to decode).
+func checkChainBlocks(content string) error {
+	if strings.Contains(content, "PRIVATE KEY") {
+		return invalid(CodeBody, "content", "content must hold only the certificate chain; give the private key in key.")
+	}
+	rest := []byte(content)
+	for {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			return nil
+		}
+		if b.Type != "CERTIFICATE" {
+			return invalid(CodeBody, "content", "content must hold only CERTIFICATE PEM blocks, not %.40q.", b.Type)
+		}
+	}
+}
+
+// PublicChain returns the chain the API may show: Content, or, for a
+// chain stored with other PEM blocks (accepted before they were refused),
+// only its CERTIFICATE blocks, so that a bundled private key never leaves
+// the server.
+func (c *Certificate) PublicChain() string {
+	if checkChainBlocks(c.Content) == nil {
+		return c.Content
+	}
+	var out []byte
+	rest := []byte(c.Content)
+	for {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			return string(out)
+		}
+		if b.Type == "CERTIFICATE" {
+			out = append(out, pem.EncodeToMemory(&pem.Block{Type: b.Type, Bytes: b.Bytes})...)
+		}
+	}
 }
 
 // certProblem summarises a crypto/tls key-pair error; it never contains

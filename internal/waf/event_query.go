@@ -142,11 +142,15 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		if l.field == EventFieldRuleType {
 			vs = attacksToRuleTypes(vs)
 		}
+		if l.name == "ip_countries" || l.name == "nip_countries" {
+			vs = countriesWithProvinces(vs)
+		}
 		t := f.Terms[l.field]
 		if l.not {
 			t.NotIn = append(t.NotIn, vs...)
-		} else if l.field == EventFieldHostID && len(t.In) > 0 {
-			t.In = intersect(t.In, vs) // hosts and instances both restrict
+		} else if (l.field == EventFieldHostID || l.field == EventFieldLocation) && len(t.In) > 0 {
+			// hosts and instances, ip_countries and ip_regions: both restrict
+			t.In = intersect(t.In, vs)
 			if len(t.In) == 0 {
 				t.In = []string{""} // nothing matches
 			}
@@ -251,6 +255,20 @@ func attacksToRuleTypes(attacks []string) []string {
 			}
 		}
 		out = append(out, rt)
+	}
+	return out
+}
+
+// countriesWithProvinces adds to a list of countries the provinces within
+// them, once each.
+func countriesWithProvinces(countries []string) []string {
+	var out []string
+	for _, c := range countries {
+		for _, l := range locationsWithin(c) {
+			if !slices.Contains(out, l) {
+				out = append(out, l)
+			}
+		}
 	}
 	return out
 }

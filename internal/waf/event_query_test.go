@@ -2,6 +2,7 @@ package waf_test
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,9 +92,40 @@ func FuzzParseEventQuery(f *testing.F) {
 			t.Fatalf("accepted %q as %+v", raw, flt)
 		}
 		for _, tm := range flt.Terms {
-			if len(tm.In) > 200 || len(tm.NotIn) > 200 {
+			// Two lists of at most 100 values each, plus the provinces a
+			// country adds.
+			if len(tm.In) > 300 || len(tm.NotIn) > 300 {
 				t.Fatalf("unbounded terms for %q", raw)
 			}
 		}
 	})
+}
+
+// Events record the client's province when it is known ("GD"), else its
+// country: ip_countries=CN must select the Chinese provinces too (and
+// nip_countries=CN exclude them); with ip_regions as well, both restrict.
+func TestParseEventQueryCountryCoversProvinces(t *testing.T) {
+	t.Parallel()
+	parse := func(raw string) waf.EventTerms {
+		t.Helper()
+		q, _ := url.ParseQuery("recent=today&" + raw)
+		f, err := waf.ParseEventQuery("p", q, queryNow)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		return f.Terms[waf.EventFieldLocation]
+	}
+	has := func(vs []string, v string) bool { return slices.Contains(vs, v) }
+	if l := parse("ip_countries=CN&ip_countries=US"); !has(l.In, "CN") || !has(l.In, "GD") || !has(l.In, "BJ") || !has(l.In, "US") {
+		t.Errorf("ip_countries=CN,US selects %v", l.In)
+	}
+	if l := parse("nip_countries=CN"); !has(l.NotIn, "CN") || !has(l.NotIn, "ZJ") || has(l.NotIn, "US") {
+		t.Errorf("nip_countries=CN excludes %v", l.NotIn)
+	}
+	if l := parse("ip_countries=CN&ip_regions=GD"); len(l.In) != 1 || l.In[0] != "GD" {
+		t.Errorf("ip_countries=CN with ip_regions=GD selects %v", l.In)
+	}
+	if l := parse("ip_countries=US&ip_regions=GD"); has(l.In, "US") || has(l.In, "GD") {
+		t.Errorf("ip_countries=US with ip_regions=GD selects %v", l.In)
+	}
 }

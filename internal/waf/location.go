@@ -89,3 +89,20 @@ func GeoipMap(lang string) GeoMap {
 	}
 	return m
 }
+
+// locationsWithin returns the codes an event location can have inside the
+// location code: a country and its provinces (events record the client's
+// province when it is known), or the code alone.
+func locationsWithin(code string) []string {
+	c, ok := origin.Parse(code)
+	if !ok || c.Kind() != origin.KindCountry {
+		return []string{code}
+	}
+	out := []string{code}
+	for _, p := range origin.Codes() {
+		if p.Kind() == origin.KindProvince && p.Country() == c.Country() {
+			out = append(out, p.String())
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // RecorderConfig tunes a Recorder. Zero fields take the defaults of
@@ -109,6 +110,11 @@ func (r *Recorder) Record(ev Event) bool {
 	if ev.Time.IsZero() {
 		ev.Time = r.cfg.Now()
 	}
+	// The client chooses the request line: keep a bounded prefix, so that
+	// long URLs cannot grow the store by up to the header limit per event.
+	ev.URL = truncateUTF8(ev.URL, maxEventURL)
+	ev.Method = truncateUTF8(ev.Method, maxEventMethod)
+	ev.Host = truncateUTF8(ev.Host, maxEventHost) // any name under a wildcard host
 	select {
 	case r.queue <- ev:
 		return true
@@ -116,6 +122,29 @@ func (r *Recorder) Record(ev Event) bool {
 		r.dropped.Add(1)
 		return false
 	}
+}
+
+// Request-line bounds of a recorded event, in bytes.
+const (
+	maxEventURL    = 2048 // as the ListEvent url filters
+	maxEventMethod = 32
+	maxEventHost   = 255 // a DNS name has at most 253
+)
+
+// truncateUTF8 returns the longest prefix of s of at most n bytes that does
+// not split a UTF-8 sequence.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for i := 0; i < utf8.UTFMax && len(s) > 0; i++ {
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size != 1 {
+			break
+		}
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // Dropped returns how many events were lost: refused by a full queue or

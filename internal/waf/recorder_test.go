@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -143,5 +144,32 @@ func TestRecorderEventIDsAreUniqueHex(t *testing.T) {
 			}
 			seen[id] = true
 		}
+	}
+}
+
+// A blocked client chooses the request line: the recorder keeps a bounded
+// prefix of it, so that a flood of long URLs cannot grow the store by up
+// to the request-header limit (64 KiB) per event.
+func TestRecorderBoundsRequestLine(t *testing.T) {
+	t.Parallel()
+	m := &memEvents{}
+	rec := waf.NewRecorder(m, waf.RecorderConfig{FlushInterval: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { rec.Run(ctx); close(done) }()
+	long := "/search?q=" + strings.Repeat("é", 30000)
+	rec.Record(waf.Event{ProjectID: "p", Method: strings.Repeat("M", 60000), URL: long, Host: strings.Repeat("a.", 30000) + "example.com"})
+	rec.Record(waf.Event{ProjectID: "p", Method: "GET", URL: "/short?q=1"})
+	cancel()
+	<-done
+	if m.count() != 2 {
+		t.Fatalf("wrote %d events", m.count())
+	}
+	ev := m.events[0]
+	if len(ev.URL) > 2048 || !strings.HasPrefix(long, ev.URL) || !utf8.ValidString(ev.URL) || len(ev.URL) < 2000 || len(ev.Method) > 32 || len(ev.Host) > 255 {
+		t.Fatalf("stored a %d-byte URL, a %d-byte method and a %d-byte host", len(ev.URL), len(ev.Method), len(ev.Host))
+	}
+	if m.events[1].URL != "/short?q=1" || m.events[1].Method != "GET" {
+		t.Fatalf("short request line changed: %+v", m.events[1])
 	}
 }
