@@ -269,7 +269,41 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	p.model = next
 	p.em, p.waf = em, wl
 	r.feed.apply(projectID, d)
+	r.compact(projectID, p, e)
 	return nil
+}
+
+// refSlack is how many references beyond twice the live rules an engine
+// may hold before compact rebuilds it.
+const refSlack = 1024
+
+// compact replaces the project's engine e with a fresh build of the same
+// model when e holds many more rule references than there are rules in
+// force. The engine never reuses a reference, so without this an engine
+// updated incrementally grows with every policy and rule ID it has ever
+// held (up to its limit of 16M references). The rebuild costs as much as
+// the references issued since the last one, so its cost per update is
+// constant. Called with p.build held.
+func (r *Registry) compact(projectID string, p *project, e *engine.Engine) {
+	live := 0
+	if p.em != nil {
+		live = len(p.em.byRef)
+	}
+	for i := range p.model.WAF {
+		w := &p.model.WAF[i]
+		live += 1 + len(w.WhiteBlack) + len(w.Geo) + len(w.Reputation)
+	}
+	if e.RefCount() <= 2*live+refSlack {
+		return
+	}
+	model := p.model
+	model.Emergency = p.em.entries()
+	fresh, err := engine.New(&model, r.geo.Load().Locator, r.now)
+	if err != nil {
+		r.log.Warn("decision engine: compaction failed", "project", projectID, "err", err)
+		return
+	}
+	p.eng.Store(fresh)
 }
 
 // Refresh updates every loaded project whose revision of any family has

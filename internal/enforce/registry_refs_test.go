@@ -1,0 +1,121 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
+)
+
+// memSource is an in-memory project state: SecMaster enforcement rows,
+// no WAF or Workspace policies, and a SecMaster revision the test bumps.
+type memSource struct {
+	mu   sync.Mutex
+	rows []secmaster.Enforcement
+	rev  int64
+}
+
+func (m *memSource) set(rows ...secmaster.Enforcement) {
+	m.mu.Lock()
+	m.rows = rows
+	m.rev++
+	m.mu.Unlock()
+}
+
+func (m *memSource) Enforcements(_ context.Context, target, layer string) ([]secmaster.Enforcement, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []secmaster.Enforcement
+	for _, r := range m.rows {
+		if r.TargetProjectID == target && r.Layer == layer {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (m *memSource) Revision(_ context.Context, _ string, f rampart.Family) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if f != rampart.FamilySecMaster {
+		return 0, nil
+	}
+	return m.rev, nil
+}
+
+func (m *memSource) Revisions(context.Context) ([]rampart.Revision, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return []rampart.Revision{{ProjectID: "p", Family: rampart.FamilySecMaster, Revision: m.rev}}, nil
+}
+
+func (m *memSource) FindPolicies(context.Context, waf.PolicyFilter) ([]*waf.Policy, int, error) {
+	return nil, 0, nil
+}
+func (m *memSource) FindHosts(context.Context, waf.HostFilter) ([]*waf.Host, int, error) {
+	return nil, 0, nil
+}
+func (m *memSource) FindIPGroups(context.Context, waf.IPGroupFilter) ([]*waf.IPGroup, int, error) {
+	return nil, 0, nil
+}
+func (m *memSource) FindWhiteBlackIPRules(context.Context, waf.RuleFilter) ([]*waf.WhiteBlackIPRule, int, error) {
+	return nil, 0, nil
+}
+func (m *memSource) FindGeoIPRules(context.Context, waf.RuleFilter) ([]*waf.GeoIPRule, int, error) {
+	return nil, 0, nil
+}
+func (m *memSource) FindReputationRules(context.Context, waf.RuleFilter) ([]*waf.ReputationRule, int, error) {
+	return nil, 0, nil
+}
+func (m *memSource) Policies(context.Context, string) ([]*workspace.AccessPolicy, int64, error) {
+	return nil, 0, nil
+}
+
+// Policies that come and go (each with a new ID, as SecMaster issues) do
+// not make a project's engine grow without bound: the rule references of
+// the policies gone are reclaimed, however many there were.
+func TestRegistryReclaimsReferences(t *testing.T) {
+	ctx := context.Background()
+	m := &memSource{}
+	r := NewRegistry(Sources{SecMaster: m, WAF: m, Workspace: m, Revisions: m}, nil, nil, nil)
+	row := func(i int) secmaster.Enforcement {
+		return secmaster.Enforcement{DefenseID: fmt.Sprint("d", i), PolicyID: fmt.Sprint("policy-", i), TargetProjectID: "p",
+			Layer: secmaster.LayerCFW, Category: secmaster.CategoryBlock, ObjectType: secmaster.TypeSourceIP,
+			Object: fmt.Sprintf("10.%d.%d.0/24", i>>8&255, i&255)}
+	}
+	kept := row(-1)
+	m.set(kept)
+	if _, err := r.Engine(ctx, "p"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20000 {
+		m.set(kept, row(i))
+		if _, err := r.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := r.Engine(ctx, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.RefCount(); n > 5000 {
+		t.Fatalf("after 20,000 policies came and went, with 2 in force: the engine holds %d rule references", n)
+	}
+	// The rebuilt engine decides as before: the two entries in force block.
+	for _, ip := range []string{"10.255.255.1", "10.78.31.1"} { // row(-1), row(19999)
+		if d := e.DecideIP(engine.LayerCFW, netip.MustParseAddr(ip), time.Now()); d.Action != engine.ActionBlock {
+			t.Fatalf("%s: %+v", ip, d)
+		}
+	}
+	if d := e.DecideIP(engine.LayerCFW, netip.MustParseAddr("10.78.30.1"), time.Now()); d.Action != engine.ActionAllow {
+		t.Fatalf("a policy gone: %+v", d)
+	}
+}
