@@ -49,6 +49,11 @@ type project struct {
 	model engine.Project       // what the engine was built from (but Emergency: see em); guarded by build
 	em    *emLoad              // the SecMaster family's entries; guarded by build
 	waf   *wafLoad             // the WAF family's last load; guarded by build
+	// stale: the engine holds part of an update it refused (Apply publishes
+	// the changes made before the error) and the rebuild that should have
+	// replaced it failed, so it no longer matches model; the next update
+	// rebuilds. Guarded by build.
+	stale bool
 }
 
 // NewRegistry returns an empty registry reading from src. geo answers
@@ -209,6 +214,7 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 	p.model = *model
 	p.em = em
 	p.waf = wl
+	p.stale = false
 	p.eng.Store(e)
 	r.feed.apply(projectID, fd)
 	return e, nil
@@ -219,7 +225,7 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 // incrementally, and falls back to a full rebuild when the engine refuses
 // one. Called with p.build held.
 func (r *Registry) update(ctx context.Context, projectID string, p *project, revs [len(families)]int64) error {
-	if r.fullRebuild {
+	if r.fullRebuild || p.stale {
 		_, err := r.rebuild(ctx, projectID, p, &revs)
 		return err
 	}
@@ -261,6 +267,7 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	})
 	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
+		p.stale = true
 		_, err := r.rebuild(ctx, projectID, p, &revs)
 		return err
 	}
