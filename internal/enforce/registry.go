@@ -280,27 +280,31 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	return nil
 }
 
-// refSlack is how many references beyond twice the live rules an engine
-// may hold before compact rebuilds it.
+// refSlack is how many references (and pending events) beyond twice the
+// live ones an engine may hold before compact rebuilds it.
 const refSlack = 1024
 
 // compact replaces the project's engine e with a fresh build of the same
-// model when e holds many more rule references than there are rules in
-// force. The engine never reuses a reference, so without this an engine
-// updated incrementally grows with every policy and rule ID it has ever
-// held (up to its limit of 16M references). The rebuild costs as much as
-// the references issued since the last one, so its cost per update is
-// constant. Called with p.build held.
+// model when e holds many more rule references, or pending expiries and
+// activations, than the rules and entries in force need. The engine never
+// reuses a reference, and drops a scheduled event only when it is due, so
+// without this an engine updated incrementally grows with every policy and
+// rule ID it has ever held (up to its limit of 16M references) and every
+// expiry it has ever had. The rebuild costs as much as the references and
+// events issued since the last one, so its cost per update is constant.
+// Called with p.build held.
 func (r *Registry) compact(projectID string, p *project, e *engine.Engine) {
-	live := 0
+	entries := 0
 	if p.em != nil {
-		live = len(p.em.byRef)
+		entries = len(p.em.byRef)
 	}
+	refs, events := entries, entries // an entry: at most one reference and one expiry
 	for i := range p.model.WAF {
 		w := &p.model.WAF[i]
-		live += 1 + len(w.WhiteBlack) + len(w.Geo) + len(w.Reputation)
+		refs += 1 + len(w.WhiteBlack) + len(w.Geo) + len(w.Reputation)
+		events += 2 * len(w.WhiteBlack) // a window's start and end
 	}
-	if e.RefCount() <= 2*live+refSlack {
+	if e.RefCount() <= 2*refs+refSlack && e.PendingEvents() <= 2*events+refSlack {
 		return
 	}
 	model := p.model

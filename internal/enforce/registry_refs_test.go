@@ -185,3 +185,38 @@ func TestRegistryRefusedUpdateLeavesNoPartialChange(t *testing.T) {
 		t.Fatalf("the rule of the refused update is still in force: %+v", d)
 	}
 }
+
+// An entry whose expiry changes again and again (a policy's aging moved
+// each time, a year ahead) does not leave the engine a pending expiry for
+// every expiry it ever had.
+func TestRegistryReclaimsExpiryEvents(t *testing.T) {
+	ctx := context.Background()
+	m := &memSource{}
+	r := NewRegistry(Sources{SecMaster: m, WAF: m, Workspace: m, Revisions: m}, nil, nil, nil)
+	year := time.Now().Add(365 * 24 * time.Hour)
+	row := func(i int) secmaster.Enforcement {
+		return secmaster.Enforcement{DefenseID: "d", PolicyID: "policy", TargetProjectID: "p", Layer: secmaster.LayerCFW,
+			Category: secmaster.CategoryBlock, ObjectType: secmaster.TypeSourceIP, Object: "10.1.2.0/24",
+			ExpiresAt: year.Add(time.Duration(i) * time.Second)}
+	}
+	m.set(row(0))
+	if _, err := r.Engine(ctx, "p"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20000 {
+		m.set(row(i + 1))
+		if _, err := r.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := r.Engine(ctx, "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.PendingEvents(); n > 5000 {
+		t.Fatalf("after 20,000 changes of one entry's expiry: %d pending expiries and activations", n)
+	}
+	if d := e.DecideIP(engine.LayerCFW, netip.MustParseAddr("10.1.2.3"), time.Now()); d.Action != engine.ActionBlock {
+		t.Fatalf("the entry: %+v", d)
+	}
+}

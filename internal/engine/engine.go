@@ -148,6 +148,16 @@ func (e *Engine) RefCount() int {
 	return len(e.refs)
 }
 
+// PendingEvents returns the number of scheduled expiries and activations.
+// An event is dropped when due, not when its entry or rule is removed or
+// replaced, so the count grows with every expiry the engine has held
+// until that time comes; a fresh New holds only the live ones.
+func (e *Engine) PendingEvents() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.ipEvents) + len(e.events)
+}
+
 // Snapshot returns the current version. It never blocks.
 func (e *Engine) Snapshot() *Snapshot { return e.cur.Load() }
 
