@@ -88,8 +88,8 @@ func (db *SecMasterStore) enforcementTx(ctx context.Context, fn func(tx *sql.Tx)
 // bumpEnforcementTargets bumps the SecMaster revision of the target
 // projects of the change-log rows after since (written by the current
 // transaction). When the log's trimming removed some of them, the targets
-// are not known: every project with a SecMaster revision or a defense
-// entry is bumped instead (a needless bump costs a reload, a missed one a
+// are not known: every project with a SecMaster revision, a defense entry
+// or a row left in the log is bumped instead (a needless bump costs a reload, a missed one a
 // stale engine).
 func bumpEnforcementTargets(ctx context.Context, tx *sql.Tx, since int64) error {
 	var oldest int64
@@ -102,8 +102,9 @@ func bumpEnforcementTargets(ctx context.Context, tx *sql.Tx, since int64) error 
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO project_revisions (project_id, family, revision)
-			SELECT DISTINCT target_project_id, ?, 1 FROM secmaster_defenses WHERE true
-			ON CONFLICT (project_id, family) DO UPDATE SET revision = revision + 1`, fam)
+			SELECT target_project_id, ?, 1 FROM secmaster_defenses
+			UNION SELECT target_project_id, ?, 1 FROM secmaster_enforcement_changes WHERE seq > ?
+			ON CONFLICT (project_id, family) DO UPDATE SET revision = revision + 1`, fam, fam, since)
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT target_project_id FROM secmaster_enforcement_changes WHERE seq > ?`, since)
