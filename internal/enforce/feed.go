@@ -164,7 +164,23 @@ func (l *layerFeed) remove(k emKey) bool {
 	}
 	delete(l.set, k)
 	l.record(false, k, h.en)
+	if len(l.exp) > 2*len(l.set)+64 {
+		l.compactExp()
+	}
 	return true
+}
+
+// compactExp rebuilds the expiry heap from the entries in force: a removed
+// entry's item would otherwise stay until its expiry (a year's aging, say),
+// and the heap would grow with every entry that came and went.
+func (l *layerFeed) compactExp() {
+	l.exp = make(expHeap, 0, len(l.set))
+	for k, h := range l.set {
+		if !h.en.Expires.IsZero() {
+			l.exp = append(l.exp, expItem{at: h.en.Expires, key: k})
+		}
+	}
+	heap.Init(&l.exp)
 }
 
 // expire removes the entries that have expired at now; it reports

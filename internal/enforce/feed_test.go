@@ -118,3 +118,29 @@ func TestFeed(t *testing.T) {
 		t.Fatalf("behind the log: reset=%v added=%d", c.Reset, len(c.Added))
 	}
 }
+
+// Entries added and removed long before they expire do not accumulate in
+// the layer's expiry heap: its size stays proportional to the entries in
+// force, however many came and went.
+func TestFeedExpiryHeapBounded(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
+	f := newFeed(clk.now)
+	const proj = "p"
+	f.start(proj, nil)
+	kept := cfwBlock("192.0.2.0/24", clk.now().Add(365*24*time.Hour))
+	f.apply(proj, EmergencyDiff{Added: []engine.EmergencyEntry{kept}})
+	for i := range 10000 {
+		en := cfwBlock(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24).String(), clk.now().Add(365*24*time.Hour))
+		f.apply(proj, EmergencyDiff{Added: []engine.EmergencyEntry{en}})
+		f.apply(proj, EmergencyDiff{Removed: []engine.EmergencyEntry{en}})
+	}
+	l := &f.project(proj).layers[decision.LayerCFW]
+	if len(l.set) != 1 || len(l.exp) > 1000 {
+		t.Fatalf("after 10,000 entries came and went: %d held, %d in the expiry heap", len(l.set), len(l.exp))
+	}
+	// The entry still in force still expires.
+	clk.add(366 * 24 * time.Hour)
+	if es, _ := f.entries(proj, decision.LayerCFW); len(es) != 0 {
+		t.Fatalf("after the expiry: %+v", es)
+	}
+}

@@ -49,6 +49,11 @@ type project struct {
 	model engine.Project       // what the engine was built from (but Emergency: see em); guarded by build
 	em    *emLoad              // the SecMaster family's entries; guarded by build
 	waf   *wafLoad             // the WAF family's last load; guarded by build
+	// stale: the engine holds part of an update it refused (Apply publishes
+	// the changes made before the error) and the rebuild that should have
+	// replaced it failed, so it no longer matches model; the next update
+	// rebuilds. Guarded by build.
+	stale bool
 }
 
 // NewRegistry returns an empty registry reading from src. geo answers
@@ -209,6 +214,7 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 	p.model = *model
 	p.em = em
 	p.waf = wl
+	p.stale = false
 	p.eng.Store(e)
 	r.feed.apply(projectID, fd)
 	return e, nil
@@ -219,7 +225,7 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 // incrementally, and falls back to a full rebuild when the engine refuses
 // one. Called with p.build held.
 func (r *Registry) update(ctx context.Context, projectID string, p *project, revs [len(families)]int64) error {
-	if r.fullRebuild {
+	if r.fullRebuild || p.stale {
 		_, err := r.rebuild(ctx, projectID, p, &revs)
 		return err
 	}
@@ -261,6 +267,7 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	})
 	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
+		p.stale = true
 		_, err := r.rebuild(ctx, projectID, p, &revs)
 		return err
 	}
@@ -269,7 +276,45 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	p.model = next
 	p.em, p.waf = em, wl
 	r.feed.apply(projectID, d)
+	r.compact(projectID, p, e)
 	return nil
+}
+
+// refSlack is how many references (and pending events) beyond twice the
+// live ones an engine may hold before compact rebuilds it.
+const refSlack = 1024
+
+// compact replaces the project's engine e with a fresh build of the same
+// model when e holds many more rule references, or pending expiries and
+// activations, than the rules and entries in force need. The engine never
+// reuses a reference, and drops a scheduled event only when it is due, so
+// without this an engine updated incrementally grows with every policy and
+// rule ID it has ever held (up to its limit of 16M references) and every
+// expiry it has ever had. The rebuild costs as much as the references and
+// events issued since the last one, so its cost per update is constant.
+// Called with p.build held.
+func (r *Registry) compact(projectID string, p *project, e *engine.Engine) {
+	entries := 0
+	if p.em != nil {
+		entries = len(p.em.byRef)
+	}
+	refs, events := entries, entries // an entry: at most one reference and one expiry
+	for i := range p.model.WAF {
+		w := &p.model.WAF[i]
+		refs += 1 + len(w.WhiteBlack) + len(w.Geo) + len(w.Reputation)
+		events += 2 * len(w.WhiteBlack) // a window's start and end
+	}
+	if e.RefCount() <= 2*refs+refSlack && e.PendingEvents() <= 2*events+refSlack {
+		return
+	}
+	model := p.model
+	model.Emergency = p.em.entries()
+	fresh, err := engine.New(&model, r.geo.Load().Locator, r.now)
+	if err != nil {
+		r.log.Warn("decision engine: compaction failed", "project", projectID, "err", err)
+		return
+	}
+	p.eng.Store(fresh)
 }
 
 // Refresh updates every loaded project whose revision of any family has

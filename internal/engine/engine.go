@@ -137,6 +137,27 @@ func New(p *Project, geo Locator, now func() time.Time) (*Engine, error) {
 	return e, nil
 }
 
+// RefCount returns the number of rule references the engine has issued.
+// References are never reused (a reader of an older snapshot may still
+// resolve them), so the count grows with every rule or policy ID the
+// engine has ever held; a fresh New holds only the live ones. The caller
+// compares it with the rules in force to decide when to rebuild.
+func (e *Engine) RefCount() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.refs)
+}
+
+// PendingEvents returns the number of scheduled expiries and activations.
+// An event is dropped when due, not when its entry or rule is removed or
+// replaced, so the count grows with every expiry the engine has held
+// until that time comes; a fresh New holds only the live ones.
+func (e *Engine) PendingEvents() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.ipEvents) + len(e.events)
+}
+
 // Snapshot returns the current version. It never blocks.
 func (e *Engine) Snapshot() *Snapshot { return e.cur.Load() }
 

@@ -124,7 +124,7 @@ func (db *SecMasterStore) PendingTasks(ctx context.Context, limit int) ([]*secma
 // CompleteDeliveries implements secmaster.Store.
 func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []string, results []secmaster.DeliveryResult, policies []*secmaster.Policy) error {
 	db.smPrepare(ctx)
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.enforcementTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		at := millis(now)
 		type tally struct {
@@ -231,7 +231,7 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 func (db *SecMasterStore) ExpirePolicies(ctx context.Context, now time.Time, limit int) (int, error) {
 	db.smPrepare(ctx)
 	n := 0
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+	err := db.enforcementTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, project_id, workspace_id FROM secmaster_policies
 			WHERE state = 'ACTIVE' AND is_ageing = 1 AND ageing_at <= ? ORDER BY ageing_at LIMIT ?`, millis(now), limit)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 )
 
@@ -62,4 +63,71 @@ func (db *DB) EnforcementChanges(ctx context.Context, targetProjectID string, af
 		return rows.Err()
 	})
 	return current, gone, cursor, complete, formatError(err)
+}
+
+// enforcementTx runs fn in a write transaction and then bumps the
+// SecMaster revision of every target project whose enforcement rows fn
+// changed. A policy is managed in one project and enforced in the target
+// projects of its entries, which may be others: the decision engine of a
+// target project polls its own revision, so bumping only the managing
+// project's would leave the target's engine stale. Every write that
+// changes enforcement rows goes through here.
+func (db *SecMasterStore) enforcementTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var since int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM secmaster_enforcement_changes`).Scan(&since); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return bumpEnforcementTargets(ctx, tx, since)
+	})
+}
+
+// bumpEnforcementTargets bumps the SecMaster revision of the target
+// projects of the change-log rows after since (written by the current
+// transaction). When the log's trimming removed some of them, the targets
+// are not known: every project with a SecMaster revision, a defense entry
+// or a row left in the log is bumped instead (a needless bump costs a reload, a missed one a
+// stale engine).
+func bumpEnforcementTargets(ctx context.Context, tx *sql.Tx, since int64) error {
+	var oldest int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(seq), 0) FROM secmaster_enforcement_changes`).Scan(&oldest); err != nil {
+		return err
+	}
+	fam := string(rampart.FamilySecMaster)
+	if oldest > since+1 {
+		if _, err := tx.ExecContext(ctx, `UPDATE project_revisions SET revision = revision + 1 WHERE family = ?`, fam); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO project_revisions (project_id, family, revision)
+			SELECT target_project_id, ?, 1 FROM secmaster_defenses
+			UNION SELECT target_project_id, ?, 1 FROM secmaster_enforcement_changes WHERE seq > ?
+			ON CONFLICT (project_id, family) DO UPDATE SET revision = revision + 1`, fam, fam, since)
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT target_project_id FROM secmaster_enforcement_changes WHERE seq > ?`, since)
+	if err != nil {
+		return err
+	}
+	var targets []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		targets = append(targets, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range targets {
+		if _, err := bumpRevision(ctx, tx, p, rampart.FamilySecMaster); err != nil {
+			return err
+		}
+	}
+	return nil
 }

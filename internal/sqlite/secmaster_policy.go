@@ -396,7 +396,7 @@ func (db *SecMasterStore) smLiftDefense(ctx context.Context, tx *sql.Tx, defense
 // UpdatePolicies implements secmaster.Store.
 func (db *SecMasterStore) UpdatePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task, q secmaster.Quota, fn func(*secmaster.Policy) error) error {
 	db.smPrepare(ctx)
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.enforcementTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
 			if err != nil {
@@ -494,7 +494,7 @@ func smLoadDefensesFresh(ctx context.Context, q smQuerier, p *secmaster.Policy) 
 // DeletePolicies implements secmaster.Store.
 func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspaceID string, ids []string, t *secmaster.Task) error {
 	db.smPrepare(ctx)
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.enforcementTx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			p, err := smFindPolicy(ctx, tx, projectID, workspaceID, id)
 			if err != nil {
