@@ -91,7 +91,7 @@ func (f *feed) start(projectID string, entries []engine.EmergencyEntry) {
 	}
 	for i := range pf.layers { // the initial set is the base revision, not changes
 		l := &pf.layers[i]
-		l.log, l.rev = nil, f.base
+		l.log, l.rev, l.floor = nil, f.base, f.base // adding more than the log holds moved floor
 	}
 	f.projects.Store(projectID, pf)
 }

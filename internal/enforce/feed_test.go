@@ -118,3 +118,29 @@ func TestFeed(t *testing.T) {
 		t.Fatalf("behind the log: reset=%v added=%d", c.Reset, len(c.Added))
 	}
 }
+
+// A layer that starts with more entries than the log holds still answers
+// the first change as a delta, not as a full snapshot: the initial set is
+// the base revision, not logged changes.
+func TestFeedLargeStartDelta(t *testing.T) {
+	ctx := context.Background()
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
+	f := newFeed(clk.now)
+	const proj = "p"
+	var initial []engine.EmergencyEntry
+	for i := range feedLogLen + 10 {
+		initial = append(initial, cfwBlock(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32).String(), time.Time{}))
+	}
+	f.start(proj, initial)
+	snap := f.changes(ctx, proj, decision.LayerCFW, 0, 0)
+	if !snap.Reset || len(snap.Added) != len(initial) {
+		t.Fatalf("snapshot: reset=%v added=%d", snap.Reset, len(snap.Added))
+	}
+	y := cfwBlock("203.0.113.9/32", time.Time{})
+	f.apply(proj, EmergencyDiff{Added: []engine.EmergencyEntry{y}})
+	c := f.changes(ctx, proj, decision.LayerCFW, snap.Revision, 0)
+	if c.Reset || len(c.Added) != 1 || c.Added[0].Prefix != y.Prefix || len(c.Removed) != 0 {
+		t.Fatalf("first change after the snapshot: reset=%v added=%d removed=%d, want a delta of one addition",
+			c.Reset, len(c.Added), len(c.Removed))
+	}
+}
