@@ -14,6 +14,9 @@ type limiterSet struct {
 	limit rate.Limit
 	burst int
 
+	now  func() time.Time
+	idle time.Duration // how long a bucket stays after its last use
+
 	mu      sync.Mutex
 	buckets map[string]*bucket
 	swept   time.Time
@@ -27,7 +30,12 @@ type bucket struct {
 // newLimiterSet returns a set allowing perSecond sustained with burst; a
 // non-positive perSecond disables limiting.
 func newLimiterSet(perSecond float64, burst int) *limiterSet {
-	return &limiterSet{limit: rate.Limit(perSecond), burst: burst, buckets: make(map[string]*bucket)}
+	idle := time.Minute
+	if perSecond > 0 {
+		// A bucket dropped before it has refilled would come back full.
+		idle = max(idle, time.Duration(float64(burst)/perSecond*float64(time.Second)))
+	}
+	return &limiterSet{limit: rate.Limit(perSecond), burst: burst, now: time.Now, idle: idle, buckets: make(map[string]*bucket)}
 }
 
 // allow reports whether one more request for key fits the limit now.
@@ -35,12 +43,12 @@ func (l *limiterSet) allow(key string) bool {
 	if l.limit <= 0 {
 		return true
 	}
-	now := time.Now()
+	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
 		for k, b := range l.buckets {
-			if now.Sub(b.seen) > time.Minute {
+			if now.Sub(b.seen) > l.idle {
 				delete(l.buckets, k)
 			}
 		}
