@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -61,4 +63,20 @@ func (l *limiterSet) allow(key string) bool {
 	}
 	b.seen = now
 	return b.lim.AllowN(now, 1)
+}
+
+// clientKey is the rate-limit key of a request's peer: an IPv4 address
+// (also IPv4-mapped), or the /64 of an IPv6 address, as one host is given
+// a whole /64 and could otherwise change address at every request.
+func clientKey(r *http.Request) string {
+	host := remoteIP(r)
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	a = a.WithZone("").Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
 }
