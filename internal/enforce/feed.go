@@ -149,8 +149,24 @@ func (l *layerFeed) add(en engine.EmergencyEntry, now time.Time) bool {
 	l.record(true, k, en)
 	if !en.Expires.IsZero() {
 		heap.Push(&l.exp, expItem{at: en.Expires, key: k})
+		if len(l.exp) > 2*len(l.set)+64 {
+			l.compactExp()
+		}
 	}
 	return true
+}
+
+// compactExp rebuilds the expiry heap from the entries held: a removed
+// entry leaves its item behind until its expiry, which may be years
+// away, so a layer with churn would otherwise grow without bound.
+func (l *layerFeed) compactExp() {
+	l.exp = l.exp[:0]
+	for k, h := range l.set {
+		if !h.en.Expires.IsZero() {
+			l.exp = append(l.exp, expItem{at: h.en.Expires, key: k})
+		}
+	}
+	heap.Init(&l.exp)
 }
 
 // remove removes one entry; it reports whether the set changed.
