@@ -59,9 +59,17 @@ type span struct {
 	exp int64 // Unix nanoseconds; math.MaxInt64: never
 }
 
+// lastExpKey is the key of every expiry from 2262-04-11 on, past which
+// Unix nanoseconds overflow int64 (SecMaster takes block aging times up to
+// the year 9999); such ranges report that date as their expiry.
+const lastExpKey = math.MaxInt64 - 1
+
 func expKey(t time.Time) int64 {
 	if t.IsZero() {
 		return math.MaxInt64
+	}
+	if !t.Before(time.Unix(0, lastExpKey)) {
+		return lastExpKey
 	}
 	return t.UnixNano()
 }

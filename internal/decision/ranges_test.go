@@ -112,3 +112,41 @@ func TestRangesIPv6AndEdges(t *testing.T) {
 		t.Fatal("10.0.0.1-10.0.0.2 is not a prefix")
 	}
 }
+
+// Expiries past 2262, where Unix nanoseconds overflow, stay in the future
+// and still beat nearer ones; "never" still beats them.
+func TestRangesFarExpiry(t *testing.T) {
+	far := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	near := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	es := []decision.Entry{
+		{Block: true, Prefix: netip.MustParsePrefix("192.0.2.0/24"), Expires: near},
+		{Block: true, Prefix: netip.MustParsePrefix("192.0.2.5/32"), Expires: far},
+		{Block: true, Prefix: netip.MustParsePrefix("198.51.100.0/24"), Expires: far},
+		{Block: true, Prefix: netip.MustParsePrefix("198.51.100.7/32")}, // never
+	}
+	v4, _ := decision.Ranges(es)
+	got := map[string]time.Time{}
+	for _, r := range v4 {
+		got[r.From.String()+"-"+r.To.String()] = r.Expires
+	}
+	for rng, wantFar := range map[string]bool{
+		"192.0.2.0-192.0.2.4":         false,
+		"192.0.2.5-192.0.2.5":         true,
+		"192.0.2.6-192.0.2.255":       false,
+		"198.51.100.0-198.51.100.6":   true,
+		"198.51.100.8-198.51.100.255": true,
+	} {
+		exp, ok := got[rng]
+		switch {
+		case !ok:
+			t.Errorf("no range %s in %v", rng, v4)
+		case wantFar && exp.Year() < 2262:
+			t.Errorf("range %s expires %s, want the far expiry (year 2262 or later)", rng, exp)
+		case !wantFar && !exp.Equal(near):
+			t.Errorf("range %s expires %s, want %s", rng, exp, near)
+		}
+	}
+	if exp, ok := got["198.51.100.7-198.51.100.7"]; !ok || !exp.IsZero() {
+		t.Errorf("198.51.100.7: expiry %v (present %v), want never", exp, ok)
+	}
+}

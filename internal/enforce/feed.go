@@ -91,7 +91,7 @@ func (f *feed) start(projectID string, entries []engine.EmergencyEntry) {
 	}
 	for i := range pf.layers { // the initial set is the base revision, not changes
 		l := &pf.layers[i]
-		l.log, l.rev = nil, f.base
+		l.log, l.rev, l.floor = nil, f.base, f.base // adding more than the log holds moved floor
 	}
 	f.projects.Store(projectID, pf)
 }
@@ -149,6 +149,9 @@ func (l *layerFeed) add(en engine.EmergencyEntry, now time.Time) bool {
 	l.record(true, k, en)
 	if !en.Expires.IsZero() {
 		heap.Push(&l.exp, expItem{at: en.Expires, key: k})
+		if len(l.exp) > 2*len(l.set)+64 {
+			l.compactExp()
+		}
 	}
 	return true
 }

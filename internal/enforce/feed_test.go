@@ -144,3 +144,58 @@ func TestFeedExpiryHeapBounded(t *testing.T) {
 		t.Fatalf("after the expiry: %+v", es)
 	}
 }
+
+// A layer that starts with more entries than the log holds still answers
+// the first change as a delta, not as a full snapshot: the initial set is
+// the base revision, not logged changes.
+func TestFeedLargeStartDelta(t *testing.T) {
+	ctx := context.Background()
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
+	f := newFeed(clk.now)
+	const proj = "p"
+	var initial []engine.EmergencyEntry
+	for i := range feedLogLen + 10 {
+		initial = append(initial, cfwBlock(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32).String(), time.Time{}))
+	}
+	f.start(proj, initial)
+	snap := f.changes(ctx, proj, decision.LayerCFW, 0, 0)
+	if !snap.Reset || len(snap.Added) != len(initial) {
+		t.Fatalf("snapshot: reset=%v added=%d", snap.Reset, len(snap.Added))
+	}
+	y := cfwBlock("203.0.113.9/32", time.Time{})
+	f.apply(proj, EmergencyDiff{Added: []engine.EmergencyEntry{y}})
+	c := f.changes(ctx, proj, decision.LayerCFW, snap.Revision, 0)
+	if c.Reset || len(c.Added) != 1 || c.Added[0].Prefix != y.Prefix || len(c.Removed) != 0 {
+		t.Fatalf("first change after the snapshot: reset=%v added=%d removed=%d, want a delta of one addition",
+			c.Reset, len(c.Added), len(c.Removed))
+	}
+}
+
+// Entries replaced again and again (a block re-delivered with a new aging
+// time) do not pile up in the expiry heap, and the one held still expires.
+func TestFeedChurnBoundsExpiryHeap(t *testing.T) {
+	ctx := context.Background()
+	clk := &fakeClock{t: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
+	f := newFeed(clk.now)
+	const proj = "p"
+	f.start(proj, nil)
+	prev := cfwBlock("192.0.2.1/32", clk.now().Add(365*24*time.Hour))
+	f.apply(proj, EmergencyDiff{Added: []engine.EmergencyEntry{prev}})
+	for i := range 10000 {
+		next := cfwBlock("192.0.2.1/32", clk.now().Add(365*24*time.Hour+time.Duration(i+1)*time.Second))
+		f.apply(proj, EmergencyDiff{Removed: []engine.EmergencyEntry{prev}, Added: []engine.EmergencyEntry{next}})
+		prev = next
+	}
+	pf := f.project(proj)
+	pf.mu.Lock()
+	n := len(pf.layers[decision.LayerCFW].exp)
+	pf.mu.Unlock()
+	if n > 200 {
+		t.Fatalf("expiry heap holds %d items for 1 entry", n)
+	}
+	rev := f.changes(ctx, proj, decision.LayerCFW, 0, 0).Revision
+	clk.add(366 * 24 * time.Hour)
+	if c := f.changes(ctx, proj, decision.LayerCFW, rev, 0); len(c.Removed) != 1 || !c.Removed[0].Expires.Equal(prev.Expires) {
+		t.Fatalf("expiry after churn: %+v", c)
+	}
+}

@@ -48,7 +48,7 @@ func (s *server) handleTokenCreate() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := infoFrom(r.Context())
 		ri.route = r.Pattern
-		if !s.tokenIPs.allow(remoteIP(r)) {
+		if !s.tokenIPs.allow(clientKey(r)) {
 			writeGatewayError(w, r, http.StatusTooManyRequests, iam.CodeThrottled, "The throttling threshold has been reached.")
 			return
 		}

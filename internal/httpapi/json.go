@@ -86,7 +86,10 @@ func decodeBytes(body []byte, v any) error {
 func jsonError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var own *rampart.Error
 	switch {
+	case errors.As(err, &own): // from a type's UnmarshalJSON
+		return own
 	case errors.As(err, &syn):
 		return rampart.Invalid("body", "The request body is not valid JSON (offset %d): %s.", syn.Offset, syn.Error())
 	case errors.As(err, &typ):

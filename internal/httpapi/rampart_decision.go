@@ -39,6 +39,21 @@ type decisionParams struct {
 	Groups groupsParam `json:"groups"`
 }
 
+// UnmarshalJSON implements json.Unmarshaler: a field a check does not
+// have is refused, as a misspelt host or groups would silently change the
+// answer.
+func (p *decisionParams) UnmarshalJSON(b []byte) error {
+	type plain decisionParams
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	err := dec.Decode((*plain)(p))
+	if name, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return decisionInvalid(name, "A check has no field %s (layer, ip, host, user, groups).", name)
+	}
+	return err
+}
+
 // groupsParam is a list of group IDs: a comma-separated string (as in the
 // query string) or an array of strings.
 type groupsParam []string
@@ -173,8 +188,16 @@ func parseDecision(p *decisionParams, prefix string) (decisionCheck, error) {
 }
 
 // decisionQueryParams reads the query string of a GET. A parameter given
-// more than once is refused.
+// more than once, or one the API does not know (a misspelt host or groups
+// would silently change the answer), is refused.
 func decisionQueryParams(q url.Values) (*decisionParams, error) {
+	for name := range q {
+		switch name {
+		case "layer", "ip", "host", "user", "groups":
+		default:
+			return nil, decisionInvalid(name, "%s is not a parameter of the decision API (layer, ip, host, user, groups).", name)
+		}
+	}
 	p := &decisionParams{}
 	for name, dst := range map[string]*string{"layer": &p.Layer, "ip": &p.IP, "host": &p.Host, "user": &p.User} {
 		vs := q[name]

@@ -227,6 +227,9 @@ func TestDecisionAPIValidation(t *testing.T) {
 		{"layer=workspace&user=u", "ip"},
 		{"layer=workspace&user=u&ip=1.2.3.4&groups=a,,b", "groups"},
 		{"layer=workspace&user=u&ip=1.2.3.4&groups=" + strings.Repeat("g,", 100) + "g", "groups"},
+		// A misspelt parameter would silently give another (default allow) answer.
+		{"layer=waf&ip=1.2.3.4&hots=www.example.com", "hots"},
+		{"layer=workspace&user=u&ip=1.2.3.4&group=g1", "group"},
 	} {
 		res := e.get(tc.query)
 		if res.Status != 400 || res.Body["error_code"] != "RAMPART.DEC.0001" || !strings.Contains(fmt.Sprint(res.Body["error_msg"]), tc.field) {
@@ -241,6 +244,7 @@ func TestDecisionAPIValidation(t *testing.T) {
 		{`{"checks":"x"}`, "checks"},
 		{`not json`, "JSON"},
 		{many, "1000"},
+		{`{"checks":[{"layer":"waf","ip":"1.2.3.4","hots":"www.example.com"}]}`, "hots"},
 	} {
 		res := e.post(tc.body)
 		if res.Status != 400 || res.Body["error_code"] != "RAMPART.DEC.0001" || !strings.Contains(fmt.Sprint(res.Body["error_msg"]), tc.want) {

@@ -66,11 +66,10 @@ func nftSet(b *bytes.Buffer, name, typ string, rs []decision.Range, now time.Tim
 			el += "-" + r.To.String()
 		}
 		if !r.Expires.IsZero() {
-			secs := int64((r.Expires.Sub(now) + time.Second - 1) / time.Second) // rounded up
-			if secs <= 0 {
+			if !r.Expires.After(now) {
 				continue // expired
 			}
-			el += fmt.Sprintf(" timeout %ds", secs)
+			el += nftTimeout(r.Expires, now)
 		}
 		els = append(els, el)
 	}
@@ -78,6 +77,28 @@ func nftSet(b *bytes.Buffer, name, typ string, rs []decision.Range, now time.Tim
 		fmt.Fprintf(b, "\t\telements = {\n\t\t\t%s\n\t\t}\n", strings.Join(els, ",\n\t\t\t"))
 	}
 	b.WriteString("\t}\n")
+}
+
+// nftMaxTimeout is the longest element timeout written (about 137
+// years): kernels refuse timeouts from about 213,500 days on, and
+// decision.Ranges reports expiries past 2262 as 2262, so an expiry further
+// away is written without a timeout (the element stays until the next
+// refresh).
+const nftMaxTimeout = 50000 * 24 * time.Hour
+
+// nftTimeout returns the " timeout …" clause of an element expiring at
+// exp (after now), in whole seconds rounded up. nft refuses a seconds
+// literal of 100,000,000 or more, so longer timeouts are written in days,
+// hours, minutes and seconds.
+func nftTimeout(exp, now time.Time) string {
+	if exp.After(now.Add(nftMaxTimeout)) {
+		return ""
+	}
+	secs := int64((exp.Sub(now) + time.Second - 1) / time.Second) // rounded up
+	if secs < 100000000 {
+		return fmt.Sprintf(" timeout %ds", secs)
+	}
+	return fmt.Sprintf(" timeout %dd%dh%dm%ds", secs/86400, secs%86400/3600, secs%3600/60, secs%60)
 }
 
 // handleFirewallNftables serves GET

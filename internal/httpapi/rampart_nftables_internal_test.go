@@ -149,3 +149,31 @@ func TestNftRulesetAcceptedByNft(t *testing.T) {
 	}
 	nftCheck(t, nftRuleset("proj", decision.LayerVPC, 9, es, nftNow))
 }
+
+// Far expiries: nft refuses a seconds literal of 100,000,000 or more (about
+// 3.2 years), so longer timeouts are written in days, hours, minutes and
+// seconds; an expiry further away than nftMaxTimeout (beyond which kernels
+// refuse the timeout, and past which time.Time.Sub saturates) is written
+// without a timeout rather than dropped. nft -c accepts the result.
+func TestNftRulesetFarExpiries(t *testing.T) {
+	es := []decision.Entry{
+		entry(true, "192.0.2.1/32", 4*365*24*time.Hour), // block aging four years out
+		entry(true, "192.0.2.3/32", 100*365*24*time.Hour),
+		{Block: true, PolicyID: "pol", Prefix: netip.MustParsePrefix("192.0.2.5/32"),
+			Expires: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}, // the latest block_ageing SecMaster takes
+		entry(true, "192.0.2.7/32", 99999999*time.Second),
+	}
+	rules := nftRuleset("proj", decision.LayerCFW, 1, es, nftNow)
+	block4 := setBody(t, string(rules), "block4")
+	for _, want := range []string{
+		"192.0.2.1 timeout 1460d0h0m0s,\n",
+		"192.0.2.3 timeout 36500d0h0m0s,\n",
+		"192.0.2.5,\n",
+		"192.0.2.7 timeout 99999999s\n",
+	} {
+		if !strings.Contains(block4, want) {
+			t.Errorf("block4 lacks %q:\n%s", want, block4)
+		}
+	}
+	nftCheck(t, rules)
+}

@@ -95,7 +95,7 @@ func streamParams(q url.Values) (since uint64, wait time.Duration, err error) {
 	wait = streamDefaultWait
 	if s := q.Get("timeout"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 || time.Duration(n)*time.Second > streamMaxWait {
+		if err != nil || n < 0 || n > int(streamMaxWait/time.Second) { // n*time.Second may overflow
 			return 0, 0, decisionInvalid("timeout", "timeout must be a number of seconds from 0 to %d.", int(streamMaxWait/time.Second))
 		}
 		wait = time.Duration(n) * time.Second

@@ -26,7 +26,7 @@ func (noFeed) Entries(context.Context, string, decision.Layer) ([]decision.Entry
 // a KindInvalid error with the API's code, and accepted values in range.
 func FuzzStreamParams(f *testing.F) {
 	for _, s := range []string{"layer=cfw", "layer=waf&since=0&timeout=0", "layer=iam&since=18446744073709551615&timeout=60",
-		"layer=vpc&since=-1", "layer=cfw&timeout=61", "layer=workspace", "layer=CFW&layer=vpc", "%zz", "since=1&since=2"} {
+		"layer=vpc&since=-1", "layer=cfw&timeout=61", "timeout=9223372037", "layer=workspace", "layer=CFW&layer=vpc", "%zz", "since=1&since=2"} {
 		f.Add(s)
 	}
 	s := &server{feed: noFeed{}}

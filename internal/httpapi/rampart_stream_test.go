@@ -134,6 +134,7 @@ func TestDecisionStreamBadParameters(t *testing.T) {
 		{"layer=cfw&timeout=61", "timeout"},
 		{"layer=cfw&timeout=-1", "timeout"},
 		{"layer=cfw&timeout=1s", "timeout"},
+		{"layer=cfw&timeout=9223372037", "timeout"}, // seconds that overflow a Duration
 	} {
 		res := e.stream(tc.query)
 		if res.Status != 400 || res.Body["error_code"] != "RAMPART.DEC.0001" || !strings.Contains(fmt.Sprint(res.Body["error_msg"]), tc.field) {

@@ -27,7 +27,8 @@ type Config struct {
 	// size.
 	RateLimit float64
 	RateBurst int
-	// TokenRateLimit limits password token requests per client IP address.
+	// TokenRateLimit limits password token requests per client IP address
+	// (per /64 for IPv6).
 	TokenRateLimit float64
 	TokenRateBurst int
 	// PublicURL is the base URL advertised in token catalogs; when empty it
