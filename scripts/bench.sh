@@ -137,7 +137,7 @@ if want proxy; then
 	"$tmp/proxybench" seed -db "$tmp/pdata/rampart.db" -upstream 127.0.0.1:18300 -nginx-geo "$tmp/nginx/geo.conf"
 	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
 		"$tmp/rampart" serve --listen 127.0.0.1:18183 --data-dir "$tmp/pdata" \
-		--proxy-listen 127.0.0.1:18302 --trusted-proxies 127.0.0.1/32 >"$tmp/rampart-proxy.log" 2>&1 &
+		--proxy-listen 127.0.0.1:18302 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-proxy.log" 2>&1 &
 	cat >"$tmp/nginx/nginx.conf" <<NGINX
 worker_processes auto;
 pid $tmp/nginx/nginx.pid;

@@ -14,16 +14,17 @@ import (
 
 // `rampart serve --proxy-listen` routes a host created through the API to
 // its upstream, enforces a rule written through the API, and serves the
-// data plane's metrics at /metrics on the API listener.
+// data plane's metrics at /metrics on the metrics listener, not on the API
+// listener (they name every project's hosts).
 func TestServeProxies(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "from origin") }))
 	defer up.Close()
 	upHost, upPort, _ := net.SplitHostPort(up.Listener.Addr().String())
 
 	dir := t.TempDir()
-	proxyAddr := freeAddr(t)
+	proxyAddr, metricsAddr := freeAddr(t), freeAddr(t)
 	url, logs, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"},
-		"--proxy-listen", proxyAddr)
+		"--proxy-listen", proxyAddr, "--metrics-listen", metricsAddr)
 	defer stop()
 	pid, call := apiClient(t, url, dir, "acme", "first-password")
 
@@ -89,6 +90,14 @@ func TestServeProxies(t *testing.T) {
 	}
 
 	res, err = http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the API listener: %d, want 404", res.StatusCode)
+	}
+	res, err = http.Get("http://" + metricsAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

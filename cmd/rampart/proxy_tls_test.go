@@ -52,7 +52,7 @@ func TestServeProxyTLSCertificateFromAPI(t *testing.T) {
 	dir := t.TempDir()
 	tlsAddr := freeAddr(t)
 	url, logs, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"},
-		"--proxy-tls-listen", tlsAddr)
+		"--proxy-tls-listen", tlsAddr, "--metrics-listen", "")
 	defer stop()
 	pid, call := apiClient(t, url, dir, "acme", "first-password")
 

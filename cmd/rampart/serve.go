@@ -61,7 +61,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
 	c.AddressData.register(e)
-	c.Proxy.register(e, "", "address serving Prometheus metrics at /metrics (empty: /metrics on the API listener)")
+	c.Proxy.register(e, "127.0.0.1:9145", "address serving the data plane's Prometheus metrics at /metrics (empty: none)")
 	if err := e.parse(args); err != nil {
 		return nil, err
 	}
@@ -188,8 +188,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer func() { stopWorker(); eventsDrained() }()
 
 	// The WAF data plane, when configured, shares the store and engines.
+	// Its metrics have their own listener, private by default: they name
+	// every project's protected hosts, so they are not served on the API
+	// listener, whose callers see only their own projects.
 	var dpErrs chan error
-	var metrics http.Handler
 	if cfg.Proxy.enabled() {
 		dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: decisions,
 			Events: eventSink{events}, Certificates: certificates{st}}, logger)
@@ -201,18 +203,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			defer cancel()
 			dp.shutdown(sctx)
 		}()
-		dpErrs, metrics = dp.errs, dp.px.Metrics()
+		dpErrs = dp.errs
 		if cfg.Proxy.MetricsListen != "" {
-			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, metrics, logger)
+			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, dp.px.Metrics(), logger)
 			if err != nil {
 				return err
 			}
 			defer msrv.Close()
-			metrics = nil
 		}
 	}
 
-	var handler http.Handler = httpapi.NewServer(httpapi.Config{
+	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
 		RateBurst:    cfg.RateBurst,
@@ -226,10 +227,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WAFEvents: waf.NewEventService(st, nil),
 		Feed:      decisions,
 	})
-	if metrics != nil {
-		handler = withMetrics(handler, metrics)
-	}
-
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
