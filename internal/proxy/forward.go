@@ -23,6 +23,7 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 			pr.Out.URL.Scheme = s.scheme
 			pr.Out.URL.Host = s.host
 			p.setForwarded(pr, client, trusted)
+			dropH2CUpgrade(pr.Out.Header)
 			if pr.Out.Body != nil && pr.Out.Body != http.NoBody {
 				pr.Out.Body = &retryBody{rc: pr.Out.Body}
 			}
@@ -83,6 +84,29 @@ func (p *Proxy) setForwarded(pr *httputil.ProxyRequest, client netip.Addr, trust
 		vs[3] = client.String()
 	}
 	h["X-Real-Ip"] = vs[3:4:4]
+}
+
+// dropH2CUpgrade removes an upgrade to cleartext HTTP/2 from an upstream
+// request, which then goes as a plain HTTP/1.1 request. An origin that
+// switched to h2c would read every further request of the connection from
+// the tunnel, past the data plane's checks (h2c smuggling). Other upgrades
+// (WebSocket) are forwarded. HTTP2-Settings belongs to the h2c upgrade
+// alone and is always removed.
+func dropH2CUpgrade(h http.Header) {
+	delete(h, "Http2-Settings")
+	up, ok := h["Upgrade"]
+	if !ok {
+		return
+	}
+	for _, v := range up {
+		for tok := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "h2c") {
+				delete(h, "Upgrade")
+				delete(h, "Connection")
+				return
+			}
+		}
+	}
 }
 
 // retryBody is an upstream request body that counts what was read and
