@@ -24,6 +24,7 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 			pr.Out.URL.Host = s.host
 			p.setForwarded(pr, client, trusted)
 			dropH2CUpgrade(pr.Out.Header)
+			dropUnderscoreForwarding(pr.Out.Header)
 			if pr.Out.Body != nil && pr.Out.Body != http.NoBody {
 				pr.Out.Body = &retryBody{rc: pr.Out.Body}
 			}
@@ -107,6 +108,47 @@ func dropH2CUpgrade(h http.Header) {
 			}
 		}
 	}
+}
+
+// dropUnderscoreForwarding removes a client's forwarding headers spelt
+// with underscores (X_Forwarded_For, x_real_ip): CGI-style servers (PHP,
+// WSGI, Rack) map "_" and "-" to the same variable, where the forged value
+// would stand beside or replace the one setForwarded wrote.
+func dropUnderscoreForwarding(h http.Header) {
+	for k := range h {
+		if strings.IndexByte(k, '_') >= 0 && isForwardingName(k) {
+			delete(h, k)
+		}
+	}
+}
+
+// forwardingNames are the headers setForwarded writes, in lower case.
+var forwardingNames = [...]string{"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip"}
+
+// isForwardingName reports whether k is one of forwardingNames, ignoring
+// case and with "_" read as "-".
+func isForwardingName(k string) bool {
+	for _, n := range forwardingNames {
+		if len(k) != len(n) {
+			continue
+		}
+		i := 0
+		for ; i < len(k); i++ {
+			c := k[i]
+			if c == '_' {
+				c = '-'
+			} else if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != n[i] {
+				break
+			}
+		}
+		if i == len(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // retryBody is an upstream request body that counts what was read and
