@@ -35,6 +35,10 @@ type Config struct {
 	// UpstreamTimeout bounds waiting for an upstream's response headers;
 	// past it the client gets 504 (default 60 s).
 	UpstreamTimeout time.Duration
+	// ClientTimeout is how long a client may go without sending any of its
+	// request body or taking any of the response before it is
+	// disconnected (default 60 s; negative: never).
+	ClientTimeout time.Duration
 	// MaxIdleConnsPerHost is the idle connections kept per upstream server
 	// (default 256).
 	MaxIdleConnsPerHost int
@@ -101,6 +105,9 @@ func New(cfg Config, deps Deps) *Proxy {
 	}
 	if cfg.UpstreamTimeout <= 0 {
 		cfg.UpstreamTimeout = 60 * time.Second
+	}
+	if cfg.ClientTimeout == 0 {
+		cfg.ClientTimeout = 60 * time.Second
 	}
 	if cfg.MaxIdleConnsPerHost <= 0 {
 		cfg.MaxIdleConnsPerHost = 256
