@@ -22,6 +22,12 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 			s := pl.pick(pr.In, client, time.Now().UnixNano())
 			pr.Out.URL.Scheme = s.scheme
 			pr.Out.URL.Host = s.host
+			if pr.Out.Host == "" {
+				// HTTP/1.0 without Host over TLS was routed by the
+				// server name; the origin gets that name too, not its
+				// own address.
+				pr.Out.Host = requestHost(pr.In)
+			}
 			p.setForwarded(pr, client, trusted)
 			dropH2CUpgrade(pr.Out.Header)
 			dropUnderscoreForwarding(pr.Out.Header)
@@ -70,7 +76,7 @@ func (p *Proxy) setForwarded(pr *httputil.ProxyRequest, client netip.Addr, trust
 		}
 	}
 	// One backing array for the four header values.
-	vals := [4]string{xff, proto, in.Host, ""}
+	vals := [4]string{xff, proto, pr.Out.Host, ""}
 	vs := vals[:]
 	h["X-Forwarded-For"] = vs[0:1:1]
 	h["X-Forwarded-Proto"] = vs[1:2:2]
