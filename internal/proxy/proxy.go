@@ -187,6 +187,11 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 	}
 	p.table.Store(t)
 	p.revs = cur
+	names := map[string]bool{}
+	for _, rt := range t.routes() {
+		names[rt.hostname] = true
+	}
+	p.metrics.retain(names)
 	// Compile the engines of protected projects now, not on their first
 	// request.
 	seen := map[string]bool{}
