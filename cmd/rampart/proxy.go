@@ -31,6 +31,7 @@ type proxyConfig struct {
 	TrustedProxies  string
 	DialTimeout     time.Duration
 	UpstreamTimeout time.Duration
+	ClientTimeout   time.Duration
 	MaxIdlePerHost  int
 	MetricsListen   string
 
@@ -47,6 +48,7 @@ func (c *proxyConfig) register(e *envFlags, metricsDefault, metricsUsage string)
 	e.String(&c.TrustedProxies, "trusted-proxies", "RAMPART_TRUSTED_PROXIES", "", "comma-separated CIDR prefixes whose X-Forwarded-For/X-Real-IP name the client")
 	e.Duration(&c.DialTimeout, "proxy-dial-timeout", "RAMPART_PROXY_DIAL_TIMEOUT", 5*time.Second, "timeout connecting to an upstream server")
 	e.Duration(&c.UpstreamTimeout, "proxy-upstream-timeout", "RAMPART_PROXY_UPSTREAM_TIMEOUT", 60*time.Second, "timeout waiting for an upstream's response headers (then 504)")
+	e.Duration(&c.ClientTimeout, "proxy-client-timeout", "RAMPART_PROXY_CLIENT_TIMEOUT", 60*time.Second, "how long a client may send none of its request body or take none of the response before it is disconnected (0: no limit)")
 	e.Int(&c.MaxIdlePerHost, "proxy-max-idle-per-host", "RAMPART_PROXY_MAX_IDLE_PER_HOST", 256, "idle connections kept per upstream server")
 	e.String(&c.MetricsListen, "metrics-listen", "RAMPART_METRICS_LISTEN", metricsDefault, metricsUsage)
 }
@@ -111,7 +113,10 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		}
 	}
 	pcfg := proxy.Config{TrustedProxies: c.trusted, DialTimeout: c.DialTimeout, UpstreamTimeout: c.UpstreamTimeout,
-		MaxIdleConnsPerHost: c.MaxIdlePerHost, Logger: logger}
+		ClientTimeout: c.ClientTimeout, MaxIdleConnsPerHost: c.MaxIdlePerHost, Logger: logger}
+	if c.ClientTimeout <= 0 {
+		pcfg.ClientTimeout = -1 // no limit
+	}
 	if c.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
 		if err != nil {

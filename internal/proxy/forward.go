@@ -22,7 +22,15 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 			s := pl.pick(pr.In, client, time.Now().UnixNano())
 			pr.Out.URL.Scheme = s.scheme
 			pr.Out.URL.Host = s.host
+			if pr.Out.Host == "" {
+				// HTTP/1.0 without Host over TLS was routed by the
+				// server name; the origin gets that name too, not its
+				// own address.
+				pr.Out.Host = requestHost(pr.In)
+			}
 			p.setForwarded(pr, client, trusted)
+			dropH2CUpgrade(pr.Out.Header)
+			dropUnderscoreForwarding(pr.Out.Header)
 			if pr.Out.Body != nil && pr.Out.Body != http.NoBody {
 				pr.Out.Body = &retryBody{rc: pr.Out.Body}
 			}
@@ -68,7 +76,7 @@ func (p *Proxy) setForwarded(pr *httputil.ProxyRequest, client netip.Addr, trust
 		}
 	}
 	// One backing array for the four header values.
-	vals := [4]string{xff, proto, in.Host, ""}
+	vals := [4]string{xff, proto, pr.Out.Host, ""}
 	vs := vals[:]
 	h["X-Forwarded-For"] = vs[0:1:1]
 	h["X-Forwarded-Proto"] = vs[1:2:2]
@@ -83,6 +91,70 @@ func (p *Proxy) setForwarded(pr *httputil.ProxyRequest, client netip.Addr, trust
 		vs[3] = client.String()
 	}
 	h["X-Real-Ip"] = vs[3:4:4]
+}
+
+// dropH2CUpgrade removes an upgrade to cleartext HTTP/2 from an upstream
+// request, which then goes as a plain HTTP/1.1 request. An origin that
+// switched to h2c would read every further request of the connection from
+// the tunnel, past the data plane's checks (h2c smuggling). Other upgrades
+// (WebSocket) are forwarded. HTTP2-Settings belongs to the h2c upgrade
+// alone and is always removed.
+func dropH2CUpgrade(h http.Header) {
+	delete(h, "Http2-Settings")
+	up, ok := h["Upgrade"]
+	if !ok {
+		return
+	}
+	for _, v := range up {
+		for tok := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "h2c") {
+				delete(h, "Upgrade")
+				delete(h, "Connection")
+				return
+			}
+		}
+	}
+}
+
+// dropUnderscoreForwarding removes a client's forwarding headers spelt
+// with underscores (X_Forwarded_For, x_real_ip): CGI-style servers (PHP,
+// WSGI, Rack) map "_" and "-" to the same variable, where the forged value
+// would stand beside or replace the one setForwarded wrote.
+func dropUnderscoreForwarding(h http.Header) {
+	for k := range h {
+		if strings.IndexByte(k, '_') >= 0 && isForwardingName(k) {
+			delete(h, k)
+		}
+	}
+}
+
+// forwardingNames are the headers setForwarded writes, in lower case.
+var forwardingNames = [...]string{"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip"}
+
+// isForwardingName reports whether k is one of forwardingNames, ignoring
+// case and with "_" read as "-".
+func isForwardingName(k string) bool {
+	for _, n := range forwardingNames {
+		if len(k) != len(n) {
+			continue
+		}
+		i := 0
+		for ; i < len(k); i++ {
+			c := k[i]
+			if c == '_' {
+				c = '-'
+			} else if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != n[i] {
+				break
+			}
+		}
+		if i == len(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // retryBody is an upstream request body that counts what was read and

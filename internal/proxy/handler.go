@@ -37,7 +37,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pageBadGateway.write(w, r, "")
 		return
 	}
-	pl.rp.ServeHTTP(w, r)
+	p.serveWithDeadlines(pl.rp, w, r)
 }
 
 // decide asks the project's engine. When the engine cannot be loaded (the

@@ -19,7 +19,7 @@ import (
 // exposition walks them when scraped.
 type metrics struct {
 	mu    sync.Mutex
-	hosts map[string]*hostMetrics // by host name as stored; kept across table rebuilds
+	hosts map[string]*hostMetrics // by host name as stored; kept across table rebuilds while the host exists
 
 	unknown   hostMetrics                                                       // requests to no protected host
 	decisions [decision.ActionLog + 1][decision.RuleWorkspace + 1]atomic.Uint64 // action × rule type
@@ -57,6 +57,18 @@ func (m *metrics) host(name string) *hostMetrics {
 		m.hosts[name] = h
 	}
 	return h
+}
+
+// retain drops the counters of host names not in names (hosts deleted
+// since the last table), so that they leave the exposition.
+func (m *metrics) retain(names map[string]bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for name := range m.hosts {
+		if !names[name] {
+			delete(m.hosts, name)
+		}
+	}
 }
 
 // latencyBounds are the histogram's upper bounds in seconds.

@@ -35,6 +35,10 @@ type Config struct {
 	// UpstreamTimeout bounds waiting for an upstream's response headers;
 	// past it the client gets 504 (default 60 s).
 	UpstreamTimeout time.Duration
+	// ClientTimeout is how long a client may go without sending any of its
+	// request body or taking any of the response before it is
+	// disconnected (default 60 s; negative: never).
+	ClientTimeout time.Duration
 	// MaxIdleConnsPerHost is the idle connections kept per upstream server
 	// (default 256).
 	MaxIdleConnsPerHost int
@@ -72,6 +76,9 @@ type Proxy struct {
 	refreshMu sync.Mutex       // serialises Refresh
 	revs      map[string]int64 // WAF revision per project the table was built from
 	certs     map[string]certEntry
+	// certRetry, when set, is when a rebuild is due although no revision
+	// moved: a certificate could not be read at the last one.
+	certRetry time.Time
 
 	idPrefix string
 	idSeq    atomic.Uint64
@@ -98,6 +105,9 @@ func New(cfg Config, deps Deps) *Proxy {
 	}
 	if cfg.UpstreamTimeout <= 0 {
 		cfg.UpstreamTimeout = 60 * time.Second
+	}
+	if cfg.ClientTimeout == 0 {
+		cfg.ClientTimeout = 60 * time.Second
 	}
 	if cfg.MaxIdleConnsPerHost <= 0 {
 		cfg.MaxIdleConnsPerHost = 256
@@ -150,7 +160,7 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 			cur[rv.ProjectID] = rv.Revision
 		}
 	}
-	if p.revs != nil && maps.Equal(cur, p.revs) {
+	if p.revs != nil && maps.Equal(cur, p.revs) && (p.certRetry.IsZero() || p.now().Before(p.certRetry)) {
 		return false, nil
 	}
 	hosts, err := p.deps.Hosts.AllHosts(ctx)
@@ -158,11 +168,18 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("hosts: %w", err)
 	}
 	used := map[string]bool{}
+	unread := false
 	t := buildTable(hosts, p.metrics, p.newReverseProxy, func(h *waf.Host) *tls.Certificate {
 		key := h.ProjectID + "/" + h.CertificateID
 		used[key] = true
-		return p.certificate(ctx, key, h)
+		c, ok := p.certificate(ctx, key, h)
+		unread = unread || !ok
+		return c
 	}, p.log)
+	p.certRetry = time.Time{}
+	if unread {
+		p.certRetry = p.now().Add(certRetryAfter)
+	}
 	for k := range p.certs {
 		if !used[k] {
 			delete(p.certs, k)
@@ -170,6 +187,11 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 	}
 	p.table.Store(t)
 	p.revs = cur
+	names := map[string]bool{}
+	for _, rt := range t.routes() {
+		names[rt.hostname] = true
+	}
+	p.metrics.retain(names)
 	// Compile the engines of protected projects now, not on their first
 	// request.
 	seen := map[string]bool{}
@@ -184,28 +206,33 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
+// certRetryAfter is how long after a certificate could not be read the
+// host table is rebuilt to read it again.
+const certRetryAfter = 10 * time.Second
+
 // certificate loads and parses a host's certificate, reusing the parsed
 // one while its PEM is unchanged. Failures are logged; the host then gets
-// the default certificate.
-func (p *Proxy) certificate(ctx context.Context, key string, h *waf.Host) *tls.Certificate {
+// the default certificate. ok is false when the certificate could not be
+// read (worth another try); an invalid one is not retried until it changes.
+func (p *Proxy) certificate(ctx context.Context, key string, h *waf.Host) (cert *tls.Certificate, ok bool) {
 	if p.deps.Certificates == nil {
-		return nil
+		return nil, true
 	}
 	certPEM, keyPEM, err := p.deps.Certificates.Certificate(ctx, h.ProjectID, h.CertificateID)
 	if err != nil {
 		p.log.Warn("proxy: host certificate unavailable; serving the default", "hostname", h.Hostname, "certificate_id", h.CertificateID, "err", err)
-		return nil
+		return nil, false
 	}
 	if e, ok := p.certs[key]; ok && e.certPEM == string(certPEM) && e.keyPEM == string(keyPEM) {
-		return e.cert
+		return e.cert, true
 	}
 	c, err := tls.X509KeyPair(certPEM, keyPEM)
 	if err != nil {
 		p.log.Warn("proxy: host certificate invalid; serving the default", "hostname", h.Hostname, "certificate_id", h.CertificateID, "err", err)
-		return nil
+		return nil, true
 	}
 	p.certs[key] = certEntry{certPEM: string(certPEM), keyPEM: string(keyPEM), cert: &c}
-	return &c
+	return &c, true
 }
 
 // routes returns every route of the table.
