@@ -258,14 +258,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}()
 	logger.Info("rampart listening", "url", scheme+"://"+ln.Addr().String(), "version", buildVersion())
 
+	// A data-plane listener that fails shuts the whole process down
+	// gracefully and makes it exit with an error, so that a supervisor
+	// restarts it.
+	var dpErr error
 	select {
 	case err := <-serveErr:
 		if !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve: %w", err)
 		}
 		return nil
-	case err := <-dpErrs:
-		logger.Error("WAF data plane stopped", "err", err)
+	case dpErr = <-dpErrs:
+		logger.Error("WAF data plane stopped", "err", dpErr)
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
@@ -275,6 +279,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(sctx); err != nil {
 		logger.Warn("shutdown did not finish in time; closing connections", "err", err)
 		_ = srv.Close()
+	}
+	if dpErr != nil {
+		return fmt.Errorf("WAF data plane: %w", dpErr)
 	}
 	return nil
 }
