@@ -84,6 +84,14 @@ type Service struct {
 	grants map[grantKey]cachedGrant
 	lockMu sync.Mutex
 	locks  map[string]*lockState // "ak:"+AK or "user:"+userID
+	gateMu sync.Mutex
+	gates  map[string]*gate // serialised password checks, by lock key
+}
+
+// gate is a mutex shared by the callers waiting on one key.
+type gate struct {
+	mu      sync.Mutex
+	waiters int
 }
 
 type cachedToken struct {
@@ -141,6 +149,29 @@ func New(store rampart.IdentityStore, cfg Config) *Service {
 		keys:   make(map[string]cachedKey),
 		grants: make(map[grantKey]cachedGrant),
 		locks:  make(map[string]*lockState),
+		gates:  make(map[string]*gate),
+	}
+}
+
+// serialize waits until no other caller holds key and returns the function
+// that releases it. Keys nobody holds or waits for take no memory.
+func (s *Service) serialize(key string) (release func()) {
+	s.gateMu.Lock()
+	g := s.gates[key]
+	if g == nil {
+		g = &gate{}
+		s.gates[key] = g
+	}
+	g.waiters++
+	s.gateMu.Unlock()
+	g.mu.Lock()
+	return func() {
+		g.mu.Unlock()
+		s.gateMu.Lock()
+		if g.waiters--; g.waiters == 0 {
+			delete(s.gates, key)
+		}
+		s.gateMu.Unlock()
 	}
 }
 

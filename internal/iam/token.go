@@ -58,13 +58,20 @@ func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken,
 		return nil, err
 	}
 	lockKey := "user:" + user.ID
+	// One password check per user at a time: otherwise attempts sent
+	// together all pass the lockout check before the first failure is
+	// counted, and a burst gets as many guesses as it has requests.
+	release := s.serialize(lockKey)
 	if s.locked(lockKey, now) {
+		release()
 		return nil, &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
 	}
 	if !CheckPassword(user.PasswordHash, a.Password) {
 		s.recordFailure(lockKey, now)
+		release()
 		return nil, authError(CodeIAMWrongPassword, "Incorrect password.")
 	}
+	release()
 	if !user.Enabled {
 		return nil, authError(CodeIAMAuthRequired, "The user is disabled.")
 	}
