@@ -64,3 +64,18 @@ func TestBootstrapDoesNotLoseCredentialsWhenTheFileCannotBeWritten(t *testing.T)
 		t.Fatalf("credentials.json = %s (%v)", raw, err)
 	}
 }
+
+// `rampart admin` pointed at a data dir without a store (a typo, or before
+// the first `serve`) must fail without creating a database there: an empty
+// store left behind would later be bootstrapped with new credentials.
+func TestAdminDoesNotCreateAStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "typo")
+	logs := &syncBuffer{}
+	err := run(context.Background(), []string{"admin", "--data-dir", dir, "user", "create", "alice"}, env(nil), logs, logs)
+	if err == nil {
+		t.Fatalf("admin succeeded on a data dir without a store\n%s", logs)
+	}
+	if _, serr := os.Stat(dir); !os.IsNotExist(serr) {
+		t.Fatalf("admin created %s (%v); error was %v", dir, serr, err)
+	}
+}
