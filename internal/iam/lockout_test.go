@@ -74,3 +74,53 @@ func TestConcurrentWrongPasswordsDoNotBypassLockout(t *testing.T) {
 		t.Fatalf("right password after the lockout: %v, want %s", err, iam.CodeIAMAccountLocked)
 	}
 }
+
+// pausingStore lets a test run code between a token's store read and the
+// caching of its result.
+type pausingStore struct {
+	rampart.IdentityStore
+	read, resume chan struct{}
+	once         *sync.Once
+}
+
+func (p pausingStore) FindToken(ctx context.Context, id string) (*rampart.Token, error) {
+	t, err := p.IdentityStore.FindToken(ctx, id)
+	p.once.Do(func() {
+		p.read <- struct{}{}
+		<-p.resume
+	})
+	return t, err
+}
+
+// A revocation through the service applies at once, even when it lands
+// while another request is between reading the token and caching it.
+func TestRevocationDuringTokenLoadIsNotUndone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "r.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ps := pausingStore{db, make(chan struct{}), make(chan struct{}), new(sync.Once)}
+	s := iam.New(ps, iam.Config{PasswordIterations: 1000})
+	creds, _, err := s.Bootstrap(ctx, iam.BootstrapInput{AdminPassword: "admin-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.IssueToken(ctx, iam.PasswordAuth{AccountName: creds.Account, UserName: "admin", Password: "admin-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := s.AuthenticateToken(ctx, tok.Token); done <- err }()
+	<-ps.read // the request has read the token, not yet cached it
+	if err := s.RevokeToken(ctx, tok.Token); err != nil {
+		t.Fatal(err)
+	}
+	close(ps.resume)
+	<-done
+	if _, err := s.AuthenticateToken(ctx, tok.Token); err == nil {
+		t.Fatal("a token revoked through the service was accepted afterwards")
+	}
+}

@@ -82,6 +82,10 @@ type Service struct {
 	tokens map[string]cachedToken // token ID -> validated token
 	keys   map[string]cachedKey   // access key -> key and owner
 	grants map[grantKey]cachedGrant
+	// gen counts revocations and grant changes made through this service.
+	// A store read caches its result only if gen did not move meanwhile,
+	// so a concurrent request cannot put back what a revocation removed.
+	gen    uint64
 	lockMu sync.Mutex
 	locks  map[string]*lockState // "ak:"+AK or "user:"+userID
 	gateMu sync.Mutex
@@ -178,6 +182,13 @@ func (s *Service) serialize(key string) (release func()) {
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
 
+// generation returns the current revocation generation.
+func (s *Service) generation() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen
+}
+
 // locked reports whether the credential is locked now.
 func (s *Service) locked(key string, now time.Time) bool {
 	s.lockMu.Lock()
@@ -235,13 +246,16 @@ func (s *Service) Authorize(ctx context.Context, p *rampart.Principal, projectID
 	g, ok := s.grants[k]
 	s.mu.RUnlock()
 	if !ok || now.Sub(g.fetched) > s.cfg.CacheTTL {
+		gen := s.generation()
 		granted, err := s.store.HasGrant(ctx, p.UserID, projectID)
 		if err != nil {
 			return err
 		}
 		g = cachedGrant{ok: granted, fetched: now}
 		s.mu.Lock()
-		s.grants[k] = g
+		if s.gen == gen {
+			s.grants[k] = g
+		}
 		s.mu.Unlock()
 	}
 	if !g.ok {

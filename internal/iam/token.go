@@ -164,13 +164,16 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*rampart
 	c, ok := s.tokens[id]
 	s.mu.RUnlock()
 	if !ok || now.Sub(c.fetched) > s.cfg.CacheTTL {
+		gen := s.generation()
 		p, exp, err := s.loadToken(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		c = cachedToken{principal: p, expiresAt: exp, fetched: now}
 		s.mu.Lock()
-		s.tokens[id] = c
+		if s.gen == gen { // no revocation since the read: it is still current
+			s.tokens[id] = c
+		}
 		s.mu.Unlock()
 	}
 	if !now.Before(c.expiresAt) {
@@ -220,6 +223,7 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 	}
 	s.mu.Lock()
 	delete(s.tokens, id)
+	s.gen++
 	s.mu.Unlock()
 	return nil
 }
@@ -232,6 +236,7 @@ func (s *Service) RevokeTokenID(ctx context.Context, id string) error {
 	}
 	s.mu.Lock()
 	delete(s.tokens, id)
+	s.gen++
 	s.mu.Unlock()
 	return nil
 }
