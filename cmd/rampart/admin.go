@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/rampartsec/rampart/internal/iam"
@@ -48,6 +50,14 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if len(rest) < 2 {
 		fs.Usage()
 		return errUsage
+	}
+	// The store must exist already: opening a missing SQLite file would
+	// create an empty one (a mistyped --data-dir), which a later serve
+	// would bootstrap with new credentials.
+	if !strings.Contains(dsn, "://") || strings.HasPrefix(dsn, "sqlite://") {
+		if _, err := os.Stat(sqlitePath(dsn, dataDir)); err != nil {
+			return fmt.Errorf("no store at %s (start rampart serve with this data dir first): %w", sqlitePath(dsn, dataDir), err)
+		}
 	}
 	st, _, err := openStore(ctx, dsn, dataDir, "NORMAL")
 	if err != nil {

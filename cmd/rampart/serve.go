@@ -162,7 +162,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// SecMaster's IAM layer, decided by the engine: blocked user names get
 	// no token or access unless a WHITE entry lets them through.
 	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: decision.UserBlockedBy(decisions, nil)})
-	if err := bootstrap(ctx, idm, cfg.DataDir, getenv, logger); err != nil {
+	if err := bootstrap(ctx, idm, st, cfg.DataDir, getenv, logger); err != nil {
 		return err
 	}
 
@@ -288,7 +288,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 // bootstrap creates the first identities in an empty store and writes the
 // generated credentials once to <data-dir>/credentials.json.
-func bootstrap(ctx context.Context, idm *iam.Service, dataDir string, getenv func(string) string, logger *slog.Logger) error {
+func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, dataDir string, getenv func(string) string, logger *slog.Logger) error {
 	in := iam.BootstrapInput{
 		AccountName:   getenv("RAMPART_ACCOUNT"),
 		AdminPassword: getenv("RAMPART_ADMIN_PASSWORD"),
@@ -297,37 +297,69 @@ func bootstrap(ctx context.Context, idm *iam.Service, dataDir string, getenv fun
 		ProjectID:     getenv("RAMPART_PROJECT_ID"),
 		ProjectName:   getenv("RAMPART_PROJECT_NAME"),
 	}
+	// The file is prepared before the store commits: a data dir where it
+	// cannot be written must fail the start without bootstrapping, or the
+	// generated password and secret key would be lost for good. It is a new
+	// 0600 file renamed into place, so an older credentials.json with a
+	// looser mode (or a symlink) is replaced, never written through.
+	path := filepath.Join(dataDir, "credentials.json")
+	f, err := prepareCredentialsFile(dataDir, path)
+	if err != nil {
+		// Fatal only if the store still needs its bootstrap: a later start
+		// with a read-only data dir (and the store elsewhere) is fine.
+		if ps, ferr := st.FindProjects(ctx, rampart.ProjectFilter{}); ferr != nil || len(ps) == 0 {
+			return err
+		}
+	} else {
+		defer func() { f.Close(); os.Remove(f.Name()) }()
+	}
 	creds, created, err := idm.Bootstrap(ctx, in)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	path := filepath.Join(dataDir, "credentials.json")
 	if !created {
 		logger.Info("existing identities kept; RAMPART_* bootstrap variables are only read on the first start", "credentials_file", path)
 		return nil
-	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return fmt.Errorf("data dir: %w", err)
 	}
 	b, err := json.MarshalIndent(creds, "", "  ")
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("write credentials: %w", err)
+	if f == nil {
+		return fmt.Errorf("write credentials: %s cannot be written", path)
 	}
 	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if err := f.Sync(); err != nil {
 		return fmt.Errorf("write credentials: %w", err)
 	}
 	if err := f.Close(); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("write credentials: %w", err)
 	}
 	logger.Info("bootstrapped account, admin user, project and access key",
 		"account", creds.Account, "project_id", creds.ProjectID, "project_name", creds.ProjectName,
 		"access_key", creds.AccessKey, "credentials_file", path)
 	return nil
+}
+
+// prepareCredentialsFile checks that path can be replaced and returns a new,
+// empty 0600 file beside it, to be renamed onto it once written.
+func prepareCredentialsFile(dataDir, path string) (*os.File, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("write credentials: %s is a directory", path)
+	}
+	f, err := os.CreateTemp(dataDir, ".credentials-*.json") // mode 0600
+	if err != nil {
+		return nil, fmt.Errorf("write credentials: %w", err)
+	}
+	return f, nil
 }
 
 // pruneTokens deletes long-expired tokens periodically.

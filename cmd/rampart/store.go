@@ -38,15 +38,11 @@ func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, st
 	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
 		return nil, "", fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
 	}
-	path := dsn
-	for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
-		path = strings.TrimPrefix(path, p)
-	}
-	if path == "" {
+	path := sqlitePath(dsn, dataDir)
+	if dsn == "" {
 		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, "", fmt.Errorf("data dir: %w", err)
 		}
-		path = filepath.Join(dataDir, "rampart.db")
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, "", fmt.Errorf("store dir: %w", err)
 	}
@@ -55,6 +51,19 @@ func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, st
 		return nil, "", err
 	}
 	return db, "sqlite:" + path, nil
+}
+
+// sqlitePath is the SQLite file a non-PostgreSQL DSN names: the DSN without
+// its scheme, or rampart.db in the data directory when the DSN is empty.
+func sqlitePath(dsn, dataDir string) string {
+	path := dsn
+	for _, p := range []string{"sqlite://", "sqlite:", "file:"} {
+		path = strings.TrimPrefix(path, p)
+	}
+	if path == "" {
+		return filepath.Join(dataDir, "rampart.db")
+	}
+	return path
 }
 
 // redactDSN hides a password in a DSN before it is shown or logged.

@@ -21,7 +21,8 @@
 //	canonical headers "name:value\n" per signed header, in the order listed
 //	                  (then an empty line)
 //	signed headers    the list joined with ';'
-//	payload hash      hex SHA-256 of the body, or the X-Sdk-Content-Sha256 value
+//	payload hash      hex SHA-256 of the body, or UNSIGNED-PAYLOAD when the
+//	                  X-Sdk-Content-Sha256 header says so
 //
 // The string to sign is "SDK-HMAC-SHA256\n" + X-Sdk-Date + "\n" + hex
 // SHA-256 of the canonical request, and the signature is the hex
@@ -51,10 +52,15 @@ const DateLayout = "20060102T150405Z"
 // DateHeader is the request header carrying the signing time.
 const DateHeader = "X-Sdk-Date"
 
-// ContentSHA256Header, when present on a request, replaces the body hash in
-// the canonical request with its value (the SDK sends "UNSIGNED-PAYLOAD" for
-// content types other than JSON and BSON).
+// ContentSHA256Header, when present on a request with the value
+// UnsignedPayload, replaces the body hash in the canonical request (the SDK
+// sends it for content types other than JSON and BSON).
 const ContentSHA256Header = "X-Sdk-Content-Sha256"
+
+// UnsignedPayload is the only ContentSHA256Header value honoured: it puts
+// this literal in place of the body hash. Other values are ignored and the
+// received body is hashed, since the header is not necessarily signed.
+const UnsignedPayload = "UNSIGNED-PAYLOAD"
 
 // MaxSignedHeaders is the longest SignedHeaders list ParseAuthorization
 // accepts. The SDKs sign a handful of headers.

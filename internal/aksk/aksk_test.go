@@ -546,3 +546,22 @@ func manyHeaders(n int) string {
 	}
 	return strings.Join(names, ";")
 }
+
+// A client-supplied X-Sdk-Content-Sha256 that is not UNSIGNED-PAYLOAD must not
+// stand in for the body: the header is not signed by the SDK for JSON
+// requests, so trusting it would let whoever replays a captured request add
+// the original body's hash as that header and send a different body.
+func TestContentSHA256HeaderCannotReplaceBody(t *testing.T) {
+	t.Parallel()
+	r, body := signedRequest(t, time.Now())
+	a := mustParse(t, r)
+	sum := sha256.Sum256(body)
+	r.Header.Set(aksk.ContentSHA256Header, hex.EncodeToString(sum[:]))
+	if !aksk.Verify(r, body, a, vecSK) {
+		t.Fatal("Verify = false with the body's own hash in the header")
+	}
+	forged := bytes.Replace(body, []byte("CN"), []byte("RU"), 1)
+	if aksk.Verify(r, forged, a, vecSK) {
+		t.Fatal("Verify = true for a different body carrying the original body's hash in an unsigned header")
+	}
+}

@@ -54,7 +54,7 @@ func Sign(r *http.Request, body []byte, accessKey, secretKey string, now time.Ti
 	if ct, ok := r.Header["Content-Type"]; ok {
 		v := strings.Join(ct, ",")
 		if !strings.Contains(v, "application/json") && !strings.Contains(v, "application/bson") {
-			r.Header.Set(ContentSHA256Header, "UNSIGNED-PAYLOAD")
+			r.Header.Set(ContentSHA256Header, UnsignedPayload)
 		}
 	}
 	r.Header.Set(DateHeader, now.UTC().Format(DateLayout))
@@ -145,8 +145,12 @@ func appendCanonicalRequest(b []byte, r *http.Request, body []byte, signedHeader
 		b = append(b, h...)
 	}
 	b = append(b, '\n')
-	if v, ok := r.Header[ContentSHA256Header]; ok && len(v) > 0 {
-		return append(b, v[0]...)
+	// The header replaces the body hash only for UNSIGNED-PAYLOAD, the one
+	// value the SDK sends. Any other value would be a hash the client claims
+	// for the body: it is not trusted, the body received is hashed instead,
+	// so a replayed request cannot carry a new body under the old hash.
+	if v, ok := r.Header[ContentSHA256Header]; ok && len(v) > 0 && v[0] == UnsignedPayload {
+		return append(b, UnsignedPayload...)
 	}
 	sum := sha256.Sum256(body)
 	return hex.AppendEncode(b, sum[:])

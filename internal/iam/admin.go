@@ -96,6 +96,7 @@ func (s *Service) Grant(ctx context.Context, accountName, userName, project stri
 	}
 	s.mu.Lock()
 	delete(s.grants, grantKey{u.ID, p.ID})
+	s.gen++
 	s.mu.Unlock()
 	return p, nil
 }

@@ -82,8 +82,20 @@ type Service struct {
 	tokens map[string]cachedToken // token ID -> validated token
 	keys   map[string]cachedKey   // access key -> key and owner
 	grants map[grantKey]cachedGrant
+	// gen counts revocations and grant changes made through this service.
+	// A store read caches its result only if gen did not move meanwhile,
+	// so a concurrent request cannot put back what a revocation removed.
+	gen    uint64
 	lockMu sync.Mutex
 	locks  map[string]*lockState // "ak:"+AK or "user:"+userID
+	gateMu sync.Mutex
+	gates  map[string]*gate // serialised password checks, by lock key
+}
+
+// gate is a mutex shared by the callers waiting on one key.
+type gate struct {
+	mu      sync.Mutex
+	waiters int
 }
 
 type cachedToken struct {
@@ -141,11 +153,41 @@ func New(store rampart.IdentityStore, cfg Config) *Service {
 		keys:   make(map[string]cachedKey),
 		grants: make(map[grantKey]cachedGrant),
 		locks:  make(map[string]*lockState),
+		gates:  make(map[string]*gate),
+	}
+}
+
+// serialize waits until no other caller holds key and returns the function
+// that releases it. Keys nobody holds or waits for take no memory.
+func (s *Service) serialize(key string) (release func()) {
+	s.gateMu.Lock()
+	g := s.gates[key]
+	if g == nil {
+		g = &gate{}
+		s.gates[key] = g
+	}
+	g.waiters++
+	s.gateMu.Unlock()
+	g.mu.Lock()
+	return func() {
+		g.mu.Unlock()
+		s.gateMu.Lock()
+		if g.waiters--; g.waiters == 0 {
+			delete(s.gates, key)
+		}
+		s.gateMu.Unlock()
 	}
 }
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }
+
+// generation returns the current revocation generation.
+func (s *Service) generation() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.gen
+}
 
 // locked reports whether the credential is locked now.
 func (s *Service) locked(key string, now time.Time) bool {
@@ -204,13 +246,16 @@ func (s *Service) Authorize(ctx context.Context, p *rampart.Principal, projectID
 	g, ok := s.grants[k]
 	s.mu.RUnlock()
 	if !ok || now.Sub(g.fetched) > s.cfg.CacheTTL {
+		gen := s.generation()
 		granted, err := s.store.HasGrant(ctx, p.UserID, projectID)
 		if err != nil {
 			return err
 		}
 		g = cachedGrant{ok: granted, fetched: now}
 		s.mu.Lock()
-		s.grants[k] = g
+		if s.gen == gen {
+			s.grants[k] = g
+		}
 		s.mu.Unlock()
 	}
 	if !g.ok {

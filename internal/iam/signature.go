@@ -61,6 +61,7 @@ func (s *Service) accessKey(ctx context.Context, ak string, now time.Time) (cach
 		return c, nil
 	}
 	c = cachedKey{fetched: now}
+	gen := s.generation()
 	k, err := s.store.FindAccessKey(ctx, ak)
 	switch {
 	case rampart.ErrorKind(err) == rampart.KindNotFound:
@@ -85,7 +86,7 @@ func (s *Service) accessKey(ctx context.Context, ak string, now time.Time) (cach
 		}
 	}
 	s.mu.Lock()
-	if c.principal != nil || len(s.keys) < maxCachedKeys {
+	if s.gen == gen && (c.principal != nil || len(s.keys) < maxCachedKeys) {
 		s.keys[ak] = c
 	}
 	s.mu.Unlock()
@@ -100,5 +101,6 @@ func (s *Service) accessKey(ctx context.Context, ak string, now time.Time) (cach
 func (s *Service) ForgetAccessKey(ak string) {
 	s.mu.Lock()
 	delete(s.keys, ak)
+	s.gen++
 	s.mu.Unlock()
 }

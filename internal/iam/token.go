@@ -58,13 +58,20 @@ func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken,
 		return nil, err
 	}
 	lockKey := "user:" + user.ID
+	// One password check per user at a time: otherwise attempts sent
+	// together all pass the lockout check before the first failure is
+	// counted, and a burst gets as many guesses as it has requests.
+	release := s.serialize(lockKey)
 	if s.locked(lockKey, now) {
+		release()
 		return nil, &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
 	}
 	if !CheckPassword(user.PasswordHash, a.Password) {
 		s.recordFailure(lockKey, now)
+		release()
 		return nil, authError(CodeIAMWrongPassword, "Incorrect password.")
 	}
+	release()
 	if !user.Enabled {
 		return nil, authError(CodeIAMAuthRequired, "The user is disabled.")
 	}
@@ -157,13 +164,16 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (*rampart
 	c, ok := s.tokens[id]
 	s.mu.RUnlock()
 	if !ok || now.Sub(c.fetched) > s.cfg.CacheTTL {
+		gen := s.generation()
 		p, exp, err := s.loadToken(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		c = cachedToken{principal: p, expiresAt: exp, fetched: now}
 		s.mu.Lock()
-		s.tokens[id] = c
+		if s.gen == gen { // no revocation since the read: it is still current
+			s.tokens[id] = c
+		}
 		s.mu.Unlock()
 	}
 	if !now.Before(c.expiresAt) {
@@ -213,6 +223,7 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 	}
 	s.mu.Lock()
 	delete(s.tokens, id)
+	s.gen++
 	s.mu.Unlock()
 	return nil
 }
@@ -225,6 +236,7 @@ func (s *Service) RevokeTokenID(ctx context.Context, id string) error {
 	}
 	s.mu.Lock()
 	delete(s.tokens, id)
+	s.gen++
 	s.mu.Unlock()
 	return nil
 }

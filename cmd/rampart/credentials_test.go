@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A credentials.json left in the data dir with a looser mode (an old copy,
+// a reset store) must not keep that mode when the secrets are written into it.
+func TestBootstrapCredentialsFileIsPrivateEvenIfOneExisted(t *testing.T) {
+	dir := t.TempDir()
+	credPath := filepath.Join(dir, "credentials.json")
+	if err := os.WriteFile(credPath, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(credPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stop := startServe(t, dir, map[string]string{"RAMPART_ADMIN_PASSWORD": "first-password"})
+	defer stop()
+	fi, err := os.Stat(credPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("credentials.json mode %v, want 0600", fi.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(credPath)
+	var creds map[string]string
+	if err := json.Unmarshal(raw, &creds); err != nil || creds["password"] != "first-password" {
+		t.Fatalf("credentials.json = %s (%v)", raw, err)
+	}
+}
+
+// When credentials.json cannot be written, the generated credentials must
+// not be committed to the store: otherwise the next start finds a
+// bootstrapped store, writes nothing, and the generated password and secret
+// key are lost.
+func TestBootstrapDoesNotLoseCredentialsWhenTheFileCannotBeWritten(t *testing.T) {
+	dir := t.TempDir()
+	credPath := filepath.Join(dir, "credentials.json")
+	if err := os.MkdirAll(filepath.Join(credPath, "blocker"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", dir}, env(nil), logs, logs)
+	if err == nil {
+		t.Fatalf("serve started although credentials.json could not be written\n%s", logs)
+	}
+	if err := os.RemoveAll(credPath); err != nil {
+		t.Fatal(err)
+	}
+	_, _, stop := startServe(t, dir, nil)
+	defer stop()
+	raw, err := os.ReadFile(credPath)
+	if err != nil {
+		t.Fatalf("no credentials.json after the failed first start was fixed: %v", err)
+	}
+	var creds map[string]string
+	if err := json.Unmarshal(raw, &creds); err != nil || creds["password"] == "" || creds["secret_key"] == "" {
+		t.Fatalf("credentials.json = %s (%v)", raw, err)
+	}
+}
+
+// `rampart admin` pointed at a data dir without a store (a typo, or before
+// the first `serve`) must fail without creating a database there: an empty
+// store left behind would later be bootstrapped with new credentials.
+func TestAdminDoesNotCreateAStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "typo")
+	logs := &syncBuffer{}
+	err := run(context.Background(), []string{"admin", "--data-dir", dir, "user", "create", "alice"}, env(nil), logs, logs)
+	if err == nil {
+		t.Fatalf("admin succeeded on a data dir without a store\n%s", logs)
+	}
+	if _, serr := os.Stat(dir); !os.IsNotExist(serr) {
+		t.Fatalf("admin created %s (%v); error was %v", dir, serr, err)
+	}
+}
