@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -121,5 +122,21 @@ func TestWAFHostValidation(t *testing.T) {
 	}
 	if n := num(ok(t, e.call(t, "GET", "policy", ""))["total"]); n != 1 {
 		t.Fatalf("refused requests stored policies: %d", n)
+	}
+}
+
+// Host names are case-insensitive (the data plane matches them lower-case),
+// so a name differing only in case is the same host.
+func TestWAFHostNameConflictIgnoresCase(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	ok(t, e.call(t, "POST", "instance", wafHostBody))
+	upper := strings.Replace(wafHostBody, `"www.example.com"`, `"WWW.Example.com"`, 1)
+	wantError(t, e.call(t, "POST", "instance", upper), 400, "WAF.00014007")
+	wild := strings.Replace(wafHostBody, `"www.example.com"`, `"*.example.com"`, 1)
+	ok(t, e.call(t, "POST", "instance", wild))
+	wantError(t, e.call(t, "POST", "instance", strings.Replace(wild, `"*.example.com"`, `"*.EXAMPLE.com"`, 1)), 400, "WAF.00014007")
+	if n := num(ok(t, e.call(t, "GET", "instance", ""))["total"]); n != 2 {
+		t.Fatalf("%d hosts, want 2", n)
 	}
 }
