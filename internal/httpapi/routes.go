@@ -78,6 +78,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/{project_id}/waf/instance", s.authn(familyWAF, s.handleWAFHostList()))
 	mux.Handle("GET /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostShow()))
 	mux.Handle("PATCH /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostUpdate()))
+	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostUpdate()))
 	mux.Handle("DELETE /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostDelete()))
 	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}/protect-status", s.authn(familyWAF, s.handleWAFHostProtectStatus()))
 	mux.Handle("POST /v1/{project_id}/waf/certificate", s.authn(familyWAF, s.handleWAFCertificateCreate()))

@@ -181,7 +181,9 @@ func (s *server) handleWAFHostShow() http.Handler {
 	})
 }
 
-// handleWAFHostUpdate serves PATCH /v1/{project_id}/waf/instance/{instance_id} (UpdateHost).
+// handleWAFHostUpdate serves PATCH /v1/{project_id}/waf/instance/{instance_id} (UpdateHost)
+// and the PUT that Terraform sends to the same path, with the same partial
+// semantics.
 func (s *server) handleWAFHostUpdate() http.Handler {
 	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafHostBody) (any, error) {
 		return wafAs(hostJSON)(s.waf.UpdateHost(q.ctx, q.project, q.r.PathValue("instance_id"), b.input()))

@@ -140,3 +140,22 @@ func TestWAFHostNameConflictIgnoresCase(t *testing.T) {
 		t.Fatalf("%d hosts, want 2", n)
 	}
 }
+
+// Terraform's huaweicloud_waf_domain updates a cloud host with PUT (its
+// create calls it right after the POST), sending only what changed.
+func TestWAFHostUpdateByPUT(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	h := ok(t, e.call(t, "POST", "instance", wafHostBody))
+	id := str(h["id"])
+	up := ok(t, e.call(t, "PUT", "instance/"+id, `{"server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.20","port":80,"type":"ipv4","weight":1}],"proxy":true,"ipv6_enable":false}`))
+	if up["proxy"] != true || up["lb_algorithm"] != "ip_hash" || up["description"] != "shop" {
+		t.Fatalf("PUT: %v", up)
+	}
+	srv := ok(t, e.call(t, "GET", "instance/"+id, ""))["server"].([]any)
+	if len(srv) != 1 || srv[0].(map[string]any)["address"] != "192.0.2.20" {
+		t.Fatalf("servers after PUT: %v", srv)
+	}
+	wantError(t, e.call(t, "PUT", "instance/"+id, `{"server":[]}`), 400, "WAF.00021003")
+	wantError(t, e.call(t, "PUT", "instance/0123456789abcdef0123456789abcdef", `{"proxy":true}`), 404, "WAF.00022001")
+}
