@@ -81,6 +81,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostUpdate()))
 	mux.Handle("DELETE /v1/{project_id}/waf/instance/{instance_id}", s.authn(familyWAF, s.handleWAFHostDelete()))
 	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}/protect-status", s.authn(familyWAF, s.handleWAFHostProtectStatus()))
+	mux.Handle("PUT /v1/{project_id}/waf/instance/{instance_id}/access-status", s.authn(familyWAF, s.handleWAFHostAccessStatus()))
 	mux.Handle("POST /v1/{project_id}/waf/certificate", s.authn(familyWAF, s.handleWAFCertificateCreate()))
 	mux.Handle("GET /v1/{project_id}/waf/certificate", s.authn(familyWAF, s.handleWAFCertificateList()))
 	mux.Handle("GET /v1/{project_id}/waf/certificate/{certificate_id}", s.authn(familyWAF, s.handleWAFCertificateShow()))

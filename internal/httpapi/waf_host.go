@@ -210,3 +210,17 @@ func (s *server) handleWAFHostProtectStatus() http.Handler {
 		return map[string]int{"protect_status": h.ProtectStatus}, nil
 	})
 }
+
+// handleWAFHostAccessStatus serves PUT /v1/{project_id}/waf/instance/{instance_id}/access-status (UpdateHostAccessStatusOfUnderline).
+func (s *server) handleWAFHostAccessStatus() http.Handler {
+	type request struct {
+		AccessStatus *int `json:"access_status"`
+	}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
+		h, err := s.waf.SetHostAccessStatus(q.ctx, q.project, q.r.PathValue("instance_id"), req.AccessStatus)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]int{"access_status": h.AccessStatus}, nil
+	})
+}

@@ -159,3 +159,27 @@ func TestWAFHostUpdateByPUT(t *testing.T) {
 	wantError(t, e.call(t, "PUT", "instance/"+id, `{"server":[]}`), 400, "WAF.00021003")
 	wantError(t, e.call(t, "PUT", "instance/0123456789abcdef0123456789abcdef", `{"proxy":true}`), 404, "WAF.00022001")
 }
+
+// UpdateHostAccessStatus (PUT …/instance/{id}/access-status): Terraform's
+// huaweicloud_waf_domain calls it when access_status is set and checks the
+// answer.
+func TestWAFHostAccessStatus(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	id := str(ok(t, e.call(t, "POST", "instance", wafHostBody))["id"])
+	rev := e.revision(t)
+	res := ok(t, e.call(t, "PUT", "instance/"+id+"/access-status", `{"access_status":1}`))
+	if num(res["access_status"]) != 1 || len(res) != 1 {
+		t.Fatalf("answer: %v", res)
+	}
+	if num(ok(t, e.call(t, "GET", "instance/"+id, ""))["access_status"]) != 1 {
+		t.Fatal("access_status not stored")
+	}
+	if e.revision(t) == rev {
+		t.Fatal("no revision bump")
+	}
+	for _, body := range []string{`{"access_status":2}`, `{"access_status":-1}`, `{}`} {
+		wantError(t, e.call(t, "PUT", "instance/"+id+"/access-status", body), 400, "WAF.00011009")
+	}
+	wantError(t, e.call(t, "PUT", "instance/0123456789abcdef0123456789abcdef/access-status", `{"access_status":0}`), 404, "WAF.00022001")
+}

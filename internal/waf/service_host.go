@@ -87,6 +87,22 @@ func (s *Service) SetHostProtectStatus(ctx context.Context, projectID, id string
 	return s.store.UpdateHost(ctx, projectID, id, func(h *Host) error { h.ProtectStatus = *status; return nil })
 }
 
+// SetHostAccessStatus records whether a host's traffic reaches the WAF: 0
+// not connected, 1 connected. It is informational: the data plane does not
+// read it.
+func (s *Service) SetHostAccessStatus(ctx context.Context, projectID, id string, status *int) (*Host, error) {
+	if err := CheckID("instance_id", id); err != nil {
+		return nil, err
+	}
+	if status == nil {
+		return nil, invalid(CodeAccessStatus, "access_status", "access_status is mandatory.")
+	}
+	if *status != 0 && *status != 1 {
+		return nil, invalid(CodeAccessStatus, "access_status", "access_status must be 0 (not connected) or 1 (connected), not %d.", *status)
+	}
+	return s.store.UpdateHost(ctx, projectID, id, func(h *Host) error { h.AccessStatus = *status; return nil })
+}
+
 // DeleteHost deletes a host; its policy is kept.
 func (s *Service) DeleteHost(ctx context.Context, projectID, id string) (*Host, error) {
 	if err := CheckID("instance_id", id); err != nil {
