@@ -183,3 +183,23 @@ func TestWAFHostAccessStatus(t *testing.T) {
 	}
 	wantError(t, e.call(t, "PUT", "instance/0123456789abcdef0123456789abcdef/access-status", `{"access_status":0}`), 404, "WAF.00022001")
 }
+
+// UpdatePolicyProtectHost with the hosts query repeated (how Terraform's
+// client encodes a list) binds every host, not only the first.
+func TestWAFPolicyProtectHostRepeatedQuery(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	a := str(ok(t, e.call(t, "POST", "instance", wafHostBody))["id"])
+	b := str(ok(t, e.call(t, "POST", "instance", strings.Replace(wafHostBody, "www.example.com", "api.example.com", 1)))["id"])
+	pid := e.mustPolicy(t, "target")
+	bound := ok(t, e.call(t, "PUT", "policy/"+pid+"?hosts="+a+"&hosts="+b, ""))
+	if hosts := bound["hosts"].([]any); len(hosts) != 2 {
+		t.Fatalf("bound: %v", bound["hosts"])
+	}
+	for _, id := range []string{a, b} {
+		if got := ok(t, e.call(t, "GET", "instance/"+id, ""))["policyid"]; got != pid {
+			t.Fatalf("host %s on policy %v, want %s", id, got, pid)
+		}
+	}
+	wantError(t, e.call(t, "PUT", "policy/"+pid+"?hosts="+a+"&hosts=0123456789abcdef0123456789abcdef", ""), 404, "WAF.00022001")
+}
