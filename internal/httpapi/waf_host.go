@@ -190,10 +190,18 @@ func (s *server) handleWAFHostUpdate() http.Handler {
 	})
 }
 
-// handleWAFHostDelete serves DELETE /v1/{project_id}/waf/instance/{instance_id} (DeleteHost).
+// handleWAFHostDelete serves DELETE /v1/{project_id}/waf/instance/{instance_id}[?keepPolicy=] (DeleteHost).
 func (s *server) handleWAFHostDelete() http.Handler {
 	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
-		return wafAs(hostJSON)(s.waf.DeleteHost(q.ctx, q.project, q.r.PathValue("instance_id")))
+		keep := true // absent: the policy stays, as the SDK (which never sends keepPolicy) expects
+		switch v := q.r.URL.Query().Get("keepPolicy"); v {
+		case "", "true":
+		case "false":
+			keep = false
+		default:
+			return nil, rampartInvalid(waf.CodeURLParam, "keepPolicy", "keepPolicy must be true or false, not "+quote(v)+".")
+		}
+		return wafAs(hostJSON)(s.waf.DeleteHost(q.ctx, q.project, q.r.PathValue("instance_id"), keep))
 	})
 }
 

@@ -203,3 +203,28 @@ func TestWAFPolicyProtectHostRepeatedQuery(t *testing.T) {
 	}
 	wantError(t, e.call(t, "PUT", "policy/"+pid+"?hosts="+a+"&hosts=0123456789abcdef0123456789abcdef", ""), 404, "WAF.00022001")
 }
+
+// DeleteHost with keepPolicy=false (Terraform's huaweicloud_waf_domain sends
+// keepPolicy with its keep_policy setting) deletes the host's policy too,
+// unless another host still uses it; keepPolicy=true or absent keeps it.
+func TestWAFHostDeleteKeepPolicy(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	h := ok(t, e.call(t, "POST", "instance", wafHostBody))
+	ok(t, e.call(t, "DELETE", "instance/"+str(h["id"])+"?keepPolicy=true", ""))
+	ok(t, e.call(t, "GET", "policy/"+str(h["policyid"]), ""))
+
+	h = ok(t, e.call(t, "POST", "instance", wafHostBody))
+	ok(t, e.call(t, "DELETE", "instance/"+str(h["id"])+"?keepPolicy=false", ""))
+	wantError(t, e.call(t, "GET", "policy/"+str(h["policyid"]), ""), 404, "WAF.00022001")
+
+	// A policy that another host uses stays.
+	shared := e.mustPolicy(t, "shared")
+	a := ok(t, e.call(t, "POST", "instance", strings.Replace(wafHostBody, `"proxy"`, `"policyid":"`+shared+`","proxy"`, 1)))
+	ok(t, e.call(t, "POST", "instance", strings.Replace(strings.Replace(wafHostBody, "www.example.com", "api.example.com", 1), `"proxy"`, `"policyid":"`+shared+`","proxy"`, 1)))
+	ok(t, e.call(t, "DELETE", "instance/"+str(a["id"])+"?keepPolicy=false", ""))
+	ok(t, e.call(t, "GET", "policy/"+shared, ""))
+	wantError(t, e.call(t, "GET", "instance/"+str(a["id"]), ""), 404, "WAF.00022001")
+
+	wantError(t, e.call(t, "DELETE", "instance/"+str(a["id"])+"?keepPolicy=no", ""), 400, "WAF.00021002")
+}
