@@ -429,8 +429,13 @@ func TestWAFHosts(t *testing.T) {
 	if err != nil || *ps.ProtectStatus != 0 {
 		t.Fatalf("UpdateHostProtectStatus: %v %+v", err, ps)
 	}
+	as, err := c.UpdateHostAccessStatusOfUnderline(&wm.UpdateHostAccessStatusOfUnderlineRequest{InstanceId: id,
+		Body: &wm.AccessStatusBody{AccessStatus: ptr(int32(1))}})
+	if err != nil || *as.AccessStatus != 1 {
+		t.Fatalf("UpdateHostAccessStatusOfUnderline: %v %+v", err, as)
+	}
 	show, err := c.ShowHost(&wm.ShowHostRequest{InstanceId: id})
-	if err != nil || *show.ProtectStatus != 0 || show.Tls.Value() == "" {
+	if err != nil || *show.ProtectStatus != 0 || *show.AccessStatus != 1 || show.Tls.Value() == "" {
 		t.Fatalf("ShowHost: %v %+v", err, show)
 	}
 	for i := range 3 {

@@ -181,17 +181,27 @@ func (s *server) handleWAFHostShow() http.Handler {
 	})
 }
 
-// handleWAFHostUpdate serves PATCH /v1/{project_id}/waf/instance/{instance_id} (UpdateHost).
+// handleWAFHostUpdate serves PATCH /v1/{project_id}/waf/instance/{instance_id} (UpdateHost)
+// and the PUT that Terraform sends to the same path, with the same partial
+// semantics.
 func (s *server) handleWAFHostUpdate() http.Handler {
 	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafHostBody) (any, error) {
 		return wafAs(hostJSON)(s.waf.UpdateHost(q.ctx, q.project, q.r.PathValue("instance_id"), b.input()))
 	})
 }
 
-// handleWAFHostDelete serves DELETE /v1/{project_id}/waf/instance/{instance_id} (DeleteHost).
+// handleWAFHostDelete serves DELETE /v1/{project_id}/waf/instance/{instance_id}[?keepPolicy=] (DeleteHost).
 func (s *server) handleWAFHostDelete() http.Handler {
 	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
-		return wafAs(hostJSON)(s.waf.DeleteHost(q.ctx, q.project, q.r.PathValue("instance_id")))
+		keep := true // absent: the policy stays, as the SDK (which never sends keepPolicy) expects
+		switch v := q.r.URL.Query().Get("keepPolicy"); v {
+		case "", "true":
+		case "false":
+			keep = false
+		default:
+			return nil, rampartInvalid(waf.CodeURLParam, "keepPolicy", "keepPolicy must be true or false, not "+quote(v)+".")
+		}
+		return wafAs(hostJSON)(s.waf.DeleteHost(q.ctx, q.project, q.r.PathValue("instance_id"), keep))
 	})
 }
 
@@ -206,5 +216,19 @@ func (s *server) handleWAFHostProtectStatus() http.Handler {
 			return nil, err
 		}
 		return map[string]int{"protect_status": h.ProtectStatus}, nil
+	})
+}
+
+// handleWAFHostAccessStatus serves PUT /v1/{project_id}/waf/instance/{instance_id}/access-status (UpdateHostAccessStatusOfUnderline).
+func (s *server) handleWAFHostAccessStatus() http.Handler {
+	type request struct {
+		AccessStatus *int `json:"access_status"`
+	}
+	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
+		h, err := s.waf.SetHostAccessStatus(q.ctx, q.project, q.r.PathValue("instance_id"), req.AccessStatus)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]int{"access_status": h.AccessStatus}, nil
 	})
 }

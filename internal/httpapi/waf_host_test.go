@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -122,4 +123,108 @@ func TestWAFHostValidation(t *testing.T) {
 	if n := num(ok(t, e.call(t, "GET", "policy", ""))["total"]); n != 1 {
 		t.Fatalf("refused requests stored policies: %d", n)
 	}
+}
+
+// Host names are case-insensitive (the data plane matches them lower-case),
+// so a name differing only in case is the same host.
+func TestWAFHostNameConflictIgnoresCase(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	ok(t, e.call(t, "POST", "instance", wafHostBody))
+	upper := strings.Replace(wafHostBody, `"www.example.com"`, `"WWW.Example.com"`, 1)
+	wantError(t, e.call(t, "POST", "instance", upper), 400, "WAF.00014007")
+	wild := strings.Replace(wafHostBody, `"www.example.com"`, `"*.example.com"`, 1)
+	ok(t, e.call(t, "POST", "instance", wild))
+	wantError(t, e.call(t, "POST", "instance", strings.Replace(wild, `"*.example.com"`, `"*.EXAMPLE.com"`, 1)), 400, "WAF.00014007")
+	if n := num(ok(t, e.call(t, "GET", "instance", ""))["total"]); n != 2 {
+		t.Fatalf("%d hosts, want 2", n)
+	}
+}
+
+// Terraform's huaweicloud_waf_domain updates a cloud host with PUT (its
+// create calls it right after the POST), sending only what changed.
+func TestWAFHostUpdateByPUT(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	h := ok(t, e.call(t, "POST", "instance", wafHostBody))
+	id := str(h["id"])
+	up := ok(t, e.call(t, "PUT", "instance/"+id, `{"server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.20","port":80,"type":"ipv4","weight":1}],"proxy":true,"ipv6_enable":false}`))
+	if up["proxy"] != true || up["lb_algorithm"] != "ip_hash" || up["description"] != "shop" {
+		t.Fatalf("PUT: %v", up)
+	}
+	srv := ok(t, e.call(t, "GET", "instance/"+id, ""))["server"].([]any)
+	if len(srv) != 1 || srv[0].(map[string]any)["address"] != "192.0.2.20" {
+		t.Fatalf("servers after PUT: %v", srv)
+	}
+	wantError(t, e.call(t, "PUT", "instance/"+id, `{"server":[]}`), 400, "WAF.00021003")
+	wantError(t, e.call(t, "PUT", "instance/0123456789abcdef0123456789abcdef", `{"proxy":true}`), 404, "WAF.00022001")
+}
+
+// UpdateHostAccessStatus (PUT …/instance/{id}/access-status): Terraform's
+// huaweicloud_waf_domain calls it when access_status is set and checks the
+// answer.
+func TestWAFHostAccessStatus(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	id := str(ok(t, e.call(t, "POST", "instance", wafHostBody))["id"])
+	rev := e.revision(t)
+	res := ok(t, e.call(t, "PUT", "instance/"+id+"/access-status", `{"access_status":1}`))
+	if num(res["access_status"]) != 1 || len(res) != 1 {
+		t.Fatalf("answer: %v", res)
+	}
+	if num(ok(t, e.call(t, "GET", "instance/"+id, ""))["access_status"]) != 1 {
+		t.Fatal("access_status not stored")
+	}
+	if e.revision(t) == rev {
+		t.Fatal("no revision bump")
+	}
+	for _, body := range []string{`{"access_status":2}`, `{"access_status":-1}`, `{}`} {
+		wantError(t, e.call(t, "PUT", "instance/"+id+"/access-status", body), 400, "WAF.00011009")
+	}
+	wantError(t, e.call(t, "PUT", "instance/0123456789abcdef0123456789abcdef/access-status", `{"access_status":0}`), 404, "WAF.00022001")
+}
+
+// UpdatePolicyProtectHost with the hosts query repeated (how Terraform's
+// client encodes a list) binds every host, not only the first.
+func TestWAFPolicyProtectHostRepeatedQuery(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	a := str(ok(t, e.call(t, "POST", "instance", wafHostBody))["id"])
+	b := str(ok(t, e.call(t, "POST", "instance", strings.Replace(wafHostBody, "www.example.com", "api.example.com", 1)))["id"])
+	pid := e.mustPolicy(t, "target")
+	bound := ok(t, e.call(t, "PUT", "policy/"+pid+"?hosts="+a+"&hosts="+b, ""))
+	if hosts := bound["hosts"].([]any); len(hosts) != 2 {
+		t.Fatalf("bound: %v", bound["hosts"])
+	}
+	for _, id := range []string{a, b} {
+		if got := ok(t, e.call(t, "GET", "instance/"+id, ""))["policyid"]; got != pid {
+			t.Fatalf("host %s on policy %v, want %s", id, got, pid)
+		}
+	}
+	wantError(t, e.call(t, "PUT", "policy/"+pid+"?hosts="+a+"&hosts=0123456789abcdef0123456789abcdef", ""), 404, "WAF.00022001")
+}
+
+// DeleteHost with keepPolicy=false (Terraform's huaweicloud_waf_domain sends
+// keepPolicy with its keep_policy setting) deletes the host's policy too,
+// unless another host still uses it; keepPolicy=true or absent keeps it.
+func TestWAFHostDeleteKeepPolicy(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	h := ok(t, e.call(t, "POST", "instance", wafHostBody))
+	ok(t, e.call(t, "DELETE", "instance/"+str(h["id"])+"?keepPolicy=true", ""))
+	ok(t, e.call(t, "GET", "policy/"+str(h["policyid"]), ""))
+
+	h = ok(t, e.call(t, "POST", "instance", wafHostBody))
+	ok(t, e.call(t, "DELETE", "instance/"+str(h["id"])+"?keepPolicy=false", ""))
+	wantError(t, e.call(t, "GET", "policy/"+str(h["policyid"]), ""), 404, "WAF.00022001")
+
+	// A policy that another host uses stays.
+	shared := e.mustPolicy(t, "shared")
+	a := ok(t, e.call(t, "POST", "instance", strings.Replace(wafHostBody, `"proxy"`, `"policyid":"`+shared+`","proxy"`, 1)))
+	ok(t, e.call(t, "POST", "instance", strings.Replace(strings.Replace(wafHostBody, "www.example.com", "api.example.com", 1), `"proxy"`, `"policyid":"`+shared+`","proxy"`, 1)))
+	ok(t, e.call(t, "DELETE", "instance/"+str(a["id"])+"?keepPolicy=false", ""))
+	ok(t, e.call(t, "GET", "policy/"+shared, ""))
+	wantError(t, e.call(t, "GET", "instance/"+str(a["id"]), ""), 404, "WAF.00022001")
+
+	wantError(t, e.call(t, "DELETE", "instance/"+str(a["id"])+"?keepPolicy=no", ""), 400, "WAF.00021002")
 }

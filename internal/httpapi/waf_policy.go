@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -122,7 +123,9 @@ func (s *server) handleWAFPolicyUpdate() http.Handler {
 // handleWAFPolicyProtectHost serves PUT /v1/{project_id}/waf/policy/{policy_id}?hosts= (UpdatePolicyProtectHost).
 func (s *server) handleWAFPolicyProtectHost() http.Handler {
 	return s.wafServe(wafWriteEP, func(q *wafRequest) (any, error) {
-		return wafAs(policyJSON)(s.waf.BindHosts(q.ctx, q.project, q.r.PathValue("policy_id"), q.r.URL.Query().Get("hosts")))
+		// hosts may be repeated (hosts=a&hosts=b) as well as comma-separated.
+		hosts := strings.Join(q.r.URL.Query()["hosts"], ",")
+		return wafAs(policyJSON)(s.waf.BindHosts(q.ctx, q.project, q.r.PathValue("policy_id"), hosts))
 	})
 }
 

@@ -74,6 +74,9 @@ func (s *server) handleWAFReputationBatchCreate() http.Handler {
 }
 
 func (s *server) createReputation(q *wafRequest, b *wafReputationBody, policyIDs []string) (any, error) {
+	if b.Action != nil && b.Action.Category == nil { // no action at all gets the default; an empty one is a mistake
+		return nil, rampartInvalid(waf.CodeAction, "action.category", "action.category is mandatory.")
+	}
 	return wafAsFirst(reputationJSON(true))(s.waf.CreateReputationRules(q.ctx, q.project, q.ep, policyIDs, b.change()))
 }
 

@@ -220,7 +220,7 @@ func TestWAFReputationValidation(t *testing.T) {
 		{"EmptyTags", "POST", base, `{"name":"x","type":"idc","tags":[],"action":{"category":"block"}}`, 400, "WAF.00021003"},
 		{"UnknownTag", "POST", base, `{"name":"x","type":"idc","tags":["Dr. Peng"],"action":{"category":"block"}}`, 400, "WAF.00021003"},
 		{"RepeatedTag", "POST", base, `{"name":"x","type":"idc","tags":["VNET","VNET"],"action":{"category":"block"}}`, 400, "WAF.00021003"},
-		{"NoAction", "POST", base, `{"name":"x","type":"idc","tags":["VNET"]}`, 400, "WAF.00021014"},
+		{"NoActionCategory", "POST", base, `{"name":"x","type":"idc","tags":["VNET"],"action":{}}`, 400, "WAF.00021014"},
 		{"BadAction", "POST", base, `{"name":"x","type":"idc","tags":["VNET"],"action":{"category":"allow"}}`, 400, "WAF.00021014"},
 		{"TagInUse", "POST", base, `{"name":"x","type":"idc","tags":["HW"],"action":{"category":"block"}}`, 400, "WAF.00022004"},
 		{"UpdateBadAction", "PUT", base + "/" + rid, `{"name":"r","type":"idc","tags":["HW"],"action":{"category":"deny"}}`, 400, "WAF.00021014"},
@@ -264,4 +264,29 @@ func TestWAFReputationBatch(t *testing.T) {
 	if n := num(ok(t, e.call(t, "GET", "rule/ip-reputation", ""))["total"]); n != 0 {
 		t.Fatalf("%d left", n)
 	}
+}
+
+// Terraform's huaweicloud_waf_ip_intelligence_rule leaves action out of the
+// create body when it is not configured (its documented example has none):
+// the rule is created logging only. An action object without a category is
+// still refused.
+func TestWAFReputationCreateWithoutAction(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	pid := e.mustPolicy(t, "rep")
+	c := ok(t, e.call(t, "POST", "policy/"+pid+"/ip-reputation", `{"type":"idc","tags":["HW"],"name":"tf"}`))
+	if c["action"].(map[string]any)["category"] != "log" {
+		t.Fatalf("create: %v", c)
+	}
+	show := ok(t, e.call(t, "GET", "policy/"+pid+"/ip-reputation/"+str(c["id"]), ""))
+	if show["action"].(map[string]any)["category"] != "log" {
+		t.Fatalf("show: %v", show)
+	}
+	// The SDK sends "action": null when none is set.
+	b := ok(t, e.call(t, "POST", "rule/ip-reputation", `{"name":"bulk","type":"idc","tags":["VNET"],"action":null,"policy_ids":["`+pid+`"]}`))
+	if b["action"].(map[string]any)["category"] != "log" {
+		t.Fatalf("batch create: %v", b)
+	}
+	wantError(t, e.call(t, "POST", "policy/"+pid+"/ip-reputation", `{"type":"idc","tags":["Google"],"name":"x","action":{}}`), 400, "WAF.00021014")
+	wantError(t, e.call(t, "POST", "rule/ip-reputation", `{"type":"idc","tags":["Google"],"name":"x","action":{},"policy_ids":["`+pid+`"]}`), 400, "WAF.00021014")
 }

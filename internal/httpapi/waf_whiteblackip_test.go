@@ -181,3 +181,25 @@ func TestWAFWhiteBlackIPBatchAndPaging(t *testing.T) {
 		t.Fatalf("after policy delete: %d rules", n)
 	}
 }
+
+// A rule named twice in a batch delete exists: it is deleted once, not
+// reported missing (which would also roll back the rest of the batch).
+func TestWAFRuleBatchDeleteRepeatedID(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	pid := e.mustPolicy(t, "wb")
+	a := str(ok(t, e.call(t, "POST", "policy/"+pid+"/whiteblackip", `{"name":"a","addr":"192.0.2.1","white":0}`))["id"])
+	b := str(ok(t, e.call(t, "POST", "policy/"+pid+"/whiteblackip", `{"name":"b","addr":"192.0.2.2","white":0}`))["id"])
+	body := `{"policy_rule_ids":[{"policy_id":"` + pid + `","rule_ids":["` + a + `","` + b + `","` + a + `"]}]}`
+	res := ok(t, e.call(t, "POST", "rule/whiteblackip/batch-delete", body))
+	if ids := res["policy_rule_ids"].([]any); len(ids) != 1 {
+		t.Fatalf("answer: %v", res)
+	}
+	if n := num(ok(t, e.call(t, "GET", "policy/"+pid+"/whiteblackip", ""))["total"]); n != 0 {
+		t.Fatalf("%d rules left, want 0", n)
+	}
+	// The same with the policy named twice.
+	g := str(ok(t, e.call(t, "POST", "policy/"+pid+"/geoip", `{"geoip":"CN","white":0}`))["id"])
+	ok(t, e.call(t, "POST", "rule/geoip/batch-delete", `{"policy_rule_ids":[{"policy_id":"`+pid+`","rule_ids":["`+g+`"]},{"policy_id":"`+pid+`","rule_ids":["`+g+`"]}]}`))
+	wantError(t, e.call(t, "GET", "policy/"+pid+"/geoip/"+g, ""), 404, "WAF.00022001")
+}

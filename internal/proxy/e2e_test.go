@@ -268,7 +268,7 @@ func TestRulesThroughTheProxy(t *testing.T) {
 	e.eventually(t, "protected again", name, "192.0.5.200", 418)
 
 	// Deleting the host: 404.
-	if _, err := e.waf.DeleteHost(ctx, proj, h.ID); err != nil {
+	if _, err := e.waf.DeleteHost(ctx, proj, h.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	e.eventually(t, "host deleted", name, "192.0.5.200", 404)

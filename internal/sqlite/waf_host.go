@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 
+	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -96,6 +97,17 @@ func (db *DB) CreateHost(ctx context.Context, h *waf.Host, newPolicy *waf.Policy
 			return err
 		}
 		if err := hostCertificate(ctx, tx, h); err != nil {
+			return err
+		}
+		// Host names are case-insensitive (the data plane serves one host
+		// per name), while the UNIQUE constraint compares them exactly.
+		var one int
+		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM waf_hosts WHERE project_id = ? AND hostname = ? COLLATE NOCASE`,
+			h.ProjectID, h.Hostname).Scan(&one); err {
+		case nil:
+			return rampart.Errorf(rampart.KindConflict, "Resource already exists.")
+		case sql.ErrNoRows:
+		default:
 			return err
 		}
 		servers, settings := hostJSON(h)

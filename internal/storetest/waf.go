@@ -298,6 +298,8 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 			t.Fatalf("policy name %q", h.PolicyName)
 		}
 		wantKind(t, s.CreateHost(ctx, host(t, np.ID, "www.example.com"), nil), rampart.KindConflict)
+		// Host names are case-insensitive: the data plane serves one of them.
+		wantKind(t, s.CreateHost(ctx, host(t, np.ID, "WWW.Example.COM"), nil), rampart.KindConflict)
 		wantKind(t, s.CreateHost(ctx, host(t, newID(t), "api.example.com"), nil), rampart.KindNotFound)
 		p, err := s.FindPolicy(ctx, proj, np.ID)
 		must(t, err)

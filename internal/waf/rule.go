@@ -157,6 +157,11 @@ type ReputationRule struct {
 	CreatedAt           time.Time
 }
 
+// DefaultReputationAction is the action of an IP-reputation rule created
+// without one (Terraform's huaweicloud_waf_ip_intelligence_rule leaves the
+// action out unless it is configured): log only.
+const DefaultReputationAction = "log"
+
 // ReputationRuleChange carries the fields of an IP-reputation rule create
 // or update; nil fields are absent (Terraform sends "action": null on
 // update, which keeps the action).
@@ -178,9 +183,8 @@ func (c *ReputationRuleChange) apply(r *ReputationRule, create bool) error {
 			return invalid(CodeBody, "type", "type is mandatory.")
 		case c.Tags == nil:
 			return invalid(CodeBody, "tags", "tags is mandatory.")
-		case c.Action == nil:
-			return invalid(CodeAction, "action.category", "action.category is mandatory.")
 		}
+		r.Action = DefaultReputationAction // when the body has no action
 	}
 	if c.Name != nil && *c.Name != "" {
 		if err := checkRuleName(*c.Name, 128, false); err != nil {

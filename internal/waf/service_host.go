@@ -87,10 +87,38 @@ func (s *Service) SetHostProtectStatus(ctx context.Context, projectID, id string
 	return s.store.UpdateHost(ctx, projectID, id, func(h *Host) error { h.ProtectStatus = *status; return nil })
 }
 
-// DeleteHost deletes a host; its policy is kept.
-func (s *Service) DeleteHost(ctx context.Context, projectID, id string) (*Host, error) {
+// SetHostAccessStatus records whether a host's traffic reaches the WAF: 0
+// not connected, 1 connected. It is informational: the data plane does not
+// read it.
+func (s *Service) SetHostAccessStatus(ctx context.Context, projectID, id string, status *int) (*Host, error) {
 	if err := CheckID("instance_id", id); err != nil {
 		return nil, err
 	}
-	return s.store.DeleteHost(ctx, projectID, id)
+	if status == nil {
+		return nil, invalid(CodeAccessStatus, "access_status", "access_status is mandatory.")
+	}
+	if *status != 0 && *status != 1 {
+		return nil, invalid(CodeAccessStatus, "access_status", "access_status must be 0 (not connected) or 1 (connected), not %d.", *status)
+	}
+	return s.store.UpdateHost(ctx, projectID, id, func(h *Host) error { h.AccessStatus = *status; return nil })
+}
+
+// DeleteHost deletes a host. Unless keepPolicy is set, its policy is
+// deleted too when no other host uses it (DeleteHost's keepPolicy=false).
+func (s *Service) DeleteHost(ctx context.Context, projectID, id string, keepPolicy bool) (*Host, error) {
+	if err := CheckID("instance_id", id); err != nil {
+		return nil, err
+	}
+	h, err := s.store.DeleteHost(ctx, projectID, id)
+	if err != nil || keepPolicy {
+		return h, err
+	}
+	if _, err := s.store.DeletePolicies(ctx, projectID, []string{h.PolicyID}); err != nil {
+		switch rampart.ErrorKind(err) {
+		case rampart.KindInUse, rampart.KindNotFound: // another host uses it, or it is gone already
+		default:
+			return nil, err
+		}
+	}
+	return h, nil
 }

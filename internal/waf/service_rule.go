@@ -187,12 +187,33 @@ func (s *Service) DeleteWhiteBlackIPRule(ctx context.Context, projectID, policyI
 	return r, s.store.DeleteRules(ctx, projectID, RuleWhiteBlackIP, []PolicyRuleIDs{{policyID, []string{id}}})
 }
 
-// DeleteRules deletes rules of one type, all or none.
+// DeleteRules deletes rules of one type, all or none. A rule named more
+// than once is deleted once.
 func (s *Service) DeleteRules(ctx context.Context, projectID string, t RuleType, ids []PolicyRuleIDs) error {
 	if err := checkPolicyRuleIDs(ids); err != nil {
 		return err
 	}
-	return s.store.DeleteRules(ctx, projectID, t, ids)
+	return s.store.DeleteRules(ctx, projectID, t, uniqueRuleIDs(ids))
+}
+
+// uniqueRuleIDs returns ids without repeated (policy, rule) pairs.
+func uniqueRuleIDs(ids []PolicyRuleIDs) []PolicyRuleIDs {
+	type key struct{ policy, rule string }
+	seen := map[key]bool{}
+	out := make([]PolicyRuleIDs, 0, len(ids))
+	for _, pr := range ids {
+		u := PolicyRuleIDs{PolicyID: pr.PolicyID}
+		for _, id := range pr.RuleIDs {
+			if k := (key{pr.PolicyID, id}); !seen[k] {
+				seen[k] = true
+				u.RuleIDs = append(u.RuleIDs, id)
+			}
+		}
+		if len(u.RuleIDs) > 0 {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // SetRuleStatus enables (1) or disables (0) a rule.

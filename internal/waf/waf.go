@@ -41,6 +41,7 @@ const (
 	CodeHost            = "WAF.00011006" // host.illegal
 	CodePort            = "WAF.00011007" // port.illegal / ip.illegal (hosts)
 	CodeProtectStatus   = "WAF.00011008" // protect.status.illegal
+	CodeAccessStatus    = "WAF.00011009" // access.status.illegal
 	CodePageSize        = "WAF.00011011" // pageOrPageSize.illegal
 	CodeHostConflict    = "WAF.00014007" // host.conflict
 	CodeEPSAllForWrites = "WAF.00012010" // eps.all.not.support
