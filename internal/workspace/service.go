@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 )
@@ -295,7 +296,9 @@ func ValidateID(field, id string) error {
 }
 
 // ValidateObjects checks a policy_objects_list: object_type USER or
-// USERGROUP, object_id 1–255 characters, object_name free. Repeated
+// USERGROUP, object_id 1–255 bytes without spaces, control characters or
+// invalid UTF-8 (the decision API refuses such user and group IDs, so an
+// object carrying one could never match), object_name free. Repeated
 // (object_type, object_id) pairs are kept once, at their first position.
 // At most MaxObjects distinct objects are allowed.
 func ValidateObjects(field string, objects []Object) ([]Object, error) {
@@ -315,6 +318,9 @@ func ValidateObjects(field string, objects []Object) ([]Object, error) {
 		if len(o.ID) > MaxObjectIDLen {
 			return nil, invalid(f+".object_id", "The field %s.object_id is longer than %d characters.", f, MaxObjectIDLen)
 		}
+		if !printableID(o.ID) {
+			return nil, invalid(f+".object_id", "The field %s.object_id contains a space, a control character or invalid UTF-8.", f)
+		}
 		key := Object{Type: o.Type, ID: o.ID}
 		if seen[key] {
 			continue
@@ -326,6 +332,17 @@ func ValidateObjects(field string, objects []Object) ([]Object, error) {
 		return nil, invalid(field, "The field %s has %d objects; at most %d are allowed.", field, len(out), MaxObjects)
 	}
 	return out, nil
+}
+
+// printableID reports whether id has no space, control character or
+// U+FFFD (what JSON decoding makes of invalid UTF-8).
+func printableID(id string) bool {
+	for _, c := range id {
+		if c <= ' ' || c == 0x7f || c == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 // parseIPs parses a list of IP inputs, dropping entries that repeat a
