@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/netip"
 	"time"
 	"unicode/utf8"
 
@@ -359,18 +360,17 @@ func parseIPs(field string, in []IPInput) ([]IPEntry, error) {
 	return mergeIPs(nil, out), nil
 }
 
-// mergeIPs appends to have the entries of add whose network is not listed yet.
+// mergeIPs appends to have the entries of add whose network is not listed
+// yet. It is linear: a request body can carry some 20,000 entries.
 func mergeIPs(have, add []IPEntry) []IPEntry {
 	out := append(make([]IPEntry, 0, len(have)+len(add)), have...)
+	seen := make(map[netip.Prefix]bool, len(have)+len(add))
+	for _, h := range have {
+		seen[h.Prefix] = true
+	}
 	for _, a := range add {
-		dup := false
-		for _, h := range out {
-			if h.Prefix == a.Prefix {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !seen[a.Prefix] {
+			seen[a.Prefix] = true
 			out = append(out, a)
 		}
 	}
@@ -380,16 +380,13 @@ func mergeIPs(have, add []IPEntry) []IPEntry {
 // removeIPs returns have without the entries whose network is in del.
 // Networks that are not listed are ignored.
 func removeIPs(have, del []IPEntry) []IPEntry {
+	drop := make(map[netip.Prefix]bool, len(del))
+	for _, d := range del {
+		drop[d.Prefix] = true
+	}
 	out := make([]IPEntry, 0, len(have))
 	for _, h := range have {
-		keep := true
-		for _, d := range del {
-			if h.Prefix == d.Prefix {
-				keep = false
-				break
-			}
-		}
-		if keep {
+		if !drop[h.Prefix] {
 			out = append(out, h)
 		}
 	}
