@@ -14,9 +14,10 @@ import (
 	"github.com/rampartsec/rampart/internal/rampart"
 )
 
-const adminUsage = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] <command> [args]
+const adminUsage = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] <command> [args]
 
-Works directly on the store (the server may be running). Commands:
+Works directly on the store (the server may be running); give it the server's
+--sqlite-synchronous (or RAMPART_SQLITE_SYNCHRONOUS) so its writes are as durable. Commands:
   user create NAME [--password PW]   create a user (prints a generated password)
   user list                          list users
   project create NAME [--id ID]      create a project (ID: 32 hex characters, generated if omitted)
@@ -35,11 +36,12 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("rampart admin", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, adminUsage) }
-	var dataDir, dsn, account string
+	var dataDir, dsn, account, synchronous string
 	e := &envFlags{fs: fs, getenv: getenv}
 	e.String(&dataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "data directory")
 	e.String(&dsn, "store", "RAMPART_STORE", "", "store DSN")
 	e.String(&account, "account", "RAMPART_ACCOUNT", "rampart", "account (domain) name")
+	e.String(&synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL or FULL, as the server's")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -59,7 +61,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("no store at %s (start rampart serve with this data dir first): %w", sqlitePath(dsn, dataDir), err)
 		}
 	}
-	st, _, err := openStore(ctx, dsn, dataDir, "NORMAL")
+	st, _, err := openStore(ctx, dsn, dataDir, synchronous)
 	if err != nil {
 		return err
 	}

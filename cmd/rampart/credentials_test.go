@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/sqlite"
 )
 
 // A credentials.json left in the data dir with a looser mode (an old copy,
@@ -77,5 +82,41 @@ func TestAdminDoesNotCreateAStore(t *testing.T) {
 	}
 	if _, serr := os.Stat(dir); !os.IsNotExist(serr) {
 		t.Fatalf("admin created %s (%v); error was %v", dir, serr, err)
+	}
+}
+
+// savedAtCommit is an identity store that looks, as soon as the bootstrap
+// has committed, whether credentials.json already holds the credentials:
+// a crash right after the commit must not lose them.
+type savedAtCommit struct {
+	rampart.IdentityStore
+	path     string
+	password string
+	saved    bool
+}
+
+func (s *savedAtCommit) Bootstrap(ctx context.Context, b *rampart.Bootstrap) (bool, error) {
+	created, err := s.IdentityStore.Bootstrap(ctx, b)
+	raw, _ := os.ReadFile(s.path)
+	var creds map[string]string
+	s.saved = json.Unmarshal(raw, &creds) == nil && creds["password"] == s.password
+	return created, err
+}
+
+func TestBootstrapSavesCredentialsBeforeTheCommit(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "rampart.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st := &savedAtCommit{IdentityStore: db, path: filepath.Join(dir, "credentials.json"), password: "first-password"}
+	vars := map[string]string{"RAMPART_ADMIN_PASSWORD": st.password}
+	if err := bootstrap(ctx, iam.New(st, iam.Config{}), st, dir, env(vars), slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if !st.saved {
+		t.Fatal("the bootstrap committed before credentials.json was written: a crash then loses the credentials")
 	}
 }

@@ -265,3 +265,35 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("version: %v %q", err, out.String())
 	}
 }
+
+// Admin commands write to the store too (revocations, keys): they honour
+// the SQLite synchronous setting the server is run with, flag or env.
+func TestAdminHonoursSQLiteSynchronous(t *testing.T) {
+	dir := t.TempDir()
+	admin := func(vars map[string]string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"admin", "--data-dir", dir}, args...), env(vars), &out, &out)
+		return out.String(), err
+	}
+	_, _, stop := startServe(t, dir, nil) // bootstrap the account
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := admin(nil, "--sqlite-synchronous", "FULL", "project", "list"); err != nil {
+		t.Fatalf("admin --sqlite-synchronous FULL: %v %s", err, out)
+	}
+	if out, err := admin(map[string]string{"RAMPART_SQLITE_SYNCHRONOUS": "full"}, "project", "list"); err != nil {
+		t.Fatalf("admin with RAMPART_SQLITE_SYNCHRONOUS=full: %v %s", err, out)
+	}
+	for _, tc := range []struct {
+		vars map[string]string
+		args []string
+	}{
+		{nil, []string{"--sqlite-synchronous", "OFF", "project", "list"}},
+		{map[string]string{"RAMPART_SQLITE_SYNCHRONOUS": "OFF"}, []string{"project", "list"}},
+	} {
+		if _, err := admin(tc.vars, tc.args...); err == nil || !strings.Contains(err.Error(), "synchronous") {
+			t.Errorf("admin %v %v: err %v, want the synchronous value refused", tc.vars, tc.args, err)
+		}
+	}
+}

@@ -287,16 +287,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // bootstrap creates the first identities in an empty store and writes the
-// generated credentials once to <data-dir>/credentials.json.
+// generated credentials once to <data-dir>/credentials.json. The file is
+// written, synced and renamed into place inside the bootstrap transaction,
+// before it commits: a start that cannot save them, or a crash before the
+// commit, leaves the store empty, so the next start generates and saves
+// them again; they are never committed without having been saved.
 func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, dataDir string, getenv func(string) string, logger *slog.Logger) error {
-	in := iam.BootstrapInput{
-		AccountName:   getenv("RAMPART_ACCOUNT"),
-		AdminPassword: getenv("RAMPART_ADMIN_PASSWORD"),
-		AccessKey:     getenv("RAMPART_ACCESS_KEY"),
-		SecretKey:     getenv("RAMPART_SECRET_KEY"),
-		ProjectID:     getenv("RAMPART_PROJECT_ID"),
-		ProjectName:   getenv("RAMPART_PROJECT_NAME"),
-	}
 	// The file is prepared before the store commits: a data dir where it
 	// cannot be written must fail the start without bootstrapping, or the
 	// generated password and secret key would be lost for good. It is a new
@@ -313,6 +309,15 @@ func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, 
 	} else {
 		defer func() { f.Close(); os.Remove(f.Name()) }()
 	}
+	in := iam.BootstrapInput{
+		AccountName:   getenv("RAMPART_ACCOUNT"),
+		AdminPassword: getenv("RAMPART_ADMIN_PASSWORD"),
+		AccessKey:     getenv("RAMPART_ACCESS_KEY"),
+		SecretKey:     getenv("RAMPART_SECRET_KEY"),
+		ProjectID:     getenv("RAMPART_PROJECT_ID"),
+		ProjectName:   getenv("RAMPART_PROJECT_NAME"),
+		Save:          func(c *iam.Credentials) error { return saveCredentials(f, path, c) },
+	}
 	creds, created, err := idm.Bootstrap(ctx, in)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
@@ -321,12 +326,21 @@ func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, 
 		logger.Info("existing identities kept; RAMPART_* bootstrap variables are only read on the first start", "credentials_file", path)
 		return nil
 	}
+	logger.Info("bootstrapped account, admin user, project and access key",
+		"account", creds.Account, "project_id", creds.ProjectID, "project_name", creds.ProjectName,
+		"access_key", creds.AccessKey, "credentials_file", path)
+	return nil
+}
+
+// saveCredentials writes creds to the prepared file f, syncs it and renames
+// it onto path. f is nil when it could not be prepared.
+func saveCredentials(f *os.File, path string, creds *iam.Credentials) error {
+	if f == nil {
+		return fmt.Errorf("write credentials: %s cannot be written", path)
+	}
 	b, err := json.MarshalIndent(creds, "", "  ")
 	if err != nil {
 		return err
-	}
-	if f == nil {
-		return fmt.Errorf("write credentials: %s cannot be written", path)
 	}
 	if _, err := f.Write(append(b, '\n')); err != nil {
 		return fmt.Errorf("write credentials: %w", err)
@@ -340,9 +354,6 @@ func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, 
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("write credentials: %w", err)
 	}
-	logger.Info("bootstrapped account, admin user, project and access key",
-		"account", creds.Account, "project_id", creds.ProjectID, "project_name", creds.ProjectName,
-		"access_key", creds.AccessKey, "credentials_file", path)
 	return nil
 }
 

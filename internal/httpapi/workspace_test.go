@@ -333,6 +333,13 @@ func TestWorkspaceCreateValidation(t *testing.T) {
 		{"ObjectTypeCase", obj(`{"object_id":"u1","object_type":"user"}`), "", 400, "WKS.00081106"},
 		{"ObjectIDMissing", obj(`{"object_type":"USER","object_name":"alice"}`), "", 400, "WKS.00081106"},
 		{"ObjectIDTooLong", obj(`{"object_type":"USER","object_id":"` + strings.Repeat("x", 256) + `"}`), "", 400, "WKS.00081106"},
+		// The decision API refuses such user and group IDs, so an object
+		// with one could never match: it would be stored and never enforced.
+		{"ObjectIDSpace", obj(`{"object_type":"USER","object_id":"alice smith"}`), "", 400, "WKS.00081106"},
+		{"ObjectIDLeadingSpace", obj(`{"object_type":"USERGROUP","object_id":" g1"}`), "", 400, "WKS.00081106"},
+		{"ObjectIDControl", obj(`{"object_type":"USER","object_id":"u1\n"}`), "", 400, "WKS.00081106"},
+		{"ObjectIDDelete", obj(`{"object_type":"USER","object_id":"u\u007f1"}`), "", 400, "WKS.00081106"},
+		{"ObjectIDInvalidUTF8", obj(`{"object_type":"USER","object_id":"u\ufffd"}`), "", 400, "WKS.00081106"},
 		{"TooManyObjects", `{"policy":{},"policy_objects_list":` + objectList("u", 1001) + `}`, "", 400, "WKS.00081106"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,6 +17,10 @@ type BootstrapInput struct {
 	SecretKey     string
 	ProjectID     string
 	ProjectName   string // default "local"
+	// Save, when not nil, is given the credentials of a first start before
+	// they are committed; if it fails, nothing is committed and Bootstrap
+	// returns its error.
+	Save func(*Credentials) error
 }
 
 // Credentials is what a bootstrap created, in the shape written to
@@ -108,13 +112,17 @@ func (s *Service) Bootstrap(ctx context.Context, in BootstrapInput) (*Credential
 		Project:   rampart.Project{ID: in.ProjectID, AccountID: accID, Name: in.ProjectName, Enabled: true},
 		AccessKey: rampart.AccessKey{AccessKey: in.AccessKey, SecretKey: in.SecretKey, UserID: userID, Active: true},
 	}
+	creds := &Credentials{
+		Account: in.AccountName, AccountID: accID, User: AdminUserName, UserID: userID,
+		Password: in.AdminPassword, AccessKey: in.AccessKey, SecretKey: in.SecretKey,
+		ProjectID: in.ProjectID, ProjectName: in.ProjectName,
+	}
+	if in.Save != nil {
+		b.BeforeCommit = func() error { return in.Save(creds) }
+	}
 	created, err := s.store.Bootstrap(ctx, b)
 	if err != nil || !created {
 		return nil, false, err
 	}
-	return &Credentials{
-		Account: in.AccountName, AccountID: accID, User: AdminUserName, UserID: userID,
-		Password: in.AdminPassword, AccessKey: in.AccessKey, SecretKey: in.SecretKey,
-		ProjectID: in.ProjectID, ProjectName: in.ProjectName,
-	}, true, nil
+	return creds, true, nil
 }

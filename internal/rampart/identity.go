@@ -72,6 +72,12 @@ type Bootstrap struct {
 	User      User
 	Project   Project
 	AccessKey AccessKey
+	// BeforeCommit, when not nil, runs inside the transaction once the
+	// identities are written and before they are committed; an error from
+	// it rolls them back. The first start saves the generated credentials
+	// there, so identities are never committed with credentials nobody
+	// saved.
+	BeforeCommit func() error
 }
 
 // IdentityStore persists accounts, users, projects, grants, access keys and

@@ -38,6 +38,11 @@ func (db *DB) Bootstrap(ctx context.Context, b *rampart.Bootstrap) (bool, error)
 		if err := insertAccessKey(ctx, tx, &b.AccessKey); err != nil {
 			return err
 		}
+		if b.BeforeCommit != nil {
+			if err := b.BeforeCommit(); err != nil {
+				return err
+			}
+		}
 		created = true
 		return nil
 	})

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -23,6 +24,24 @@ func RunIdentity(t *testing.T, newStore func(t *testing.T) rampart.IdentityStore
 			AccessKey: rampart.AccessKey{AccessKey: "AKBOOT" + newID(t)[:10], SecretKey: "sk", UserID: usr, Active: true},
 		}
 	}
+
+	t.Run("BootstrapBeforeCommitFails", func(t *testing.T) {
+		s := newStore(t)
+		b := bootstrap(t)
+		ran := false
+		b.BeforeCommit = func() error { ran = true; return errors.New("cannot save the credentials") }
+		if _, err := s.Bootstrap(ctx, b); err == nil || !ran {
+			t.Fatalf("bootstrap with a failing BeforeCommit: ran %v, err %v", ran, err)
+		}
+		if _, err := s.FindAccountByName(ctx, "acme"); rampart.ErrorKind(err) != rampart.KindNotFound {
+			t.Fatalf("a failed bootstrap left its account: %v", err)
+		}
+		created, err := s.Bootstrap(ctx, bootstrap(t))
+		must(t, err)
+		if !created {
+			t.Fatal("bootstrap after a failed one did not create")
+		}
+	})
 
 	t.Run("BootstrapOnce", func(t *testing.T) {
 		s := newStore(t)

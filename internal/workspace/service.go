@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/netip"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 )
@@ -295,7 +297,9 @@ func ValidateID(field, id string) error {
 }
 
 // ValidateObjects checks a policy_objects_list: object_type USER or
-// USERGROUP, object_id 1–255 characters, object_name free. Repeated
+// USERGROUP, object_id 1–255 bytes without spaces, control characters or
+// invalid UTF-8 (the decision API refuses such user and group IDs, so an
+// object carrying one could never match), object_name free. Repeated
 // (object_type, object_id) pairs are kept once, at their first position.
 // At most MaxObjects distinct objects are allowed.
 func ValidateObjects(field string, objects []Object) ([]Object, error) {
@@ -315,6 +319,9 @@ func ValidateObjects(field string, objects []Object) ([]Object, error) {
 		if len(o.ID) > MaxObjectIDLen {
 			return nil, invalid(f+".object_id", "The field %s.object_id is longer than %d characters.", f, MaxObjectIDLen)
 		}
+		if !printableID(o.ID) {
+			return nil, invalid(f+".object_id", "The field %s.object_id contains a space, a control character or invalid UTF-8.", f)
+		}
 		key := Object{Type: o.Type, ID: o.ID}
 		if seen[key] {
 			continue
@@ -326,6 +333,17 @@ func ValidateObjects(field string, objects []Object) ([]Object, error) {
 		return nil, invalid(field, "The field %s has %d objects; at most %d are allowed.", field, len(out), MaxObjects)
 	}
 	return out, nil
+}
+
+// printableID reports whether id has no space, control character or
+// U+FFFD (what JSON decoding makes of invalid UTF-8).
+func printableID(id string) bool {
+	for _, c := range id {
+		if c <= ' ' || c == 0x7f || c == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 // parseIPs parses a list of IP inputs, dropping entries that repeat a
@@ -342,18 +360,17 @@ func parseIPs(field string, in []IPInput) ([]IPEntry, error) {
 	return mergeIPs(nil, out), nil
 }
 
-// mergeIPs appends to have the entries of add whose network is not listed yet.
+// mergeIPs appends to have the entries of add whose network is not listed
+// yet. It is linear: a request body can carry some 20,000 entries.
 func mergeIPs(have, add []IPEntry) []IPEntry {
 	out := append(make([]IPEntry, 0, len(have)+len(add)), have...)
+	seen := make(map[netip.Prefix]bool, len(have)+len(add))
+	for _, h := range have {
+		seen[h.Prefix] = true
+	}
 	for _, a := range add {
-		dup := false
-		for _, h := range out {
-			if h.Prefix == a.Prefix {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !seen[a.Prefix] {
+			seen[a.Prefix] = true
 			out = append(out, a)
 		}
 	}
@@ -363,16 +380,13 @@ func mergeIPs(have, add []IPEntry) []IPEntry {
 // removeIPs returns have without the entries whose network is in del.
 // Networks that are not listed are ignored.
 func removeIPs(have, del []IPEntry) []IPEntry {
+	drop := make(map[netip.Prefix]bool, len(del))
+	for _, d := range del {
+		drop[d.Prefix] = true
+	}
 	out := make([]IPEntry, 0, len(have))
 	for _, h := range have {
-		keep := true
-		for _, d := range del {
-			if h.Prefix == d.Prefix {
-				keep = false
-				break
-			}
-		}
-		if keep {
+		if !drop[h.Prefix] {
 			out = append(out, h)
 		}
 	}
