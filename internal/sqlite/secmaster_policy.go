@@ -460,15 +460,15 @@ func (db *SecMasterStore) RetryPolicies(ctx context.Context, projectID, workspac
 			if err != nil {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = '',
-				pending_task_id = ?, updated_at = ? WHERE policy_id = ? AND block_status = ?`,
-				secmaster.BlockPending, secmaster.SyncPending, t.ID, now, id, secmaster.BlockFailed)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			if p.State != secmaster.StateActive {
-				n = 0
+			var n int64
+			if p.State == secmaster.StateActive { // an expired policy stays lifted
+				res, err := tx.ExecContext(ctx, `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = '',
+					pending_task_id = ?, updated_at = ? WHERE policy_id = ? AND block_status = ?`,
+					secmaster.BlockPending, secmaster.SyncPending, t.ID, now, id, secmaster.BlockFailed)
+				if err != nil {
+					return err
+				}
+				n, _ = res.RowsAffected()
 			}
 			detail := fmt.Sprintf("Retry: %d failed entries queued for delivery.", n)
 			if err := smLoadDefensesFresh(ctx, tx, p); err != nil {

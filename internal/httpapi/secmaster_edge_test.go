@@ -1,0 +1,35 @@
+package httpapi_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// A retry of an expired policy must not bring a failed entry back into
+// force: the policy has been lifted from every layer.
+func TestSecMasterRetryExpiredPolicy(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	at := e.clock.Now().Add(10 * time.Second)
+	pid := e.create(map[string]string{"block_age": `{"is_block_ageing":true,"block_ageing":"` + strconv.FormatInt(at.UnixMilli(), 10) + `"}`})
+	e.fail.Store(1)
+	e.deliver()
+	if d := entries(e.show(pid))[0]; d["defense_block_status"] != "FAILED" {
+		t.Fatalf("first delivery: %v", d)
+	}
+	e.clock.Add(11 * time.Second)
+	if n, err := e.SM.ExpireDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("expired %d, %v", n, err)
+	}
+	wantOK(t, e.soc("POST", "/policys?action_type=retry", `{"data_object":{"retry_list":["`+pid+`"]}}`))
+	e.deliver()
+	p := e.show(pid)
+	if p["status"] != "EXPIRED" {
+		t.Fatalf("status = %v", p["status"])
+	}
+	if d := entries(p)[0]; d["defense_block_status"] == "IN_FORCE" || d["defense_block_status"] == "PENDING" {
+		t.Fatalf("retry revived an entry of an expired policy: %v", d)
+	}
+}
