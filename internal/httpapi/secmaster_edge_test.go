@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"testing"
 	"time"
@@ -32,4 +33,29 @@ func TestSecMasterRetryExpiredPolicy(t *testing.T) {
 	if d := entries(p)[0]; d["defense_block_status"] == "IN_FORCE" || d["defense_block_status"] == "PENDING" {
 		t.Fatalf("retry revived an entry of an expired policy: %v", d)
 	}
+}
+
+// A client that reads a policy and sends its data_object back with one
+// attribute changed (read, modify, write) must be understood: ShowPolicy
+// answers policy_type as an object.
+func TestSecMasterUpdateShownObject(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	pid := e.create(nil)
+	e.deliver()
+	p := e.show(pid)
+	p["description"] = "changed"
+	obj, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":`+string(obj)+`}`))
+	if got := e.show(pid); got["description"] != "changed" || got["policy_type"].(map[string]any)["policy_type"] != "Source Ip" {
+		t.Fatalf("after update: %v", got)
+	}
+	// A different type in the object form is still refused.
+	wantSMError(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"policy_type":{"policy_type":"Domain Name"}}}`),
+		400, "SecMaster.20010002", "object type")
+	wantSMError(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"policy_type":5}}`),
+		400, "SecMaster.20010002", "data_object.policy_type")
 }

@@ -44,6 +44,28 @@ func (a *smAgeing) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// smTypeField is the update's policy type: a string as the reference page
+// writes it, or the {"policy_type": …} object that ShowPolicy answers (a
+// client sending back the object it read).
+type smTypeField string
+
+func (t *smTypeField) UnmarshalJSON(b []byte) error {
+	var o struct {
+		PolicyType string `json:"policy_type"`
+	}
+	var err error
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '{' {
+		err = json.Unmarshal(b, &o)
+	} else {
+		err = json.Unmarshal(b, &o.PolicyType)
+	}
+	if err != nil {
+		return rampart.Invalid("data_object.policy_type", "The field data_object.policy_type must be a string or {\"policy_type\": string}.").WithCode(secmaster.CodeInvalid)
+	}
+	*t = smTypeField(o.PolicyType)
+	return nil
+}
+
 type smBlockAge struct {
 	IsBlockAgeing *bool    `json:"is_block_ageing"`
 	BlockAgeing   smAgeing `json:"block_ageing"`
@@ -153,7 +175,7 @@ func (s *server) handleSMPolicyUpdate() http.Handler {
 	type dataObject struct {
 		BlockTarget       *string        `json:"block_target"`
 		Type              *string        `json:"type"`
-		PolicyType        *string        `json:"policy_type"`
+		PolicyType        *smTypeField   `json:"policy_type"`
 		PolicyCategory    *string        `json:"policy_category"`
 		BlockAge          *smBlockAge    `json:"block_age"`
 		Label             *string        `json:"label"`
@@ -179,8 +201,9 @@ func (s *server) handleSMPolicyUpdate() http.Handler {
 		if d := body.DataObject; d != nil {
 			pt.BlockTarget, pt.Category, pt.BlockAge, pt.Description = d.BlockTarget, d.PolicyCategory, d.BlockAge.input(), d.Description
 			pt.Type = d.Type
-			if pt.Type == nil {
-				pt.Type = d.PolicyType
+			if pt.Type == nil && d.PolicyType != nil {
+				v := string(*d.PolicyType)
+				pt.Type = &v
 			}
 			pt.Labels = d.Label
 			if pt.Labels == nil {
