@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -58,4 +59,27 @@ func TestSecMasterUpdateShownObject(t *testing.T) {
 		400, "SecMaster.20010002", "object type")
 	wantSMError(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"policy_type":5}}`),
 		400, "SecMaster.20010002", "data_object.policy_type")
+}
+
+// Every user name Rampart's IAM accepts can be blocked on the IAM layer,
+// also one that starts with a digit.
+func TestSecMasterIAMBlockDigitUser(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	ctx := context.Background()
+	if _, _, err := e.IAM.CreateUser(ctx, "acme", "007ops", "007ops password 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.IAM.Grant(ctx, "acme", "007ops", e.Creds.ProjectID); err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, e.soc("POST", "/policys?action_type=create", policyBody(map[string]string{
+		"block_target": `"007ops"`, "policy_type": `{"policy_type":"User Name"}`,
+		"defense_policy_list": `[` + defense("IAM", e.Creds.ProjectID) + `]`})))
+	e.deliver()
+	scope := `{"project":{"id":"` + e.Creds.ProjectID + `"}}`
+	res := do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", "007ops", "007ops password 1", scope)))
+	if res.Status != http.StatusUnauthorized {
+		t.Fatalf("token for a blocked user: %d %s", res.Status, res.Raw)
+	}
 }
