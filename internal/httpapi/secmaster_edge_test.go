@@ -83,3 +83,25 @@ func TestSecMasterIAMBlockDigitUser(t *testing.T) {
 		t.Fatalf("token for a blocked user: %d %s", res.Status, res.Raw)
 	}
 }
+
+// In an update every block_age attribute is optional (reference page,
+// Table 5): block_ageing alone sets the aging time, an empty block_age
+// changes nothing.
+func TestSecMasterUpdateBlockAgeOptional(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	pid := e.create(nil)
+	e.deliver()
+	at := strconv.FormatInt(e.clock.Now().Add(time.Hour).UnixMilli(), 10)
+	wantOK(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"block_age":{"block_ageing":"`+at+`"}}}`))
+	ba := e.show(pid)["block_age"].(map[string]any)
+	if ba["is_block_ageing"] != true || ba["block_ageing"] != at {
+		t.Fatalf("block_age after setting block_ageing alone: %v", ba)
+	}
+	wantOK(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"block_age":{"block_ageing":null}}}`))
+	if ba := e.show(pid)["block_age"].(map[string]any); ba["is_block_ageing"] != true || ba["block_ageing"] != at {
+		t.Fatalf("an empty block_age changed the aging: %v", ba)
+	}
+	wantSMError(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"block_age":{"block_ageing":"1"}}}`),
+		400, "SecMaster.20010002", "block_ageing")
+}

@@ -267,9 +267,24 @@ func validateCreate(in *PolicyInput, now time.Time) (*Policy, error) {
 	return p, nil
 }
 
+// patchBlockAge reads an update's block_age, whose attributes are all
+// optional: without is_block_ageing, a block_ageing sets the aging time (so
+// it turns aging on) and no block_ageing changes nothing (nil).
+func patchBlockAge(ba *BlockAge) *BlockAge {
+	if ba == nil || ba.IsBlockAgeing != nil {
+		return ba
+	}
+	if ba.BlockAgeing == "" {
+		return nil
+	}
+	on := true
+	return &BlockAge{IsBlockAgeing: &on, BlockAgeing: ba.BlockAgeing}
+}
+
 // validatePatch checks an update data_object on its own (the checks that do
-// not need the stored policy).
+// not need the stored policy). It normalises pt.BlockAge (patchBlockAge).
 func validatePatch(pt *PolicyPatch, now time.Time) error {
+	pt.BlockAge = patchBlockAge(pt.BlockAge)
 	if pt.Category != nil && *pt.Category != CategoryBlock && *pt.Category != CategoryWhite {
 		return invalid("data_object.policy_category", "The field data_object.policy_category must be WHITE or BLOCK, not %q.", *pt.Category)
 	}
