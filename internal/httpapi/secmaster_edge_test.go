@@ -105,3 +105,20 @@ func TestSecMasterUpdateBlockAgeOptional(t *testing.T) {
 	wantSMError(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"block_age":{"block_ageing":"1"}}}`),
 		400, "SecMaster.20010002", "block_ageing")
 }
+
+// Terraform's acceptance configuration of huaweicloud_secmaster_soc_policys_search
+// (run against Huawei) filters on policy_name and sorts by create_time:
+// the search must answer, not refuse the field.
+func TestSecMasterSearchPolicyName(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	e.create(nil)
+	res := e.search(`{"sort":[{"sort_by":"create_time","order":"desc"}],"condition":{"conditions":[{"name":"policy_name","data":["test"]}]}}`)
+	if res.Body["total"].(float64) != 0 || len(res.Body["data"].([]any)) != 0 {
+		t.Fatalf("policy_name test: %s", res.Raw)
+	}
+	res = e.search(`{"condition":{"conditions":[{"name":"c","data":["policy_name","!=","test"]}]}}`)
+	if res.Body["total"].(float64) != 1 {
+		t.Fatalf("policy_name != test: %s", res.Raw)
+	}
+}

@@ -248,7 +248,7 @@ var smPolicyColumns = map[string]string{
 	"id": "p.id", "block_target": "p.block_target", "policy_category": "p.policy_category", "policy_type": "p.policy_type",
 	"region_id": "p.region_id", "description": "p.description", "labels": "p.labels", "policy_direction": "p.policy_direction",
 	"status": "p.state", "task_id": "p.task_id", "create_time": "p.created_at", "update_time": "p.updated_at",
-	"block_ageing": "p.ageing_at",
+	"block_ageing": "p.ageing_at", "policy_name": "''",
 }
 
 var smRecordColumns = map[string]string{
