@@ -122,3 +122,19 @@ func TestSecMasterSearchPolicyName(t *testing.T) {
 		t.Fatalf("policy_name != test: %s", res.Raw)
 	}
 }
+
+// Every field a search accepts in sort_by sorts (defense_type by the
+// policy's first layer in alphabetical order).
+func TestSecMasterSearchSortDefenseType(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	waf := e.create(nil)
+	cfw := e.create(map[string]string{"block_target": `"5.6.7.8"`, "defense_policy_list": `[` + defense("CFW", "tp1") + `]`})
+	for order, want := range map[string][]string{"asc": {cfw, waf}, "desc": {waf, cfw}} {
+		res := e.search(`{"sort":[{"sort_by":"defense_type","order":"` + order + `"}]}`)
+		data := res.Body["data"].([]any)
+		if len(data) != 2 || data[0].(map[string]any)["id"] != want[0] || data[1].(map[string]any)["id"] != want[1] {
+			t.Fatalf("sort by defense_type %s: %s", order, res.Raw)
+		}
+	}
+}

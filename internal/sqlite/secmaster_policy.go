@@ -249,6 +249,9 @@ var smPolicyColumns = map[string]string{
 	"region_id": "p.region_id", "description": "p.description", "labels": "p.labels", "policy_direction": "p.policy_direction",
 	"status": "p.state", "task_id": "p.task_id", "create_time": "p.created_at", "update_time": "p.updated_at",
 	"block_ageing": "p.ageing_at", "policy_name": "''",
+	// Sort only (conditions on defense_type match any entry, see smWhere):
+	// the policy's first layer in alphabetical order.
+	"defense_type": "(SELECT MIN(d.defense_type) FROM secmaster_defenses d WHERE d.policy_id = p.id)",
 }
 
 var smRecordColumns = map[string]string{
