@@ -138,3 +138,29 @@ func TestSecMasterSearchSortDefenseType(t *testing.T) {
 		}
 	}
 }
+
+// The EXPIRE record of a policy's history shows the policy as the expiry
+// left it, like every other record: expired, with its aging and entries.
+func TestSecMasterExpireRecordShowsPolicy(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	at := strconv.FormatInt(e.clock.Now().Add(10*time.Second).UnixMilli(), 10)
+	pid := e.create(map[string]string{"block_age": `{"is_block_ageing":true,"block_ageing":"` + at + `"}`, "description": `"d"`})
+	e.deliver()
+	e.clock.Add(11 * time.Second)
+	if n, err := e.SM.ExpireDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("expired %d, %v", n, err)
+	}
+	res := e.soc("POST", "/policy-records/"+pid+"/search", `{"limit":1}`)
+	wantOK(t, res)
+	rec := res.Body["data"].([]any)[0].(map[string]any)["data_object"].(map[string]any)
+	if rec["action"] != "EXPIRE" || rec["status"] != "EXPIRED" || rec["description"] != "d" || rec["region_id"] != "local" {
+		t.Fatalf("expire record: %v", rec)
+	}
+	if ba := rec["block_age"].(map[string]any); ba["is_block_ageing"] != true || ba["block_ageing"] != at {
+		t.Fatalf("expire record block_age: %v", ba)
+	}
+	if ds := entries(rec); len(ds) != 1 || ds[0]["defense_block_status"] != "EXPIRED" {
+		t.Fatalf("expire record entries: %v", ds)
+	}
+}

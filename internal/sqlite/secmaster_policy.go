@@ -569,6 +569,8 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 			return err
 		}
 		defer rows.Close()
+		var expired []int // records of out whose policy is rebuilt below
+		var expiredIDs []int64
 		for rows.Next() {
 			var r secmaster.Record
 			var id, created int64
@@ -585,12 +587,57 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 			if snap == "" || err != nil {
 				r.Policy = &secmaster.Policy{ID: r.PolicyID, ProjectID: r.ProjectID, WorkspaceID: r.WorkspaceID,
 					BlockTarget: target, Category: category, Type: typ, Defenses: []secmaster.DefenseEntry{}}
+				if snap == "" && r.Action == secmaster.RecordExpire {
+					expired, expiredIDs = append(expired, len(out)), append(expiredIDs, id)
+				}
 			}
 			out = append(out, &r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		for i, k := range expired {
+			p, err := smExpiredSnapshot(ctx, tx, out[k], expiredIDs[i])
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				out[k].Policy = p
+			}
+		}
+		return nil
 	})
 	return out, total, err
+}
+
+// smExpiredSnapshot rebuilds the policy an EXPIRE record shows, as the
+// expiry writes no snapshot (it ends thousands of policies per
+// transaction): the policy of the policy's previous record, expired as
+// ExpirePolicies expires it. It returns nil when there is none.
+func smExpiredSnapshot(ctx context.Context, tx *sql.Tx, r *secmaster.Record, recordID int64) (*secmaster.Policy, error) {
+	var snap string
+	err := tx.QueryRowContext(ctx, `SELECT snapshot FROM secmaster_records WHERE project_id = ? AND policy_id = ? AND id < ?
+		AND snapshot != '' ORDER BY id DESC LIMIT 1`, r.ProjectID, r.PolicyID, recordID).Scan(&snap)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := smDecodeSnap([]byte(snap))
+	if err != nil {
+		return nil, nil
+	}
+	p.State, p.UpdatedAt = secmaster.StateExpired, r.CreatedAt
+	for i := range p.Defenses {
+		d := &p.Defenses[i]
+		if d.BlockStatus != secmaster.BlockFailed {
+			d.BlockStatus = secmaster.BlockExpired
+		}
+		d.PendingTaskID, d.UpdatedAt = "", r.CreatedAt
+	}
+	return p, nil
 }
 
 // FindTask implements secmaster.Store.
