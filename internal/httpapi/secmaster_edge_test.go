@@ -164,3 +164,25 @@ func TestSecMasterExpireRecordShowsPolicy(t *testing.T) {
 		t.Fatalf("expire record entries: %v", ds)
 	}
 }
+
+// Terraform's huaweicloud_secmaster_policy_records reads a record's type
+// from policyrecord_type, its account from domain_id/domain_name and each
+// entry's creator from defense_creator_id/defense_creator_name.
+func TestSecMasterRecordTerraformFields(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	pid := e.create(nil)
+	res := e.soc("POST", "/policy-records/"+pid+"/search", `{"limit":1000,"offset":0}`)
+	wantOK(t, res)
+	rec := res.Body["data"].([]any)[0].(map[string]any)["data_object"].(map[string]any)
+	rt, _ := rec["policyrecord_type"].(map[string]any)
+	if rt["policy_type"] != "Source Ip" || rt["category"] != "BLOCK" {
+		t.Fatalf("policyrecord_type: %v", rec)
+	}
+	if rec["domain_id"] == "" || rec["domain_id"] == nil || rec["domain_name"] != "acme" {
+		t.Fatalf("domain: %v", rec)
+	}
+	if d := entries(rec)[0]; d["defense_creator_name"] != "admin" || d["defense_creator_id"] != rec["creator"] {
+		t.Fatalf("entry creator: %v", d)
+	}
+}

@@ -251,6 +251,8 @@ type smDefenseView struct {
 	DefensePolicyID             string   `json:"defense_policy_id"`
 	DefensePolicyName           string   `json:"defense_policy_name"`
 	DefensePolicyList           []string `json:"defense_policy_list"`
+	DefenseCreatorID            string   `json:"defense_creator_id"`
+	DefenseCreatorName          string   `json:"defense_creator_name"`
 	DefenseConnectionID         string   `json:"defense_connection_id"`
 	DefenseConnectionName       string   `json:"defense_connection_name"`
 	DefenseConnectionRegionID   string   `json:"defense_connection_region_id"`
@@ -279,10 +281,13 @@ type smPolicyView struct {
 	PolicyID          string          `json:"policy_id"`
 	WorkspaceID       string          `json:"workspace_id"`
 	ProjectID         string          `json:"project_id"`
+	DomainID          string          `json:"domain_id"`
+	DomainName        string          `json:"domain_name"`
 	RegionID          string          `json:"region_id"`
 	BlockTarget       string          `json:"block_target"`
 	PolicyCategory    string          `json:"policy_category"`
 	PolicyType        map[string]any  `json:"policy_type"`
+	PolicyRecordType  map[string]any  `json:"policyrecord_type"`
 	Type              string          `json:"type"`
 	PolicyTaskID      string          `json:"policy_task_id"`
 	Description       string          `json:"description"`
@@ -304,14 +309,18 @@ type smPolicyView struct {
 	DefensePolicyList []smDefenseView `json:"defense_policy_list"`
 }
 
-func smPolicyOut(p *secmaster.Policy) smPolicyView {
+func smPolicyOut(r *http.Request, p *secmaster.Policy) smPolicyView {
 	v := smPolicyView{ID: p.ID, PolicyID: p.ID, WorkspaceID: p.WorkspaceID, ProjectID: p.ProjectID, RegionID: p.RegionID,
 		BlockTarget: p.BlockTarget, PolicyCategory: p.Category, PolicyType: map[string]any{"policy_type": p.Type}, Type: p.Type,
-		PolicyTaskID: p.TaskID, Description: p.Description, Label: p.Labels, Labels: p.Labels, PolicyDirection: p.Direction,
+		PolicyRecordType: map[string]any{"policy_type": p.Type, "category": p.Category, "id": ""},
+		PolicyTaskID:     p.TaskID, Description: p.Description, Label: p.Labels, Labels: p.Labels, PolicyDirection: p.Direction,
 		AccountScope: p.AccountScope, EPSScope: p.EPSScope, RegionScope: p.RegionScope,
 		BlockAge: smBlockAgeView{IsBlockAgeing: p.Ageing}, Status: p.State, IsDeleted: p.State == secmaster.StateDeleted,
 		Creator: p.CreatorID, CreatorName: p.CreatorName, ModifierID: p.ModifierID, ModifierName: p.ModifierName,
 		CreateTime: smTime(p.CreatedAt), UpdateTime: smTime(p.UpdatedAt), DefensePolicyList: make([]smDefenseView, len(p.Defenses))}
+	if pr := rampart.PrincipalFromContext(r.Context()); pr != nil {
+		v.DomainID, v.DomainName = pr.AccountID, pr.AccountName
+	}
 	if p.Ageing {
 		ms := strconv.FormatInt(p.AgeingAt.UnixMilli(), 10)
 		v.BlockAge.BlockAgeing = &ms
@@ -319,6 +328,7 @@ func smPolicyOut(p *secmaster.Policy) smPolicyView {
 	for i, d := range p.Defenses {
 		v.DefensePolicyList[i] = smDefenseView{DefenseID: d.ID, DefenseType: d.DefenseType, DefensePolicyID: d.ID,
 			DefensePolicyName: p.Category + " " + p.Type, DefensePolicyList: []string{},
+			DefenseCreatorID: p.CreatorID, DefenseCreatorName: p.CreatorName,
 			DefenseConnectionID: d.ConnectionID, DefenseConnectionName: d.ConnectionName,
 			DefenseConnectionRegionID: d.ConnectionRegionID, DefenseConnectionRegionName: d.ConnectionRegionName,
 			DefenseBlockStatus: d.BlockStatus, DefenseBlockAction: p.Category, DefenseFailureDescription: d.FailureDescription,
@@ -340,7 +350,7 @@ func (s *server) handleSMPolicyShow() http.Handler {
 			s.writeError(w, r, familySecMaster, err)
 			return
 		}
-		smOK(w, r, map[string]any{"id": p.ID, "data_object": smPolicyOut(p)}, nil)
+		smOK(w, r, map[string]any{"id": p.ID, "data_object": smPolicyOut(r, p)}, nil)
 	})
 }
 
@@ -400,7 +410,7 @@ func (s *server) handleSMPolicySearch() http.Handler {
 		}
 		data := make([]any, len(ps))
 		for i, p := range ps {
-			data[i] = map[string]any{"id": p.ID, "data_object": smPolicyOut(p)}
+			data[i] = map[string]any{"id": p.ID, "data_object": smPolicyOut(r, p)}
 		}
 		smOK(w, r, data, smPage(q, total, len(data)))
 	})
@@ -438,7 +448,7 @@ func (s *server) handleSMRecordSearch(byPolicy bool) http.Handler {
 		}
 		data := make([]any, len(rs))
 		for i, rec := range rs {
-			v := smRecordView{smPolicyView: smPolicyOut(rec.Policy), RecordID: rec.ID, Action: rec.Action,
+			v := smRecordView{smPolicyView: smPolicyOut(r, rec.Policy), RecordID: rec.ID, Action: rec.Action,
 				TaskID: rec.TaskID, Detail: rec.Detail, RecordTime: smTime(rec.CreatedAt)}
 			v.ID, v.PolicyID = rec.ID, rec.PolicyID
 			data[i] = map[string]any{"id": rec.ID, "data_object": v}
