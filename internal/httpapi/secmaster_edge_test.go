@@ -186,3 +186,25 @@ func TestSecMasterRecordTerraformFields(t *testing.T) {
 		t.Fatalf("entry creator: %v", d)
 	}
 }
+
+// An entry that expires before it was delivered is not left "syncing":
+// nothing is pending for it any more.
+func TestSecMasterExpireBeforeDelivery(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	at := strconv.FormatInt(e.clock.Now().Add(time.Second).UnixMilli(), 10)
+	pid := e.create(map[string]string{"block_age": `{"is_block_ageing":true,"block_ageing":"` + at + `"}`})
+	e.clock.Add(2 * time.Second)
+	if n, err := e.SM.ExpireDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("expired %d, %v", n, err)
+	}
+	e.deliver()
+	if d := entries(e.show(pid))[0]; d["defense_block_status"] != "EXPIRED" || d["sync_status"] != "SYNCED" {
+		t.Fatalf("entry expired before delivery: %v", d)
+	}
+	res := e.soc("POST", "/policy-records/"+pid+"/search", `{"limit":1}`)
+	rec := res.Body["data"].([]any)[0].(map[string]any)["data_object"].(map[string]any)
+	if d := entries(rec)[0]; rec["action"] != "EXPIRE" || d["sync_status"] != "SYNCED" {
+		t.Fatalf("expire record: %v", rec)
+	}
+}

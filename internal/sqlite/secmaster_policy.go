@@ -633,7 +633,7 @@ func smExpiredSnapshot(ctx context.Context, tx *sql.Tx, r *secmaster.Record, rec
 	for i := range p.Defenses {
 		d := &p.Defenses[i]
 		if d.BlockStatus != secmaster.BlockFailed {
-			d.BlockStatus = secmaster.BlockExpired
+			d.BlockStatus, d.SyncStatus = secmaster.BlockExpired, secmaster.SyncDone
 		}
 		d.PendingTaskID, d.UpdatedAt = "", r.CreatedAt
 	}
