@@ -208,3 +208,28 @@ func TestSecMasterExpireBeforeDelivery(t *testing.T) {
 		t.Fatalf("expire record: %v", rec)
 	}
 }
+
+// The WAF layer refuses a /0 prefix, as its own black/white IP rules do:
+// an emergency WHITE 0.0.0.0/0 would switch off every protection of the
+// target project's hosts. The other layers still take it.
+func TestSecMasterWAFRefusesZeroPrefix(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	for _, target := range []string{"0.0.0.0/0", "::/0", "1.2.3.4,::ffff:0:0/96"} {
+		pid := e.create(map[string]string{"block_target": `"` + target + `"`, "policy_category": `"WHITE"`,
+			"defense_policy_list": `[` + defense("WAF", "tp1") + `,` + defense("CFW", "tp1") + `]`})
+		e.deliver()
+		for _, d := range entries(e.show(pid)) {
+			want := "IN_FORCE"
+			if d["defense_type"] == "WAF" {
+				want = "FAILED"
+			}
+			if d["defense_block_status"] != want {
+				t.Fatalf("%s: %v", target, d)
+			}
+		}
+	}
+	if es := e.enforced("tp1", "WAF"); len(es) != 0 {
+		t.Fatalf("WAF enforces %v", es)
+	}
+}
