@@ -233,3 +233,31 @@ func TestSecMasterWAFRefusesZeroPrefix(t *testing.T) {
 		t.Fatalf("WAF enforces %v", es)
 	}
 }
+
+// ListWorkspaces filters on every stored attribute the SDK's request
+// carries (is_view, view_bind_id, enterprise_project_id), not only on
+// name, description, region and IDs.
+func TestSecMasterListWorkspacesFilters(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	base := "/v1/" + e.Creds.ProjectID + "/workspaces"
+	res := e.call("POST", base, `{"region_id":"local","name":"view","project_name":"local","is_view":true,"view_bind_id":"`+e.ws+`","enterprise_project_id":"ep1"}`)
+	if res.Status != 200 {
+		t.Fatalf("create: %s", res.Raw)
+	}
+	view := res.Body["id"]
+	for query, want := range map[string]any{
+		"is_view=true":              view,
+		"is_view=false":             e.ws,
+		"view_bind_id=" + e.ws:      view,
+		"enterprise_project_id=ep1": view,
+		"enterprise_project_id=0":   e.ws,
+	} {
+		res := e.call("GET", base+"?limit=0&offset=0&"+query, "")
+		wss, _ := res.Body["workspaces"].([]any)
+		if res.Status != 200 || len(wss) != 1 || wss[0].(map[string]any)["id"] != want || res.Body["count"].(float64) != 1 {
+			t.Fatalf("%s: %s", query, res.Raw)
+		}
+	}
+	wantSMError(t, e.call("GET", base+"?is_view=maybe", ""), 400, "SecMaster.20010002", "is_view")
+}
