@@ -261,3 +261,26 @@ func TestSecMasterListWorkspacesFilters(t *testing.T) {
 	}
 	wantSMError(t, e.call("GET", base+"?is_view=maybe", ""), 400, "SecMaster.20010002", "is_view")
 }
+
+// The update page's ConnectionPolicy (Table 6) names an existing entry by
+// defense_id and lists neither target_project_* nor
+// defense_connection_region_name: those come from the stored entry.
+func TestSecMasterUpdateEntryByDefenseID(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	pid := e.create(nil)
+	e.deliver()
+	waf := entries(e.show(pid))[0]["defense_id"].(string)
+	body := `{"batch_ids":["` + pid + `"],"data_object":{"defense_policy_list":[{"defense_id":"` + waf + `","defense_connection_id":"c-waf",
+		"defense_connection_name":"WAF renamed","defense_type":"WAF","target_enterprise_id":"0","target_enterprise_name":"default",
+		"defense_connection_region_id":"local","sync_status":"SYNCED"},` + defense("CFW", "tp1") + `]}}`
+	wantOK(t, e.soc("PUT", "/policys/"+pid, body))
+	e.deliver()
+	ds := entries(e.show(pid))
+	if len(ds) != 2 || ds[0]["defense_id"] != waf || ds[0]["target_project_id"] != "tp1" || ds[0]["defense_connection_name"] != "WAF renamed" ||
+		ds[0]["defense_block_status"] != "IN_FORCE" || ds[1]["defense_block_status"] != "IN_FORCE" {
+		t.Fatalf("entries after update: %v", ds)
+	}
+	wantSMError(t, e.soc("PUT", "/policys/"+pid, `{"batch_ids":["`+pid+`"],"data_object":{"defense_policy_list":[{"defense_id":"nope"}]}}`),
+		400, "SecMaster.20010002", "defense_id")
+}

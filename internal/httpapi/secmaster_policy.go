@@ -79,6 +79,7 @@ func (b *smBlockAge) input() *secmaster.BlockAge {
 }
 
 type smDefenseIn struct {
+	DefenseID                   string `json:"defense_id"`
 	DefenseConnectionID         string `json:"defense_connection_id"`
 	DefenseConnectionName       string `json:"defense_connection_name"`
 	DefenseConnectionRegionID   string `json:"defense_connection_region_id"`
@@ -93,7 +94,7 @@ type smDefenseIn struct {
 func smDefensesIn(in []smDefenseIn) []secmaster.DefenseInput {
 	out := make([]secmaster.DefenseInput, len(in))
 	for i, d := range in {
-		out[i] = secmaster.DefenseInput{ConnectionID: d.DefenseConnectionID, ConnectionName: d.DefenseConnectionName,
+		out[i] = secmaster.DefenseInput{ID: d.DefenseID, ConnectionID: d.DefenseConnectionID, ConnectionName: d.DefenseConnectionName,
 			ConnectionRegionID: d.DefenseConnectionRegionID, ConnectionRegionName: d.DefenseConnectionRegionName,
 			DefenseType: d.DefenseType, TargetEnterpriseID: d.TargetEnterpriseID, TargetEnterpriseName: d.TargetEnterpriseName,
 			TargetProjectID: d.TargetProjectID, TargetProjectName: d.TargetProjectName}

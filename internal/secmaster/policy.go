@@ -2,6 +2,7 @@ package secmaster
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,11 @@ type BlockAge struct {
 	BlockAgeing   string // millisecond timestamp
 }
 
-// DefenseInput is one defense_policy_list entry as received.
+// DefenseInput is one defense_policy_list entry as received. ID
+// (defense_id, updates only) names a stored entry, which supplies the
+// fields left blank.
 type DefenseInput struct {
+	ID                   string
 	ConnectionID         string
 	ConnectionName       string
 	ConnectionRegionID   string
@@ -293,7 +297,8 @@ func validatePatch(pt *PolicyPatch, now time.Time) error {
 			return err
 		}
 	}
-	if pt.Defenses != nil {
+	if pt.Defenses != nil && !slices.ContainsFunc(*pt.Defenses, func(d DefenseInput) bool { return d.ID != "" }) {
+		// Entries naming a stored entry are checked once completed (applyPatch).
 		if _, err := parseDefenses("data_object.defense_policy_list", *pt.Defenses); err != nil {
 			return err
 		}
@@ -344,7 +349,11 @@ func applyPatch(p *Policy, pt *PolicyPatch, now time.Time) (redeliver bool, err 
 		p.Description = *pt.Description
 	}
 	if pt.Defenses != nil {
-		entries, err := parseDefenses("data_object.defense_policy_list", *pt.Defenses)
+		in, err := completeDefenses(p, *pt.Defenses)
+		if err != nil {
+			return false, err
+		}
+		entries, err := parseDefenses("data_object.defense_policy_list", in)
 		if err != nil {
 			return false, err
 		}
@@ -368,4 +377,37 @@ func applyPatch(p *Policy, pt *PolicyPatch, now time.Time) (redeliver bool, err 
 		p.Defenses = entries
 	}
 	return redeliver, nil
+}
+
+// completeDefenses fills the blank fields of update entries that name a
+// stored entry of p by defense_id from that entry.
+func completeDefenses(p *Policy, in []DefenseInput) ([]DefenseInput, error) {
+	out := slices.Clone(in)
+	for i := range out {
+		d := &out[i]
+		if d.ID == "" {
+			continue
+		}
+		k := slices.IndexFunc(p.Defenses, func(e DefenseEntry) bool { return e.ID == d.ID })
+		if k < 0 {
+			f := fmt.Sprintf("data_object.defense_policy_list[%d].defense_id", i)
+			return nil, invalid(f, "The field %s: %s is not an entry of policy %s.", f, d.ID, p.ID)
+		}
+		e := p.Defenses[k]
+		for _, f := range []struct {
+			dst *string
+			v   string
+		}{
+			{&d.ConnectionID, e.ConnectionID}, {&d.ConnectionName, e.ConnectionName},
+			{&d.ConnectionRegionID, e.ConnectionRegionID}, {&d.ConnectionRegionName, e.ConnectionRegionName},
+			{&d.DefenseType, e.DefenseType}, {&d.TargetEnterpriseID, e.TargetEnterpriseID},
+			{&d.TargetEnterpriseName, e.TargetEnterpriseName}, {&d.TargetProjectID, e.TargetProjectID},
+			{&d.TargetProjectName, e.TargetProjectName},
+		} {
+			if strings.TrimSpace(*f.dst) == "" {
+				*f.dst = f.v
+			}
+		}
+	}
+	return out, nil
 }
