@@ -44,6 +44,28 @@ func (a *smAgeing) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// smTypeField is the update's policy type: a string as the reference page
+// writes it, or the {"policy_type": …} object that ShowPolicy answers (a
+// client sending back the object it read).
+type smTypeField string
+
+func (t *smTypeField) UnmarshalJSON(b []byte) error {
+	var o struct {
+		PolicyType string `json:"policy_type"`
+	}
+	var err error
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '{' {
+		err = json.Unmarshal(b, &o)
+	} else {
+		err = json.Unmarshal(b, &o.PolicyType)
+	}
+	if err != nil {
+		return rampart.Invalid("data_object.policy_type", "The field data_object.policy_type must be a string or {\"policy_type\": string}.").WithCode(secmaster.CodeInvalid)
+	}
+	*t = smTypeField(o.PolicyType)
+	return nil
+}
+
 type smBlockAge struct {
 	IsBlockAgeing *bool    `json:"is_block_ageing"`
 	BlockAgeing   smAgeing `json:"block_ageing"`
@@ -57,6 +79,7 @@ func (b *smBlockAge) input() *secmaster.BlockAge {
 }
 
 type smDefenseIn struct {
+	DefenseID                   string `json:"defense_id"`
 	DefenseConnectionID         string `json:"defense_connection_id"`
 	DefenseConnectionName       string `json:"defense_connection_name"`
 	DefenseConnectionRegionID   string `json:"defense_connection_region_id"`
@@ -71,7 +94,7 @@ type smDefenseIn struct {
 func smDefensesIn(in []smDefenseIn) []secmaster.DefenseInput {
 	out := make([]secmaster.DefenseInput, len(in))
 	for i, d := range in {
-		out[i] = secmaster.DefenseInput{ConnectionID: d.DefenseConnectionID, ConnectionName: d.DefenseConnectionName,
+		out[i] = secmaster.DefenseInput{ID: d.DefenseID, ConnectionID: d.DefenseConnectionID, ConnectionName: d.DefenseConnectionName,
 			ConnectionRegionID: d.DefenseConnectionRegionID, ConnectionRegionName: d.DefenseConnectionRegionName,
 			DefenseType: d.DefenseType, TargetEnterpriseID: d.TargetEnterpriseID, TargetEnterpriseName: d.TargetEnterpriseName,
 			TargetProjectID: d.TargetProjectID, TargetProjectName: d.TargetProjectName}
@@ -153,7 +176,7 @@ func (s *server) handleSMPolicyUpdate() http.Handler {
 	type dataObject struct {
 		BlockTarget       *string        `json:"block_target"`
 		Type              *string        `json:"type"`
-		PolicyType        *string        `json:"policy_type"`
+		PolicyType        *smTypeField   `json:"policy_type"`
 		PolicyCategory    *string        `json:"policy_category"`
 		BlockAge          *smBlockAge    `json:"block_age"`
 		Label             *string        `json:"label"`
@@ -179,8 +202,9 @@ func (s *server) handleSMPolicyUpdate() http.Handler {
 		if d := body.DataObject; d != nil {
 			pt.BlockTarget, pt.Category, pt.BlockAge, pt.Description = d.BlockTarget, d.PolicyCategory, d.BlockAge.input(), d.Description
 			pt.Type = d.Type
-			if pt.Type == nil {
-				pt.Type = d.PolicyType
+			if pt.Type == nil && d.PolicyType != nil {
+				v := string(*d.PolicyType)
+				pt.Type = &v
 			}
 			pt.Labels = d.Label
 			if pt.Labels == nil {
@@ -228,6 +252,8 @@ type smDefenseView struct {
 	DefensePolicyID             string   `json:"defense_policy_id"`
 	DefensePolicyName           string   `json:"defense_policy_name"`
 	DefensePolicyList           []string `json:"defense_policy_list"`
+	DefenseCreatorID            string   `json:"defense_creator_id"`
+	DefenseCreatorName          string   `json:"defense_creator_name"`
 	DefenseConnectionID         string   `json:"defense_connection_id"`
 	DefenseConnectionName       string   `json:"defense_connection_name"`
 	DefenseConnectionRegionID   string   `json:"defense_connection_region_id"`
@@ -256,10 +282,13 @@ type smPolicyView struct {
 	PolicyID          string          `json:"policy_id"`
 	WorkspaceID       string          `json:"workspace_id"`
 	ProjectID         string          `json:"project_id"`
+	DomainID          string          `json:"domain_id"`
+	DomainName        string          `json:"domain_name"`
 	RegionID          string          `json:"region_id"`
 	BlockTarget       string          `json:"block_target"`
 	PolicyCategory    string          `json:"policy_category"`
 	PolicyType        map[string]any  `json:"policy_type"`
+	PolicyRecordType  map[string]any  `json:"policyrecord_type"`
 	Type              string          `json:"type"`
 	PolicyTaskID      string          `json:"policy_task_id"`
 	Description       string          `json:"description"`
@@ -281,14 +310,18 @@ type smPolicyView struct {
 	DefensePolicyList []smDefenseView `json:"defense_policy_list"`
 }
 
-func smPolicyOut(p *secmaster.Policy) smPolicyView {
+func smPolicyOut(r *http.Request, p *secmaster.Policy) smPolicyView {
 	v := smPolicyView{ID: p.ID, PolicyID: p.ID, WorkspaceID: p.WorkspaceID, ProjectID: p.ProjectID, RegionID: p.RegionID,
 		BlockTarget: p.BlockTarget, PolicyCategory: p.Category, PolicyType: map[string]any{"policy_type": p.Type}, Type: p.Type,
-		PolicyTaskID: p.TaskID, Description: p.Description, Label: p.Labels, Labels: p.Labels, PolicyDirection: p.Direction,
+		PolicyRecordType: map[string]any{"policy_type": p.Type, "category": p.Category, "id": ""},
+		PolicyTaskID:     p.TaskID, Description: p.Description, Label: p.Labels, Labels: p.Labels, PolicyDirection: p.Direction,
 		AccountScope: p.AccountScope, EPSScope: p.EPSScope, RegionScope: p.RegionScope,
 		BlockAge: smBlockAgeView{IsBlockAgeing: p.Ageing}, Status: p.State, IsDeleted: p.State == secmaster.StateDeleted,
 		Creator: p.CreatorID, CreatorName: p.CreatorName, ModifierID: p.ModifierID, ModifierName: p.ModifierName,
 		CreateTime: smTime(p.CreatedAt), UpdateTime: smTime(p.UpdatedAt), DefensePolicyList: make([]smDefenseView, len(p.Defenses))}
+	if pr := rampart.PrincipalFromContext(r.Context()); pr != nil {
+		v.DomainID, v.DomainName = pr.AccountID, pr.AccountName
+	}
 	if p.Ageing {
 		ms := strconv.FormatInt(p.AgeingAt.UnixMilli(), 10)
 		v.BlockAge.BlockAgeing = &ms
@@ -296,6 +329,7 @@ func smPolicyOut(p *secmaster.Policy) smPolicyView {
 	for i, d := range p.Defenses {
 		v.DefensePolicyList[i] = smDefenseView{DefenseID: d.ID, DefenseType: d.DefenseType, DefensePolicyID: d.ID,
 			DefensePolicyName: p.Category + " " + p.Type, DefensePolicyList: []string{},
+			DefenseCreatorID: p.CreatorID, DefenseCreatorName: p.CreatorName,
 			DefenseConnectionID: d.ConnectionID, DefenseConnectionName: d.ConnectionName,
 			DefenseConnectionRegionID: d.ConnectionRegionID, DefenseConnectionRegionName: d.ConnectionRegionName,
 			DefenseBlockStatus: d.BlockStatus, DefenseBlockAction: p.Category, DefenseFailureDescription: d.FailureDescription,
@@ -317,7 +351,7 @@ func (s *server) handleSMPolicyShow() http.Handler {
 			s.writeError(w, r, familySecMaster, err)
 			return
 		}
-		smOK(w, r, map[string]any{"id": p.ID, "data_object": smPolicyOut(p)}, nil)
+		smOK(w, r, map[string]any{"id": p.ID, "data_object": smPolicyOut(r, p)}, nil)
 	})
 }
 
@@ -377,7 +411,7 @@ func (s *server) handleSMPolicySearch() http.Handler {
 		}
 		data := make([]any, len(ps))
 		for i, p := range ps {
-			data[i] = map[string]any{"id": p.ID, "data_object": smPolicyOut(p)}
+			data[i] = map[string]any{"id": p.ID, "data_object": smPolicyOut(r, p)}
 		}
 		smOK(w, r, data, smPage(q, total, len(data)))
 	})
@@ -415,7 +449,7 @@ func (s *server) handleSMRecordSearch(byPolicy bool) http.Handler {
 		}
 		data := make([]any, len(rs))
 		for i, rec := range rs {
-			v := smRecordView{smPolicyView: smPolicyOut(rec.Policy), RecordID: rec.ID, Action: rec.Action,
+			v := smRecordView{smPolicyView: smPolicyOut(r, rec.Policy), RecordID: rec.ID, Action: rec.Action,
 				TaskID: rec.TaskID, Detail: rec.Detail, RecordTime: smTime(rec.CreatedAt)}
 			v.ID, v.PolicyID = rec.ID, rec.PolicyID
 			data[i] = map[string]any{"id": rec.ID, "data_object": v}

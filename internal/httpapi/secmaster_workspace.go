@@ -119,7 +119,16 @@ func (s *server) handleSMWorkspaceList() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		f := secmaster.WorkspaceFilter{ProjectID: r.PathValue("project_id"), Name: q.Get("name"),
-			Description: q.Get("description"), RegionID: q.Get("region_id")}
+			Description: q.Get("description"), RegionID: q.Get("region_id"), ViewBindID: q.Get("view_bind_id"),
+			EnterpriseProjectID: q.Get("enterprise_project_id")}
+		if v := q.Get("is_view"); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				s.writeError(w, r, familySecMaster, rampart.Invalid("is_view", "The parameter is_view must be true or false, not %q.", v).WithCode(secmaster.CodeInvalid))
+				return
+			}
+			f.IsView = &b
+		}
 		for _, p := range []struct {
 			name string
 			dst  *int

@@ -3,6 +3,7 @@ package secmaster
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Deliverer delivers one entry of a policy to its defense layer. It returns
@@ -25,7 +26,8 @@ func (f DelivererFunc) Deliver(ctx context.Context, p *Policy, e *DefenseEntry) 
 // LocalDeliverer is the in-process delivery to Rampart's own enforcement
 // sets. What each layer can enforce:
 //
-//	WAF: Source Ip, BLOCK or WHITE (every protected host of the target project)
+//	WAF: Source Ip, BLOCK or WHITE (every protected host of the target
+//	     project), no /0 prefix (as the WAF's own black/white IP rules)
 //	CFW: Source Ip or Domain Name, BLOCK or WHITE (the network-firewall feed)
 //	VPC: Source Ip, BLOCK or WHITE (the firewall feed, security-group layer)
 //	IAM: User Name, BLOCK only (tokens and access keys of that user)
@@ -35,6 +37,13 @@ type LocalDeliverer struct{}
 func (LocalDeliverer) Deliver(_ context.Context, p *Policy, e *DefenseEntry) ([]Enforcement, error) {
 	if err := CanEnforce(e.DefenseType, p.Type, p.Category); err != nil {
 		return nil, err
+	}
+	if e.DefenseType == LayerWAF {
+		for _, t := range p.Targets() {
+			if strings.HasSuffix(t, "/0") {
+				return nil, fmt.Errorf("the WAF layer does not accept the prefix %s: it would cover every address", t)
+			}
+		}
 	}
 	return Enforcements(p, e), nil
 }

@@ -2,6 +2,7 @@ package secmaster
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,11 @@ type BlockAge struct {
 	BlockAgeing   string // millisecond timestamp
 }
 
-// DefenseInput is one defense_policy_list entry as received.
+// DefenseInput is one defense_policy_list entry as received. ID
+// (defense_id, updates only) names a stored entry, which supplies the
+// fields left blank.
 type DefenseInput struct {
+	ID                   string
 	ConnectionID         string
 	ConnectionName       string
 	ConnectionRegionID   string
@@ -267,9 +271,24 @@ func validateCreate(in *PolicyInput, now time.Time) (*Policy, error) {
 	return p, nil
 }
 
+// patchBlockAge reads an update's block_age, whose attributes are all
+// optional: without is_block_ageing, a block_ageing sets the aging time (so
+// it turns aging on) and no block_ageing changes nothing (nil).
+func patchBlockAge(ba *BlockAge) *BlockAge {
+	if ba == nil || ba.IsBlockAgeing != nil {
+		return ba
+	}
+	if ba.BlockAgeing == "" {
+		return nil
+	}
+	on := true
+	return &BlockAge{IsBlockAgeing: &on, BlockAgeing: ba.BlockAgeing}
+}
+
 // validatePatch checks an update data_object on its own (the checks that do
-// not need the stored policy).
+// not need the stored policy). It normalises pt.BlockAge (patchBlockAge).
 func validatePatch(pt *PolicyPatch, now time.Time) error {
+	pt.BlockAge = patchBlockAge(pt.BlockAge)
 	if pt.Category != nil && *pt.Category != CategoryBlock && *pt.Category != CategoryWhite {
 		return invalid("data_object.policy_category", "The field data_object.policy_category must be WHITE or BLOCK, not %q.", *pt.Category)
 	}
@@ -278,7 +297,8 @@ func validatePatch(pt *PolicyPatch, now time.Time) error {
 			return err
 		}
 	}
-	if pt.Defenses != nil {
+	if pt.Defenses != nil && !slices.ContainsFunc(*pt.Defenses, func(d DefenseInput) bool { return d.ID != "" }) {
+		// Entries naming a stored entry are checked once completed (applyPatch).
 		if _, err := parseDefenses("data_object.defense_policy_list", *pt.Defenses); err != nil {
 			return err
 		}
@@ -329,7 +349,11 @@ func applyPatch(p *Policy, pt *PolicyPatch, now time.Time) (redeliver bool, err 
 		p.Description = *pt.Description
 	}
 	if pt.Defenses != nil {
-		entries, err := parseDefenses("data_object.defense_policy_list", *pt.Defenses)
+		in, err := completeDefenses(p, *pt.Defenses)
+		if err != nil {
+			return false, err
+		}
+		entries, err := parseDefenses("data_object.defense_policy_list", in)
 		if err != nil {
 			return false, err
 		}
@@ -353,4 +377,37 @@ func applyPatch(p *Policy, pt *PolicyPatch, now time.Time) (redeliver bool, err 
 		p.Defenses = entries
 	}
 	return redeliver, nil
+}
+
+// completeDefenses fills the blank fields of update entries that name a
+// stored entry of p by defense_id from that entry.
+func completeDefenses(p *Policy, in []DefenseInput) ([]DefenseInput, error) {
+	out := slices.Clone(in)
+	for i := range out {
+		d := &out[i]
+		if d.ID == "" {
+			continue
+		}
+		k := slices.IndexFunc(p.Defenses, func(e DefenseEntry) bool { return e.ID == d.ID })
+		if k < 0 {
+			f := fmt.Sprintf("data_object.defense_policy_list[%d].defense_id", i)
+			return nil, invalid(f, "The field %s: %s is not an entry of policy %s.", f, d.ID, p.ID)
+		}
+		e := p.Defenses[k]
+		for _, f := range []struct {
+			dst *string
+			v   string
+		}{
+			{&d.ConnectionID, e.ConnectionID}, {&d.ConnectionName, e.ConnectionName},
+			{&d.ConnectionRegionID, e.ConnectionRegionID}, {&d.ConnectionRegionName, e.ConnectionRegionName},
+			{&d.DefenseType, e.DefenseType}, {&d.TargetEnterpriseID, e.TargetEnterpriseID},
+			{&d.TargetEnterpriseName, e.TargetEnterpriseName}, {&d.TargetProjectID, e.TargetProjectID},
+			{&d.TargetProjectName, e.TargetProjectName},
+		} {
+			if strings.TrimSpace(*f.dst) == "" {
+				*f.dst = f.v
+			}
+		}
+	}
+	return out, nil
 }

@@ -16,10 +16,12 @@ const (
 )
 
 // PolicyFields are the fields a policy search may filter or sort on;
-// RecordFields those of a record search.
+// RecordFields those of a record search. policy_name is known but empty
+// for every policy (they have no name): Terraform's examples filter on it.
 var (
 	PolicyFields = []string{"id", "policy_id", "block_target", "policy_category", "policy_type", "region_id",
-		"description", "labels", "policy_direction", "status", "defense_type", "task_id", "create_time", "update_time", "block_ageing"}
+		"description", "labels", "policy_direction", "status", "defense_type", "task_id", "create_time", "update_time", "block_ageing",
+		"policy_name"}
 	RecordFields = []string{"id", "policy_id", "action", "task_id", "block_target", "policy_category", "policy_type", "create_time"}
 )
 

@@ -13,8 +13,12 @@ type WorkspaceFilter struct {
 	Description string
 	RegionID    string
 	IDs         []string
-	Limit       int
-	Offset      int
+	// IsView, ViewBindID and EnterpriseProjectID filter exactly when set.
+	IsView              *bool
+	ViewBindID          string
+	EnterpriseProjectID string
+	Limit               int
+	Offset              int
 }
 
 // Quota bounds the policies of one workspace that are not deleted.

@@ -98,17 +98,19 @@ func parseIPTarget(s string) (string, error) {
 }
 
 // parseUserName accepts IAM user names: 1–64 characters of letters,
-// digits, spaces, '-', '_' and '.', not starting with a digit or a space.
+// digits, spaces, '-', '_' and '.', not starting with a space. Huawei's IAM
+// also refuses a leading digit, but Rampart's IAM (the layer that enforces
+// these names) accepts one, so such users must be blockable.
 func parseUserName(s string) (string, error) {
 	if len(s) > 64 {
 		return "", fmt.Errorf("longer than 64 characters")
 	}
 	for i, r := range s {
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '-', r == '_', r == '.':
-		case r >= '0' && r <= '9', r == ' ':
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		case r == ' ':
 			if i == 0 {
-				return "", fmt.Errorf("it must not start with a digit or a space")
+				return "", fmt.Errorf("it must not start with a space")
 			}
 		default:
 			return "", fmt.Errorf("character %q is not allowed", r)

@@ -33,7 +33,7 @@ func TestParseTargets(t *testing.T) {
 		{TypeDomainName, "1.2.3.4", ""},
 		{TypeDomainName, strings.Repeat("a", 64) + ".com", ""},
 		{TypeUserName, "alice,bob.smith,c d", "alice,bob.smith,c d"},
-		{TypeUserName, "1alice", ""},
+		{TypeUserName, "1alice", "1alice"},
 		{TypeUserName, "al;ice", ""},
 		{TypeUserName, strings.Repeat("a", 65), ""},
 		{"Source IP", "1.2.3.4", ""},

@@ -262,6 +262,7 @@ func (db *SecMasterStore) ExpirePolicies(ctx context.Context, now time.Time, lim
 		}{
 			{`UPDATE secmaster_policies SET state = 'EXPIRED', updated_at = ? WHERE id IN (` + in + `)`, append([]any{at}, ids...)},
 			{`UPDATE secmaster_defenses SET block_status = CASE WHEN block_status = 'FAILED' THEN block_status ELSE 'EXPIRED' END,
+				sync_status = CASE WHEN block_status = 'FAILED' THEN sync_status ELSE 'SYNCED' END,
 				pending_task_id = '', updated_at = ? WHERE policy_id IN (` + in + `)`, append([]any{at}, ids...)},
 			{`DELETE FROM secmaster_enforcement WHERE policy_id IN (` + in + `)`, ids},
 			{`INSERT INTO secmaster_records (project_id, workspace_id, policy_id, action, task_id, block_target,

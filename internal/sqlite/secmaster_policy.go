@@ -248,7 +248,10 @@ var smPolicyColumns = map[string]string{
 	"id": "p.id", "block_target": "p.block_target", "policy_category": "p.policy_category", "policy_type": "p.policy_type",
 	"region_id": "p.region_id", "description": "p.description", "labels": "p.labels", "policy_direction": "p.policy_direction",
 	"status": "p.state", "task_id": "p.task_id", "create_time": "p.created_at", "update_time": "p.updated_at",
-	"block_ageing": "p.ageing_at",
+	"block_ageing": "p.ageing_at", "policy_name": "''",
+	// Sort only (conditions on defense_type match any entry, see smWhere):
+	// the policy's first layer in alphabetical order.
+	"defense_type": "(SELECT MIN(d.defense_type) FROM secmaster_defenses d WHERE d.policy_id = p.id)",
 }
 
 var smRecordColumns = map[string]string{
@@ -460,15 +463,15 @@ func (db *SecMasterStore) RetryPolicies(ctx context.Context, projectID, workspac
 			if err != nil {
 				return err
 			}
-			res, err := tx.ExecContext(ctx, `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = '',
-				pending_task_id = ?, updated_at = ? WHERE policy_id = ? AND block_status = ?`,
-				secmaster.BlockPending, secmaster.SyncPending, t.ID, now, id, secmaster.BlockFailed)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			if p.State != secmaster.StateActive {
-				n = 0
+			var n int64
+			if p.State == secmaster.StateActive { // an expired policy stays lifted
+				res, err := tx.ExecContext(ctx, `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = '',
+					pending_task_id = ?, updated_at = ? WHERE policy_id = ? AND block_status = ?`,
+					secmaster.BlockPending, secmaster.SyncPending, t.ID, now, id, secmaster.BlockFailed)
+				if err != nil {
+					return err
+				}
+				n, _ = res.RowsAffected()
 			}
 			detail := fmt.Sprintf("Retry: %d failed entries queued for delivery.", n)
 			if err := smLoadDefensesFresh(ctx, tx, p); err != nil {
@@ -566,6 +569,8 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 			return err
 		}
 		defer rows.Close()
+		var expired []int // records of out whose policy is rebuilt below
+		var expiredIDs []int64
 		for rows.Next() {
 			var r secmaster.Record
 			var id, created int64
@@ -582,12 +587,57 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 			if snap == "" || err != nil {
 				r.Policy = &secmaster.Policy{ID: r.PolicyID, ProjectID: r.ProjectID, WorkspaceID: r.WorkspaceID,
 					BlockTarget: target, Category: category, Type: typ, Defenses: []secmaster.DefenseEntry{}}
+				if snap == "" && r.Action == secmaster.RecordExpire {
+					expired, expiredIDs = append(expired, len(out)), append(expiredIDs, id)
+				}
 			}
 			out = append(out, &r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		for i, k := range expired {
+			p, err := smExpiredSnapshot(ctx, tx, out[k], expiredIDs[i])
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				out[k].Policy = p
+			}
+		}
+		return nil
 	})
 	return out, total, err
+}
+
+// smExpiredSnapshot rebuilds the policy an EXPIRE record shows, as the
+// expiry writes no snapshot (it ends thousands of policies per
+// transaction): the policy of the policy's previous record, expired as
+// ExpirePolicies expires it. It returns nil when there is none.
+func smExpiredSnapshot(ctx context.Context, tx *sql.Tx, r *secmaster.Record, recordID int64) (*secmaster.Policy, error) {
+	var snap string
+	err := tx.QueryRowContext(ctx, `SELECT snapshot FROM secmaster_records WHERE project_id = ? AND policy_id = ? AND id < ?
+		AND snapshot != '' ORDER BY id DESC LIMIT 1`, r.ProjectID, r.PolicyID, recordID).Scan(&snap)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := smDecodeSnap([]byte(snap))
+	if err != nil {
+		return nil, nil
+	}
+	p.State, p.UpdatedAt = secmaster.StateExpired, r.CreatedAt
+	for i := range p.Defenses {
+		d := &p.Defenses[i]
+		if d.BlockStatus != secmaster.BlockFailed {
+			d.BlockStatus, d.SyncStatus = secmaster.BlockExpired, secmaster.SyncDone
+		}
+		d.PendingTaskID, d.UpdatedAt = "", r.CreatedAt
+	}
+	return p, nil
 }
 
 // FindTask implements secmaster.Store.

@@ -115,6 +115,18 @@ func (db *SecMasterStore) FindWorkspaces(ctx context.Context, f secmaster.Worksp
 		where = append(where, "region_id = ?")
 		args = append(args, f.RegionID)
 	}
+	if f.IsView != nil {
+		where = append(where, "is_view = ?")
+		args = append(args, *f.IsView)
+	}
+	if f.ViewBindID != "" {
+		where = append(where, "view_bind_id = ?")
+		args = append(args, f.ViewBindID)
+	}
+	if f.EnterpriseProjectID != "" {
+		where = append(where, "enterprise_project_id = ?")
+		args = append(args, f.EnterpriseProjectID)
+	}
 	if len(f.IDs) > 0 {
 		where = append(where, "id IN ("+smPlaceholders(len(f.IDs))+")")
 		for _, id := range f.IDs {
