@@ -34,6 +34,24 @@ func authError(code, msg string) *rampart.Error {
 	return &rampart.Error{Kind: rampart.KindUnauthorized, Code: code, Message: msg}
 }
 
+// checkPassword checks a password against its hash under the lockout of
+// lockKey, recording a failure. Checks of one key run one at a time:
+// otherwise attempts sent together all pass the lockout check before the
+// first failure is counted, and a burst gets as many guesses as it has
+// requests.
+func (s *Service) checkPassword(lockKey, hash, password string, now time.Time) error {
+	release := s.serialize(lockKey)
+	defer release()
+	if s.locked(lockKey, now) {
+		return &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
+	}
+	if !CheckPassword(hash, password) {
+		s.recordFailure(lockKey, now)
+		return authError(CodeIAMWrongPassword, "Incorrect password.")
+	}
+	return nil
+}
+
 // IssueToken checks the password and issues a token for the requested
 // scope. Wrong credentials give KindUnauthorized (IAM.0062 for a wrong
 // password, IAM.0001 for an unknown account or user), KindLocked (IAM.0061)
@@ -58,20 +76,9 @@ func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken,
 		return nil, err
 	}
 	lockKey := "user:" + user.ID
-	// One password check per user at a time: otherwise attempts sent
-	// together all pass the lockout check before the first failure is
-	// counted, and a burst gets as many guesses as it has requests.
-	release := s.serialize(lockKey)
-	if s.locked(lockKey, now) {
-		release()
-		return nil, &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
+	if err := s.checkPassword(lockKey, user.PasswordHash, a.Password, now); err != nil {
+		return nil, err
 	}
-	if !CheckPassword(user.PasswordHash, a.Password) {
-		s.recordFailure(lockKey, now)
-		release()
-		return nil, authError(CodeIAMWrongPassword, "Incorrect password.")
-	}
-	release()
 	if !user.Enabled {
 		return nil, authError(CodeIAMAuthRequired, "The user is disabled.")
 	}
