@@ -83,8 +83,8 @@ func benchMedian(b *testing.B, addrs []netip.Addr, do func(netip.Addr)) {
 //
 //   - zipf-v4: 1,048,576 decisions for client addresses drawn from
 //     1,048,576 distinct random IPv4 addresses with Zipf popularity
-//     (s = 1.1, v = 1: the most frequent client sends about 10% of the
-//     requests, half of them come from the 60-odd most frequent, and the
+//     (s = 1.1, v = 1: the most frequent client sends about 12% of the
+//     requests, half of them come from the 70 most frequent, and the
 //     rarest are seen once or never), the heavy-tailed shape of a real
 //     site's traffic.
 //
@@ -172,4 +172,35 @@ func floorMemory(size int) []floorLine {
 		lines[at].next = uint32(order[(i+1)%len(order)])
 	}
 	return lines
+}
+
+// The zipf-v4 pool has the shape its description gives: the most frequent
+// client sends about 12% of the requests, and the 70 most frequent send
+// half of them.
+func TestZipfPoolShape(t *testing.T) {
+	distinct := make([]netip.Addr, 1<<20)
+	for i := range distinct {
+		distinct[i] = netip.AddrFrom4([4]byte{byte(i >> 24), byte(i >> 16), byte(i >> 8), byte(i)})
+	}
+	pool := zipfPool(105, distinct)
+	counts := map[netip.Addr]int{}
+	for _, a := range pool {
+		counts[a]++
+	}
+	freq := make([]int, 0, len(counts))
+	for _, n := range counts {
+		freq = append(freq, n)
+	}
+	slices.Sort(freq)
+	slices.Reverse(freq)
+	top := 0
+	for _, n := range freq[:70] {
+		top += n
+	}
+	if share := float64(freq[0]) / float64(len(pool)); share < 0.11 || share > 0.135 {
+		t.Errorf("most frequent client: %.3f of the requests, want about 0.12", share)
+	}
+	if share := float64(top) / float64(len(pool)); share < 0.47 || share > 0.53 {
+		t.Errorf("70 most frequent clients: %.3f of the requests, want about half", share)
+	}
 }
