@@ -21,7 +21,13 @@ import (
 // before it. A commit costs about as much as the small writes themselves,
 // so this raises the throughput of concurrent clients without changing what
 // a caller observes.
-func (db *DB) groupWrite(ctx context.Context, family rampart.Family, projectID string, fn func(tx *sql.Tx) error) error {
+//
+// fn gets a context that is never cancelled: the transaction carries other
+// callers' writes too, and SQLite rolls the whole transaction back when a
+// statement in it is interrupted, which the driver does when the
+// statement's context is done. The caller's ctx still withdraws a write
+// that has not started.
+func (db *DB) groupWrite(ctx context.Context, family rampart.Family, projectID string, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	q := &db.writeQueue
 	j := &writeJob{ctx: ctx, rev: revKey{projectID, family}, fn: fn, done: make(chan struct{}), lead: make(chan struct{}, 1)}
 	q.mu.Lock()
@@ -80,7 +86,7 @@ type revKey struct {
 type writeJob struct {
 	ctx  context.Context
 	rev  revKey
-	fn   func(tx *sql.Tx) error
+	fn   func(ctx context.Context, tx *sql.Tx) error
 	err  error
 	done chan struct{} // closed once err is set
 	lead chan struct{} // receives when this job's caller must lead the next batch
@@ -94,7 +100,7 @@ func runWriteJob(j *writeJob, tx *sql.Tx) (err error) {
 			err = fmt.Errorf("sqlite: panic in a %s write: %v", j.rev.family, r)
 		}
 	}()
-	return j.fn(tx)
+	return j.fn(context.WithoutCancel(j.ctx), tx)
 }
 
 // runWriteJobs runs jobs in one transaction; the caller holds db.wmu.

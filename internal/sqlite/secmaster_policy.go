@@ -113,7 +113,7 @@ func boolInt(b bool) int {
 // and each call's quota check sees the policies of the calls before it.
 func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Policy, t *secmaster.Task, q secmaster.Quota) error {
 	db.smPrepare(ctx)
-	ctx = context.WithoutCancel(ctx) // the transaction serves other callers too
+	ctx = context.WithoutCancel(ctx) // once asked, a create is never withdrawn
 	want := map[string][2]int{}      // workspace → {policies, ageing} added
 	for _, p := range ps {
 		a := want[p.WorkspaceID]
@@ -121,7 +121,7 @@ func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Po
 		a[1] += boolInt(p.Ageing)
 		want[p.WorkspaceID] = a
 	}
-	return db.groupWrite(ctx, rampart.FamilySecMaster, t.ProjectID, func(tx *sql.Tx) error {
+	return db.groupWrite(ctx, rampart.FamilySecMaster, t.ProjectID, func(ctx context.Context, tx *sql.Tx) error {
 		for ws, a := range want {
 			var n int
 			if err := db.smQueryRow(ctx, tx, smWorkspaceExists, ws, t.ProjectID).Scan(&n); err != nil {

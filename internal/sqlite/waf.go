@@ -12,15 +12,10 @@ import (
 
 var _ waf.Store = (*DB)(nil)
 
-// wafWrite runs fn as one group-committed WAF write (see groupWrite). fn
-// gets a context that is never cancelled: the transaction carries other
-// callers' writes too, and SQLite rolls the whole transaction back when a
-// write statement in it is interrupted, which the driver does when the
-// statement's context is done. The caller's ctx still withdraws a write
-// that has not started.
+// wafWrite runs fn as one group-committed WAF write (see groupWrite, also
+// for the context fn gets).
 func (db *DB) wafWrite(ctx context.Context, projectID string, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	wctx := context.WithoutCancel(ctx)
-	return db.groupWrite(ctx, rampart.FamilyWAF, projectID, func(tx *sql.Tx) error { return fn(wctx, tx) })
+	return db.groupWrite(ctx, rampart.FamilyWAF, projectID, fn)
 }
 
 // placeholders returns "?, ?, …" for n arguments.
