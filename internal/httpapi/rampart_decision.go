@@ -115,10 +115,8 @@ func checkText(field, v string) error {
 	if len(v) > maxDecisionField {
 		return decisionInvalid(field, "%s is longer than %d characters.", field, maxDecisionField)
 	}
-	for _, c := range v {
-		if c <= ' ' || c == 0x7f || c == '\uFFFD' {
-			return decisionInvalid(field, "%s contains a space, a control character or invalid UTF-8.", field)
-		}
+	if !decision.PrintableName(v) {
+		return decisionInvalid(field, "%s contains a space, a control character or invalid UTF-8.", field)
 	}
 	return nil
 }

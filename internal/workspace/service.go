@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
-	"unicode/utf8"
 
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/rampart"
 )
 
@@ -319,7 +319,7 @@ func ValidateObjects(field string, objects []Object) ([]Object, error) {
 		if len(o.ID) > MaxObjectIDLen {
 			return nil, invalid(f+".object_id", "The field %s.object_id is longer than %d characters.", f, MaxObjectIDLen)
 		}
-		if !printableID(o.ID) {
+		if !decision.PrintableName(o.ID) {
 			return nil, invalid(f+".object_id", "The field %s.object_id contains a space, a control character or invalid UTF-8.", f)
 		}
 		key := Object{Type: o.Type, ID: o.ID}
@@ -333,17 +333,6 @@ func ValidateObjects(field string, objects []Object) ([]Object, error) {
 		return nil, invalid(field, "The field %s has %d objects; at most %d are allowed.", field, len(out), MaxObjects)
 	}
 	return out, nil
-}
-
-// printableID reports whether id has no space, control character or
-// U+FFFD (what JSON decoding makes of invalid UTF-8).
-func printableID(id string) bool {
-	for _, c := range id {
-		if c <= ' ' || c == 0x7f || c == utf8.RuneError {
-			return false
-		}
-	}
-	return true
 }
 
 // parseIPs parses a list of IP inputs, dropping entries that repeat a
