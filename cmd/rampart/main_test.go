@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -294,6 +295,25 @@ func TestAdminHonoursSQLiteSynchronous(t *testing.T) {
 	} {
 		if _, err := admin(tc.vars, tc.args...); err == nil || !strings.Contains(err.Error(), "synchronous") {
 			t.Errorf("admin %v %v: err %v, want the synchronous value refused", tc.vars, tc.args, err)
+		}
+	}
+}
+
+// The data plane's metrics are served on a private address by default, for
+// serve and proxy alike (README, "--metrics-listen"; not on the API
+// listener, which TestServeProxies checks).
+func TestMetricsListenDefault(t *testing.T) {
+	s, err := parseServeFlags(nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := parseProxyFlags([]string{"--proxy-listen", "127.0.0.1:0"}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"serve": s.Proxy.MetricsListen, "proxy": p.Proxy.MetricsListen} {
+		if got != "127.0.0.1:9145" {
+			t.Errorf("%s --metrics-listen default %q, want 127.0.0.1:9145", name, got)
 		}
 	}
 }
