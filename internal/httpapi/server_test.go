@@ -68,12 +68,17 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 	if o.storeClock {
 		db.Now = clock.Now
 	}
-	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: o.deliverer})
-	ws := workspace.New(db, workspace.Config{Now: clock.Now})
-	// SecMaster's IAM layer, as serve wires it: the decision engines answer.
+	// SecMaster's IAM layer, as serve wires it: the decision engines answer;
+	// IAM decides which projects a SecMaster policy may target.
 	// Nothing polls here: tests call Decisions.Refresh after a change.
-	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, clock.Now, nil)
-	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: decision.UserBlockedBy(reg, clock.Now)})
+	var reg *enforce.Registry
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations,
+		UserBlocked: func(ctx context.Context, projectID, userName string) (bool, error) {
+			return decision.UserBlockedBy(reg, clock.Now)(ctx, projectID, userName)
+		}})
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: o.deliverer, Targets: idm})
+	ws := workspace.New(db, workspace.Config{Now: clock.Now})
+	reg = enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, clock.Now, nil)
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
