@@ -34,7 +34,7 @@ type smEnv struct {
 func mustServeSecMaster(tb testing.TB) *smEnv {
 	tb.Helper()
 	e := &smEnv{t: tb}
-	e.testEnv = MustServe(tb, httpapi.Config{RateLimit: 0}, withStoreClock(), withDeliverer(secmaster.DelivererFunc(
+	e.testEnv = MustServe(tb, httpapi.Config{RateLimit: 0}, withStoreClock(), withDecisionAPI(), withDeliverer(secmaster.DelivererFunc(
 		func(ctx context.Context, p *secmaster.Policy, d *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
 			if e.fail.Add(-1) >= 0 {
 				return nil, errors.New("connection refused by the defense layer")
