@@ -162,6 +162,7 @@ var isolationMatrix = map[string]isoRequest{
 	"GET /v1/{project_id}/rampart/decisions":         {query: "layer=cfw&ip=192.0.2.177&project_id={A}"},
 	"POST /v1/{project_id}/rampart/decisions":        {body: `{"project_id":"{A}","checks":[{"layer":"cfw","ip":"192.0.2.177"}]}`},
 	"GET /v1/{project_id}/rampart/decisions/stream":  {query: "layer=cfw&since=0&timeout=1&project_id={A}"},
+	"GET /v1/{project_id}/rampart/enforcements":      {query: "layer=cfw&project_id={A}"},
 	"GET /v1/{project_id}/rampart/firewall/nftables": {query: "layer=cfw&project_id={A}"},
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/aksk"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
@@ -133,4 +134,49 @@ func TestSecMasterTargetScopedToken(t *testing.T) {
 	}
 	wantSMError(t, send(`{"project":{"id":"`+e.Creds.ProjectID+`"}}`), 403, secmaster.CodeTargetForbidden, victim)
 	wantOK(t, send(`{"domain":{"name":"acme"}}`))
+}
+
+// The targeted project sees, with its own credentials, what other projects'
+// policies enforce in it and which project each belongs to.
+func TestSecMasterTargetedProjectSeesInbound(t *testing.T) {
+	t.Parallel()
+	e := mustServeSecMaster(t)
+	ctx := context.Background()
+	victim, _ := targetProjects(t, e)
+	if _, err := e.IAM.Grant(ctx, "acme", iam.AdminUserName, victim); err != nil {
+		t.Fatal(err)
+	}
+	pid := e.create(map[string]string{"block_target": `"203.0.113.9"`, "defense_policy_list": `[` + defense("CFW", victim) + `]`})
+	e.deliver()
+	// A user granted only the targeted project.
+	if _, _, err := e.IAM.CreateUser(ctx, "acme", "vera", "vera password 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.IAM.Grant(ctx, "acme", "vera", victim); err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.IAM.CreateAccessKey(ctx, "acme", "vera")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(project, layer string) response {
+		req := newRequest(t, "GET", e.URL+"/v1/"+project+"/rampart/enforcements?layer="+layer, "")
+		aksk.Sign(req, nil, key.AccessKey, key.SecretKey, time.Now())
+		return do(t, req)
+	}
+	res := list(victim, "cfw")
+	rows, _ := res.Body["enforcements"].([]any)
+	if res.Status != 200 || len(rows) != 1 {
+		t.Fatalf("inbound enforcements: %d %s", res.Status, res.Raw)
+	}
+	row := rows[0].(map[string]any)
+	if row["policy_id"] != pid || row["owner_project_id"] != e.Creds.ProjectID || row["object"] != "203.0.113.9" || row["category"] != "block" {
+		t.Fatalf("inbound row: %v", row)
+	}
+	if rows := list(victim, "waf").Body["enforcements"].([]any); len(rows) != 0 {
+		t.Fatalf("waf layer: %v", rows)
+	}
+	wantError(t, list(victim, "workspace"), 400, "RAMPART.DEC.0001")
+	// Its user cannot read the owner project's list.
+	wantError(t, list(e.Creds.ProjectID, "cfw"), 403, "APIGW.0302")
 }
