@@ -149,7 +149,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}()
 	logger.Info("store opened", "store", where)
 
-	sm := secmaster.New(st.SecMaster(), secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies, MaxAgeing: cfg.SecMasterMaxAgeing})
+	// SecMaster's IAM layer, decided by the engine built below: blocked user
+	// names get no token or access unless a WHITE entry lets them through.
+	// IAM in turn decides which projects a SecMaster policy may target.
+	var userBlocked func(ctx context.Context, projectID, userName string) (bool, error)
+	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: func(ctx context.Context, projectID, userName string) (bool, error) {
+		return userBlocked(ctx, projectID, userName)
+	}})
+	sm := secmaster.New(st.SecMaster(), secmaster.Config{Logger: logger, MaxPolicies: cfg.SecMasterMaxPolicies,
+		MaxAgeing: cfg.SecMasterMaxAgeing, Targets: idm})
 	wsSvc := workspace.New(st, workspace.Config{})
 	wafSvc := waf.NewService(st, nil)
 	// The decision engine: one compiled engine per project, updated when a
@@ -159,9 +167,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	// SecMaster's IAM layer, decided by the engine: blocked user names get
-	// no token or access unless a WHITE entry lets them through.
-	idm := iam.New(st, iam.Config{TokenTTL: cfg.TokenTTL, UserBlocked: decision.UserBlockedBy(decisions, nil)})
+	userBlocked = decision.UserBlockedBy(decisions, nil)
 	if err := bootstrap(ctx, idm, st, cfg.DataDir, getenv, logger); err != nil {
 		return err
 	}

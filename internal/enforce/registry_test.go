@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/enforce"
 	"github.com/rampartsec/rampart/internal/engine"
+	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/waf"
@@ -37,7 +38,7 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { db.Close() })
 	e := &env{db: db,
-		sm:  secmaster.New(db.SecMaster(), secmaster.Config{}),
+		sm:  secmaster.New(db.SecMaster(), secmaster.Config{Targets: anyTarget{}}),
 		waf: waf.NewService(db, nil),
 		ws:  workspace.New(db, workspace.Config{}),
 	}
@@ -75,9 +76,24 @@ func (e *env) engine(t *testing.T, project string) *engine.Engine {
 	return eng
 }
 
+// anyTarget lets every caller target every project: these tests are about
+// what the engines do with cross-project entries, not about who may write
+// them (internal/httpapi tests that).
+type anyTarget struct{}
+
+func (anyTarget) AuthorizeTarget(context.Context, *rampart.Principal, string, string) error {
+	return nil
+}
+func (anyTarget) UserMayTarget(context.Context, string, string, string) error { return nil }
+
+// asOperator is a context carrying a caller, as the HTTP layer sets one.
+func asOperator() context.Context {
+	return rampart.NewContextWithPrincipal(context.Background(), &rampart.Principal{UserID: "operator", UserName: "operator"})
+}
+
 func smBlock(t testing.TB, sm *secmaster.Service, owner, target, layer, typ, object string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := asOperator()
 	wss, _, err := sm.ListWorkspaces(ctx, secmaster.WorkspaceFilter{ProjectID: owner})
 	if err != nil || len(wss) == 0 {
 		t.Fatalf("workspaces: %v %v", wss, err)

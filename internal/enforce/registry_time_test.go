@@ -35,7 +35,7 @@ func TestRegistryMatchesFullLoadAcrossProjectsAndTime(t *testing.T) {
 	var clock atomic.Int64 // the test's clock, in Unix nanoseconds
 	clock.Store(time.Now().Truncate(time.Millisecond).UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
-	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: now})
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: now, Targets: anyTarget{}})
 	ws := workspace.New(db, workspace.Config{})
 	src := enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}
 	reg := enforce.NewRegistry(src, nil, now, nil)
@@ -87,7 +87,7 @@ func TestRegistryMatchesFullLoadAcrossProjectsAndTime(t *testing.T) {
 			}
 			in := &secmaster.PolicyInput{BlockAge: age, BlockTarget: ipPool[r.IntN(len(ipPool))], Category: cat, PolicyType: &typ,
 				RegionID: "r", Defenses: defs}
-			if _, err := sm.CreatePolicy(ctx, projA, wsID, in); err == nil {
+			if _, err := sm.CreatePolicy(asOperator(), projA, wsID, in); err == nil {
 				writes++
 			}
 		case k < 8:

@@ -60,6 +60,12 @@ func (s *server) feedLayer(q url.Values, allowed ...decision.Layer) (decision.La
 	if s.feed == nil {
 		return 0, errors.New("the decision feed is not configured")
 	}
+	return layerParam(q, allowed...)
+}
+
+// layerParam reads the one layer query parameter, which must name one of
+// allowed (case-insensitive).
+func layerParam(q url.Values, allowed ...decision.Layer) (decision.Layer, error) {
 	names := make([]string, len(allowed))
 	for i, l := range allowed {
 		names[i] = l.String()

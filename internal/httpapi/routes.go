@@ -104,6 +104,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/{project_id}/rampart/decisions", s.authn(familyGateway, s.handleDecisionBatch()))
 	mux.Handle("GET /v1/{project_id}/rampart/decisions/stream", s.authn(familyGateway, s.handleDecisionStream()))
 	mux.Handle("GET /v1/{project_id}/rampart/firewall/nftables", s.authn(familyGateway, s.handleFirewallNftables()))
+	mux.Handle("GET /v1/{project_id}/rampart/enforcements", s.authn(familyGateway, s.handleEnforcements()))
 
 	// Anything else is an API the gateway does not know.
 	mux.Handle("/", s.handleNoRoute())

@@ -35,7 +35,8 @@ func smBenchServer(b *testing.B) (url string, creds *iam.Credentials, sm *secmas
 	if err != nil {
 		b.Fatal(err)
 	}
-	sm = secmaster.New(db.SecMaster(), secmaster.Config{})
+	grantTargets(b, idm)
+	sm = secmaster.New(db.SecMaster(), secmaster.Config{Targets: idm})
 	if err := sm.EnsureDefaultWorkspace(ctx, creds.ProjectID); err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func BenchmarkSecMasterCreateHTTP(b *testing.B) {
 	b.ReportMetric(float64(n.Load())/acked.Seconds(), "policies/s")
 	// Drain: every created policy delivered.
 	for {
-		es, err := sm.Enforcements(context.Background(), "tp1", secmaster.LayerWAF)
+		es, err := sm.Enforcements(context.Background(), tp1, secmaster.LayerWAF)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -129,7 +129,7 @@ func TestSecMasterSearchSortDefenseType(t *testing.T) {
 	t.Parallel()
 	e := mustServeSecMaster(t)
 	waf := e.create(nil)
-	cfw := e.create(map[string]string{"block_target": `"5.6.7.8"`, "defense_policy_list": `[` + defense("CFW", "tp1") + `]`})
+	cfw := e.create(map[string]string{"block_target": `"5.6.7.8"`, "defense_policy_list": `[` + defense("CFW", tp1) + `]`})
 	for order, want := range map[string][]string{"asc": {cfw, waf}, "desc": {waf, cfw}} {
 		res := e.search(`{"sort":[{"sort_by":"defense_type","order":"` + order + `"}]}`)
 		data := res.Body["data"].([]any)
@@ -217,7 +217,7 @@ func TestSecMasterWAFRefusesZeroPrefix(t *testing.T) {
 	e := mustServeSecMaster(t)
 	for _, target := range []string{"0.0.0.0/0", "::/0", "1.2.3.4,::ffff:0:0/96"} {
 		pid := e.create(map[string]string{"block_target": `"` + target + `"`, "policy_category": `"WHITE"`,
-			"defense_policy_list": `[` + defense("WAF", "tp1") + `,` + defense("CFW", "tp1") + `]`})
+			"defense_policy_list": `[` + defense("WAF", tp1) + `,` + defense("CFW", tp1) + `]`})
 		e.deliver()
 		for _, d := range entries(e.show(pid)) {
 			want := "IN_FORCE"
@@ -229,7 +229,7 @@ func TestSecMasterWAFRefusesZeroPrefix(t *testing.T) {
 			}
 		}
 	}
-	if es := e.enforced("tp1", "WAF"); len(es) != 0 {
+	if es := e.enforced(tp1, "WAF"); len(es) != 0 {
 		t.Fatalf("WAF enforces %v", es)
 	}
 }
@@ -273,11 +273,11 @@ func TestSecMasterUpdateEntryByDefenseID(t *testing.T) {
 	waf := entries(e.show(pid))[0]["defense_id"].(string)
 	body := `{"batch_ids":["` + pid + `"],"data_object":{"defense_policy_list":[{"defense_id":"` + waf + `","defense_connection_id":"c-waf",
 		"defense_connection_name":"WAF renamed","defense_type":"WAF","target_enterprise_id":"0","target_enterprise_name":"default",
-		"defense_connection_region_id":"local","sync_status":"SYNCED"},` + defense("CFW", "tp1") + `]}}`
+		"defense_connection_region_id":"local","sync_status":"SYNCED"},` + defense("CFW", tp1) + `]}}`
 	wantOK(t, e.soc("PUT", "/policys/"+pid, body))
 	e.deliver()
 	ds := entries(e.show(pid))
-	if len(ds) != 2 || ds[0]["defense_id"] != waf || ds[0]["target_project_id"] != "tp1" || ds[0]["defense_connection_name"] != "WAF renamed" ||
+	if len(ds) != 2 || ds[0]["defense_id"] != waf || ds[0]["target_project_id"] != tp1 || ds[0]["defense_connection_name"] != "WAF renamed" ||
 		ds[0]["defense_block_status"] != "IN_FORCE" || ds[1]["defense_block_status"] != "IN_FORCE" {
 		t.Fatalf("entries after update: %v", ds)
 	}

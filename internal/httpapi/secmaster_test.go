@@ -34,7 +34,7 @@ type smEnv struct {
 func mustServeSecMaster(tb testing.TB) *smEnv {
 	tb.Helper()
 	e := &smEnv{t: tb}
-	e.testEnv = MustServe(tb, httpapi.Config{RateLimit: 0}, withStoreClock(), withDeliverer(secmaster.DelivererFunc(
+	e.testEnv = MustServe(tb, httpapi.Config{RateLimit: 0}, withStoreClock(), withDecisionAPI(), withDeliverer(secmaster.DelivererFunc(
 		func(ctx context.Context, p *secmaster.Policy, d *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
 			if e.fail.Add(-1) >= 0 {
 				return nil, errors.New("connection refused by the defense layer")
@@ -43,6 +43,7 @@ func mustServeSecMaster(tb testing.TB) *smEnv {
 		})))
 	e.fail.Store(0)
 	e.SM = e.SecMaster
+	grantTargets(tb, e.IAM)
 	res := e.call("GET", "/v1/"+e.Creds.ProjectID+"/workspaces", "")
 	if res.Status != 200 {
 		tb.Fatalf("list workspaces: %d %s", res.Status, res.Raw)
@@ -53,6 +54,28 @@ func mustServeSecMaster(tb testing.TB) *smEnv {
 	}
 	e.ws = wss[0].(map[string]any)["id"].(string)
 	return e
+}
+
+// Target projects of the account, granted to the caller: policies may
+// deliver there (the caller's own project is e.Creds.ProjectID).
+const (
+	tp  = "7470000000000000000000000000000a"
+	tp1 = "7470310000000000000000000000000a"
+	tp2 = "7470320000000000000000000000000a"
+)
+
+// grantTargets creates the projects tp, tp1 and tp2 in account acme and
+// grants them to its admin.
+func grantTargets(tb testing.TB, idm *iam.Service) {
+	tb.Helper()
+	for _, id := range []string{tp, tp1, tp2} {
+		if _, err := idm.CreateProject(context.Background(), "acme", "region-"+id[:6], id); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := idm.Grant(context.Background(), "acme", iam.AdminUserName, id); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 func (e *smEnv) call(method, path, body string) response {
@@ -123,7 +146,7 @@ func policyBody(over map[string]string) string {
 		"block_age":       `{"is_block_ageing":false,"block_ageing":null}`,
 		"policy_type":     `{"policy_type":"Source Ip"}`,
 		"defense_policy_list": `[{"defense_connection_id":"c-waf","defense_connection_name":"WAF","defense_type":"WAF",
-			"target_enterprise_id":"0","target_enterprise_name":"default","target_project_id":"tp1","target_project_name":"local",
+			"target_enterprise_id":"0","target_enterprise_name":"default","target_project_id":"` + tp1 + `","target_project_name":"local",
 			"defense_connection_region_id":"local","defense_connection_region_name":"local"}]`,
 	}
 	for k, v := range over {
@@ -260,7 +283,7 @@ func TestSecMasterCreateValidation(t *testing.T) {
 	past := strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10)
 	rev := e.revision()
 	noField := func(field string) string {
-		return strings.Replace(defense("WAF", "tp"), `"`+field+`"`, `"x_`+field+`"`, 1)
+		return strings.Replace(defense("WAF", tp), `"`+field+`"`, `"x_`+field+`"`, 1)
 	}
 	for _, tc := range []struct {
 		name, query string
@@ -287,7 +310,7 @@ func TestSecMasterCreateValidation(t *testing.T) {
 		{"BadUser", "?action_type=create", map[string]string{"block_target": `"bob;rm"`, "policy_type": `{"policy_type":"User Name"}`}, "", "block_target"},
 		{"NoDefenseList", "?action_type=create", map[string]string{"defense_policy_list": "-"}, "", "defense_policy_list"},
 		{"EmptyDefenseList", "?action_type=create", map[string]string{"defense_policy_list": `[]`}, "", "defense_policy_list"},
-		{"BadDefenseType", "?action_type=create", map[string]string{"defense_policy_list": `[` + strings.Replace(defense("WAF", "tp"), `"defense_type":"WAF"`, `"defense_type":"HSS"`, 1) + `]`}, "", "defense_type"},
+		{"BadDefenseType", "?action_type=create", map[string]string{"defense_policy_list": `[` + strings.Replace(defense("WAF", tp), `"defense_type":"WAF"`, `"defense_type":"HSS"`, 1) + `]`}, "", "defense_type"},
 		{"NoPolicyCategory", "?action_type=create", map[string]string{"policy_category": "-"}, "", "policy_category"},
 		{"BadPolicyCategory", "?action_type=create", map[string]string{"policy_category": `"ALLOW"`}, "", "policy_category"},
 		{"NoPolicyType", "?action_type=create", map[string]string{"policy_type": "-"}, "", "policy_type"},
@@ -332,8 +355,8 @@ func TestSecMasterCreateValidation(t *testing.T) {
 	// Valid variants are accepted: lists, CIDRs, IPv6, charset parameter, number timestamp.
 	for _, over := range []map[string]string{
 		{"block_target": `"1.2.3.4, 10.0.0.0/8,2001:db8::/32,::1"`},
-		{"block_target": `"Example.COM,*.evil.org"`, "policy_type": `{"policy_type":"Domain Name"}`, "defense_policy_list": `[` + defense("CFW", "tp") + `]`},
-		{"block_target": `"alice,bob.smith"`, "policy_type": `{"policy_type":"User Name"}`, "defense_policy_list": `[` + defense("IAM", "tp") + `]`},
+		{"block_target": `"Example.COM,*.evil.org"`, "policy_type": `{"policy_type":"Domain Name"}`, "defense_policy_list": `[` + defense("CFW", tp) + `]`},
+		{"block_target": `"alice,bob.smith"`, "policy_type": `{"policy_type":"User Name"}`, "defense_policy_list": `[` + defense("IAM", tp) + `]`},
 		{"block_age": `{"is_block_ageing":true,"block_ageing":` + future + `}`, "policy_category": `"WHITE"`},
 	} {
 		e.create(over)
@@ -346,7 +369,7 @@ func TestSecMasterCreateValidation(t *testing.T) {
 func TestSecMasterDeliveryAndRetry(t *testing.T) {
 	t.Parallel()
 	e := mustServeSecMaster(t)
-	pid := e.create(map[string]string{"defense_policy_list": `[` + defense("WAF", "tp1") + `,` + defense("CFW", "tp1") + `]`,
+	pid := e.create(map[string]string{"defense_policy_list": `[` + defense("WAF", tp1) + `,` + defense("CFW", tp1) + `]`,
 		"block_target": `"1.2.3.4,10.0.0.0/8"`})
 	p := e.show(pid)
 	for _, d := range entries(p) {
@@ -354,7 +377,7 @@ func TestSecMasterDeliveryAndRetry(t *testing.T) {
 			t.Fatalf("before delivery: %v", d)
 		}
 	}
-	if len(e.enforced("tp1", "WAF")) != 0 {
+	if len(e.enforced(tp1, "WAF")) != 0 {
 		t.Fatal("enforced before delivery")
 	}
 	e.fail.Store(1) // the first entry delivered fails
@@ -378,7 +401,7 @@ func TestSecMasterDeliveryAndRetry(t *testing.T) {
 	if failed != 1 || ok != 1 {
 		t.Fatalf("failed=%d ok=%d: %v", failed, ok, p)
 	}
-	if n := len(e.enforced("tp1", "WAF")) + len(e.enforced("tp1", "CFW")); n != 2 {
+	if n := len(e.enforced(tp1, "WAF")) + len(e.enforced(tp1, "CFW")); n != 2 {
 		t.Fatalf("enforcement rows = %d, want 2 (one layer, two objects)", n)
 	}
 	res := e.soc("POST", "/policys?action_type=retry", `{"data_object":{"retry_list":["`+pid+`"]}}`)
@@ -389,14 +412,14 @@ func TestSecMasterDeliveryAndRetry(t *testing.T) {
 			t.Fatalf("after retry: %v", d)
 		}
 	}
-	waf, cfw := e.enforced("tp1", "WAF"), e.enforced("tp1", "CFW")
+	waf, cfw := e.enforced(tp1, "WAF"), e.enforced(tp1, "CFW")
 	if len(waf) != 2 || len(cfw) != 2 || waf[0].Category != "BLOCK" {
 		t.Fatalf("enforcement after retry: %v %v", waf, cfw)
 	}
 	// Retry is idempotent.
 	wantOK(t, e.soc("POST", "/policys?action_type=retry", `{"data_object":{"retry_list":["`+pid+`"]}}`))
 	e.deliver()
-	if len(e.enforced("tp1", "WAF")) != 2 {
+	if len(e.enforced(tp1, "WAF")) != 2 {
 		t.Fatal("second retry changed the enforcement set")
 	}
 	// History: create, deliver (1 failed), retry, deliver, retry.
@@ -416,11 +439,11 @@ func TestSecMasterLayers(t *testing.T) {
 	e := mustServeSecMaster(t)
 	// A user name: IAM enforces it, WAF cannot.
 	uid := e.create(map[string]string{"block_target": `"mallory"`, "policy_type": `{"policy_type":"User Name"}`,
-		"defense_policy_list": `[` + defense("IAM", "tp") + `,` + defense("WAF", "tp") + `]`})
+		"defense_policy_list": `[` + defense("IAM", tp) + `,` + defense("WAF", tp) + `]`})
 	// An allow-list on IAM fails; on VPC an IP works.
 	wid := e.create(map[string]string{"policy_category": `"WHITE"`, "block_target": `"trent"`, "policy_type": `{"policy_type":"User Name"}`,
-		"defense_policy_list": `[` + defense("IAM", "tp") + `]`})
-	vid := e.create(map[string]string{"defense_policy_list": `[` + defense("VPC", "tp") + `]`})
+		"defense_policy_list": `[` + defense("IAM", tp) + `]`})
+	vid := e.create(map[string]string{"defense_policy_list": `[` + defense("VPC", tp) + `]`})
 	e.deliver()
 	status := func(id string) map[string]string {
 		out := map[string]string{}
@@ -438,7 +461,7 @@ func TestSecMasterLayers(t *testing.T) {
 	if s := status(vid); !strings.HasPrefix(s["VPC"], "IN_FORCE") {
 		t.Fatalf("vpc policy: %v", s)
 	}
-	eng, err := e.Decisions.Engine(context.Background(), "tp")
+	eng, err := e.Decisions.Engine(context.Background(), tp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -546,20 +569,20 @@ func TestSecMasterUpdate(t *testing.T) {
 		}
 	}
 	e.deliver()
-	for _, en := range e.enforced("tp1", "WAF") {
+	for _, en := range e.enforced(tp1, "WAF") {
 		if en.Category != "WHITE" {
 			t.Fatalf("enforcement not updated: %v", en)
 		}
 	}
 	// Replacing the defense list lifts the dropped layer at once.
-	wantOK(t, e.soc("PUT", "/policys/"+a, `{"batch_ids":["`+a+`"],"data_object":{"defense_policy_list":[`+defense("CFW", "tp2")+`]}}`))
-	for _, en := range e.enforced("tp1", "WAF") {
+	wantOK(t, e.soc("PUT", "/policys/"+a, `{"batch_ids":["`+a+`"],"data_object":{"defense_policy_list":[`+defense("CFW", tp2)+`]}}`))
+	for _, en := range e.enforced(tp1, "WAF") {
 		if en.PolicyID == a {
 			t.Fatal("dropped WAF entry still enforced")
 		}
 	}
 	e.deliver()
-	if len(e.enforced("tp2", "CFW")) != 1 {
+	if len(e.enforced(tp2, "CFW")) != 1 {
 		t.Fatal("new CFW entry not delivered")
 	}
 	revBefore := e.revision()
@@ -594,12 +617,12 @@ func TestSecMasterDeleteAndRecords(t *testing.T) {
 	a := e.create(nil)
 	b := e.create(map[string]string{"block_target": `"5.6.7.8"`})
 	e.deliver()
-	if len(e.enforced("tp1", "WAF")) != 2 {
+	if len(e.enforced(tp1, "WAF")) != 2 {
 		t.Fatal("not delivered")
 	}
 	wantSMError(t, e.soc("POST", "/policys/batch-delete", `{"batch_ids":["`+a+`","nope"]}`), 400, "SecMaster.20010002", "nope")
 	wantSMError(t, e.soc("POST", "/policys/batch-delete", `{}`), 400, "SecMaster.20010002", "batch_ids")
-	if len(e.enforced("tp1", "WAF")) != 2 {
+	if len(e.enforced(tp1, "WAF")) != 2 {
 		t.Fatal("a refused delete lifted something")
 	}
 	res := e.soc("POST", "/policys/batch-delete", `{"batch_ids":["`+a+`"]}`)
@@ -607,7 +630,7 @@ func TestSecMasterDeleteAndRecords(t *testing.T) {
 	if s, _ := res.Body["data"].(string); s == "" {
 		t.Fatalf("no task id: %s", res.Raw)
 	}
-	if es := e.enforced("tp1", "WAF"); len(es) != 1 || es[0].PolicyID != b {
+	if es := e.enforced(tp1, "WAF"); len(es) != 1 || es[0].PolicyID != b {
 		t.Fatalf("after delete: %v", es)
 	}
 	wantSMError(t, e.soc("GET", "/policys/"+a, ""), 404, "SecMaster.20030005", a)
@@ -649,7 +672,7 @@ func TestSecMasterAging(t *testing.T) {
 	if ba := p["block_age"].(map[string]any); ba["is_block_ageing"] != true || ba["block_ageing"] != strconv.FormatInt(at.UnixMilli(), 10) {
 		t.Fatalf("block_age: %v", ba)
 	}
-	if len(e.enforced("tp1", "WAF")) != 2 {
+	if len(e.enforced(tp1, "WAF")) != 2 {
 		t.Fatal("not delivered")
 	}
 	e.clock.Add(9 * time.Second)
@@ -658,7 +681,7 @@ func TestSecMasterAging(t *testing.T) {
 	}
 	e.clock.Add(time.Second)
 	// At the aging time the set no longer holds it, even before the worker runs.
-	if es := e.enforced("tp1", "WAF"); len(es) != 1 || es[0].PolicyID != forever {
+	if es := e.enforced(tp1, "WAF"); len(es) != 1 || es[0].PolicyID != forever {
 		t.Fatalf("at expiry: %v", es)
 	}
 	if n, err := e.SM.ExpireDue(context.Background()); n != 1 || err != nil {
@@ -707,7 +730,7 @@ func TestSecMasterQuota(t *testing.T) {
 		}
 		return &secmaster.PolicyInput{BlockAge: ba, BlockTarget: ip, Category: "BLOCK", PolicyType: &typ, RegionID: "r",
 			Defenses: []secmaster.DefenseInput{{ConnectionID: "c", ConnectionName: "c", ConnectionRegionID: "r", ConnectionRegionName: "r",
-				DefenseType: "WAF", TargetEnterpriseID: "0", TargetEnterpriseName: "d", TargetProjectID: "t", TargetProjectName: "t"}}}
+				DefenseType: "WAF", TargetEnterpriseID: "0", TargetEnterpriseName: "d", TargetProjectID: project, TargetProjectName: "t"}}}
 	}
 	if _, err := sm.CreatePolicy(ctx, project, ws, in("1.1.1.1", true)); err != nil {
 		t.Fatal(err)
@@ -798,7 +821,7 @@ func TestSecMasterIAMBlock(t *testing.T) {
 	at := e.clock.Now().Add(30 * time.Second)
 	wantOK(t, blockUser("mallory", e.Creds.ProjectID, `{"is_block_ageing":true,"block_ageing":"`+strconv.FormatInt(at.UnixMilli(), 10)+`"}`))
 	// Delivered to another project's IAM layer, a block changes nothing here.
-	wantOK(t, blockUser("mallory", "elsewhere", `{"is_block_ageing":false}`))
+	wantOK(t, blockUser("mallory", tp, `{"is_block_ageing":false}`))
 	wantOK(t, asMallory()) // not yet delivered: still allowed
 	e.deliver()
 	wantError(t, asMallory(), http.StatusForbidden, "APIGW.0302")

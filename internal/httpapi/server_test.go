@@ -68,12 +68,17 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 	if o.storeClock {
 		db.Now = clock.Now
 	}
-	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: o.deliverer})
-	ws := workspace.New(db, workspace.Config{Now: clock.Now})
-	// SecMaster's IAM layer, as serve wires it: the decision engines answer.
+	// SecMaster's IAM layer, as serve wires it: the decision engines answer;
+	// IAM decides which projects a SecMaster policy may target.
 	// Nothing polls here: tests call Decisions.Refresh after a change.
-	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, clock.Now, nil)
-	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations, UserBlocked: decision.UserBlockedBy(reg, clock.Now)})
+	var reg *enforce.Registry
+	idm := iam.New(db, iam.Config{Now: clock.Now, PasswordIterations: testPasswordIterations,
+		UserBlocked: func(ctx context.Context, projectID, userName string) (bool, error) {
+			return decision.UserBlockedBy(reg, clock.Now)(ctx, projectID, userName)
+		}})
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now, Deliverer: o.deliverer, Targets: idm})
+	ws := workspace.New(db, workspace.Config{Now: clock.Now})
+	reg = enforce.NewRegistry(enforce.Sources{SecMaster: sm, SecMasterLog: db, WAF: db, WAFLog: db, Workspace: ws, Revisions: db}, nil, clock.Now, nil)
 	creds, created, err := idm.Bootstrap(ctx, iam.BootstrapInput{AccountName: "acme", AdminPassword: "correct horse battery"})
 	if err != nil || !created {
 		tb.Fatalf("bootstrap: created=%v err=%v", created, err)
@@ -84,8 +89,12 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 		SecMaster: sm,
 		Decisions: reg,
 	}
-	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db,
-		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}))
+	deps := httpapi.Deps{IAM: idm, Store: db,
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}
+	if o.decisionAPI {
+		deps.Decisions, deps.Feed = reg, reg
+	}
+	srv := httptest.NewServer(httpapi.NewServer(cfg, deps))
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e
@@ -93,8 +102,9 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 
 // serveOptions adjust MustServe's wiring.
 type serveOptions struct {
-	deliverer  secmaster.Deliverer // nil: SecMaster's default
-	storeClock bool                // the store's timestamps follow the fake clock
+	deliverer   secmaster.Deliverer // nil: SecMaster's default
+	storeClock  bool                // the store's timestamps follow the fake clock
+	decisionAPI bool                // the decision API and the feeds are served
 }
 
 type serveOption func(*serveOptions)
@@ -103,6 +113,10 @@ type serveOption func(*serveOptions)
 func withDeliverer(d secmaster.Deliverer) serveOption {
 	return func(o *serveOptions) { o.deliverer = d }
 }
+
+// withDecisionAPI serves the decision API, the change stream and the
+// firewall feeds from the registry (refreshed by the test).
+func withDecisionAPI() serveOption { return func(o *serveOptions) { o.decisionAPI = true } }
 
 // withStoreClock makes the store's timestamps follow the fake clock.
 func withStoreClock() serveOption { return func(o *serveOptions) { o.storeClock = true } }
@@ -114,7 +128,8 @@ type response struct {
 	Raw    string
 }
 
-func do(tb testing.TB, req *http.Request) response {
+// fetch sends req and reads the whole answer, without decoding it.
+func fetch(tb testing.TB, req *http.Request) response {
 	tb.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -122,13 +137,19 @@ func do(tb testing.TB, req *http.Request) response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	out := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
+	return response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
+}
+
+func do(tb testing.TB, req *http.Request) response {
+	tb.Helper()
+	out := fetch(tb, req)
+	raw := []byte(out.Raw)
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out.Body); err != nil {
 			tb.Fatalf("response is not a JSON object: %q", raw)
 		}
 	}
-	if res.Header.Get("X-Request-Id") == "" {
+	if out.Header.Get("X-Request-Id") == "" {
 		tb.Errorf("%s %s: no X-Request-Id", req.Method, req.URL.Path)
 	}
 	return out

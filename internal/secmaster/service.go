@@ -3,6 +3,7 @@ package secmaster
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -29,6 +30,10 @@ type Config struct {
 	MaxAgeing   int
 	// DefaultRegion is the region_id of the default workspaces.
 	DefaultRegion string
+	// Targets decides which projects other than a policy's own its entries
+	// may target (at create, update and retry, and again at delivery). Nil
+	// allows only the policy's own project.
+	Targets TargetGuard
 }
 
 // Service holds the family's business rules over a Store. Build it with
@@ -41,6 +46,7 @@ type Service struct {
 	log       *slog.Logger
 	quota     Quota
 	region    string
+	guard     TargetGuard
 
 	ensured sync.Map // project IDs whose default workspace exists
 
@@ -52,7 +58,10 @@ type Service struct {
 func New(store Store, cfg Config) *Service {
 	s := &Service{store: store, now: cfg.Now, newID: cfg.NewID, deliverer: cfg.Deliverer, log: cfg.Logger,
 		quota: Quota{MaxPolicies: cfg.MaxPolicies, MaxAgeing: cfg.MaxAgeing}, region: cfg.DefaultRegion,
-		wake: make(chan struct{}, 1)}
+		guard: cfg.Targets, wake: make(chan struct{}, 1)}
+	if s.guard == nil {
+		s.guard = denyForeignTargets{}
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -150,6 +159,9 @@ func (s *Service) CreatePolicy(ctx context.Context, projectID, workspaceID strin
 	if err := checkSelfBlock(p, projectID, uname); err != nil {
 		return "", err
 	}
+	if err := s.authorizeTargets(ctx, projectID, "data_object.defense_policy_list", p.Defenses, map[string]bool{}); err != nil {
+		return "", err
+	}
 	t := &Task{ID: s.newID(), ProjectID: projectID, WorkspaceID: workspaceID, Action: RecordCreate, State: TaskPending, CreatedAt: now}
 	p.ID, p.ProjectID, p.WorkspaceID, p.State, p.TaskID = s.newID(), projectID, workspaceID, StateActive, t.ID
 	p.CreatorID, p.CreatorName, p.ModifierID, p.ModifierName = uid, uname, uid, uname
@@ -215,6 +227,9 @@ func (s *Service) RetryPolicies(ctx context.Context, projectID, workspaceID stri
 	if err != nil {
 		return "", err
 	}
+	if err := s.authorizeRetry(ctx, projectID, workspaceID, ids); err != nil {
+		return "", err
+	}
 	t := &Task{ID: s.newID(), ProjectID: projectID, WorkspaceID: workspaceID, Action: RecordRetry, State: TaskPending,
 		PolicyIDs: ids, CreatedAt: s.clock()}
 	if err := s.store.RetryPolicies(ctx, projectID, workspaceID, ids, t); err != nil {
@@ -263,26 +278,41 @@ func (s *Service) UpdatePolicies(ctx context.Context, projectID, workspaceID, pa
 	uid, uname := actor(ctx)
 	t := &Task{ID: s.newID(), ProjectID: projectID, WorkspaceID: workspaceID, Action: RecordUpdate, State: TaskPending,
 		PolicyIDs: ids, CreatedAt: now}
-	err = s.store.UpdatePolicies(ctx, projectID, workspaceID, ids, t, s.quota, func(p *Policy) error {
-		redeliver, err := applyPatch(p, pt, now)
-		if err != nil {
-			return err
-		}
-		if err := checkSelfBlock(p, projectID, uname); err != nil {
-			return err
-		}
-		p.ModifierID, p.ModifierName, p.UpdatedAt, p.TaskID = uid, uname, now, t.ID
-		for i := range p.Defenses {
-			d := &p.Defenses[i]
-			if d.ID == "" {
-				d.ID = s.newID()
+	allowed := map[string]bool{}
+	for {
+		err = s.store.UpdatePolicies(ctx, projectID, workspaceID, ids, t, s.quota, func(p *Policy) error {
+			redeliver, err := applyPatch(p, pt, now)
+			if err != nil {
+				return err
 			}
-			if redeliver || d.BlockStatus == "" {
-				d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.FailureDescription, d.UpdatedAt = BlockPending, SyncPending, t.ID, "", now
+			if err := checkSelfBlock(p, projectID, uname); err != nil {
+				return err
 			}
+			p.ModifierID, p.ModifierName, p.UpdatedAt, p.TaskID = uid, uname, now, t.ID
+			for i := range p.Defenses {
+				d := &p.Defenses[i]
+				if d.ID == "" {
+					d.ID = s.newID()
+				}
+				if redeliver || d.BlockStatus == "" {
+					d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.FailureDescription, d.UpdatedAt = BlockPending, SyncPending, t.ID, "", now
+				}
+				if d.PendingTaskID == t.ID && d.TargetProjectID != projectID && !allowed[d.TargetProjectID] {
+					return &needTarget{field: fmt.Sprintf("data_object.defense_policy_list[%d].target_project_id", i), project: d.TargetProjectID}
+				}
+			}
+			return nil
+		})
+		var need *needTarget
+		if !errors.As(err, &need) {
+			break
 		}
-		return nil
-	})
+		// An entry is about to be delivered to a project not yet checked:
+		// check it outside the transaction, then update again.
+		if err := s.authorizeTarget(ctx, projectID, need.field, need.project, allowed); err != nil {
+			return "", err
+		}
+	}
 	if err != nil {
 		return "", s.quotaError(policyNotFound(err))
 	}

@@ -57,6 +57,7 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		for _, t := range tasks {
 			batch[t.ID] = true
 		}
+		checked := map[[3]string]string{}
 		for _, p := range policies {
 			for i := range p.Defenses {
 				e := &p.Defenses[i]
@@ -64,6 +65,15 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 					continue // in force, failed, or pending for a later task
 				}
 				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
+				why, err := s.deliveryAllowed(ctx, p, e, checked)
+				if err != nil {
+					return done, err
+				}
+				if why != "" {
+					r.Failure = why
+					results = append(results, r)
+					continue
+				}
 				enf, err := s.deliverer.Deliver(ctx, p, e)
 				if err != nil {
 					r.Failure = err.Error()

@@ -93,7 +93,7 @@ func smPopulate(b *testing.B, db *sqlite.DB, ws string, n int, ageingAt time.Tim
 				UpdatedAt: now, Ageing: !ageingAt.IsZero(), AgeingAt: ageingAt,
 				Defenses: []secmaster.DefenseEntry{{ID: secmaster.NewUUID(), ConnectionID: "c", ConnectionName: "c", ConnectionRegionID: "r",
 					ConnectionRegionName: "r", DefenseType: secmaster.LayerWAF, TargetEnterpriseID: "0", TargetEnterpriseName: "d",
-					TargetProjectID: "tp", TargetProjectName: "tp", BlockStatus: secmaster.BlockPending, SyncStatus: secmaster.SyncPending,
+					TargetProjectID: smProject, TargetProjectName: "tp", BlockStatus: secmaster.BlockPending, SyncStatus: secmaster.SyncPending,
 					PendingTaskID: t.ID, UpdatedAt: now}}}
 			ps[i] = p
 			t.PolicyIDs = append(t.PolicyIDs, p.ID)
@@ -155,11 +155,11 @@ func BenchmarkSecMasterExpire100k(b *testing.B) {
 		if _, err := sm.DeliverPending(ctx); err != nil {
 			b.Fatal(err)
 		}
-		if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != n {
+		if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerWAF); len(es) != n {
 			b.Fatalf("%d enforced before aging", len(es))
 		}
 		clock.Add(time.Hour)
-		if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != 0 {
+		if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerWAF); len(es) != 0 {
 			b.Fatalf("%d still enforced at the aging time", len(es))
 		}
 		b.StartTimer()
@@ -178,7 +178,7 @@ func BenchmarkSecMasterExpire100k(b *testing.B) {
 		if err != nil || total != n {
 			b.Fatalf("%d expiry records, %v", total, err)
 		}
-		if es, _ := db.SecMaster().Enforcements(ctx, "tp", secmaster.LayerWAF, time.Time{}); len(es) != 0 {
+		if es, _ := db.SecMaster().Enforcements(ctx, smProject, secmaster.LayerWAF, time.Time{}); len(es) != 0 {
 			b.Fatalf("%d enforcement rows left", len(es))
 		}
 		b.StartTimer()

@@ -26,12 +26,12 @@ func TestEnforcementChangeLog(t *testing.T) {
 	if _, err := sm.DeliverPending(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cur, gone, c1, complete, err := db.EnforcementChanges(ctx, "tp", c0)
+	cur, gone, c1, complete, err := db.EnforcementChanges(ctx, smProject, c0)
 	if err != nil || !complete || len(gone) != 0 || len(cur) != 2 || c1 <= c0 {
 		t.Fatalf("after delivery: %+v %+v %d %v %v", cur, gone, c1, complete, err)
 	}
 	for _, e := range cur {
-		if e.Layer != secmaster.LayerWAF || e.Category != secmaster.CategoryBlock || e.TargetProjectID != "tp" || e.PolicyID == "" ||
+		if e.Layer != secmaster.LayerWAF || e.Category != secmaster.CategoryBlock || e.TargetProjectID != smProject || e.PolicyID == "" ||
 			(e.Object != "192.0.2.1" && e.Object != "192.0.2.2") {
 			t.Fatalf("row: %+v", e)
 		}
@@ -45,7 +45,7 @@ func TestEnforcementChangeLog(t *testing.T) {
 	if _, err := sm.DeliverPending(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cur2, gone, c2, complete, err := db.EnforcementChanges(ctx, "tp", c1)
+	cur2, gone, c2, complete, err := db.EnforcementChanges(ctx, smProject, c1)
 	if err != nil || !complete || len(cur2) != 0 || len(gone) != 2 || c2 <= c1 || gone[0].DefenseID == "" {
 		t.Fatalf("after deletion: %+v %+v %d %v %v", cur2, gone, c2, complete, err)
 	}

@@ -36,7 +36,7 @@ func smInput(target string, ageingAt time.Time) *secmaster.PolicyInput {
 	typ := secmaster.TypeSourceIP
 	return &secmaster.PolicyInput{BlockAge: ba, BlockTarget: target, Category: secmaster.CategoryBlock, PolicyType: &typ, RegionID: "r",
 		Defenses: []secmaster.DefenseInput{{ConnectionID: "c", ConnectionName: "c", ConnectionRegionID: "r", ConnectionRegionName: "r",
-			DefenseType: secmaster.LayerWAF, TargetEnterpriseID: "0", TargetEnterpriseName: "d", TargetProjectID: "tp", TargetProjectName: "tp"}}}
+			DefenseType: secmaster.LayerWAF, TargetEnterpriseID: "0", TargetEnterpriseName: "d", TargetProjectID: smProject, TargetProjectName: "tp"}}}
 }
 
 func smDefaultWorkspace(t *testing.T, sm *secmaster.Service) string {
@@ -87,7 +87,7 @@ func TestSecMasterRestartMidDelivery(t *testing.T) {
 	}
 	defer db.Close()
 	sm = secmaster.New(db.SecMaster(), secmaster.Config{})
-	if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != 0 {
+	if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerWAF); len(es) != 0 {
 		t.Fatalf("enforced before the restart delivered: %v", es)
 	}
 	rctx, stop := context.WithCancel(ctx)
@@ -95,7 +95,7 @@ func TestSecMasterRestartMidDelivery(t *testing.T) {
 	go func() { sm.Run(rctx); close(done) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		es, err := sm.Enforcements(ctx, "tp", secmaster.LayerWAF)
+		es, err := sm.Enforcements(ctx, smProject, secmaster.LayerWAF)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestSecMasterAgingAcrossRestart(t *testing.T) {
 	if _, err := sm.DeliverPending(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != 1 {
+	if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerWAF); len(es) != 1 {
 		t.Fatal("not delivered")
 	}
 	db.Close()
@@ -152,7 +152,7 @@ func TestSecMasterAgingAcrossRestart(t *testing.T) {
 	defer db.Close()
 	db.Now = clock.Now
 	sm = secmaster.New(db.SecMaster(), secmaster.Config{Now: clock.Now})
-	if es, _ := sm.Enforcements(ctx, "tp", secmaster.LayerWAF); len(es) != 0 {
+	if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerWAF); len(es) != 0 {
 		t.Fatalf("aged policy still in force: %v", es)
 	}
 	rctx, stop := context.WithCancel(ctx)
