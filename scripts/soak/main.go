@@ -67,13 +67,14 @@ func main() {
 	fdSlack := flag.Int("fd-slack", 8, "allowed growth of open file descriptors after warm-up")
 	pprofAddr := flag.String("pprof", "", "serve net/http/pprof on this address and write heap profiles")
 	out := flag.String("out", ".", "directory for heap profiles")
+	serverArgs := flag.String("server-args", "", "more arguments for rampart serve, space-separated (e.g. \"--sqlite-cache-mib 4\")")
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "soak: -bin is required")
 		os.Exit(2)
 	}
 	ok, err := run(config{bin: *bin, duration: *duration, warmup: *warmup, sample: *sample, rate: *rate,
-		tolerance: *tolerance, fdSlack: *fdSlack, pprof: *pprofAddr, out: *out})
+		tolerance: *tolerance, fdSlack: *fdSlack, pprof: *pprofAddr, out: *out, serverArgs: strings.Fields(*serverArgs)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(2)
@@ -89,6 +90,7 @@ type config struct {
 	rate, tolerance          float64
 	fdSlack                  int
 	pprof, out               string
+	serverArgs               []string
 }
 
 func run(cfg config) (bool, error) {
@@ -104,6 +106,7 @@ func run(cfg config) (bool, error) {
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	args := []string{"serve", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--data-dir", filepath.Join(dir, "data"),
 		"--rate-limit", "0", "--metrics-listen", ""}
+	args = append(args, cfg.serverArgs...)
 	if cfg.pprof != "" {
 		args = append(args, "--pprof-listen", cfg.pprof)
 	}
