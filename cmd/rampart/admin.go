@@ -12,6 +12,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/sqlite"
 )
 
 const adminUsage = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] <command> [args]
@@ -61,7 +62,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("no store at %s (start rampart serve with this data dir first): %w", sqlitePath(dsn, dataDir), err)
 		}
 	}
-	st, _, err := openStore(ctx, dsn, dataDir, synchronous)
+	st, _, err := openStore(ctx, dsn, dataDir, sqlite.Options{Synchronous: synchronous})
 	if err != nil {
 		return err
 	}

@@ -254,7 +254,12 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, _,
 		}
 		defer metricsLn.Close()
 	}
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.Synchronous)
+	stopProfiler, err := serveProfiler(cfg.PprofListen, logger)
+	if err != nil {
+		return err
+	}
+	defer stopProfiler()
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions())
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

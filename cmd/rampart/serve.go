@@ -20,6 +20,7 @@ import (
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/sqlite"
 	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
@@ -86,18 +87,27 @@ type nodeConfig struct {
 	DataDir         string
 	Store           string
 	Synchronous     string
+	CacheMiB        int
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
+	PprofListen     string
 }
 
 func (c *nodeConfig) register(e *envFlags) {
 	e.String(&c.DataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "directory for the database and credentials.json")
 	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
 	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
+	e.Int(&c.CacheMiB, "sqlite-cache-mib", "RAMPART_SQLITE_CACHE_MIB", sqlite.DefaultCacheMiB, "SQLite page cache of the writer connection, in MiB (a busy server's memory grows by up to this much)")
 	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
 	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
+	e.String(&c.PprofListen, "pprof-listen", "RAMPART_PPROF_LISTEN", "", "address serving Go's profiler at /debug/pprof/ (empty: none; keep it on loopback)")
+}
+
+// sqliteOptions are the SQLite settings of the node's store.
+func (c *nodeConfig) sqliteOptions() sqlite.Options {
+	return sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB}
 }
 
 // newLogger builds the process logger.
@@ -135,8 +145,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	defer ln.Close()
+	stopProfiler, err := serveProfiler(cfg.PprofListen, logger)
+	if err != nil {
+		return err
+	}
+	defer stopProfiler()
 
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.Synchronous)
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions())
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

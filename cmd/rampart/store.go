@@ -31,7 +31,7 @@ type store interface {
 // openStore opens the backend a DSN names: empty for a SQLite file in the
 // data directory, "sqlite:PATH" / "file:PATH" / a plain path for SQLite,
 // "postgres://…" for PostgreSQL.
-func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, string, error) {
+func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (store, string, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return nil, "", errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
@@ -46,7 +46,7 @@ func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, st
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, "", fmt.Errorf("store dir: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: synchronous})
+	db, err := sqlite.Open(ctx, path, opts)
 	if err != nil {
 		return nil, "", err
 	}

@@ -35,8 +35,6 @@ func (db *SecMasterStore) smPrepare(context.Context) {
 		ctx := context.Background() // a caller's cancellation must not leave them unprepared
 		// Keep transient journals in memory on the writer connection.
 		_, _ = db.wdb.ExecContext(ctx, `PRAGMA temp_store = MEMORY`)
-		// A larger page cache keeps the policy indexes' hot pages in memory.
-		_, _ = db.wdb.ExecContext(ctx, `PRAGMA cache_size = -65536`)
 		// Checkpoint the WAL less often: bursts of policies write many pages.
 		_, _ = db.wdb.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 10000`)
 		m := make(map[string]*sql.Stmt, len(smHot))

@@ -52,7 +52,15 @@ type Options struct {
 	// across process crashes, may lose the last commits on power loss) or
 	// "FULL" (fsync on every commit).
 	Synchronous string
+	// CacheMiB is the writer connection's page cache in MiB (default
+	// DefaultCacheMiB). The cache fills as writes touch pages and then
+	// stays: it is the largest share of the memory a busy server grows
+	// into. Each read connection keeps SQLite's default of 2 MiB.
+	CacheMiB int
 }
+
+// DefaultCacheMiB is the writer's page cache when Options.CacheMiB is 0.
+const DefaultCacheMiB = 16
 
 // Open opens (creating if needed) the database file at path and applies any
 // pending migrations.
@@ -87,7 +95,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	wdb, err := sql.Open("sqlite", dsn()+"&_txlock=immediate")
+	cache := opts.CacheMiB
+	if cache == 0 {
+		cache = DefaultCacheMiB
+	}
+	if cache < 1 || cache > 1<<16 {
+		return nil, fmt.Errorf("sqlite: a page cache of %d MiB is out of range (1 to 65536)", cache)
+	}
+	wdb, err := sql.Open("sqlite", dsn(fmt.Sprintf("cache_size(%d)", -cache*1024))+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// --pprof-listen serves Go's profiler on its own address, not on the API
+// listener; without the flag nothing serves it.
+func TestServePprofListen(t *testing.T) {
+	pprofAddr := freeAddr(t)
+	url, logs, stop := startServe(t, t.TempDir(), map[string]string{"RAMPART_ADMIN_PASSWORD": "Pprof-test-password-1"},
+		"--metrics-listen", "", "--pprof-listen", pprofAddr)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	res, err := http.Get("http://" + pprofAddr + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "HeapInuse") {
+		t.Fatalf("heap profile: %d %.200s\n%s", res.StatusCode, body, logs)
+	}
+	res, err = http.Get(url + "/debug/pprof/heap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == 200 {
+		t.Fatal("the API listener serves the profiler")
+	}
+	s, err := parseServeFlags(nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PprofListen != "" {
+		t.Errorf("--pprof-listen default %q, want empty (off)", s.PprofListen)
+	}
+}
