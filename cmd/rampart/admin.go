@@ -61,7 +61,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("no store at %s (start rampart serve with this data dir first): %w", sqlitePath(dsn, dataDir), err)
 		}
 	}
-	st, _, err := openStore(ctx, dsn, dataDir, synchronous)
+	st, _, err := openStore(ctx, dsn, dataDir, synchronous, nil)
 	if err != nil {
 		return err
 	}

@@ -136,7 +136,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.Synchronous)
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.Synchronous, logger)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -205,7 +205,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}()
 		dpErrs = dp.errs
 		if cfg.Proxy.MetricsListen != "" {
-			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, dp.px.Metrics(), logger)
+			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, nodeMetrics(dp.px.Metrics(), st), logger)
 			if err != nil {
 				return err
 			}

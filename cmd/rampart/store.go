@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,13 +27,17 @@ type store interface {
 	workspace.Store
 	SecMaster() secmaster.Store
 	Ping(ctx context.Context) error
+	// WriteMetrics writes the store's counters (rows skipped because they
+	// cannot be decoded) in the Prometheus text format.
+	WriteMetrics(w io.Writer) error
 	Close() error
 }
 
 // openStore opens the backend a DSN names: empty for a SQLite file in the
 // data directory, "sqlite:PATH" / "file:PATH" / a plain path for SQLite,
-// "postgres://…" for PostgreSQL.
-func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, string, error) {
+// "postgres://…" for PostgreSQL. logger receives the stored rows reads skip
+// because they cannot be decoded (nil: slog.Default()).
+func openStore(ctx context.Context, dsn, dataDir, synchronous string, logger *slog.Logger) (store, string, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return nil, "", errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
@@ -46,7 +52,7 @@ func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, st
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, "", fmt.Errorf("store dir: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: synchronous})
+	db, err := sqlite.Open(ctx, path, sqlite.Options{Synchronous: synchronous, Logger: logger})
 	if err != nil {
 		return nil, "", err
 	}
