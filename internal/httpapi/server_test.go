@@ -84,8 +84,12 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 		SecMaster: sm,
 		Decisions: reg,
 	}
-	srv := httptest.NewServer(httpapi.NewServer(cfg, httpapi.Deps{IAM: idm, Store: db,
-		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}))
+	deps := httpapi.Deps{IAM: idm, Store: db,
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}
+	if o.decisionAPI {
+		deps.Decisions, deps.Feed = reg, reg
+	}
+	srv := httptest.NewServer(httpapi.NewServer(cfg, deps))
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e
@@ -93,8 +97,9 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 
 // serveOptions adjust MustServe's wiring.
 type serveOptions struct {
-	deliverer  secmaster.Deliverer // nil: SecMaster's default
-	storeClock bool                // the store's timestamps follow the fake clock
+	deliverer   secmaster.Deliverer // nil: SecMaster's default
+	storeClock  bool                // the store's timestamps follow the fake clock
+	decisionAPI bool                // the decision API and its feeds are served
 }
 
 type serveOption func(*serveOptions)
@@ -103,6 +108,10 @@ type serveOption func(*serveOptions)
 func withDeliverer(d secmaster.Deliverer) serveOption {
 	return func(o *serveOptions) { o.deliverer = d }
 }
+
+// withDecisionAPI serves the decision API, the change stream and the
+// firewall feeds from the registry.
+func withDecisionAPI() serveOption { return func(o *serveOptions) { o.decisionAPI = true } }
 
 // withStoreClock makes the store's timestamps follow the fake clock.
 func withStoreClock() serveOption { return func(o *serveOptions) { o.storeClock = true } }
