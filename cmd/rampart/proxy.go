@@ -178,6 +178,15 @@ func (dp *dataPlane) shutdown(ctx context.Context) {
 	dp.px.Close()
 }
 
+// nodeMetrics is the exposition of a node: the data plane's metrics
+// followed by the store's.
+func nodeMetrics(dataPlane http.Handler, st store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dataPlane.ServeHTTP(w, r)
+		_ = st.WriteMetrics(w)
+	})
+}
+
 // withMetrics serves the data plane's metrics at GET /metrics beside h.
 func withMetrics(h, metrics http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -259,7 +268,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, _,
 		return err
 	}
 	defer stopProfiler()
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions())
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -289,7 +298,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, _,
 	}
 	var msrv *http.Server
 	if metricsLn != nil {
-		msrv = serveMetricsOn(metricsLn, dp.px.Metrics(), logger)
+		msrv = serveMetricsOn(metricsLn, nodeMetrics(dp.px.Metrics(), st), logger)
 	}
 	var serveErr error
 	select {

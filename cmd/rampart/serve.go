@@ -106,8 +106,8 @@ func (c *nodeConfig) register(e *envFlags) {
 }
 
 // sqliteOptions are the SQLite settings of the node's store.
-func (c *nodeConfig) sqliteOptions() sqlite.Options {
-	return sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB}
+func (c *nodeConfig) sqliteOptions(logger *slog.Logger) sqlite.Options {
+	return sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB, Logger: logger}
 }
 
 // newLogger builds the process logger.
@@ -151,7 +151,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer stopProfiler()
 
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions())
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -226,7 +226,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}()
 		dpErrs = dp.errs
 		if cfg.Proxy.MetricsListen != "" {
-			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, dp.px.Metrics(), logger)
+			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, nodeMetrics(dp.px.Metrics(), st), logger)
 			if err != nil {
 				return err
 			}

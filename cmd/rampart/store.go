@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,12 +26,16 @@ type store interface {
 	workspace.Store
 	SecMaster() secmaster.Store
 	Ping(ctx context.Context) error
+	// WriteMetrics writes the store's counters (rows skipped because they
+	// cannot be decoded) in the Prometheus text format.
+	WriteMetrics(w io.Writer) error
 	Close() error
 }
 
 // openStore opens the backend a DSN names: empty for a SQLite file in the
 // data directory, "sqlite:PATH" / "file:PATH" / a plain path for SQLite,
-// "postgres://…" for PostgreSQL.
+// "postgres://…" for PostgreSQL. opts.Logger receives the stored rows reads
+// skip because they cannot be decoded (nil: slog.Default()).
 func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (store, string, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):

@@ -57,7 +57,8 @@ const codeTooLarge = "too_large"
 // decode reads a JSON request body into v. Unknown fields are ignored, as
 // clients send extras; malformed JSON, wrong types and trailing data give a
 // KindInvalid error whose message names the problem; an empty body gives
-// errEmptyBody.
+// errEmptyBody. Values that could not be read back once stored are refused
+// too (checkJSONValues).
 func decode(r *http.Request, v any) error {
 	body, err := readBody(r)
 	if err != nil {
@@ -79,7 +80,7 @@ func decodeBytes(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return rampart.Invalid("body", "The request body has data after the JSON value.")
 	}
-	return nil
+	return checkJSONValues(body)
 }
 
 // jsonError turns a decoding error into a message that names the problem.

@@ -122,7 +122,9 @@ type wafHostBody struct {
 	TimeoutConfig    map[string]any    `json:"timeout_config"`
 }
 
-func (b *wafHostBody) input() *waf.HostInput {
+// input converts the body; its free-form objects are checked and
+// normalised (freeFormObject).
+func (b *wafHostBody) input() (*waf.HostInput, error) {
 	in := &waf.HostInput{Hostname: b.Hostname, PolicyID: b.PolicyID, Proxy: b.Proxy, LBAlgorithm: b.LBAlgorithm,
 		CertificateID: b.CertificateID, CertificateName: b.CertificateName, Description: b.Description,
 		PaidType: b.PaidType, WebTag: b.WebTag, ExclusiveIP: b.ExclusiveIP, HTTP2Enable: b.HTTP2Enable,
@@ -136,6 +138,10 @@ func (b *wafHostBody) input() *waf.HostInput {
 	}
 	for k, v := range map[string]map[string]any{"block_page": b.BlockPage, "traffic_mark": b.TrafficMark, "flag": b.Flag,
 		"circuit_breaker": b.CircuitBreaker, "timeout_config": b.TimeoutConfig} {
+		v, err := freeFormObject(k, v)
+		if err != nil {
+			return nil, err
+		}
 		if v != nil {
 			in.Extra[k] = v
 		}
@@ -147,13 +153,17 @@ func (b *wafHostBody) input() *waf.HostInput {
 		}
 		in.Extra["extend"] = ext
 	}
-	return in
+	return in, nil
 }
 
 // handleWAFHostCreate serves POST /v1/{project_id}/waf/instance (CreateHost).
 func (s *server) handleWAFHostCreate() http.Handler {
 	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafHostBody) (any, error) {
-		return wafAs(hostJSON)(s.waf.CreateHost(q.ctx, q.project, q.ep, b.input()))
+		in, err := b.input()
+		if err != nil {
+			return nil, err
+		}
+		return wafAs(hostJSON)(s.waf.CreateHost(q.ctx, q.project, q.ep, in))
 	})
 }
 
@@ -186,7 +196,11 @@ func (s *server) handleWAFHostShow() http.Handler {
 // semantics.
 func (s *server) handleWAFHostUpdate() http.Handler {
 	return wafServeBody(s, wafWriteEP, func(q *wafRequest, b *wafHostBody) (any, error) {
-		return wafAs(hostJSON)(s.waf.UpdateHost(q.ctx, q.project, q.r.PathValue("instance_id"), b.input()))
+		in, err := b.input()
+		if err != nil {
+			return nil, err
+		}
+		return wafAs(hostJSON)(s.waf.UpdateHost(q.ctx, q.project, q.r.PathValue("instance_id"), in))
 	})
 }
 

@@ -108,8 +108,12 @@ func (s *server) handleWAFPolicyUpdate() http.Handler {
 		Extend         map[string]string `json:"extend"`
 	}
 	return wafServeBody(s, wafWriteEP, func(q *wafRequest, req *request) (any, error) {
+		modx, err := freeFormObject("modulex_options", req.ModulexOptions)
+		if err != nil {
+			return nil, err
+		}
 		u := &waf.PolicyUpdate{Name: req.Name, Level: req.Level, FullDetection: req.FullDetection,
-			Options: req.Options, ModulexOptions: req.ModulexOptions, Extend: req.Extend}
+			Options: req.Options, ModulexOptions: modx, Extend: req.Extend}
 		if req.RobotAction != nil {
 			u.RobotAction = &req.RobotAction.Category
 		}

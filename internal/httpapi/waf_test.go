@@ -23,7 +23,12 @@ type wafEnv struct {
 // project.
 func MustServeWAF(tb testing.TB) *wafEnv {
 	tb.Helper()
-	e := MustServe(tb, httpapi.Config{})
+	return mustServeWAF(tb)
+}
+
+func mustServeWAF(tb testing.TB, opts ...serveOption) *wafEnv {
+	tb.Helper()
+	e := MustServe(tb, httpapi.Config{}, opts...)
 	ctx := context.Background()
 	other, err := e.IAM.CreateProject(ctx, "acme", "other-region", "")
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"runtime"
@@ -42,8 +43,12 @@ type DB struct {
 	writeQueue writeQueue // writes waiting for a group commit (group.go)
 	stmts      sync.Map   // statements prepared on the writer connection (group.go): query → *sql.Stmt
 
+	unreadable unreadableRows // rows reads skipped (unreadable.go)
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// Logger is Options.Logger.
+	Logger *slog.Logger
 }
 
 // Options tune an opened database.
@@ -57,6 +62,9 @@ type Options struct {
 	// stays: it is the largest share of the memory a busy server grows
 	// into. Each read connection keeps SQLite's default of 2 MiB.
 	CacheMiB int
+	// Logger receives the rows reads skip because they cannot be decoded
+	// (nil: slog.Default()).
+	Logger *slog.Logger
 }
 
 // DefaultCacheMiB is the writer's page cache when Options.CacheMiB is 0.
@@ -109,7 +117,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	db := &DB{path: path, wdb: wdb, Now: time.Now}
+	db := &DB{path: path, wdb: wdb, Now: time.Now, Logger: opts.Logger}
 	if err := wdb.PingContext(ctx); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

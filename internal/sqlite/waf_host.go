@@ -49,14 +49,14 @@ func scanHost(s wafScanner) (*waf.Host, error) {
 	h.CreatedAt = fromMillis(created)
 	var ss []hostServer
 	if err := json.Unmarshal([]byte(servers), &ss); err != nil {
-		return nil, err
+		return nil, unreadable("waf_hosts", h.ID, err)
 	}
 	for _, s := range ss {
 		h.Servers = append(h.Servers, waf.Server(s))
 	}
 	var st hostSettings
 	if err := json.Unmarshal([]byte(settings), &st); err != nil {
-		return nil, err
+		return nil, unreadable("waf_hosts", h.ID, err)
 	}
 	h.CertificateID, h.CertificateName, h.Description, h.PaidType = st.CertificateID, st.CertificateName, st.Description, st.PaidType
 	h.WebTag, h.ExclusiveIP, h.HTTP2Enable, h.TLS, h.Cipher = st.WebTag, st.ExclusiveIP, st.HTTP2Enable, st.TLS, st.Cipher
@@ -162,7 +162,7 @@ func (db *DB) FindHosts(ctx context.Context, f waf.HostFilter) ([]*waf.Host, int
 			return err
 		}
 		limit, offset := wafLimit(f.Page)
-		out, err = queryHosts(ctx, tx, `SELECT `+hostColumns+hostFrom+` WHERE `+where+` ORDER BY h.seq LIMIT ? OFFSET ?`,
+		out, err = db.queryHosts(ctx, tx, `SELECT `+hostColumns+hostFrom+` WHERE `+where+` ORDER BY h.seq LIMIT ? OFFSET ?`,
 			append(args, limit, offset)...)
 		return err
 	})
@@ -174,28 +174,21 @@ func (db *DB) AllHosts(ctx context.Context) ([]*waf.Host, error) {
 	var out []*waf.Host
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = queryHosts(ctx, tx, `SELECT `+hostColumns+hostFrom+` ORDER BY h.seq`)
+		out, err = db.queryHosts(ctx, tx, `SELECT `+hostColumns+hostFrom+` ORDER BY h.seq`)
 		return err
 	})
 	return out, err
 }
 
-// queryHosts runs a query selecting hostColumns and scans the hosts.
-func queryHosts(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]*waf.Host, error) {
+// queryHosts runs a query selecting hostColumns and scans the hosts,
+// skipping unreadable ones.
+func (db *DB) queryHosts(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]*waf.Host, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*waf.Host
-	for rows.Next() {
-		h, err := scanHost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return scanAll(db, rows, scanHost)
 }
 
 // UpdateHost implements waf.Store.

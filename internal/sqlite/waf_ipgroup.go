@@ -30,7 +30,7 @@ func scanIPGroup(s wafScanner) (*waf.IPGroup, error) {
 	g.IPs = wafEntries(ips)
 	g.Remarks = map[string]string{}
 	if err := json.Unmarshal([]byte(remarks), &g.Remarks); err != nil {
-		return nil, err
+		return nil, unreadable("waf_ip_groups", g.ID, err)
 	}
 	g.Rules = []waf.RuleRef{}
 	return &g, nil
@@ -170,14 +170,7 @@ func (db *DB) FindIPGroups(ctx context.Context, f waf.IPGroupFilter) ([]*waf.IPG
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			g, err := scanIPGroup(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, g)
-		}
-		if err := rows.Err(); err != nil {
+		if out, err = scanAll(db, rows, scanIPGroup); err != nil {
 			return err
 		}
 		return loadGroupRules(ctx, tx, out)

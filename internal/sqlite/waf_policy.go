@@ -22,13 +22,13 @@ func scanPolicy(s wafScanner) (*waf.Policy, error) {
 	p.CreatedAt = fromMillis(created)
 	p.Options, p.ModulexOptions, p.Extend = map[string]bool{}, map[string]any{}, map[string]string{}
 	if err := json.Unmarshal([]byte(opts), &p.Options); err != nil {
-		return nil, err
+		return nil, unreadable("waf_policies", p.ID, err)
 	}
 	if err := json.Unmarshal([]byte(modx), &p.ModulexOptions); err != nil {
-		return nil, err
+		return nil, unreadable("waf_policies", p.ID, err)
 	}
 	if err := json.Unmarshal([]byte(ext), &p.Extend); err != nil {
-		return nil, err
+		return nil, unreadable("waf_policies", p.ID, err)
 	}
 	p.Hosts = []waf.BoundHost{}
 	return &p, nil
@@ -126,14 +126,7 @@ func (db *DB) FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Poli
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			p, err := scanPolicy(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		if err := rows.Err(); err != nil {
+		if out, err = scanAll(db, rows, scanPolicy); err != nil {
 			return err
 		}
 		return loadBoundHosts(ctx, tx, out)

@@ -23,7 +23,7 @@ func scanReputation(s wafScanner) (*waf.ReputationRule, error) {
 	}
 	r.CreatedAt = fromMillis(created)
 	if err := json.Unmarshal([]byte(tags), &r.Tags); err != nil {
-		return nil, err
+		return nil, unreadable("waf_reputation_rules", r.ID, err)
 	}
 	return &r, nil
 }

@@ -55,14 +55,8 @@ func (k *wafRuleKind[R]) list(ctx context.Context, db *DB, f waf.RuleFilter) ([]
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			r, err := k.scan(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		out, err = scanAll(db, rows, k.scan)
+		return err
 	})
 	return out, total, err
 }

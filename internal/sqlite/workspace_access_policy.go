@@ -55,7 +55,7 @@ func scanAccessPolicy(s interface{ Scan(...any) error }) (*workspace.AccessPolic
 	}
 	var err error
 	if p.IPs, err = decodeIPs(ips); err != nil {
-		return nil, err
+		return nil, unreadable("workspace_access_policies", p.ID, err)
 	}
 	p.CreatedAt = fromMillis(created)
 	return &p, nil
@@ -123,14 +123,8 @@ func (db *DB) FindAccessPolicies(ctx context.Context, f workspace.Filter) ([]*wo
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			p, err := scanAccessPolicy(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+		out, err = scanAll(db, rows, scanAccessPolicy)
+		return err
 	})
 	if err != nil {
 		return nil, 0, err
@@ -261,21 +255,17 @@ func (db *DB) LoadAccessPolicies(ctx context.Context, projectID string) ([]*work
 		if err != nil {
 			return err
 		}
-		byID := map[string]*workspace.AccessPolicy{}
-		for rows.Next() {
-			p, err := scanAccessPolicy(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			p.Objects = []workspace.Object{}
-			byID[p.ID] = p
-			out = append(out, p)
-		}
+		ps, err := scanAll(db, rows, scanAccessPolicy)
 		rows.Close()
-		if err := rows.Err(); err != nil || len(out) == 0 {
+		if err != nil || len(ps) == 0 {
 			return err
 		}
+		byID := map[string]*workspace.AccessPolicy{}
+		for _, p := range ps {
+			p.Objects = []workspace.Object{}
+			byID[p.ID] = p
+		}
+		out = ps
 		orows, err := tx.QueryContext(ctx, `SELECT o.policy_id, o.object_type, o.object_id, o.object_name
 			FROM workspace_access_policy_objects o JOIN workspace_access_policies p ON p.id = o.policy_id
 			WHERE p.project_id = ? ORDER BY o.policy_id, o.position`, projectID)
