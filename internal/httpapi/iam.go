@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/iam"
@@ -65,8 +64,8 @@ func (s *server) handleTokenCreate() http.Handler {
 			return
 		}
 		id := req.Auth.Identity
-		if !slices.Contains(id.Methods, "password") {
-			bad("auth.identity.methods", "Invalid input for field 'auth.identity.methods': only the password method is supported.")
+		if err := iam.CheckMethods(id.Methods); err != nil {
+			s.writeError(w, r, familyIAM, err)
 			return
 		}
 		if id.Password == nil || id.Password.User == nil {

@@ -249,7 +249,12 @@ func TestTokenIssueErrors(t *testing.T) {
 		{"WrongType", `{"auth":{"identity":{"methods":"password"}}}`, 400, "IAM.0003"},
 		{"Trailing", `{"auth":{}} {}`, 400, "IAM.0003"},
 		{"NoIdentity", `{"auth":{}}`, 400, "IAM.0003"},
-		{"TokenMethod", `{"auth":{"identity":{"methods":["token"]}}}`, 400, "IAM.0003"},
+		{"NoMethods", `{"auth":{"identity":{"methods":[],"password":{"user":{"name":"admin","password":"x","domain":{"name":"acme"}}}}}}`, 400, "IAM.0003"},
+		// Methods Rampart does not verify are refused as Keystone refuses an
+		// unsupported method, never ignored.
+		{"TokenMethod", `{"auth":{"identity":{"methods":["token"]}}}`, 401, "IAM.0001"},
+		{"PasswordAndTOTP", `{"auth":{"identity":{"methods":["password","totp"],"password":{"user":{"name":"admin","password":"` +
+			e.Creds.Password + `","domain":{"name":"acme"}}},"totp":{"user":{"id":"` + e.Creds.UserID + `","passcode":"123456"}}}}}`, 401, "IAM.0001"},
 		{"NoDomain", `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"x"}}}}}`, 400, "IAM.0003"},
 		{"UnknownAccount", passwordBody("nope", "admin", "whatever1", `{}`), 401, "IAM.0001"},
 		{"UnknownUser", passwordBody("acme", "bob", "whatever1", `{}`), 401, "IAM.0001"},

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -28,6 +29,28 @@ type IssuedToken struct {
 	User    *rampart.User
 	Account *rampart.Account
 	Project *rampart.Project // nil for an account-scoped token
+}
+
+// MethodPassword is the one authentication method of POST /v3/auth/tokens
+// that Rampart verifies.
+const MethodPassword = "password"
+
+// CheckMethods checks the auth.identity.methods of a token request, as
+// Keystone does: the list must not be empty (KindInvalid, IAM.0003), and
+// every method in it must be one Rampart verifies; any other, even next to
+// "password" (a second factor such as "totp"), refuses the request
+// (KindUnauthorized, IAM.0001) rather than being ignored.
+func CheckMethods(methods []string) error {
+	if len(methods) == 0 {
+		return &rampart.Error{Kind: rampart.KindInvalid, Code: CodeIAMBadRequest, Field: "auth.identity.methods",
+			Message: "Invalid input for field 'auth.identity.methods': at least one method is required."}
+	}
+	for _, m := range methods {
+		if m != MethodPassword {
+			return authError(CodeIAMAuthRequired, fmt.Sprintf("Attempted to authenticate with an unsupported method: %q (only %q is supported).", m, MethodPassword))
+		}
+	}
+	return nil
 }
 
 func authError(code, msg string) *rampart.Error {
