@@ -192,23 +192,18 @@ func (s *server) catalog(r *http.Request, region, projectID string) []map[string
 func catalogID(i int) string { return "rampart-" + string(rune('a'+i)) }
 
 // handleTokenRevoke handles the "DELETE /v3/auth/tokens" route: revokes the
-// token in X-Subject-Token. Callers may revoke tokens of their own account.
+// token in X-Subject-Token. Callers may revoke their own tokens; the account
+// administrator any token of the account.
 func (s *server) handleTokenRevoke() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := rampart.PrincipalFromContext(r.Context())
 		subject := r.Header.Get("X-Subject-Token")
-		invalid := &rampart.Error{Kind: rampart.KindNotFound, Code: iam.CodeIAMTokenInvalid, Message: "Invalid token."}
 		if subject == "" {
 			s.writeError(w, r, familyIAM, &rampart.Error{Kind: rampart.KindInvalid, Code: "IAM.0009",
 				Message: "X-Subject-Token is invalid in the request."})
 			return
 		}
-		target, err := s.iam.AuthenticateToken(r.Context(), subject)
-		if err != nil || target.AccountID != caller.AccountID {
-			s.writeError(w, r, familyIAM, invalid)
-			return
-		}
-		if err := s.iam.RevokeToken(r.Context(), subject); err != nil {
+		if err := s.iam.RevokeSubjectToken(r.Context(), caller, subject); err != nil {
 			s.writeError(w, r, familyIAM, err)
 			return
 		}

@@ -366,6 +366,64 @@ func TestTokenExpiryAndRevocation(t *testing.T) {
 	}
 }
 
+// A user may revoke only its own tokens; the account administrator may
+// revoke any token of the account (Keystone's identity:revoke_token rule).
+func TestTokenRevocationIsLimitedToOwnTokens(t *testing.T) {
+	t.Parallel()
+	e := MustServe(t, httpapi.Config{})
+	if _, _, err := e.IAM.CreateUser(context.Background(), "acme", "alice", "alice-password"); err != nil {
+		t.Fatal(err)
+	}
+	aliceToken := func() string {
+		res := do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", "alice", "alice-password", `{}`)))
+		if res.Status != http.StatusCreated {
+			t.Fatalf("alice's token: %d %s", res.Status, res.Raw)
+		}
+		return res.Header.Get("X-Subject-Token")
+	}
+	revoke := func(caller *http.Request, subject string) response {
+		caller.Header.Set("X-Subject-Token", subject)
+		return do(t, caller)
+	}
+	withToken := func(token string) *http.Request {
+		req := newRequest(t, "DELETE", e.URL+"/v3/auth/tokens", "")
+		req.Header.Set("X-Auth-Token", token)
+		return req
+	}
+	valid := func(token string) bool {
+		req := newRequest(t, "GET", e.URL+"/v3/projects", "")
+		req.Header.Set("X-Auth-Token", token)
+		return do(t, req).Status == http.StatusOK
+	}
+
+	admin, alice := e.token(t, `{}`), aliceToken()
+	res := revoke(withToken(alice), admin)
+	wantError(t, res, http.StatusForbidden, "IAM.0002")
+	if _, ok := res.Body["error"].(map[string]any); !ok {
+		t.Fatalf("no Keystone error object: %s", res.Raw)
+	}
+	if !valid(admin) {
+		t.Fatal("a token another user failed to revoke stopped working")
+	}
+	if res := revoke(withToken(alice), alice); res.Status != http.StatusNoContent {
+		t.Fatalf("alice revoking her own token: %d %s", res.Status, res.Raw)
+	}
+	if valid(alice) {
+		t.Fatal("alice's revoked token still works")
+	}
+	// The administrator revokes any token of the account, with a token or
+	// with an access key.
+	for _, caller := range []*http.Request{withToken(admin), e.signed(t, "DELETE", "/v3/auth/tokens", "", time.Now(), e.Creds.SecretKey)} {
+		victim := aliceToken()
+		if res := revoke(caller, victim); res.Status != http.StatusNoContent {
+			t.Fatalf("the administrator revoking alice's token: %d %s", res.Status, res.Raw)
+		}
+		if valid(victim) {
+			t.Fatal("a token the administrator revoked still works")
+		}
+	}
+}
+
 func TestAccessKeyLockout(t *testing.T) {
 	t.Parallel()
 	e := MustServe(t, httpapi.Config{})

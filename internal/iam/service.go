@@ -39,6 +39,7 @@ const (
 	CodeIAMBadRequest     = "IAM.0003" // 400
 	CodeIAMProjectUnknown = "IAM.1109" // 400
 	CodeIAMTokenInvalid   = "IAM.0067" // 404 on token validation
+	CodeIAMForbidden      = "IAM.0002" // 403: the caller may not perform the action
 )
 
 // Config tunes the service. Zero fields take the defaults of DefaultConfig.

@@ -258,6 +258,33 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 	return nil
 }
 
+// AdministersAccount reports whether p administers its account: Rampart
+// has no roles, so the account administrator is the account's user named
+// AdminUserName (the user the bootstrap creates), standing for Huawei's
+// admin group.
+func AdministersAccount(p *rampart.Principal) bool {
+	return p != nil && p.UserName == AdminUserName
+}
+
+// RevokeSubjectToken revokes subject on behalf of caller, as Keystone's
+// identity:revoke_token rule allows: a user may revoke its own tokens, the
+// account administrator any token of the account. A subject that is not a
+// valid token of the caller's account gives KindNotFound (IAM.0067), so
+// other accounts' tokens cannot be probed; a token of another user of the
+// account, revoked by anyone but the administrator, gives KindForbidden
+// (IAM.0002).
+func (s *Service) RevokeSubjectToken(ctx context.Context, caller *rampart.Principal, subject string) error {
+	target, err := s.AuthenticateToken(ctx, subject)
+	if err != nil || caller == nil || target.AccountID != caller.AccountID {
+		return &rampart.Error{Kind: rampart.KindNotFound, Code: CodeIAMTokenInvalid, Message: "Invalid token."}
+	}
+	if target.UserID != caller.UserID && !AdministersAccount(caller) {
+		return &rampart.Error{Kind: rampart.KindForbidden, Code: CodeIAMForbidden,
+			Message: "You are not authorized to perform the requested action: only the token's user or the account administrator may revoke it."}
+	}
+	return s.RevokeToken(ctx, subject)
+}
+
 // RevokeTokenID revokes a token by its stored ID (the hex SHA-256 of the
 // token), for operators who only have the ID from logs or listings.
 func (s *Service) RevokeTokenID(ctx context.Context, id string) error {
