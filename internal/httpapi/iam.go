@@ -215,11 +215,7 @@ func (s *server) handleTokenRevoke() http.Handler {
 // caller may act on, optionally filtered by name, in the shape the SDK's
 // project-ID discovery expects.
 func (s *server) handleProjectList() http.Handler {
-	type link struct {
-		Self     string  `json:"self"`
-		Previous *string `json:"previous"`
-		Next     *string `json:"next"`
-	}
+	type link = keystoneListLinks
 	type project struct {
 		ID          string `json:"id"`
 		Name        string `json:"name"`
@@ -258,3 +254,11 @@ func (s *server) handleProjectList() http.Handler {
 }
 
 func selfURL(r *http.Request) string { return r.URL.RequestURI() }
+
+// keystoneListLinks is the "links" object of a Keystone list: Rampart's
+// lists fit one page, so previous and next are always null.
+type keystoneListLinks struct {
+	Self     string  `json:"self"`
+	Previous *string `json:"previous"`
+	Next     *string `json:"next"`
+}
