@@ -57,22 +57,30 @@ func authError(code, msg string) *rampart.Error {
 	return &rampart.Error{Kind: rampart.KindUnauthorized, Code: code, Message: msg}
 }
 
-// checkPassword checks a password against its hash under the lockout of
-// lockKey, recording a failure. Checks of one key run one at a time:
-// otherwise attempts sent together all pass the lockout check before the
-// first failure is counted, and a burst gets as many guesses as it has
-// requests.
-func (s *Service) checkPassword(lockKey, hash, password string, now time.Time) error {
+// checkPassword checks a user's password under the lockout of lockKey,
+// recording the failure or the success. Checks of one key run one at a
+// time: otherwise attempts sent together all pass the lockout check before
+// the first failure is counted, and a burst gets as many guesses as it has
+// requests. The right password of a disabled user is refused without
+// resetting the count.
+func (s *Service) checkPassword(ctx context.Context, lockKey string, user *rampart.User, password string, now time.Time) error {
 	release := s.serialize(lockKey)
 	defer release()
-	if s.locked(lockKey, now) {
+	if locked, err := s.locked(ctx, lockKey, now); err != nil {
+		return err
+	} else if locked {
 		return &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
 	}
-	if !CheckPassword(hash, password) {
-		s.recordFailure(lockKey, now)
+	if !CheckPassword(user.PasswordHash, password) {
+		if err := s.recordFailure(ctx, lockKey, now); err != nil {
+			return err
+		}
 		return authError(CodeIAMWrongPassword, "Incorrect password.")
 	}
-	return nil
+	if !user.Enabled {
+		return authError(CodeIAMAuthRequired, "The user is disabled.")
+	}
+	return s.recordSuccess(ctx, lockKey)
 }
 
 // IssueToken checks the password and issues a token for the requested
@@ -98,14 +106,9 @@ func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken,
 	} else if err != nil {
 		return nil, err
 	}
-	lockKey := "user:" + user.ID
-	if err := s.checkPassword(lockKey, user.PasswordHash, a.Password, now); err != nil {
+	if err := s.checkPassword(ctx, "user:"+user.ID, user, a.Password, now); err != nil {
 		return nil, err
 	}
-	if !user.Enabled {
-		return nil, authError(CodeIAMAuthRequired, "The user is disabled.")
-	}
-	s.recordSuccess(lockKey)
 
 	var project *rampart.Project
 	switch {
