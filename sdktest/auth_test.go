@@ -169,6 +169,33 @@ func TestLockout(t *testing.T) {
 	WantServiceError(t, err, http.StatusUnauthorized, codeAuthFailed)
 }
 
+// TestLockoutSurvivesKill: a user locked by wrong passwords and an access
+// key locked by bad signatures stay locked after the server is killed with
+// SIGKILL and started again on the same data directory.
+func TestLockoutSurvivesKill(t *testing.T) {
+	t.Parallel()
+	s := StartServer(t)
+	wrongSK := randomString(t, 40, alnum)
+	for i := 1; i <= 5; i++ {
+		_, err := s.NoAuthIAM(t).KeystoneCreateUserTokenByPassword(s.PasswordTokenRequest("wrong-"+s.Password, Scope{ProjectName: s.ProjectName}))
+		WantServiceError(t, err, http.StatusUnauthorized, "IAM.0062")
+		resp := s.DoSigned(t, RawRequest{Method: http.MethodGet, Path: "/v3/projects", SecretKey: wrongSK})
+		if resp.Status != http.StatusUnauthorized {
+			t.Fatalf("bad signature %d: status %d, want 401; body %s", i, resp.Status, resp.Body)
+		}
+	}
+
+	s.Kill()
+	s.Restart(t)
+
+	_, err := s.NoAuthIAM(t).KeystoneCreateUserTokenByPassword(s.PasswordTokenRequest(s.Password, Scope{ProjectName: s.ProjectName}))
+	WantServiceError(t, err, http.StatusUnauthorized, "IAM.0061")
+	_, err = s.IAM(t, s.Credentials(t)).KeystoneListProjects(&iammodel.KeystoneListProjectsRequest{})
+	if se := WantServiceError(t, err, http.StatusUnauthorized, codeAuthFailed); !strings.Contains(se.ErrorMessage, "limit") {
+		t.Fatalf("right signature after the restart: %q, want the locked-key refusal", se.ErrorMessage)
+	}
+}
+
 // TestGracefulShutdown: SIGTERM stops the server with exit status 0, and
 // with RAMPART_LOG_FORMAT=json every line on stderr is a JSON object.
 func TestGracefulShutdown(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/global"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/httphandler"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/region"
 	iam "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/iam/v3"
@@ -273,5 +274,48 @@ func TestProjectIDDiscovery(t *testing.T) {
 	}
 	if !strings.Contains(last.Header.Get("Authorization"), "x-project-id") {
 		t.Errorf("later call did not sign X-Project-Id: %s", last.Header.Get("Authorization"))
+	}
+}
+
+// TestAuthDomains: the SDK's global credentials built without a domain ID
+// discover it with GET /v3/auth/domains (as Terraform's provider does at
+// every start), and KeystoneListAuthDomains lists the caller's account.
+func TestAuthDomains(t *testing.T) {
+	t.Parallel()
+	s := StartServer(t)
+	data, err := os.ReadFile(filepath.Join(s.DataDir, "credentials.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var creds struct {
+		AccountID string `json:"account_id"`
+	}
+	if err := json.Unmarshal(data, &creds); err != nil || creds.AccountID == "" {
+		t.Fatalf("credentials.json account_id: %v\n%s", err, data)
+	}
+	cred, err := global.NewCredentialsBuilder().
+		WithAk(s.AccessKey).WithSk(s.SecretKey).WithIamEndpointOverride(s.URL).SafeBuild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := iam.IamClientBuilder().
+		WithRegion(region.NewRegion(s.ProjectName, s.URL)).
+		WithCredential(cred).WithHttpConfig(HTTPConfig()).SafeBuild()
+	if err != nil {
+		t.Fatalf("SafeBuild with domain lookup: %v", err)
+	}
+	if cred.DomainId != creds.AccountID {
+		t.Errorf("discovered domain ID = %q, want the account's %q", cred.DomainId, creds.AccountID)
+	}
+	resp, err := iam.NewIamClient(hc).KeystoneListAuthDomains(&iammodel.KeystoneListAuthDomainsRequest{})
+	if err != nil {
+		t.Fatalf("KeystoneListAuthDomains: %v", err)
+	}
+	if resp.Domains == nil || len(*resp.Domains) != 1 {
+		t.Fatalf("domains = %v, want the caller's account alone", resp.Domains)
+	}
+	d := (*resp.Domains)[0]
+	if d.Id != creds.AccountID || d.Name != s.Account || !d.Enabled {
+		t.Errorf("domain = %+v, want id %s, name %s, enabled", d, creds.AccountID, s.Account)
 	}
 }

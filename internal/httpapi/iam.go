@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/iam"
@@ -65,8 +64,8 @@ func (s *server) handleTokenCreate() http.Handler {
 			return
 		}
 		id := req.Auth.Identity
-		if !slices.Contains(id.Methods, "password") {
-			bad("auth.identity.methods", "Invalid input for field 'auth.identity.methods': only the password method is supported.")
+		if err := iam.CheckMethods(id.Methods); err != nil {
+			s.writeError(w, r, familyIAM, err)
 			return
 		}
 		if id.Password == nil || id.Password.User == nil {
@@ -193,23 +192,18 @@ func (s *server) catalog(r *http.Request, region, projectID string) []map[string
 func catalogID(i int) string { return "rampart-" + string(rune('a'+i)) }
 
 // handleTokenRevoke handles the "DELETE /v3/auth/tokens" route: revokes the
-// token in X-Subject-Token. Callers may revoke tokens of their own account.
+// token in X-Subject-Token. Callers may revoke their own tokens; the account
+// administrator any token of the account.
 func (s *server) handleTokenRevoke() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		caller := rampart.PrincipalFromContext(r.Context())
 		subject := r.Header.Get("X-Subject-Token")
-		invalid := &rampart.Error{Kind: rampart.KindNotFound, Code: iam.CodeIAMTokenInvalid, Message: "Invalid token."}
 		if subject == "" {
 			s.writeError(w, r, familyIAM, &rampart.Error{Kind: rampart.KindInvalid, Code: "IAM.0009",
 				Message: "X-Subject-Token is invalid in the request."})
 			return
 		}
-		target, err := s.iam.AuthenticateToken(r.Context(), subject)
-		if err != nil || target.AccountID != caller.AccountID {
-			s.writeError(w, r, familyIAM, invalid)
-			return
-		}
-		if err := s.iam.RevokeToken(r.Context(), subject); err != nil {
+		if err := s.iam.RevokeSubjectToken(r.Context(), caller, subject); err != nil {
 			s.writeError(w, r, familyIAM, err)
 			return
 		}
@@ -221,11 +215,7 @@ func (s *server) handleTokenRevoke() http.Handler {
 // caller may act on, optionally filtered by name, in the shape the SDK's
 // project-ID discovery expects.
 func (s *server) handleProjectList() http.Handler {
-	type link struct {
-		Self     string  `json:"self"`
-		Previous *string `json:"previous"`
-		Next     *string `json:"next"`
-	}
+	type link = keystoneListLinks
 	type project struct {
 		ID          string `json:"id"`
 		Name        string `json:"name"`
@@ -264,3 +254,11 @@ func (s *server) handleProjectList() http.Handler {
 }
 
 func selfURL(r *http.Request) string { return r.URL.RequestURI() }
+
+// keystoneListLinks is the "links" object of a Keystone list: Rampart's
+// lists fit one page, so previous and next are always null.
+type keystoneListLinks struct {
+	Self     string  `json:"self"`
+	Previous *string `json:"previous"`
+	Next     *string `json:"next"`
+}

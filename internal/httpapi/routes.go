@@ -13,6 +13,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	// IAM v3.
 	mux.Handle("POST /v3/auth/tokens", s.handleTokenCreate())
 	mux.Handle("DELETE /v3/auth/tokens", s.authn(familyIAM, s.handleTokenRevoke()))
+	mux.Handle("GET /v3/auth/domains", s.authn(familyIAM, s.handleAuthDomainList()))
 	mux.Handle("GET /v3/projects", s.authn(familyIAM, s.handleProjectList()))
 
 	// SecMaster emergency policies (v1, under workspaces).

@@ -270,7 +270,12 @@ func TestTokenIssueErrors(t *testing.T) {
 		{"WrongType", `{"auth":{"identity":{"methods":"password"}}}`, 400, "IAM.0003"},
 		{"Trailing", `{"auth":{}} {}`, 400, "IAM.0003"},
 		{"NoIdentity", `{"auth":{}}`, 400, "IAM.0003"},
-		{"TokenMethod", `{"auth":{"identity":{"methods":["token"]}}}`, 400, "IAM.0003"},
+		{"NoMethods", `{"auth":{"identity":{"methods":[],"password":{"user":{"name":"admin","password":"x","domain":{"name":"acme"}}}}}}`, 400, "IAM.0003"},
+		// Methods Rampart does not verify are refused as Keystone refuses an
+		// unsupported method, never ignored.
+		{"TokenMethod", `{"auth":{"identity":{"methods":["token"]}}}`, 401, "IAM.0001"},
+		{"PasswordAndTOTP", `{"auth":{"identity":{"methods":["password","totp"],"password":{"user":{"name":"admin","password":"` +
+			e.Creds.Password + `","domain":{"name":"acme"}}},"totp":{"user":{"id":"` + e.Creds.UserID + `","passcode":"123456"}}}}}`, 401, "IAM.0001"},
 		{"NoDomain", `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"x"}}}}}`, 400, "IAM.0003"},
 		{"UnknownAccount", passwordBody("nope", "admin", "whatever1", `{}`), 401, "IAM.0001"},
 		{"UnknownUser", passwordBody("acme", "bob", "whatever1", `{}`), 401, "IAM.0001"},
@@ -379,6 +384,64 @@ func TestTokenExpiryAndRevocation(t *testing.T) {
 	wantError(t, get(tok), 401, "APIGW.0301")
 	if res := get(other); res.Status != 200 {
 		t.Fatalf("revoking one token broke another: %d", res.Status)
+	}
+}
+
+// A user may revoke only its own tokens; the account administrator may
+// revoke any token of the account (Keystone's identity:revoke_token rule).
+func TestTokenRevocationIsLimitedToOwnTokens(t *testing.T) {
+	t.Parallel()
+	e := MustServe(t, httpapi.Config{})
+	if _, _, err := e.IAM.CreateUser(context.Background(), "acme", "alice", "alice-password"); err != nil {
+		t.Fatal(err)
+	}
+	aliceToken := func() string {
+		res := do(t, newRequest(t, "POST", e.URL+"/v3/auth/tokens", passwordBody("acme", "alice", "alice-password", `{}`)))
+		if res.Status != http.StatusCreated {
+			t.Fatalf("alice's token: %d %s", res.Status, res.Raw)
+		}
+		return res.Header.Get("X-Subject-Token")
+	}
+	revoke := func(caller *http.Request, subject string) response {
+		caller.Header.Set("X-Subject-Token", subject)
+		return do(t, caller)
+	}
+	withToken := func(token string) *http.Request {
+		req := newRequest(t, "DELETE", e.URL+"/v3/auth/tokens", "")
+		req.Header.Set("X-Auth-Token", token)
+		return req
+	}
+	valid := func(token string) bool {
+		req := newRequest(t, "GET", e.URL+"/v3/projects", "")
+		req.Header.Set("X-Auth-Token", token)
+		return do(t, req).Status == http.StatusOK
+	}
+
+	admin, alice := e.token(t, `{}`), aliceToken()
+	res := revoke(withToken(alice), admin)
+	wantError(t, res, http.StatusForbidden, "IAM.0002")
+	if _, ok := res.Body["error"].(map[string]any); !ok {
+		t.Fatalf("no Keystone error object: %s", res.Raw)
+	}
+	if !valid(admin) {
+		t.Fatal("a token another user failed to revoke stopped working")
+	}
+	if res := revoke(withToken(alice), alice); res.Status != http.StatusNoContent {
+		t.Fatalf("alice revoking her own token: %d %s", res.Status, res.Raw)
+	}
+	if valid(alice) {
+		t.Fatal("alice's revoked token still works")
+	}
+	// The administrator revokes any token of the account, with a token or
+	// with an access key.
+	for _, caller := range []*http.Request{withToken(admin), e.signed(t, "DELETE", "/v3/auth/tokens", "", time.Now(), e.Creds.SecretKey)} {
+		victim := aliceToken()
+		if res := revoke(caller, victim); res.Status != http.StatusNoContent {
+			t.Fatalf("the administrator revoking alice's token: %d %s", res.Status, res.Raw)
+		}
+		if valid(victim) {
+			t.Fatal("a token the administrator revoked still works")
+		}
 	}
 }
 

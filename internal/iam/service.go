@@ -14,6 +14,7 @@ package iam
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -39,6 +40,7 @@ const (
 	CodeIAMBadRequest     = "IAM.0003" // 400
 	CodeIAMProjectUnknown = "IAM.1109" // 400
 	CodeIAMTokenInvalid   = "IAM.0067" // 404 on token validation
+	CodeIAMForbidden      = "IAM.0002" // 403: the caller may not perform the action
 )
 
 // Config tunes the service. Zero fields take the defaults of DefaultConfig.
@@ -88,8 +90,12 @@ type Service struct {
 	gen    uint64
 	lockMu sync.Mutex
 	locks  map[string]*lockState // "ak:"+AK or "user:"+userID
-	gateMu sync.Mutex
-	gates  map[string]*gate // serialised password checks, by lock key
+	// locksLoaded is set once the lockouts saved by earlier runs are in
+	// locks; loadMu serialises the loading.
+	locksLoaded atomic.Bool
+	loadMu      sync.Mutex
+	gateMu      sync.Mutex
+	gates       map[string]*gate // serialised password checks and lockout saves, by lock key
 }
 
 // gate is a mutex shared by the callers waiting on one key.
@@ -115,11 +121,6 @@ type grantKey struct{ userID, projectID string }
 type cachedGrant struct {
 	ok      bool
 	fetched time.Time
-}
-
-type lockState struct {
-	failures    int
-	lockedUntil time.Time
 }
 
 // New returns a Service over store. Zero fields of cfg take defaults.
@@ -187,42 +188,6 @@ func (s *Service) generation() uint64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.gen
-}
-
-// locked reports whether the credential is locked now.
-func (s *Service) locked(key string, now time.Time) bool {
-	s.lockMu.Lock()
-	defer s.lockMu.Unlock()
-	st := s.locks[key]
-	return st != nil && now.Before(st.lockedUntil)
-}
-
-// recordFailure counts a consecutive failure and locks the credential when
-// the threshold is reached.
-func (s *Service) recordFailure(key string, now time.Time) {
-	s.lockMu.Lock()
-	defer s.lockMu.Unlock()
-	st := s.locks[key]
-	if st == nil {
-		st = &lockState{}
-		s.locks[key] = st
-	}
-	if !st.lockedUntil.IsZero() && !now.Before(st.lockedUntil) {
-		st.failures, st.lockedUntil = 0, time.Time{}
-	}
-	st.failures++
-	if st.failures >= s.cfg.LockoutFailures {
-		st.lockedUntil = now.Add(s.cfg.LockoutDuration)
-	}
-}
-
-// recordSuccess resets the consecutive-failure count.
-func (s *Service) recordSuccess(key string) {
-	s.lockMu.Lock()
-	defer s.lockMu.Unlock()
-	if _, ok := s.locks[key]; ok {
-		delete(s.locks, key)
-	}
 }
 
 // Authorize checks that p may act on projectID: a project-scoped token only
@@ -301,7 +266,8 @@ func (s *Service) ListProjects(ctx context.Context, p *rampart.Principal, name s
 }
 
 // PruneExpiredTokens deletes tokens that expired more than a day ago and
-// forgets stale cache entries. Call it periodically.
+// lockouts that ended, and forgets stale cache entries. Call it
+// periodically.
 func (s *Service) PruneExpiredTokens(ctx context.Context) (int64, error) {
 	now := s.cfg.Now()
 	s.mu.Lock()
@@ -321,13 +287,9 @@ func (s *Service) PruneExpiredTokens(ctx context.Context) (int64, error) {
 		}
 	}
 	s.mu.Unlock()
-	s.lockMu.Lock()
-	for k, st := range s.locks {
-		if !st.lockedUntil.IsZero() && now.After(st.lockedUntil) {
-			delete(s.locks, k)
-		}
+	if err := s.pruneLockouts(ctx, now); err != nil {
+		return 0, err
 	}
-	s.lockMu.Unlock()
 	return s.store.DeleteExpiredTokens(ctx, now.Add(-24*time.Hour))
 }
 

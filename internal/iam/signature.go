@@ -29,20 +29,38 @@ func (s *Service) AuthenticateSignature(ctx context.Context, r *http.Request, bo
 		return nil, err
 	}
 	lockKey := "ak:" + auth.AccessKey
-	if s.locked(lockKey, now) {
+	if locked, err := s.locked(ctx, lockKey, now); err != nil {
+		return nil, err
+	} else if locked {
 		return nil, authError(CodeAuthFailed, "Incorrect IAM authentication information: AK access failed to reach the limit,forbidden.")
 	}
 	if skew := now.Sub(date); skew > s.cfg.MaxClockSkew || skew < -s.cfg.MaxClockSkew {
-		s.recordFailure(lockKey, now)
-		return nil, authError(CodeAuthFailed, "Incorrect IAM authentication information: signature expired, signature time:"+
-			date.UTC().Format(aksk.DateLayout)+",server time:"+now.UTC().Format(aksk.DateLayout))
+		return nil, s.signatureFailure(ctx, lockKey, now, authError(CodeAuthFailed, "Incorrect IAM authentication information: signature expired, signature time:"+
+			date.UTC().Format(aksk.DateLayout)+",server time:"+now.UTC().Format(aksk.DateLayout)))
 	}
 	if !aksk.Verify(r, body, auth, key.secret) {
-		s.recordFailure(lockKey, now)
-		return nil, authError(CodeAuthFailed, "Incorrect IAM authentication information: verify aksk signature fail")
+		return nil, s.signatureFailure(ctx, lockKey, now, authError(CodeAuthFailed, "Incorrect IAM authentication information: verify aksk signature fail"))
 	}
-	s.recordSuccess(lockKey)
+	if s.hasFailures(lockKey) { // rare: most keys have no failure to reset
+		release := s.serialize(lockKey)
+		err := s.recordSuccess(ctx, lockKey)
+		release()
+		if err != nil {
+			return nil, err
+		}
+	}
 	return key.principal, nil
+}
+
+// signatureFailure counts a failed signature of an access key and returns
+// failure, or the error that kept the count from being saved.
+func (s *Service) signatureFailure(ctx context.Context, lockKey string, now time.Time, failure error) error {
+	release := s.serialize(lockKey)
+	defer release()
+	if err := s.recordFailure(ctx, lockKey, now); err != nil {
+		return err
+	}
+	return failure
 }
 
 // maxCachedKeys bounds the access-key cache against floods of unknown keys.

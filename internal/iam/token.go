@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -30,26 +31,56 @@ type IssuedToken struct {
 	Project *rampart.Project // nil for an account-scoped token
 }
 
+// MethodPassword is the one authentication method of POST /v3/auth/tokens
+// that Rampart verifies.
+const MethodPassword = "password"
+
+// CheckMethods checks the auth.identity.methods of a token request, as
+// Keystone does: the list must not be empty (KindInvalid, IAM.0003), and
+// every method in it must be one Rampart verifies; any other, even next to
+// "password" (a second factor such as "totp"), refuses the request
+// (KindUnauthorized, IAM.0001) rather than being ignored.
+func CheckMethods(methods []string) error {
+	if len(methods) == 0 {
+		return &rampart.Error{Kind: rampart.KindInvalid, Code: CodeIAMBadRequest, Field: "auth.identity.methods",
+			Message: "Invalid input for field 'auth.identity.methods': at least one method is required."}
+	}
+	for _, m := range methods {
+		if m != MethodPassword {
+			return authError(CodeIAMAuthRequired, fmt.Sprintf("Attempted to authenticate with an unsupported method: %q (only %q is supported).", m, MethodPassword))
+		}
+	}
+	return nil
+}
+
 func authError(code, msg string) *rampart.Error {
 	return &rampart.Error{Kind: rampart.KindUnauthorized, Code: code, Message: msg}
 }
 
-// checkPassword checks a password against its hash under the lockout of
-// lockKey, recording a failure. Checks of one key run one at a time:
-// otherwise attempts sent together all pass the lockout check before the
-// first failure is counted, and a burst gets as many guesses as it has
-// requests.
-func (s *Service) checkPassword(lockKey, hash, password string, now time.Time) error {
+// checkPassword checks a user's password under the lockout of lockKey,
+// recording the failure or the success. Checks of one key run one at a
+// time: otherwise attempts sent together all pass the lockout check before
+// the first failure is counted, and a burst gets as many guesses as it has
+// requests. The right password of a disabled user is refused without
+// resetting the count.
+func (s *Service) checkPassword(ctx context.Context, lockKey string, user *rampart.User, password string, now time.Time) error {
 	release := s.serialize(lockKey)
 	defer release()
-	if s.locked(lockKey, now) {
+	if locked, err := s.locked(ctx, lockKey, now); err != nil {
+		return err
+	} else if locked {
 		return &rampart.Error{Kind: rampart.KindLocked, Code: CodeIAMAccountLocked, Message: "Account locked."}
 	}
-	if !CheckPassword(hash, password) {
-		s.recordFailure(lockKey, now)
+	if !CheckPassword(user.PasswordHash, password) {
+		if err := s.recordFailure(ctx, lockKey, now); err != nil {
+			return err
+		}
 		return authError(CodeIAMWrongPassword, "Incorrect password.")
 	}
-	return nil
+	if !user.Enabled {
+		return authError(CodeIAMAuthRequired, "The user is disabled.")
+	}
+	return s.recordSuccess(ctx, lockKey)
 }
 
 // IssueToken checks the password and issues a token for the requested
@@ -75,14 +106,9 @@ func (s *Service) IssueToken(ctx context.Context, a PasswordAuth) (*IssuedToken,
 	} else if err != nil {
 		return nil, err
 	}
-	lockKey := "user:" + user.ID
-	if err := s.checkPassword(lockKey, user.PasswordHash, a.Password, now); err != nil {
+	if err := s.checkPassword(ctx, "user:"+user.ID, user, a.Password, now); err != nil {
 		return nil, err
 	}
-	if !user.Enabled {
-		return nil, authError(CodeIAMAuthRequired, "The user is disabled.")
-	}
-	s.recordSuccess(lockKey)
 
 	var project *rampart.Project
 	switch {
@@ -233,6 +259,33 @@ func (s *Service) RevokeToken(ctx context.Context, token string) error {
 	s.gen++
 	s.mu.Unlock()
 	return nil
+}
+
+// AdministersAccount reports whether p administers its account: Rampart
+// has no roles, so the account administrator is the account's user named
+// AdminUserName (the user the bootstrap creates), standing for Huawei's
+// admin group.
+func AdministersAccount(p *rampart.Principal) bool {
+	return p != nil && p.UserName == AdminUserName
+}
+
+// RevokeSubjectToken revokes subject on behalf of caller, as Keystone's
+// identity:revoke_token rule allows: a user may revoke its own tokens, the
+// account administrator any token of the account. A subject that is not a
+// valid token of the caller's account gives KindNotFound (IAM.0067), so
+// other accounts' tokens cannot be probed; a token of another user of the
+// account, revoked by anyone but the administrator, gives KindForbidden
+// (IAM.0002).
+func (s *Service) RevokeSubjectToken(ctx context.Context, caller *rampart.Principal, subject string) error {
+	target, err := s.AuthenticateToken(ctx, subject)
+	if err != nil || caller == nil || target.AccountID != caller.AccountID {
+		return &rampart.Error{Kind: rampart.KindNotFound, Code: CodeIAMTokenInvalid, Message: "Invalid token."}
+	}
+	if target.UserID != caller.UserID && !AdministersAccount(caller) {
+		return &rampart.Error{Kind: rampart.KindForbidden, Code: CodeIAMForbidden,
+			Message: "You are not authorized to perform the requested action: only the token's user or the account administrator may revoke it."}
+	}
+	return s.RevokeToken(ctx, subject)
 }
 
 // RevokeTokenID revokes a token by its stored ID (the hex SHA-256 of the

@@ -64,6 +64,16 @@ type Token struct {
 	Revoked   bool
 }
 
+// Lockout is the count of consecutive authentication failures of one
+// credential, kept so that a restart does not unlock it. Key names the
+// credential ("ak:"+access key, "user:"+user ID); LockedUntil is zero while
+// the credential is not locked.
+type Lockout struct {
+	Key         string
+	Failures    int
+	LockedUntil time.Time
+}
+
 // Bootstrap is what the first start of an empty store creates in one
 // transaction: an account, its admin user, a project granted to that user
 // and one access key.
@@ -121,4 +131,16 @@ type IdentityStore interface {
 	RevokeToken(ctx context.Context, id string) error
 	// DeleteExpiredTokens removes tokens that expired before t.
 	DeleteExpiredTokens(ctx context.Context, before time.Time) (int64, error)
+
+	// Lockouts returns every lockout recorded, in no particular order.
+	Lockouts(ctx context.Context) ([]Lockout, error)
+	// SaveLockout records l, replacing the lockout of the same key; it
+	// returns once l is durable.
+	SaveLockout(ctx context.Context, l Lockout) error
+	// DeleteLockout forgets the lockout of key; an unknown key is not an
+	// error.
+	DeleteLockout(ctx context.Context, key string) error
+	// DeleteExpiredLockouts removes the lockouts whose lock ended before t
+	// (not those counting failures without a lock).
+	DeleteExpiredLockouts(ctx context.Context, before time.Time) (int64, error)
 }

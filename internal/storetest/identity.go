@@ -195,4 +195,55 @@ func RunIdentity(t *testing.T, newStore func(t *testing.T) rampart.IdentityStore
 		_, err = s.FindToken(ctx, old.ID)
 		wantKind(t, err, rampart.KindNotFound)
 	})
+
+	t.Run("Lockouts", func(t *testing.T) {
+		s := newStore(t)
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		ls, err := s.Lockouts(ctx)
+		must(t, err)
+		if len(ls) != 0 {
+			t.Fatalf("a fresh store has lockouts: %v", ls)
+		}
+		counting := rampart.Lockout{Key: "user:" + newID(t), Failures: 3}
+		locked := rampart.Lockout{Key: "ak:AKLOCKED", Failures: 5, LockedUntil: now.Add(5 * time.Minute)}
+		ended := rampart.Lockout{Key: "ak:AKENDED", Failures: 5, LockedUntil: now.Add(-time.Minute)}
+		for _, l := range []rampart.Lockout{counting, locked, ended} {
+			must(t, s.SaveLockout(ctx, l))
+		}
+		counting.Failures = 4 // a later save replaces the earlier one
+		must(t, s.SaveLockout(ctx, counting))
+		wantLockouts(t, s, counting, locked, ended)
+
+		must(t, s.DeleteLockout(ctx, counting.Key))
+		must(t, s.DeleteLockout(ctx, "user:unknown"))
+		wantLockouts(t, s, locked, ended)
+
+		must(t, s.SaveLockout(ctx, counting))
+		n, err := s.DeleteExpiredLockouts(ctx, now)
+		must(t, err)
+		if n != 1 {
+			t.Fatalf("deleted %d expired lockouts, want 1", n)
+		}
+		wantLockouts(t, s, counting, locked)
+	})
+}
+
+// wantLockouts fails the test unless s holds exactly want, in any order.
+func wantLockouts(t *testing.T, s rampart.IdentityStore, want ...rampart.Lockout) {
+	t.Helper()
+	got, err := s.Lockouts(context.Background())
+	must(t, err)
+	byKey := make(map[string]rampart.Lockout, len(got))
+	for _, l := range got {
+		byKey[l.Key] = l
+	}
+	if len(byKey) != len(got) || len(got) != len(want) {
+		t.Fatalf("lockouts = %+v, want %+v", got, want)
+	}
+	for _, w := range want {
+		g, ok := byKey[w.Key]
+		if !ok || g.Failures != w.Failures || !g.LockedUntil.Equal(w.LockedUntil) {
+			t.Fatalf("lockouts = %+v, want %+v", got, want)
+		}
+	}
 }
