@@ -75,6 +75,7 @@ var isolationMatrix = map[string]isoRequest{
 	"POST /v3/auth/tokens":   {}, // sent with the intruder's password scoped to the victim project (see below)
 	"DELETE /v3/auth/tokens": {},
 	"GET /v3/projects":       {query: "name=victim-region"},
+	"GET /v3/auth/domains":   {},
 	"/":                      {},
 
 	"POST /v1/{project_id}/workspaces":                  {body: `{"region_id":"r","name":"intruder","project_name":"p"}`},

@@ -310,6 +310,7 @@ type load struct {
 	rules     []string // rotating black/white IP rules
 	smCreated int
 	access    string // the project's Workspace access policy
+	trimMu    sync.Mutex
 }
 
 func (l *load) firstErr() string {
@@ -460,6 +461,8 @@ func (l *load) secmasterCreate() error {
 // secmasterTrim deletes the oldest SecMaster policies once more than 50
 // exist, so that their number stays about constant.
 func (l *load) secmasterTrim() error {
+	l.trimMu.Lock() // two trims at once would delete the same policies
+	defer l.trimMu.Unlock()
 	var out struct {
 		Data []struct {
 			ID string `json:"id"`
