@@ -9,6 +9,9 @@
 // Worker hands every pending entry to a Deliverer and stores the outcome
 // (entry status plus the layer's Enforcement rows) in one transaction, so
 // nothing is reported delivered that is not durably in an enforcement set.
+// Each transaction carries about TurnRows enforcement rows, taken
+// round-robin from the projects with pending work, so a large task is
+// delivered over several transactions and never holds up other projects.
 // Policies with block aging leave every enforcement set at their expiry.
 // Every write bumps the project's SecMaster revision (rampart.FamilySecMaster)
 // in the same transaction.

@@ -46,6 +46,7 @@ type Service struct {
 
 	known sync.Map // "project/workspace" keys of existing workspaces
 	wake  chan struct{}
+	turns turns // shares the delivery worker between projects
 }
 
 // New returns a Service over store.

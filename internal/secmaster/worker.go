@@ -7,7 +7,7 @@ import (
 
 // Worker tuning.
 const (
-	workerBatch    = 256                    // tasks per delivery transaction
+	workerBatch    = 256                    // pending tasks read per project and transaction
 	expireBatch    = 2000                   // policies per expiry transaction
 	workerInterval = 200 * time.Millisecond // poll interval (aging precision)
 	coalesce       = 10 * time.Millisecond  // wait after a wake-up before delivering
@@ -43,8 +43,13 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-// DeliverPending delivers every pending task once and returns how many
-// tasks it completed.
+// DeliverPending delivers every pending entry and returns how many it
+// delivered (in force or failed). It works in transactions of about
+// TurnRows enforcement rows, shared between projects (see turns.plan), so
+// a task of one project is delivered within a few transactions of its
+// creation however large the tasks of other projects are; a crash between
+// two transactions leaves the remaining entries pending, and the next run
+// resumes them.
 func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 	done := 0
 	for {
@@ -52,41 +57,32 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		if err != nil || len(tasks) == 0 {
 			return done, err
 		}
-		var results []DeliveryResult
-		batch := make(map[string]bool, len(tasks))
-		for _, t := range tasks {
-			batch[t.ID] = true
-		}
-		for _, p := range policies {
-			for i := range p.Defenses {
-				e := &p.Defenses[i]
-				if !batch[e.PendingTaskID] {
-					continue // in force, failed, or pending for a later task
+		turn := s.turns.plan(tasks, policies, TurnRows)
+		results := make([]DeliveryResult, 0, len(turn))
+		for _, w := range turn {
+			p, e := w.policy, w.entry
+			r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
+			enf, err := s.deliverer.Deliver(ctx, p, e)
+			if err != nil {
+				r.Failure = err.Error()
+				if r.Failure == "" {
+					r.Failure = "delivery failed"
 				}
-				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
-				enf, err := s.deliverer.Deliver(ctx, p, e)
-				if err != nil {
-					r.Failure = err.Error()
-					if r.Failure == "" {
-						r.Failure = "delivery failed"
-					}
-				} else {
-					r.Enforce = enf
-				}
-				results = append(results, r)
+			} else {
+				r.Enforce = enf
 			}
+			results = append(results, r)
 		}
 		ids := make([]string, len(tasks))
 		for i, t := range tasks {
-			ids[i] = t.ID
+			ids[i] = t.ID // those left with nothing pending are marked done
 		}
-		err = s.store.CompleteDeliveries(ctx, ids, results, policies)
-		if err != nil {
+		if err := s.store.CompleteDeliveries(ctx, ids, results, policies); err != nil {
 			return done, err
 		}
-		done += len(tasks)
-		if len(tasks) < workerBatch {
-			return done, nil
+		done += len(results)
+		if len(turn) == 0 {
+			return done, nil // the tasks read had nothing left to deliver: now done
 		}
 	}
 }
