@@ -167,14 +167,17 @@ func fairnessRun(b *testing.B, noisy bool) {
 	}
 	close(queue)
 	<-watched
-	p99 := func(ds []time.Duration) float64 {
+	pct := func(ds []time.Duration, p int) float64 {
 		s := slices.Clone(ds)
 		slices.Sort(s)
-		return float64(s[(len(s)*99+99)/100-1].Microseconds()) / 1000
+		return float64(s[(len(s)*p+99)/100-1].Microseconds()) / 1000
 	}
+	p99 := func(ds []time.Duration) float64 { return pct(ds, 99) }
 	worst := func(ds []time.Duration) float64 { return float64(slices.Max(ds).Microseconds()) / 1000 }
 	b.ReportMetric(float64(len(acks)), "writes")
+	b.ReportMetric(pct(acks, 50), "ack-p50-ms")
 	b.ReportMetric(p99(acks), "ack-p99-ms")
+	b.ReportMetric(pct(blocks, 50), "block-p50-ms")
 	b.ReportMetric(worst(acks), "ack-max-ms")
 	b.ReportMetric(p99(blocks), "block-p99-ms")
 	b.ReportMetric(worst(blocks), "block-max-ms")
