@@ -120,8 +120,10 @@ type Store interface {
 	// (replacing the entry's previous rows), a RecordDeliver for each
 	// policy left with no entry pending for the result's task (counting
 	// every entry that task delivered), and marks done those of taskIDs
-	// that have no entry pending any more. A result whose entry is no
-	// longer pending for its task is ignored. policies are the delivered
+	// that have no entry pending any more. A Partial result only adds its
+	// rows (upserted: a part stored twice is stored once), leaving the
+	// entry pending. A result whose entry is no longer pending for its
+	// task is ignored. policies are the delivered
 	// policies as PendingTasks returned them (the records' snapshots start
 	// from them).
 	CompleteDeliveries(ctx context.Context, taskIDs []string, results []DeliveryResult, policies []*Policy) error

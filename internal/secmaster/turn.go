@@ -6,33 +6,44 @@ import (
 	"sync"
 )
 
-// TurnRows bounds the enforcement rows one delivery transaction writes
-// (beyond the first entry it carries, which may alone reach it): a large
-// task is delivered over several transactions, so that the writes and
-// deliveries of other projects wait for one bounded transaction, never
-// for a whole large task. It is one entry of MaxTargets objects.
-const TurnRows = MaxTargets
+// TurnRows bounds the enforcement rows one delivery transaction writes: a
+// large task is delivered over several transactions, so that the writes
+// and deliveries of other projects wait for one bounded transaction, never
+// for a whole large task. An entry delivered for the first time is written
+// in parts of at most TurnRows rows (it stays pending until its last part
+// is stored); an entry delivered again (its rows are replaced at once) is
+// written whole, at most MaxTargets rows.
+const TurnRows = 200
 
-// pendingEntry is one entry waiting for delivery.
+// pendingEntry is one part of an entry waiting for delivery: the
+// enforcement rows from..to of its objects (to is past the end for the
+// last part).
 type pendingEntry struct {
-	policy *Policy
-	entry  *DefenseEntry
-	rows   int // enforcement rows it expands to (at least 1)
+	policy   *Policy
+	entry    *DefenseEntry
+	objects  int // the policy's
+	from, to int
 }
+
+// last reports whether the part ends the entry's delivery.
+func (w *pendingEntry) last() bool { return w.to >= w.objects }
 
 // turns shares the delivery worker between projects: each transaction
 // starts with the projects served least recently.
 type turns struct {
-	mu     sync.Mutex
-	n      uint64            // transactions planned
-	served map[string]uint64 // project → the last transaction that carried one of its entries
+	mu       sync.Mutex
+	n        uint64            // transactions planned
+	served   map[string]uint64 // project → the last transaction that carried one of its entries
+	progress map[string]int    // entry/task → objects stored by earlier transactions (first deliveries only)
 }
 
-// plan picks the entries of the next delivery transaction from the
+func progressKey(e *DefenseEntry) string { return e.ID + "/" + e.PendingTaskID }
+
+// plan picks the entry parts of the next delivery transaction from the
 // pending tasks and policies PendingTasks returned: round-robin between
-// projects (one entry of each per pass, the projects served least
-// recently first), each project's entries in the order of its tasks
-// (oldest first), until the entries reach budget rows.
+// projects (one part of each per pass, the projects served least recently
+// first), each project's entries in the order of its tasks (oldest first),
+// until the parts reach budget rows.
 func (t *turns) plan(tasks []*Task, policies []*Policy, budget int) []pendingEntry {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -43,19 +54,28 @@ func (t *turns) plan(tasks []*Task, policies []*Policy, budget int) []pendingEnt
 	}
 	queues := map[string][]pendingEntry{}
 	var projects []string
+	progress := map[string]int{}
 	for _, p := range policies {
-		rows := max(1, len(p.Targets()))
+		n := len(p.Targets())
 		for i := range p.Defenses {
 			e := &p.Defenses[i]
 			if _, ok := age[e.PendingTaskID]; !ok {
 				continue // in force, failed, or pending for a task not read
 			}
+			w := pendingEntry{policy: p, entry: e, objects: n, to: n}
+			if e.DeliveredAt.IsZero() { // a first delivery: in parts
+				k := progressKey(e)
+				w.from = t.progress[k]
+				progress[k] = w.from
+				w.to = min(n, w.from+TurnRows)
+			}
 			if queues[p.ProjectID] == nil {
 				projects = append(projects, p.ProjectID)
 			}
-			queues[p.ProjectID] = append(queues[p.ProjectID], pendingEntry{policy: p, entry: e, rows: rows})
+			queues[p.ProjectID] = append(queues[p.ProjectID], w)
 		}
 	}
+	t.progress = progress // forget entries no longer pending
 	oldest := map[string]int{}
 	for _, id := range projects {
 		q := queues[id]
@@ -76,10 +96,16 @@ func (t *turns) plan(tasks []*Task, policies []*Policy, budget int) []pendingEnt
 			if len(q) == 0 || rows >= budget {
 				continue
 			}
-			out = append(out, q[0])
-			rows += q[0].rows
-			queues[id] = q[1:]
-			left += len(q) - 1
+			w := q[0]
+			out = append(out, w)
+			rows += max(1, w.to-w.from)
+			if w.last() {
+				q = q[1:]
+			} else { // the entry's next part
+				q[0].from, q[0].to = w.to, min(w.objects, w.to+TurnRows)
+			}
+			queues[id] = q
+			left += len(q)
 		}
 	}
 	// Remember who was served; forget the projects with nothing pending.
@@ -92,4 +118,18 @@ func (t *turns) plan(tasks []*Task, policies []*Policy, budget int) []pendingEnt
 	}
 	t.served = served
 	return out
+}
+
+// stored records that the parts of a turn were stored: the next parts of
+// their entries start where they ended.
+func (t *turns) stored(turn []pendingEntry) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, w := range turn {
+		if w.entry.DeliveredAt.IsZero() && !w.last() {
+			t.progress[progressKey(w.entry)] = w.to
+		} else {
+			delete(t.progress, progressKey(w.entry))
+		}
+	}
 }

@@ -63,13 +63,17 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 			p, e := w.policy, w.entry
 			r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
 			enf, err := s.deliverer.Deliver(ctx, p, e)
-			if err != nil {
+			switch {
+			case err != nil:
 				r.Failure = err.Error()
 				if r.Failure == "" {
 					r.Failure = "delivery failed"
 				}
-			} else {
-				r.Enforce = enf
+				r.Fresh = r.Fresh && w.from == 0 // else the parts stored before are lifted
+			case !w.last() && w.to < len(enf):
+				r.Enforce, r.Partial = enf[w.from:w.to], true
+			default:
+				r.Enforce = enf[min(w.from, len(enf)):]
 			}
 			results = append(results, r)
 		}
@@ -80,7 +84,12 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		if err := s.store.CompleteDeliveries(ctx, ids, results, policies); err != nil {
 			return done, err
 		}
-		done += len(results)
+		s.turns.stored(turn)
+		for _, r := range results {
+			if !r.Partial {
+				done++
+			}
+		}
 		if len(turn) == 0 {
 			return done, nil // the tasks read had nothing left to deliver: now done
 		}

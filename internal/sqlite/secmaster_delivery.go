@@ -21,6 +21,7 @@ const (
 		ON CONFLICT (defense_id, object) DO UPDATE SET category = excluded.category, expires_at = excluded.expires_at`
 	smTaskDone = `UPDATE secmaster_tasks SET state = 'DONE', done_at = ? WHERE id = ? AND state = 'PENDING'
 		AND NOT EXISTS (SELECT 1 FROM secmaster_defenses WHERE pending_task_id = ?) RETURNING project_id`
+	smEntryPendingFor = `SELECT COUNT(*) FROM secmaster_defenses WHERE id = ? AND pending_task_id = ?`
 	// smPolicyTaskTally counts the entries of a policy still pending for a
 	// task, and those the task delivered (in force or failed).
 	smPolicyTaskTally = `SELECT COALESCE(SUM(pending_task_id = ?1), 0),
@@ -150,6 +151,12 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 		}
 		stale := map[string]bool{}
 		for _, r := range results {
+			if r.Partial {
+				if err := db.smStorePart(ctx, tx, r); err != nil {
+					return err
+				}
+				continue
+			}
 			block, sync, delivered := secmaster.BlockInForce, secmaster.SyncDone, at
 			if r.Failure != "" {
 				block, sync, delivered = secmaster.BlockFailed, secmaster.SyncFailed, 0
@@ -179,11 +186,8 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 					return err
 				}
 			}
-			for _, e := range r.Enforce {
-				if _, err := db.smExec(ctx, tx, smInsertEnforcement, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID,
-					e.Layer, e.Category, e.ObjectType, e.Object, millis(e.ExpiresAt)); err != nil {
-					return err
-				}
+			if err := db.smInsertRows(ctx, tx, r.Enforce); err != nil {
+				return err
 			}
 			if _, ok := touched[r.PolicyID]; !ok {
 				touched[r.PolicyID] = r.TaskID
@@ -237,6 +241,28 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 		}
 		return nil
 	})
+}
+
+// smInsertRows stores enforcement rows (replacing those of the same
+// entry and object).
+func (db *SecMasterStore) smInsertRows(ctx context.Context, tx *sql.Tx, rows []secmaster.Enforcement) error {
+	for _, e := range rows {
+		if _, err := db.smExec(ctx, tx, smInsertEnforcement, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID,
+			e.Layer, e.Category, e.ObjectType, e.Object, millis(e.ExpiresAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// smStorePart stores the rows of a partial result if its entry is still
+// pending for its task.
+func (db *SecMasterStore) smStorePart(ctx context.Context, tx *sql.Tx, r secmaster.DeliveryResult) error {
+	var n int
+	if err := db.smQueryRow(ctx, tx, smEntryPendingFor, r.EntryID, r.TaskID).Scan(&n); err != nil || n == 0 {
+		return err // n == 0: superseded by a later update, retry or delete
+	}
+	return db.smInsertRows(ctx, tx, r.Enforce)
 }
 
 // ExpirePolicies implements secmaster.Store.
