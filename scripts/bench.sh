@@ -67,6 +67,8 @@ if want secmaster; then
 	go test -run '^$' -bench 'BenchmarkSecMasterSearch100k' -benchtime 2s -count 1 ./internal/sqlite/
 	# 100,000 policies aging at the same instant.
 	go test -run '^$' -bench 'BenchmarkSecMasterExpire100k' -benchtime 1x -count 1 -timeout 30m ./internal/sqlite/
+	# Fairness: another project's writes and blocks while one project delivers six 25,000-row policies.
+	go test -run '^$' -bench 'BenchmarkSecMasterFairness' -benchtime 1x -count 2 -timeout 20m ./internal/httpapi/
 fi
 if want waf; then
 	echo "== waf"

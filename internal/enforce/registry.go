@@ -39,6 +39,8 @@ type Registry struct {
 	feed     *feed    // emergency entries per project and layer, with their changes
 
 	fullRebuild bool // compile changed projects in full (the benchmark's baseline)
+
+	updating sync.WaitGroup // project updates started by refresh
 }
 
 // project is the registry's state for one project.
@@ -319,9 +321,18 @@ func (r *Registry) compact(projectID string, p *project, e *engine.Engine) {
 
 // Refresh updates every loaded project whose revision of any family has
 // changed, and sweeps due expiries and activations (so a whiteblackip
-// rule's start takes effect). It returns the number of projects updated; the first error is returned after every project was
-// tried (a project that fails keeps its previous engine).
+// rule's start takes effect). Projects are updated concurrently, each on
+// its own, so a large update of one does not delay the others. It returns
+// the number of projects updated; the first error is returned after every
+// project was tried (a project that fails keeps its previous engine).
 func (r *Registry) Refresh(ctx context.Context) (int, error) {
+	return r.refresh(ctx, true)
+}
+
+// refresh is Refresh; without wait it returns once the updates are
+// started, skips the projects whose update is still under way (the next
+// call takes what they missed) and logs errors instead of returning them.
+func (r *Registry) refresh(ctx context.Context, wait bool) (int, error) {
 	all, err := r.src.Revisions.Revisions(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("revisions: %w", err)
@@ -343,44 +354,74 @@ func (r *Registry) Refresh(ctx context.Context) (int, error) {
 		ps = append(ps, v.(*project))
 		return true
 	})
+	var mu sync.Mutex
 	var first error
 	n := 0
+	var wg sync.WaitGroup
 	for i, p := range ps {
 		if p.eng.Load() == nil {
 			continue // never built (or its first build failed): built on use
 		}
-		revs := current[ids[i]]
-		p.build.Lock()
-		if revs != p.revs {
-			if err := r.update(ctx, ids[i], p, revs); err != nil {
-				if first == nil {
-					first = err
-				}
-			} else {
-				n++
+		if !p.build.TryLock() {
+			if !wait {
+				continue
 			}
+			p.build.Lock()
 		}
-		p.build.Unlock()
-		e := p.eng.Load()
-		now := r.now()
-		if due, ok := e.NextDue(); ok && !due.After(now) {
-			e.Sweep(now)
+		revs := current[ids[i]]
+		if revs == p.revs {
+			r.sweep(p)
+			p.build.Unlock()
+			continue
 		}
+		r.updating.Add(1)
+		wg.Go(func() {
+			defer r.updating.Done()
+			defer p.build.Unlock()
+			err := r.update(ctx, ids[i], p, revs)
+			r.sweep(p)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				n++
+			case !wait && ctx.Err() == nil:
+				r.log.Warn("decision engine refresh", "project", ids[i], "err", err)
+			case first == nil:
+				first = err
+			}
+		})
 	}
+	if !wait {
+		return 0, nil
+	}
+	wg.Wait()
 	return n, first
 }
 
-// Run calls Refresh every interval until ctx is done, logging errors.
+// sweep applies the project's due expiries and activations.
+func (r *Registry) sweep(p *project) {
+	e := p.eng.Load()
+	now := r.now()
+	if due, ok := e.NextDue(); ok && !due.After(now) {
+		e.Sweep(now)
+	}
+}
+
+// Run refreshes every interval until ctx is done, logging errors. A
+// project whose update takes longer than the interval is skipped until it
+// is done; the other projects are refreshed meanwhile.
 func (r *Registry) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	defer r.updating.Wait() // the sources may close once Run returns
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if _, err := r.Refresh(ctx); err != nil && ctx.Err() == nil {
+		if _, err := r.refresh(ctx, false); err != nil && ctx.Err() == nil {
 			r.log.Warn("decision engine refresh", "err", err)
 		}
 	}

@@ -39,6 +39,14 @@ func mustServeDecisions(tb testing.TB) *decEnv {
 // every interval.
 func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	tb.Helper()
+	return mustServeDecisionsWithin(tb, interval, decWriteTimeout)
+}
+
+// mustServeDecisionsWithin is mustServeDecisionsEvery with the server's
+// write timeout (the longest a request may take before its connection is
+// closed).
+func mustServeDecisionsWithin(tb testing.TB, interval, writeTimeout time.Duration) *decEnv {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "rampart.db"), sqlite.Options{})
 	if err != nil {
@@ -62,7 +70,7 @@ func mustServeDecisionsEvery(tb testing.TB, interval time.Duration) *decEnv {
 	tb.Cleanup(func() { cancel(); <-done })
 	srv := httptest.NewUnstartedServer(httpapi.NewServer(httpapi.Config{RateLimit: 0}, httpapi.Deps{IAM: idm, Store: db,
 		WAF: e.WAF, Workspace: e.Workspace, SecMaster: sm, Decisions: reg, Feed: reg}))
-	srv.Config.WriteTimeout = decWriteTimeout // as serve has one (60 s), shorter
+	srv.Config.WriteTimeout = writeTimeout // as serve has one (60 s)
 	srv.Start()
 	tb.Cleanup(srv.Close)
 	e.URL = srv.URL

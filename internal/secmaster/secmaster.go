@@ -9,6 +9,10 @@
 // Worker hands every pending entry to a Deliverer and stores the outcome
 // (entry status plus the layer's Enforcement rows) in one transaction, so
 // nothing is reported delivered that is not durably in an enforcement set.
+// Each transaction carries about TurnRows enforcement rows (an entry
+// delivered for the first time may be split over several), taken
+// round-robin from the projects with pending work, so a large task is
+// delivered over several transactions and never holds up other projects.
 // Policies with block aging leave every enforcement set at their expiry.
 // Every write bumps the project's SecMaster revision (rampart.FamilySecMaster)
 // in the same transaction.
@@ -217,5 +221,8 @@ type DeliveryResult struct {
 	TaskID   string
 	Failure  string        // empty on success
 	Enforce  []Enforcement // what the layer now enforces (success only)
-	Fresh    bool          // the entry was never delivered: it has no enforcement rows to replace
+	Fresh    bool          // the entry has no enforcement rows to replace (never delivered, no part stored)
+	// Partial: Enforce is one part of the entry's rows, stored while the
+	// entry stays pending; a later result carries the rest and the status.
+	Partial bool
 }

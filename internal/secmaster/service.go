@@ -52,6 +52,7 @@ type Service struct {
 
 	known sync.Map // "project/workspace" keys of existing workspaces
 	wake  chan struct{}
+	turns turns // shares the delivery worker between projects
 }
 
 // New returns a Service over store.
@@ -217,8 +218,9 @@ func (s *Service) quotaError(err error) error {
 }
 
 // RetryPolicies re-delivers the failed entries of the policies of ids. It
-// is idempotent: entries in force stay as they are. Errors: KindInvalid,
-// KindForbidden, KindNotFound (CodeNotFound).
+// is idempotent: entries in force stay as they are. Errors: KindInvalid
+// (also when the failed entries would expand to more than
+// MaxDeliveryRows), KindForbidden, KindNotFound (CodeNotFound).
 func (s *Service) RetryPolicies(ctx context.Context, projectID, workspaceID string, ids []string) (string, error) {
 	if _, err := s.workspace(ctx, projectID, workspaceID); err != nil {
 		return "", err
@@ -229,6 +231,19 @@ func (s *Service) RetryPolicies(ctx context.Context, projectID, workspaceID stri
 	}
 	if err := s.authorizeRetry(ctx, projectID, workspaceID, ids); err != nil {
 		return "", err
+	}
+	// Bound what the retry expands to, against the policies as they are
+	// now (an entry that fails meanwhile is retried even if it passes the
+	// bound: the bound is on the request, not exact to the row).
+	budget := deliveryBudget{field: "data_object.retry_list"}
+	for _, id := range ids {
+		p, err := s.store.FindPolicy(ctx, projectID, workspaceID, id)
+		if err != nil {
+			return "", policyNotFound(err)
+		}
+		if err := budget.add(p, "", true); err != nil {
+			return "", err
+		}
 	}
 	t := &Task{ID: s.newID(), ProjectID: projectID, WorkspaceID: workspaceID, Action: RecordRetry, State: TaskPending,
 		PolicyIDs: ids, CreatedAt: s.clock()}
@@ -253,7 +268,8 @@ func policyNotFound(err error) error {
 // says; only the attributes sent change. The object type and the objects
 // cannot change. Changed delivery attributes (category, aging, defense
 // list) re-deliver the policy; entries dropped from the list are lifted at
-// once. Errors: KindInvalid, KindForbidden, KindNotFound, KindQuota.
+// once. Errors: KindInvalid (also when the re-delivery would expand to
+// more than MaxDeliveryRows), KindForbidden, KindNotFound, KindQuota.
 func (s *Service) UpdatePolicies(ctx context.Context, projectID, workspaceID, pathID string, batchIDs []string, pt *PolicyPatch) (string, error) {
 	if _, err := s.workspace(ctx, projectID, workspaceID); err != nil {
 		return "", err
@@ -280,6 +296,9 @@ func (s *Service) UpdatePolicies(ctx context.Context, projectID, workspaceID, pa
 		PolicyIDs: ids, CreatedAt: now}
 	allowed := map[string]bool{}
 	for {
+		// Each attempt counts afresh: an attempt stopped by a target not
+		// yet checked is rolled back and run again.
+		budget := deliveryBudget{field: "batch_ids"}
 		err = s.store.UpdatePolicies(ctx, projectID, workspaceID, ids, t, s.quota, func(p *Policy) error {
 			redeliver, err := applyPatch(p, pt, now)
 			if err != nil {
@@ -301,7 +320,7 @@ func (s *Service) UpdatePolicies(ctx context.Context, projectID, workspaceID, pa
 					return &needTarget{field: fmt.Sprintf("data_object.defense_policy_list[%d].target_project_id", i), project: d.TargetProjectID}
 				}
 			}
-			return nil
+			return budget.add(p, t.ID, false)
 		})
 		var need *needTarget
 		if !errors.As(err, &need) {

@@ -110,16 +110,22 @@ type Store interface {
 	// FindTask returns a task of the project. Errors: KindNotFound.
 	FindTask(ctx context.Context, projectID, id string) (*Task, error)
 
-	// PendingTasks returns up to limit pending tasks, oldest first, and the
-	// policies (with all their entries) that have an entry pending for one
-	// of them: such an entry carries the task in PendingTaskID.
+	// PendingTasks returns the pending tasks, up to limit of each project
+	// (its oldest), oldest first, and the policies (with all their
+	// entries) that have an entry pending for one of them: such an entry
+	// carries the task in PendingTaskID.
 	PendingTasks(ctx context.Context, limit int) ([]*Task, []*Policy, error)
-	// CompleteDeliveries stores the results of the tasks' deliveries: entry
-	// statuses, enforcement rows (replacing the entry's previous rows) and
-	// a RecordDeliver per policy, and marks the tasks done. A result whose
-	// entry is no longer pending for its task is ignored. policies are the
-	// delivered policies as PendingTasks returned them (the records'
-	// snapshots start from them).
+	// CompleteDeliveries stores the results of deliveries, which may cover
+	// only some of the pending entries: entry statuses, enforcement rows
+	// (replacing the entry's previous rows), a RecordDeliver for each
+	// policy left with no entry pending for the result's task (counting
+	// every entry that task delivered), and marks done those of taskIDs
+	// that have no entry pending any more. A Partial result only adds its
+	// rows (upserted: a part stored twice is stored once), leaving the
+	// entry pending. A result whose entry is no longer pending for its
+	// task is ignored. policies are the delivered
+	// policies as PendingTasks returned them (the records' snapshots start
+	// from them).
 	CompleteDeliveries(ctx context.Context, taskIDs []string, results []DeliveryResult, policies []*Policy) error
 	// ExpirePolicies ends up to limit active policies whose aging time is
 	// at or before now: state and entries expired, enforcement rows

@@ -10,6 +10,39 @@ import (
 // (Huawei delivers at most 500 objects per layer and request).
 const MaxTargets = 500
 
+// MaxDeliveryRows is the most enforcement rows one request may queue for
+// delivery (objects × defense entries to deliver, summed over the
+// policies it touches): what one created policy may expand to at most
+// (MaxTargets objects on each of MaxDefenses entries). An update or retry
+// of several policies that would queue more is refused; the caller splits
+// the batch.
+const MaxDeliveryRows = MaxTargets * MaxDefenses
+
+// deliveryBudget counts the enforcement rows a request queues for
+// delivery against MaxDeliveryRows.
+type deliveryBudget struct {
+	field string
+	rows  int
+}
+
+// add counts the entries of p pending for task (or, with failedOnly,
+// those that failed) and refuses the request once the total passes
+// MaxDeliveryRows.
+func (b *deliveryBudget) add(p *Policy, task string, failedOnly bool) error {
+	n := 0
+	for _, d := range p.Defenses {
+		if failedOnly && d.BlockStatus == BlockFailed || !failedOnly && d.PendingTaskID == task {
+			n++
+		}
+	}
+	b.rows += n * len(p.Targets())
+	if b.rows > MaxDeliveryRows {
+		return invalid(b.field, "The request would queue more than %d enforcement rows for delivery (objects × defense entries, summed over its policies; %d so far, at policy %s). Split the batch.",
+			MaxDeliveryRows, b.rows, p.ID)
+	}
+	return nil
+}
+
 // splitList splits a comma-separated list, trimming blanks; empty items are
 // kept as "" so that validation can report them.
 func splitList(s string) []string {

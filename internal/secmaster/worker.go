@@ -7,7 +7,7 @@ import (
 
 // Worker tuning.
 const (
-	workerBatch    = 256                    // tasks per delivery transaction
+	workerBatch    = 256                    // pending tasks read per project and transaction
 	expireBatch    = 2000                   // policies per expiry transaction
 	workerInterval = 200 * time.Millisecond // poll interval (aging precision)
 	coalesce       = 10 * time.Millisecond  // wait after a wake-up before delivering
@@ -43,8 +43,13 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-// DeliverPending delivers every pending task once and returns how many
-// tasks it completed.
+// DeliverPending delivers every pending entry and returns how many it
+// delivered (in force or failed). It works in transactions of about
+// TurnRows enforcement rows, shared between projects (see turns.plan), so
+// a task of one project is delivered within a few transactions of its
+// creation however large the tasks of other projects are; a crash between
+// two transactions leaves the remaining entries pending, and the next run
+// resumes them.
 func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 	done := 0
 	for {
@@ -52,51 +57,54 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 		if err != nil || len(tasks) == 0 {
 			return done, err
 		}
-		var results []DeliveryResult
-		batch := make(map[string]bool, len(tasks))
-		for _, t := range tasks {
-			batch[t.ID] = true
-		}
+		turn := s.turns.plan(tasks, policies, TurnRows)
+		results := make([]DeliveryResult, 0, len(turn))
 		checked := map[[3]string]string{}
-		for _, p := range policies {
-			for i := range p.Defenses {
-				e := &p.Defenses[i]
-				if !batch[e.PendingTaskID] {
-					continue // in force, failed, or pending for a later task
-				}
-				r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
-				why, err := s.deliveryAllowed(ctx, p, e, checked)
-				if err != nil {
-					return done, err
-				}
-				if why != "" {
-					r.Failure = why
-					results = append(results, r)
-					continue
-				}
-				enf, err := s.deliverer.Deliver(ctx, p, e)
-				if err != nil {
-					r.Failure = err.Error()
-					if r.Failure == "" {
-						r.Failure = "delivery failed"
-					}
-				} else {
-					r.Enforce = enf
-				}
-				results = append(results, r)
+		for _, w := range turn {
+			p, e := w.policy, w.entry
+			r := DeliveryResult{PolicyID: p.ID, EntryID: e.ID, TaskID: e.PendingTaskID, Fresh: e.DeliveredAt.IsZero()}
+			// The target is checked again at delivery: a grant withdrawn
+			// since the request fails the entry instead of delivering it.
+			why, err := s.deliveryAllowed(ctx, p, e, checked)
+			if err != nil {
+				return done, err
 			}
+			if why != "" {
+				r.Failure = why
+				r.Fresh = r.Fresh && w.from == 0 // else the parts stored before are lifted
+				results = append(results, r)
+				continue
+			}
+			enf, err := s.deliverer.Deliver(ctx, p, e)
+			switch {
+			case err != nil:
+				r.Failure = err.Error()
+				if r.Failure == "" {
+					r.Failure = "delivery failed"
+				}
+				r.Fresh = r.Fresh && w.from == 0 // else the parts stored before are lifted
+			case !w.last() && w.to < len(enf):
+				r.Enforce, r.Partial = enf[w.from:w.to], true
+			default:
+				r.Enforce = enf[min(w.from, len(enf)):]
+			}
+			results = append(results, r)
 		}
 		ids := make([]string, len(tasks))
 		for i, t := range tasks {
-			ids[i] = t.ID
+			ids[i] = t.ID // those left with nothing pending are marked done
 		}
-		err = s.store.CompleteDeliveries(ctx, ids, results, policies)
-		if err != nil {
+		if err := s.store.CompleteDeliveries(ctx, ids, results, policies); err != nil {
 			return done, err
 		}
-		done += len(tasks)
-		if len(tasks) < workerBatch {
-			return done, nil
+		s.turns.stored(turn)
+		for _, r := range results {
+			if !r.Partial {
+				done++
+			}
+		}
+		if len(turn) == 0 {
+			return done, nil // the tasks read had nothing left to deliver: now done
 		}
 	}
 }

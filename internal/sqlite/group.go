@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 )
@@ -14,11 +13,11 @@ import (
 // carries) and returns once the transaction has committed.
 //
 // Concurrent writes are committed together ("group commit"): one caller,
-// the leader, runs every write queued so far in one transaction, each
-// inside its own savepoint, then hands the lead to a caller whose write
-// arrived meanwhile; so a write that fails is
-// rolled back alone and the others commit; a write sees the writes queued
-// before it. A commit costs about as much as the small writes themselves,
+// the leader, runs the writes queued so far (up to maxGroupWrites, taken
+// round-robin between projects) in one transaction, each inside its own
+// savepoint, then hands the lead to a caller whose write is still queued;
+// so a write that fails is rolled back alone and the others commit; a
+// write sees the writes of its project queued before it. A commit costs about as much as the small writes themselves,
 // so this raises the throughput of concurrent clients without changing what
 // a caller observes.
 //
@@ -30,11 +29,11 @@ import (
 func (db *DB) groupWrite(ctx context.Context, family rampart.Family, projectID string, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	q := &db.writeQueue
 	j := &writeJob{ctx: ctx, rev: revKey{projectID, family}, fn: fn, done: make(chan struct{}), lead: make(chan struct{}, 1)}
-	q.mu.Lock()
-	q.pending = append(q.pending, j)
+	db.writeMu.Lock()
+	q.push(j)
 	leader := !q.running
 	q.running = true
-	q.mu.Unlock()
+	db.writeMu.Unlock()
 	if leader {
 		db.leadWrites()
 	}
@@ -47,34 +46,27 @@ func (db *DB) groupWrite(ctx context.Context, family rampart.Family, projectID s
 	return j.err
 }
 
-// leadWrites commits every queued write in one transaction, then hands the
-// lead to the first write queued meanwhile (whose caller is waiting), so
-// that callers do not contend for the writer lock.
+// leadWrites commits up to maxGroupWrites queued writes, taken fairly
+// between projects (see writeQueue), in one transaction, then hands the
+// lead to the next queued write (whose caller is waiting), so that callers
+// do not contend for the writer lock.
 func (db *DB) leadWrites() {
 	q := &db.writeQueue
 	db.wmu.Lock()
-	q.mu.Lock()
-	jobs := q.pending
-	q.pending = nil
-	q.mu.Unlock()
+	db.writeMu.Lock()
+	jobs := q.take(maxGroupWrites)
+	db.writeMu.Unlock()
 	if len(jobs) > 0 {
 		db.runWriteJobs(jobs)
 	}
 	db.wmu.Unlock()
-	q.mu.Lock()
-	if len(q.pending) > 0 {
-		q.pending[0].lead <- struct{}{}
+	db.writeMu.Lock()
+	if j := q.next(); j != nil {
+		j.lead <- struct{}{}
 	} else {
 		q.running = false
 	}
-	q.mu.Unlock()
-}
-
-// writeQueue holds the writes waiting for a group commit.
-type writeQueue struct {
-	mu      sync.Mutex
-	pending []*writeJob
-	running bool // a leader is committing or about to
+	db.writeMu.Unlock()
 }
 
 // revKey names one revision counter.

@@ -2,8 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -35,9 +37,9 @@ func init() {
 func waitPending(t *testing.T, db *DB, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		db.writeQueue.mu.Lock()
-		got := len(db.writeQueue.pending)
-		db.writeQueue.mu.Unlock()
+		db.writeMu.Lock()
+		got := db.writeQueue.queued
+		db.writeMu.Unlock()
 		if got >= n {
 			return
 		}
@@ -114,5 +116,61 @@ func TestGroupWriteCallerCancelledMidStatement(t *testing.T) {
 	}
 	if rev, _ := db.Revision(ctx, proj, rampart.FamilyWAF); rev <= rev0 {
 		t.Fatalf("revision %d not bumped (was %d)", rev, rev0)
+	}
+}
+
+// TestGroupWriteFairBetweenProjects: a write of one project queued behind
+// hundreds of another project's writes is committed in the first
+// transaction, right after the first write of the busy project, and no
+// transaction carries more than maxGroupWrites writes. Counted in writes,
+// not measured in time.
+func TestGroupWriteFairBetweenProjects(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "rampart.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const busy, quiet = "p00000000000000000000000000000b1", "p00000000000000000000000000000q1"
+	var mu sync.Mutex
+	var ran []string // projects of the writes, in the order they ran
+	rev0, _ := db.Revision(ctx, busy, rampart.FamilyWAF)
+	write := func(project string) error {
+		return db.groupWrite(ctx, rampart.FamilyWAF, project, func(context.Context, *sql.Tx) error {
+			mu.Lock()
+			ran = append(ran, project)
+			mu.Unlock()
+			return nil
+		})
+	}
+	db.wmu.Lock() // the writer is busy: everything below queues
+	var wg sync.WaitGroup
+	const n = 3*maxGroupWrites + 10
+	for range n {
+		wg.Go(func() {
+			if err := write(busy); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	waitPending(t, db, n)
+	wg.Go(func() {
+		if err := write(quiet); err != nil {
+			t.Error(err)
+		}
+	})
+	waitPending(t, db, n+1)
+	db.wmu.Unlock()
+	wg.Wait()
+	if len(ran) != n+1 {
+		t.Fatalf("%d writes ran, want %d", len(ran), n+1)
+	}
+	if i := slices.Index(ran, quiet); i > 1 {
+		t.Fatalf("the quiet project's write ran after %d writes of the busy project", i)
+	}
+	// One revision bump per transaction: at least n/maxGroupWrites of them.
+	rev, _ := db.Revision(ctx, busy, rampart.FamilyWAF)
+	if got := rev - rev0; got < int64(n/maxGroupWrites)+1 {
+		t.Fatalf("the busy project's %d writes took %d transactions; at most %d writes fit in one", n, got, maxGroupWrites)
 	}
 }

@@ -13,12 +13,21 @@ import (
 // Hot delivery statements (prepared once, see secmaster_stmt.go).
 const (
 	smDeliverDefense = `UPDATE secmaster_defenses SET block_status = ?, sync_status = ?, failure = ?,
-		pending_task_id = '', updated_at = ?, delivered_at = CASE WHEN ? > 0 THEN ? ELSE delivered_at END
+		pending_task_id = '', delivered_task_id = pending_task_id, updated_at = ?,
+		delivered_at = CASE WHEN ? > 0 THEN ? ELSE delivered_at END
 		WHERE id = ? AND pending_task_id = ?`
 	smInsertEnforcement = `INSERT INTO secmaster_enforcement (defense_id, policy_id, project_id,
 		target_project_id, layer, category, object_type, object, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (defense_id, object) DO UPDATE SET category = excluded.category, expires_at = excluded.expires_at`
-	smTaskDone = `UPDATE secmaster_tasks SET state = 'DONE', done_at = ? WHERE id = ? AND state = 'PENDING' RETURNING project_id`
+	smTaskDone = `UPDATE secmaster_tasks SET state = 'DONE', done_at = ? WHERE id = ? AND state = 'PENDING'
+		AND NOT EXISTS (SELECT 1 FROM secmaster_defenses WHERE pending_task_id = ?) RETURNING project_id`
+	smEntryPendingFor = `SELECT COUNT(*) FROM secmaster_defenses WHERE id = ? AND pending_task_id = ?`
+	// smPolicyTaskTally counts the entries of a policy still pending for a
+	// task, and those the task delivered (in force or failed).
+	smPolicyTaskTally = `SELECT COALESCE(SUM(pending_task_id = ?1), 0),
+		COALESCE(SUM(delivered_task_id = ?1 AND block_status = 'IN_FORCE'), 0),
+		COALESCE(SUM(delivered_task_id = ?1 AND block_status = 'FAILED'), 0)
+		FROM secmaster_defenses WHERE policy_id = ?2`
 )
 
 // smChunk bounds the IN lists of one statement.
@@ -76,8 +85,13 @@ func (db *SecMasterStore) PendingTasks(ctx context.Context, limit int) ([]*secma
 	var tasks []*secmaster.Task
 	var policies []*secmaster.Policy
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, project_id, workspace_id, action, state, created_at FROM secmaster_tasks
-			WHERE state = 'PENDING' ORDER BY created_at, id LIMIT ?`, limit) // literal: the partial index applies
+		// Up to limit of each project's oldest, so that one project's
+		// backlog does not hide another project's tasks from the worker.
+		rows, err := tx.QueryContext(ctx, `SELECT id, project_id, workspace_id, action, state, created_at FROM (
+				SELECT id, project_id, workspace_id, action, state, created_at,
+					ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY created_at, id) AS nth
+				FROM secmaster_tasks WHERE state = 'PENDING') -- literal: the partial index applies
+			WHERE nth <= ? ORDER BY created_at, id`, limit)
 		if err != nil {
 			return err
 		}
@@ -127,11 +141,7 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 	return db.enforcementTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
 		at := millis(now)
-		type tally struct {
-			ok, failed int
-			task       string
-		}
-		touched := map[string]*tally{}
+		touched := map[string]string{} // policy → the task of its first result
 		var order []string
 		// Snapshots: the loaded policies with the applied results; a policy
 		// with a superseded result is read again.
@@ -141,6 +151,12 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 		}
 		stale := map[string]bool{}
 		for _, r := range results {
+			if r.Partial {
+				if err := db.smStorePart(ctx, tx, r); err != nil {
+					return err
+				}
+				continue
+			}
 			block, sync, delivered := secmaster.BlockInForce, secmaster.SyncDone, at
 			if r.Failure != "" {
 				block, sync, delivered = secmaster.BlockFailed, secmaster.SyncFailed, 0
@@ -170,22 +186,12 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 					return err
 				}
 			}
-			for _, e := range r.Enforce {
-				if _, err := db.smExec(ctx, tx, smInsertEnforcement, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID,
-					e.Layer, e.Category, e.ObjectType, e.Object, millis(e.ExpiresAt)); err != nil {
-					return err
-				}
+			if err := db.smInsertRows(ctx, tx, r.Enforce); err != nil {
+				return err
 			}
-			t := touched[r.PolicyID]
-			if t == nil {
-				t = &tally{task: r.TaskID}
-				touched[r.PolicyID] = t
+			if _, ok := touched[r.PolicyID]; !ok {
+				touched[r.PolicyID] = r.TaskID
 				order = append(order, r.PolicyID)
-			}
-			if r.Failure == "" {
-				t.ok++
-			} else {
-				t.failed++
 			}
 		}
 		projects := map[string]bool{}
@@ -202,18 +208,28 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 		for _, p := range fresh {
 			snaps[p.ID] = p
 		}
+		// A policy's delivery record is written once no entry of it is
+		// pending for the task any more: a large task is delivered over
+		// several calls.
 		for _, id := range order {
 			p := snaps[id]
-			t := touched[p.ID]
-			detail := fmt.Sprintf("Delivery: %d entries in force, %d failed.", t.ok, t.failed)
-			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDeliver, t.task, detail, now); err != nil {
+			projects[p.ProjectID] = true
+			task := touched[p.ID]
+			var pending, ok, failed int
+			if err := db.smQueryRow(ctx, tx, smPolicyTaskTally, task, p.ID).Scan(&pending, &ok, &failed); err != nil {
 				return err
 			}
-			projects[p.ProjectID] = true
+			if pending > 0 {
+				continue
+			}
+			detail := fmt.Sprintf("Delivery: %d entries in force, %d failed.", ok, failed)
+			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDeliver, task, detail, now); err != nil {
+				return err
+			}
 		}
 		for _, id := range taskIDs {
 			var project string
-			err := db.smQueryRow(ctx, tx, smTaskDone, at, id).Scan(&project)
+			err := db.smQueryRow(ctx, tx, smTaskDone, at, id, id).Scan(&project)
 			if err != nil && err != sql.ErrNoRows {
 				return err
 			}
@@ -225,6 +241,28 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 		}
 		return nil
 	})
+}
+
+// smInsertRows stores enforcement rows (replacing those of the same
+// entry and object).
+func (db *SecMasterStore) smInsertRows(ctx context.Context, tx *sql.Tx, rows []secmaster.Enforcement) error {
+	for _, e := range rows {
+		if _, err := db.smExec(ctx, tx, smInsertEnforcement, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID,
+			e.Layer, e.Category, e.ObjectType, e.Object, millis(e.ExpiresAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// smStorePart stores the rows of a partial result if its entry is still
+// pending for its task.
+func (db *SecMasterStore) smStorePart(ctx context.Context, tx *sql.Tx, r secmaster.DeliveryResult) error {
+	var n int
+	if err := db.smQueryRow(ctx, tx, smEntryPendingFor, r.EntryID, r.TaskID).Scan(&n); err != nil || n == 0 {
+		return err // n == 0: superseded by a later update, retry or delete
+	}
+	return db.smInsertRows(ctx, tx, r.Enforce)
 }
 
 // ExpirePolicies implements secmaster.Store.

@@ -85,6 +85,12 @@ func (db *SecMasterStore) enforcementTx(ctx context.Context, fn func(tx *sql.Tx)
 	})
 }
 
+// smTargetsSince lists the target projects of the change-log rows after a
+// seq. NOT INDEXED: it reads those rows by their seq (the rowid); the
+// planner would otherwise scan the whole (target_project_id, seq) index,
+// up to 100,000 entries, in every transaction that writes enforcement rows.
+const smTargetsSince = `SELECT DISTINCT target_project_id FROM secmaster_enforcement_changes NOT INDEXED WHERE seq > ?`
+
 // bumpEnforcementTargets bumps the SecMaster revision of the target
 // projects of the change-log rows after since (written by the current
 // transaction). When the log's trimming removed some of them, the targets
@@ -103,11 +109,11 @@ func bumpEnforcementTargets(ctx context.Context, tx *sql.Tx, since int64) error 
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO project_revisions (project_id, family, revision)
 			SELECT target_project_id, ?, 1 FROM secmaster_defenses
-			UNION SELECT target_project_id, ?, 1 FROM secmaster_enforcement_changes WHERE seq > ?
+			UNION SELECT target_project_id, ?, 1 FROM secmaster_enforcement_changes NOT INDEXED WHERE seq > ?
 			ON CONFLICT (project_id, family) DO UPDATE SET revision = revision + 1`, fam, fam, since)
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT target_project_id FROM secmaster_enforcement_changes WHERE seq > ?`, since)
+	rows, err := tx.QueryContext(ctx, smTargetsSince, since)
 	if err != nil {
 		return err
 	}

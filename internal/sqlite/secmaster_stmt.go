@@ -25,7 +25,8 @@ type smCreateReq struct {
 
 // smHot lists the statements worth preparing.
 var smHot = []string{smWorkspaceExists, smInsertPolicy, smUpsertDefense, smInsertTask, smInsertRecord, smCounts,
-	smDeliverDefense, smLiftDefense, smInsertEnforcement, smSelectPolicy, smTaskDone}
+	smDeliverDefense, smLiftDefense, smInsertEnforcement, smSelectPolicy, smTaskDone, smPolicyTaskTally,
+	smEntryPendingFor}
 
 // smPrepare prepares the hot statements; it must be called outside any
 // write transaction (the writer pool has one connection). Failures leave

@@ -48,23 +48,50 @@ func smDefaultWorkspace(t *testing.T, sm *secmaster.Service) string {
 	return wss[0].ID
 }
 
+// smOpenCrashing opens the database at path with a SecMaster service
+// whose deliverer stands for a process that dies at its crashAt-th call:
+// it cancels the returned context, which the caller delivers with. calls
+// counts the deliverer's calls.
+func smOpenCrashing(t *testing.T, path string, crashAt int) (db *sqlite.DB, sm *secmaster.Service, dctx context.Context, calls *int) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dctx, crash := context.WithCancel(context.Background())
+	calls = new(int)
+	sm = secmaster.New(db.SecMaster(), secmaster.Config{Deliverer: secmaster.DelivererFunc(
+		func(c context.Context, p *secmaster.Policy, e *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
+			*calls++
+			if *calls == crashAt {
+				crash() // the process dies while the layer is being called
+			}
+			return secmaster.LocalDeliverer{}.Deliver(c, p, e)
+		})})
+	return db, sm, dctx, calls
+}
+
+// smReopen closes db and opens the database at path again (closed when
+// the test ends), as a restarted process does.
+func smReopen(t *testing.T, db *sqlite.DB, path string) *sqlite.DB {
+	t.Helper()
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), path, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // A process that stops between reading a task and storing its outcome
 // loses nothing: the next process delivers the task.
 func TestSecMasterRestartMidDelivery(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "rampart.db")
-	db, err := sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dctx, crash := context.WithCancel(ctx)
-	delivered := 0
-	sm := secmaster.New(db.SecMaster(), secmaster.Config{Deliverer: secmaster.DelivererFunc(
-		func(c context.Context, p *secmaster.Policy, e *secmaster.DefenseEntry) ([]secmaster.Enforcement, error) {
-			delivered++
-			crash() // the process dies while the layer is being called
-			return secmaster.LocalDeliverer{}.Deliver(c, p, e)
-		})})
+	db, sm, dctx, delivered := smOpenCrashing(t, path, 1)
 	ws := smDefaultWorkspace(t, sm)
 	for i := range 3 {
 		if _, err := sm.CreatePolicy(ctx, smProject, ws, smInput("10.0.0."+strconv.Itoa(i), time.Time{})); err != nil {
@@ -74,18 +101,10 @@ func TestSecMasterRestartMidDelivery(t *testing.T) {
 	if _, err := sm.DeliverPending(dctx); err == nil {
 		t.Fatal("delivery with a dead context succeeded")
 	}
-	if delivered == 0 {
+	if *delivered == 0 {
 		t.Fatal("the deliverer was not called")
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err = sqlite.Open(ctx, path, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = smReopen(t, db, path)
 	sm = secmaster.New(db.SecMaster(), secmaster.Config{})
 	if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerWAF); len(es) != 0 {
 		t.Fatalf("enforced before the restart delivered: %v", es)

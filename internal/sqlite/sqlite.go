@@ -40,8 +40,9 @@ type DB struct {
 	wmu  sync.Mutex
 
 	sm         smCache    // SecMaster's prepared write statements (secmaster_stmt.go)
-	writeQueue writeQueue // writes waiting for a group commit (group.go)
-	stmts      sync.Map   // statements prepared on the writer connection (group.go): query → *sql.Stmt
+	writeQueue writeQueue // writes waiting for a group commit (group.go), guarded by writeMu
+	writeMu    sync.Mutex
+	stmts      sync.Map // statements prepared on the writer connection (group.go): query → *sql.Stmt
 
 	unreadable unreadableRows // rows reads skipped (unreadable.go)
 

@@ -235,6 +235,55 @@ func RunSecMaster(t *testing.T, newStore func(t *testing.T) secmaster.Store) {
 		}
 	})
 
+	t.Run("DeliveryInParts", func(t *testing.T) {
+		s, w := setup(t)
+		p, tk := create(t, s, w, "10.0.0.1,10.0.0.2,10.0.0.3")
+		tasks, ps, err := s.PendingTasks(ctx, 10)
+		must(t, err)
+		d := &ps[0].Defenses[0]
+		rows := secmaster.Enforcements(ps[0], d)
+		ids := []string{tasks[0].ID}
+		// A part stores its rows; the entry and the task stay pending, and
+		// no delivery record is written yet. A part stored twice counts once.
+		for range 2 {
+			must(t, s.CompleteDeliveries(ctx, ids, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: d.ID, TaskID: tk.ID,
+				Fresh: true, Partial: true, Enforce: rows[:2]}}, ps))
+		}
+		if es, _ := s.Enforcements(ctx, "tp", secmaster.LayerWAF, now); len(es) != 2 {
+			t.Fatalf("after the first part: %v", es)
+		}
+		if tasks, _, _ := s.PendingTasks(ctx, 10); len(tasks) != 1 {
+			t.Fatal("task done after a part")
+		}
+		if got, _ := s.FindPolicy(ctx, w.ProjectID, w.ID, p.ID); got.Defenses[0].BlockStatus != secmaster.BlockPending {
+			t.Fatalf("entry after a part: %+v", got.Defenses[0])
+		}
+		if _, n, _ := s.SearchRecords(ctx, secmaster.Query{ProjectID: w.ProjectID, WorkspaceID: w.ID, PolicyID: p.ID, Limit: 10,
+			Conditions: []secmaster.Condition{{Field: "action", Op: secmaster.OpEq, Values: []string{secmaster.RecordDeliver}}}}); n != 0 {
+			t.Fatalf("%d delivery records after a part", n)
+		}
+		// The last part completes the entry and the task.
+		must(t, s.CompleteDeliveries(ctx, ids, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: d.ID, TaskID: tk.ID,
+			Fresh: true, Enforce: rows[2:]}}, ps))
+		if es, _ := s.Enforcements(ctx, "tp", secmaster.LayerWAF, now); len(es) != 3 {
+			t.Fatalf("after the last part: %v", es)
+		}
+		if tasks, _, _ := s.PendingTasks(ctx, 10); len(tasks) != 0 {
+			t.Fatal("task pending after the last part")
+		}
+		if _, n, _ := s.SearchRecords(ctx, secmaster.Query{ProjectID: w.ProjectID, WorkspaceID: w.ID, PolicyID: p.ID, Limit: 10,
+			Conditions: []secmaster.Condition{{Field: "action", Op: secmaster.OpEq, Values: []string{secmaster.RecordDeliver}}}}); n != 1 {
+			t.Fatalf("%d delivery records after the last part", n)
+		}
+		// A part of an entry no longer pending for its task is ignored.
+		must(t, s.DeletePolicies(ctx, w.ProjectID, w.ID, []string{p.ID}, task(w, secmaster.RecordDelete, p.ID)))
+		must(t, s.CompleteDeliveries(ctx, nil, []secmaster.DeliveryResult{{PolicyID: p.ID, EntryID: d.ID, TaskID: tk.ID,
+			Fresh: true, Partial: true, Enforce: rows[:1]}}, ps))
+		if es, _ := s.Enforcements(ctx, "tp", secmaster.LayerWAF, now); len(es) != 0 {
+			t.Fatalf("a stale part was stored: %v", es)
+		}
+	})
+
 	t.Run("DeliveryUpdateRetryDelete", func(t *testing.T) {
 		s, w := setup(t)
 		p, tk := create(t, s, w, "1.2.3.4")
