@@ -137,6 +137,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer ln.Close()
 
+	// One server per data dir: a second one would bootstrap or migrate
+	// beside the first and deliver the same SecMaster tasks twice.
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
 	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.Synchronous)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
