@@ -98,3 +98,17 @@ func TestServeLockLeavesAdminAndALaterServe(t *testing.T) {
 		t.Fatalf("serve after the first one stopped: %v", err)
 	}
 }
+
+// A serve refused for its configuration neither locks nor creates the data
+// dir.
+func TestServeRefusedForItsStoreCreatesNoDataDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--listen", "127.0.0.1:0", "--data-dir", dir, "--store", "postgres://u@h/db"}, env(nil), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, serr := os.Stat(dir); !os.IsNotExist(serr) {
+		t.Fatalf("a refused serve created %s (%v)", dir, serr)
+	}
+}

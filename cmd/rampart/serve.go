@@ -45,11 +45,17 @@ type serveConfig struct {
 	Proxy proxyConfig
 }
 
-func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
+const serveUsage = `Usage: rampart serve [flags]
+
+Runs the API server (and, with --proxy-listen or --proxy-tls-listen, the WAF
+data plane beside it). Every flag has an environment twin; a flag given on the
+command line wins.
+`
+
+func parseServeFlags(args []string, getenv func(string) string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs := flag.NewFlagSet("rampart serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	c := &serveConfig{}
-	e := &envFlags{fs: fs, getenv: getenv}
+	e := &envFlags{fs: fs, getenv: getenv, stdout: stdout, stderr: stderr, usage: serveUsage}
 	e.String(&c.Listen, "listen", "RAMPART_LISTEN", "127.0.0.1:8080", "address the API listens on")
 	c.nodeConfig.register(e)
 	e.String(&c.TLSCert, "tls-cert", "RAMPART_TLS_CERT", "", "PEM certificate file; with --tls-key, serve HTTPS")
@@ -68,6 +74,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key must be given together")
+	}
+	if err := checkStoreDSN(c.Store); err != nil {
+		return nil, err
 	}
 	if c.TokenTTL < time.Second {
 		return nil, errors.New("--token-ttl must be at least 1s")
@@ -118,7 +127,7 @@ func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseServeFlags(args, getenv, stderr)
+	cfg, err := parseServeFlags(args, getenv, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

@@ -32,11 +32,8 @@ type store interface {
 // data directory, "sqlite:PATH" / "file:PATH" / a plain path for SQLite,
 // "postgres://…" for PostgreSQL.
 func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, string, error) {
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, "", errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
-	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
-		return nil, "", fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
+	if err := checkStoreDSN(dsn); err != nil {
+		return nil, "", err
 	}
 	path := sqlitePath(dsn, dataDir)
 	if dsn == "" {
@@ -51,6 +48,17 @@ func openStore(ctx context.Context, dsn, dataDir, synchronous string) (store, st
 		return nil, "", err
 	}
 	return db, "sqlite:" + path, nil
+}
+
+// checkStoreDSN refuses a DSN naming a backend this build cannot open.
+func checkStoreDSN(dsn string) error {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
+	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
+		return fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
+	}
+	return nil
 }
 
 // sqlitePath is the SQLite file a non-PostgreSQL DSN names: the DSN without
