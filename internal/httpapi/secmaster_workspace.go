@@ -75,14 +75,11 @@ func (b smWorkspaceBody) input() secmaster.WorkspaceInput {
 		IsView: b.IsView}
 }
 
-// smDecode checks the Content-Type and decodes a JSON body (required
-// unless optional); decoding errors carry the SecMaster invalid-parameter
+// smDecode decodes a JSON body (required unless optional); decoding errors,
+// a non-JSON Content-Type included, carry the SecMaster invalid-parameter
 // code. An empty Content-Type is accepted: the SDK's workspace operations
 // send the header empty when the caller does not set it.
 func smDecode(r *http.Request, v any, optional bool) error {
-	if r.Header.Get("Content-Type") != "" && !isJSONContentType(r) {
-		return rampart.Invalid("Content-Type", "The request body must be sent with Content-Type application/json.").WithCode(secmaster.CodeInvalid)
-	}
 	err := decode(r, v)
 	if err == errEmptyBody && optional {
 		return nil
