@@ -198,3 +198,18 @@ func (s *server) handleSMWorkspaceDelete() http.Handler {
 		encode(w, http.StatusOK, map[string]any{})
 	})
 }
+
+// handleSMWorkspaceGuides serves GET /v1/{project_id}/workspaces/{workspace_id}/sa/guides,
+// which Terraform polls after creating a workspace until it answers 2xx.
+// Rampart's workspaces are ready when created and have no onboarding
+// guides: the answer is the success envelope with an empty list; an unknown
+// workspace gets ShowWorkspace's error.
+func (s *server) handleSMWorkspaceGuides() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := s.secmaster.GetWorkspace(r.Context(), r.PathValue("project_id"), r.PathValue("workspace_id")); err != nil {
+			s.writeError(w, r, familySecMaster, err)
+			return
+		}
+		smOK(w, r, []any{}, nil)
+	})
+}
