@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -15,45 +16,221 @@ import (
 	"github.com/rampartsec/rampart/internal/sqlite"
 )
 
-const adminUsage = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] <command> [args]
+const adminUsageHead = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] <command> [args]
 
 Works directly on the store (the server may be running); give it the server's
 --sqlite-synchronous (or RAMPART_SQLITE_SYNCHRONOUS) so its writes are as durable. Commands:
-  user create NAME [--password PW]   create a user (prints a generated password)
-  user list                          list users
-  project create NAME [--id ID]      create a project (ID: 32 hex characters, generated if omitted)
-  project list                       list projects
-  grant USER PROJECT                 let USER act on PROJECT (ID or name)
-  key create USER                    issue an access key pair for USER
-  key list USER                      list USER's access keys (secrets are not shown)
-  key revoke AK                      revoke an access key
-  token revoke TOKEN                 revoke a token (the X-Subject-Token value)
-  token revoke-id ID                 revoke a token by its ID (hex SHA-256 of the token)
-
-A running server notices revocations made here within 30 seconds.
 `
+
+const adminUsageTail = `
+A running server notices revocations made here within 30 seconds.
+Every command answers -h or --help with its usage.
+`
+
+// adminCall is what an admin command works with.
+type adminCall struct {
+	idm      *iam.Service
+	out      io.Writer
+	account  string
+	password string // --password
+	id       string // --id
+}
+
+// adminCommand is one `rampart admin` command.
+type adminCommand struct {
+	name  string // one or two words: "grant", "user create"
+	args  string // its arguments, as the usage shows them
+	about string
+	npos  int // positional arguments, before any flag
+	run   func(ctx context.Context, c *adminCall, pos []string) error
+}
+
+// adminCommands are the commands of `rampart admin`, in the order the usage
+// lists them.
+var adminCommands = []adminCommand{
+	{"user create", "NAME [--password PW]", "create a user (prints a generated password)", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		u, pw, err := c.idm.CreateUser(ctx, c.account, a[0], c.password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "user\t%s\nuser_id\t%s\n", u.Name, u.ID)
+		if c.password == "" {
+			fmt.Fprintf(c.out, "password\t%s\n", pw)
+		}
+		return nil
+	}},
+	{"user list", "", "list users", 0, func(ctx context.Context, c *adminCall, _ []string) error {
+		us, err := c.idm.Users(ctx, c.account)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.out, "NAME\tID\tENABLED\tCREATED")
+		for _, u := range us {
+			fmt.Fprintf(c.out, "%s\t%s\t%t\t%s\n", u.Name, u.ID, u.Enabled, u.CreatedAt.Format("2006-01-02T15:04:05Z"))
+		}
+		return nil
+	}},
+	{"project create", "NAME [--id ID]", "create a project (ID: 32 hex characters, generated if omitted)", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		p, err := c.idm.CreateProject(ctx, c.account, a[0], c.id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "project\t%s\nproject_id\t%s\n", p.Name, p.ID)
+		return nil
+	}},
+	{"project list", "", "list projects", 0, func(ctx context.Context, c *adminCall, _ []string) error {
+		ps, err := c.idm.Projects(ctx, c.account)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.out, "NAME\tID\tENABLED")
+		for _, p := range ps {
+			fmt.Fprintf(c.out, "%s\t%s\t%t\n", p.Name, p.ID, p.Enabled)
+		}
+		return nil
+	}},
+	{"grant", "USER PROJECT", "let USER act on PROJECT (ID or name)", 2, func(ctx context.Context, c *adminCall, a []string) error {
+		p, err := c.idm.Grant(ctx, c.account, a[0], a[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "granted\t%s\tproject\t%s (%s)\n", a[0], p.Name, p.ID)
+		return nil
+	}},
+	{"key create", "USER", "issue an access key pair for USER", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		k, err := c.idm.CreateAccessKey(ctx, c.account, a[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "access_key\t%s\nsecret_key\t%s\n", k.AccessKey, k.SecretKey)
+		return nil
+	}},
+	{"key list", "USER", "list USER's access keys (secrets are not shown)", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		ks, err := c.idm.AccessKeys(ctx, c.account, a[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.out, "ACCESS_KEY\tACTIVE\tCREATED")
+		for _, k := range ks {
+			fmt.Fprintf(c.out, "%s\t%t\t%s\n", k.AccessKey, k.Active, k.CreatedAt.Format("2006-01-02T15:04:05Z"))
+		}
+		return nil
+	}},
+	{"key revoke", "AK", "revoke an access key", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		if err := c.idm.RevokeAccessKey(ctx, a[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "revoked\t%s\n", a[0])
+		return nil
+	}},
+	{"token revoke", "TOKEN", "revoke a token (the X-Subject-Token value)", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		return revokeToken(ctx, c, iam.TokenID(a[0]))
+	}},
+	{"token revoke-id", "ID", "revoke a token by its ID (hex SHA-256 of the token)", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		return revokeToken(ctx, c, a[0])
+	}},
+}
+
+func revokeToken(ctx context.Context, c *adminCall, id string) error {
+	if err := c.idm.RevokeTokenID(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "revoked token\t%s\n", id)
+	return nil
+}
+
+// synopsis is the command with its arguments.
+func (cmd *adminCommand) synopsis() string { return strings.TrimSpace(cmd.name + " " + cmd.args) }
+
+// usage is the help of one command.
+func (cmd *adminCommand) usage() string {
+	return fmt.Sprintf("Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] %s\n\n%s.\n%s",
+		cmd.synopsis(), strings.ToUpper(cmd.about[:1])+cmd.about[1:], adminUsageTail)
+}
+
+// adminUsage is the help of `rampart admin`.
+func adminUsage() string {
+	var b strings.Builder
+	b.WriteString(adminUsageHead)
+	for _, cmd := range adminCommands {
+		fmt.Fprintf(&b, "  %-33s  %s\n", cmd.synopsis(), cmd.about)
+	}
+	b.WriteString(adminUsageTail)
+	return b.String()
+}
+
+// findAdminCommand returns the command args start with, if any.
+func findAdminCommand(args []string) *adminCommand {
+	for i := range adminCommands {
+		words := strings.Fields(adminCommands[i].name)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return &adminCommands[i]
+		}
+	}
+	return nil
+}
+
+// isHelpFlag reports whether arg asks for help.
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// asksForHelp reports whether args contain a help flag that is not the value
+// of a flag taking one (--password, --id).
+func asksForHelp(args []string) bool {
+	for i, a := range args {
+		if isHelpFlag(a) && (i == 0 || !slices.Contains([]string{"-password", "--password", "-id", "--id"}, args[i-1])) {
+			return true
+		}
+	}
+	return false
+}
 
 func runAdmin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rampart admin", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, adminUsage) }
 	var dataDir, dsn, account, synchronous string
-	e := &envFlags{fs: fs, getenv: getenv}
+	e := &envFlags{fs: fs, getenv: getenv, stdout: stdout, stderr: stderr, usage: adminUsage()}
 	e.String(&dataDir, "data-dir", "RAMPART_DATA_DIR", "./rampart-data", "data directory")
 	e.String(&dsn, "store", "RAMPART_STORE", "", "store DSN")
 	e.String(&account, "account", "RAMPART_ACCOUNT", "rampart", "account (domain) name")
 	e.String(&synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL or FULL, as the server's")
-	if err := fs.Parse(args); err != nil {
+	if err := e.parseFlags(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
-		return errUsage
+		return err
 	}
 	rest := fs.Args()
-	if len(rest) < 2 {
-		fs.Usage()
+	cmd := findAdminCommand(rest)
+	// Help is answered before the store is looked at, whatever follows.
+	if asksForHelp(rest) {
+		if cmd != nil {
+			fmt.Fprint(stdout, cmd.usage())
+		} else {
+			fmt.Fprint(stdout, adminUsage())
+		}
+		return nil
+	}
+	if cmd == nil {
+		fmt.Fprint(stderr, adminUsage())
 		return errUsage
 	}
+	rest = rest[len(strings.Fields(cmd.name)):]
+	if len(rest) < cmd.npos {
+		fmt.Fprint(stderr, cmd.usage())
+		return errUsage
+	}
+	call := &adminCall{account: account}
+	// Positional arguments come first; flags may follow them.
+	sub := flag.NewFlagSet("rampart admin "+cmd.name, flag.ContinueOnError)
+	sub.SetOutput(stderr)
+	sub.StringVar(&call.password, "password", "", "password (generated if empty)")
+	sub.StringVar(&call.id, "id", "", "project ID (generated if empty)")
+	if err := sub.Parse(rest[cmd.npos:]); err != nil {
+		return errUsage
+	}
+	if sub.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", sub.Args())
+	}
+
 	// The store must exist already: opening a missing SQLite file would
 	// create an empty one (a mistyped --data-dir), which a later serve
 	// would bootstrap with new credentials.
@@ -67,148 +244,14 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
-	idm := iam.New(st, iam.Config{})
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
-
-	sub := flag.NewFlagSet("rampart admin "+rest[0]+" "+rest[1], flag.ContinueOnError)
-	sub.SetOutput(stderr)
-	password := sub.String("password", "", "password (generated if empty)")
-	projectID := sub.String("id", "", "project ID (generated if empty)")
-	// Positional arguments come first; flags may follow them.
-	positional := func(n int) ([]string, error) {
-		args := rest[2:]
-		if len(args) < n {
-			fs.Usage()
-			return nil, errUsage
-		}
-		if err := sub.Parse(args[n:]); err != nil {
-			return nil, errUsage
-		}
-		if sub.NArg() > 0 {
-			return nil, fmt.Errorf("unexpected arguments: %v", sub.Args())
-		}
-		return args[:n], nil
-	}
-	show := func(err error) error {
-		if err == nil {
-			return nil
-		}
+	call.idm, call.out = iam.New(st, iam.Config{}), tw
+	if err := cmd.run(ctx, call, rest[:cmd.npos]); err != nil {
 		if e := rampart.AsError(err); e.Kind != rampart.KindInternal {
 			return errors.New(e.Message)
 		}
 		return err
-	}
-
-	switch rest[0] + " " + rest[1] {
-	case "user create":
-		a, err := positional(1)
-		if err != nil {
-			return err
-		}
-		u, pw, err := idm.CreateUser(ctx, account, a[0], *password)
-		if err != nil {
-			return show(err)
-		}
-		fmt.Fprintf(tw, "user\t%s\nuser_id\t%s\n", u.Name, u.ID)
-		if *password == "" {
-			fmt.Fprintf(tw, "password\t%s\n", pw)
-		}
-	case "user list":
-		if _, err := positional(0); err != nil {
-			return err
-		}
-		us, err := idm.Users(ctx, account)
-		if err != nil {
-			return show(err)
-		}
-		fmt.Fprintln(tw, "NAME\tID\tENABLED\tCREATED")
-		for _, u := range us {
-			fmt.Fprintf(tw, "%s\t%s\t%t\t%s\n", u.Name, u.ID, u.Enabled, u.CreatedAt.Format("2006-01-02T15:04:05Z"))
-		}
-	case "project create":
-		a, err := positional(1)
-		if err != nil {
-			return err
-		}
-		p, err := idm.CreateProject(ctx, account, a[0], *projectID)
-		if err != nil {
-			return show(err)
-		}
-		fmt.Fprintf(tw, "project\t%s\nproject_id\t%s\n", p.Name, p.ID)
-	case "project list":
-		if _, err := positional(0); err != nil {
-			return err
-		}
-		ps, err := idm.Projects(ctx, account)
-		if err != nil {
-			return show(err)
-		}
-		fmt.Fprintln(tw, "NAME\tID\tENABLED")
-		for _, p := range ps {
-			fmt.Fprintf(tw, "%s\t%s\t%t\n", p.Name, p.ID, p.Enabled)
-		}
-	case "key create":
-		a, err := positional(1)
-		if err != nil {
-			return err
-		}
-		k, err := idm.CreateAccessKey(ctx, account, a[0])
-		if err != nil {
-			return show(err)
-		}
-		fmt.Fprintf(tw, "access_key\t%s\nsecret_key\t%s\n", k.AccessKey, k.SecretKey)
-	case "key list":
-		a, err := positional(1)
-		if err != nil {
-			return err
-		}
-		ks, err := idm.AccessKeys(ctx, account, a[0])
-		if err != nil {
-			return show(err)
-		}
-		fmt.Fprintln(tw, "ACCESS_KEY\tACTIVE\tCREATED")
-		for _, k := range ks {
-			fmt.Fprintf(tw, "%s\t%t\t%s\n", k.AccessKey, k.Active, k.CreatedAt.Format("2006-01-02T15:04:05Z"))
-		}
-	case "key revoke":
-		a, err := positional(1)
-		if err != nil {
-			return err
-		}
-		if err := idm.RevokeAccessKey(ctx, a[0]); err != nil {
-			return show(err)
-		}
-		fmt.Fprintf(tw, "revoked\t%s\n", a[0])
-	case "token revoke", "token revoke-id":
-		a, err := positional(1)
-		if err != nil {
-			return err
-		}
-		id := a[0]
-		if rest[1] == "revoke" {
-			id = iam.TokenID(a[0])
-		}
-		if err := idm.RevokeTokenID(ctx, id); err != nil {
-			return show(err)
-		}
-		fmt.Fprintf(tw, "revoked token\t%s\n", id)
-	default:
-		if rest[0] == "grant" {
-			a := rest[1:]
-			if len(a) != 2 {
-				fs.Usage()
-				return errUsage
-			}
-			p, err := idm.Grant(ctx, account, a[0], a[1])
-			if err != nil {
-				return show(err)
-			}
-			fmt.Fprintf(tw, "granted\t%s\tproject\t%s (%s)\n", a[0], p.Name, p.ID)
-			return nil
-		}
-		fs.Usage()
-		return errUsage
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,10 @@ type envFlags struct {
 	fs     *flag.FlagSet
 	getenv func(string) string
 	errs   []error
+	// stdout receives the usage that -h or --help asks for; stderr the
+	// usage after a mistake. usage heads the list of flags.
+	stdout, stderr io.Writer
+	usage          string
 }
 
 func (e *envFlags) help(usage, env string) string { return fmt.Sprintf("%s (env %s)", usage, env) }
@@ -74,17 +79,40 @@ func (e *envFlags) Int(p *int, name, env string, def int, usage string) {
 	e.fs.IntVar(p, name, def, e.help(usage, env))
 }
 
-// parse parses args; it returns flag.ErrHelp for -h, errUsage for a flag
-// error (already shown), and the errors of the environment twins.
-func (e *envFlags) parse(args []string) error {
+// parseFlags parses the flags in args. For -h or --help it writes the usage
+// to stdout and returns flag.ErrHelp; after a flag error (already shown) it
+// writes the usage to stderr and returns errUsage; then it returns the
+// errors of the environment twins.
+func (e *envFlags) parseFlags(args []string) error {
+	e.fs.SetOutput(e.stderr)
+	e.fs.Usage = func() {} // written below, to the stream that fits
 	if err := e.fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			e.writeUsage(e.stdout)
 			return err
 		}
+		e.writeUsage(e.stderr)
 		return errUsage
 	}
 	if len(e.errs) > 0 {
 		return errors.Join(e.errs...)
+	}
+	return nil
+}
+
+// writeUsage writes the usage and the flags with their defaults to w.
+func (e *envFlags) writeUsage(w io.Writer) {
+	fmt.Fprint(w, e.usage)
+	fmt.Fprintln(w, "\nFlags:")
+	e.fs.SetOutput(w)
+	e.fs.PrintDefaults()
+	e.fs.SetOutput(e.stderr)
+}
+
+// parse is parseFlags for commands that take no arguments besides flags.
+func (e *envFlags) parse(args []string) error {
+	if err := e.parseFlags(args); err != nil {
+		return err
 	}
 	if e.fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(e.fs.Args(), " "))

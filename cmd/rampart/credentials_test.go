@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rampartsec/rampart/internal/iam"
@@ -118,5 +119,54 @@ func TestBootstrapSavesCredentialsBeforeTheCommit(t *testing.T) {
 	}
 	if !st.saved {
 		t.Fatal("the bootstrap committed before credentials.json was written: a crash then loses the credentials")
+	}
+}
+
+// The first-start variables are read only when the store is empty (README,
+// "First-start values"): a restart with one of them invalid starts, keeps
+// the identities and says the variables were ignored.
+func TestRestartIgnoresInvalidFirstStartVariables(t *testing.T) {
+	dir := t.TempDir()
+	_, _, stop := startServe(t, dir, map[string]string{"RAMPART_ADMIN_PASSWORD": "first-password"})
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "credentials.json"))
+	for _, vars := range []map[string]string{
+		{"RAMPART_PROJECT_ID": "not-hex"},
+		{"RAMPART_ADMIN_PASSWORD": "short"},
+		{"RAMPART_ACCESS_KEY": "a b"},
+		{"RAMPART_SECRET_KEY": "short"},
+		{"RAMPART_ACCOUNT": "bad name"},
+		{"RAMPART_PROJECT_NAME": "bad name"},
+	} {
+		_, logs, stop := startServe(t, dir, vars)
+		if err := stop(); err != nil {
+			t.Fatalf("%v: serve returned %v", vars, err)
+		}
+		for name := range vars {
+			if !strings.Contains(logs.String(), "ignored") || !strings.Contains(logs.String(), name) {
+				t.Errorf("%v: the log does not say %s was ignored:\n%s", vars, name, logs)
+			}
+		}
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "credentials.json"))
+	if string(before) != string(after) {
+		t.Fatal("credentials.json changed on a restart")
+	}
+}
+
+// On the first start an invalid first-start variable still fails the
+// start, before anything is created.
+func TestFirstStartRefusesInvalidFirstStartVariables(t *testing.T) {
+	dir := t.TempDir()
+	logs := &syncBuffer{}
+	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", dir},
+		env(map[string]string{"RAMPART_PROJECT_ID": "not-hex"}), logs, logs)
+	if err == nil || !strings.Contains(err.Error(), "RAMPART_PROJECT_ID") {
+		t.Fatalf("err = %v, want RAMPART_PROJECT_ID refused\n%s", err, logs)
+	}
+	if _, serr := os.Stat(filepath.Join(dir, "credentials.json")); !os.IsNotExist(serr) {
+		t.Fatalf("credentials.json written by a refused first start (%v)", serr)
 	}
 }

@@ -303,11 +303,11 @@ func TestAdminHonoursSQLiteSynchronous(t *testing.T) {
 // serve and proxy alike (README, "--metrics-listen"; not on the API
 // listener, which TestServeProxies checks).
 func TestMetricsListenDefault(t *testing.T) {
-	s, err := parseServeFlags(nil, env(nil), io.Discard)
+	s, err := parseServeFlags(nil, env(nil), io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := parseProxyFlags([]string{"--proxy-listen", "127.0.0.1:0"}, env(nil), io.Discard)
+	p, err := parseProxyFlags([]string{"--proxy-listen", "127.0.0.1:0"}, env(nil), io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestServePprofListen(t *testing.T) {
 	if res.StatusCode == 200 {
 		t.Fatal("the API listener serves the profiler")
 	}
-	s, err := parseServeFlags(nil, env(nil), io.Discard)
+	s, err := parseServeFlags(nil, env(nil), io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -221,11 +221,17 @@ type proxyNodeConfig struct {
 	AddressData addressDataConfig
 }
 
-func parseProxyFlags(args []string, getenv func(string) string, stderr io.Writer) (*proxyNodeConfig, error) {
+const proxyUsage = `Usage: rampart proxy --proxy-listen ADDR [flags]
+
+Runs a WAF data-plane node from the store of a rampart serve (no API
+listener). Every flag has an environment twin; a flag given on the command
+line wins.
+`
+
+func parseProxyFlags(args []string, getenv func(string) string, stdout, stderr io.Writer) (*proxyNodeConfig, error) {
 	fs := flag.NewFlagSet("rampart proxy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	c := &proxyNodeConfig{}
-	e := &envFlags{fs: fs, getenv: getenv}
+	e := &envFlags{fs: fs, getenv: getenv, stdout: stdout, stderr: stderr, usage: proxyUsage}
 	c.nodeConfig.register(e)
 	c.Proxy.register(e, "127.0.0.1:9145", "address serving Prometheus metrics at /metrics (empty: none)")
 	c.AddressData.register(e)
@@ -244,8 +250,8 @@ func parseProxyFlags(args []string, getenv func(string) string, stderr io.Writer
 // runProxy is `rampart proxy`: a data-plane-only node reading the same
 // store as the API servers (no API listener; the decision engines, the
 // host table and the metrics).
-func runProxy(ctx context.Context, args []string, getenv func(string) string, _, stderr io.Writer) error {
-	cfg, err := parseProxyFlags(args, getenv, stderr)
+func runProxy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseProxyFlags(args, getenv, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}

@@ -39,6 +39,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "admin":
 		return runAdmin(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-version":
+		if len(args) > 1 && isHelpFlag(args[1]) {
+			fmt.Fprint(stdout, "Usage: rampart version\n\nPrints the version.\n")
+			return nil
+		}
 		fmt.Fprintln(stdout, "rampart", buildVersion())
 		return nil
 	case "help", "-h", "--help", "-help":

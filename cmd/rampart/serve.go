@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
@@ -45,11 +46,17 @@ type serveConfig struct {
 	Proxy proxyConfig
 }
 
-func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
+const serveUsage = `Usage: rampart serve [flags]
+
+Runs the API server (and, with --proxy-listen or --proxy-tls-listen, the WAF
+data plane beside it). Every flag has an environment twin; a flag given on the
+command line wins.
+`
+
+func parseServeFlags(args []string, getenv func(string) string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs := flag.NewFlagSet("rampart serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	c := &serveConfig{}
-	e := &envFlags{fs: fs, getenv: getenv}
+	e := &envFlags{fs: fs, getenv: getenv, stdout: stdout, stderr: stderr, usage: serveUsage}
 	e.String(&c.Listen, "listen", "RAMPART_LISTEN", "127.0.0.1:8080", "address the API listens on")
 	c.nodeConfig.register(e)
 	e.String(&c.TLSCert, "tls-cert", "RAMPART_TLS_CERT", "", "PEM certificate file; with --tls-key, serve HTTPS")
@@ -68,6 +75,9 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return nil, errors.New("--tls-cert and --tls-key must be given together")
+	}
+	if err := checkStoreDSN(c.Store); err != nil {
+		return nil, err
 	}
 	if c.TokenTTL < time.Second {
 		return nil, errors.New("--token-ttl must be at least 1s")
@@ -127,7 +137,7 @@ func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parseServeFlags(args, getenv, stderr)
+	cfg, err := parseServeFlags(args, getenv, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -150,6 +160,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer stopProfiler()
+
+	// One server per data dir: a second one would bootstrap or migrate
+	// beside the first and deliver the same SecMaster tasks twice.
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 
 	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger))
 	if err != nil {
@@ -307,29 +325,40 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
+// firstStartVariables are read only when the store is still empty.
+var firstStartVariables = []string{"RAMPART_ACCOUNT", "RAMPART_ADMIN_PASSWORD", "RAMPART_ACCESS_KEY",
+	"RAMPART_SECRET_KEY", "RAMPART_PROJECT_ID", "RAMPART_PROJECT_NAME"}
+
 // bootstrap creates the first identities in an empty store and writes the
 // generated credentials once to <data-dir>/credentials.json. The file is
 // written, synced and renamed into place inside the bootstrap transaction,
 // before it commits: a start that cannot save them, or a crash before the
 // commit, leaves the store empty, so the next start generates and saves
 // them again; they are never committed without having been saved.
+//
+// A store that already holds identities is left as it is: the first-start
+// variables are neither validated nor used then, only named in a warning
+// when set.
 func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, dataDir string, getenv func(string) string, logger *slog.Logger) error {
+	path := filepath.Join(dataDir, "credentials.json")
+	ps, err := st.FindProjects(ctx, rampart.ProjectFilter{})
+	if err != nil && rampart.AsError(err).Kind != rampart.KindNotFound {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if len(ps) > 0 {
+		keptIdentities(getenv, path, logger)
+		return nil
+	}
 	// The file is prepared before the store commits: a data dir where it
 	// cannot be written must fail the start without bootstrapping, or the
 	// generated password and secret key would be lost for good. It is a new
 	// 0600 file renamed into place, so an older credentials.json with a
 	// looser mode (or a symlink) is replaced, never written through.
-	path := filepath.Join(dataDir, "credentials.json")
 	f, err := prepareCredentialsFile(dataDir, path)
 	if err != nil {
-		// Fatal only if the store still needs its bootstrap: a later start
-		// with a read-only data dir (and the store elsewhere) is fine.
-		if ps, ferr := st.FindProjects(ctx, rampart.ProjectFilter{}); ferr != nil || len(ps) == 0 {
-			return err
-		}
-	} else {
-		defer func() { f.Close(); os.Remove(f.Name()) }()
+		return err
 	}
+	defer func() { f.Close(); os.Remove(f.Name()) }()
 	in := iam.BootstrapInput{
 		AccountName:   getenv("RAMPART_ACCOUNT"),
 		AdminPassword: getenv("RAMPART_ADMIN_PASSWORD"),
@@ -344,13 +373,30 @@ func bootstrap(ctx context.Context, idm *iam.Service, st rampart.IdentityStore, 
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	if !created {
-		logger.Info("existing identities kept; RAMPART_* bootstrap variables are only read on the first start", "credentials_file", path)
+		keptIdentities(getenv, path, logger)
 		return nil
 	}
 	logger.Info("bootstrapped account, admin user, project and access key",
 		"account", creds.Account, "project_id", creds.ProjectID, "project_name", creds.ProjectName,
 		"access_key", creds.AccessKey, "credentials_file", path)
 	return nil
+}
+
+// keptIdentities logs that the store's identities are kept, and warns about
+// first-start variables that are set although they are ignored now.
+func keptIdentities(getenv func(string) string, credentialsFile string, logger *slog.Logger) {
+	var set []string
+	for _, name := range firstStartVariables {
+		if getenv(name) != "" {
+			set = append(set, name)
+		}
+	}
+	if len(set) == 0 {
+		logger.Info("existing identities kept", "credentials_file", credentialsFile)
+		return
+	}
+	logger.Warn("existing identities kept; first-start variables ignored (they are read only when the store is empty)",
+		"ignored", strings.Join(set, ","), "credentials_file", credentialsFile)
 }
 
 // saveCredentials writes creds to the prepared file f, syncs it and renames

@@ -37,11 +37,8 @@ type store interface {
 // "postgres://…" for PostgreSQL. opts.Logger receives the stored rows reads
 // skip because they cannot be decoded (nil: slog.Default()).
 func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (store, string, error) {
-	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, "", errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
-	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
-		return nil, "", fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
+	if err := checkStoreDSN(dsn); err != nil {
+		return nil, "", err
 	}
 	path := sqlitePath(dsn, dataDir)
 	if dsn == "" {
@@ -56,6 +53,17 @@ func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (s
 		return nil, "", err
 	}
 	return db, "sqlite:" + path, nil
+}
+
+// checkStoreDSN refuses a DSN naming a backend this build cannot open.
+func checkStoreDSN(dsn string) error {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
+	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
+		return fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
+	}
+	return nil
 }
 
 // sqlitePath is the SQLite file a non-PostgreSQL DSN names: the DSN without

@@ -13,10 +13,13 @@ func (s *server) handleHealthz() http.Handler {
 	})
 }
 
-// handleReadyz handles the "GET /readyz" route: the store answers.
+// handleReadyz handles the "GET /readyz" route: the store answers. The
+// check does not end with the request: probes queued while the server
+// starts are often served after their prober gave up, and a cancelled
+// request says nothing about the store.
 func (s *server) handleReadyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Second)
 		defer cancel()
 		if err := s.store.Ping(ctx); err != nil {
 			s.log.Error("readiness check failed", "err", err)

@@ -54,12 +54,17 @@ func readBody(r *http.Request) ([]byte, error) {
 // codeTooLarge marks body-size errors; renderers answer 413 for it.
 const codeTooLarge = "too_large"
 
-// decode reads a JSON request body into v. Unknown fields are ignored, as
-// clients send extras; malformed JSON, wrong types and trailing data give a
-// KindInvalid error whose message names the problem; an empty body gives
-// errEmptyBody. Values that could not be read back once stored are refused
-// too (checkJSONValues).
+// decode reads a JSON request body into v. A Content-Type that is present
+// and not JSON, malformed JSON, wrong types and trailing data give a
+// KindInvalid error whose message names the problem (unknown fields are
+// ignored, as clients send extras); an empty body gives errEmptyBody. Every
+// family refuses a non-JSON Content-Type through here; an absent one is
+// accepted, as the SDK sends none on some operations. Values that could not
+// be read back once stored are refused too (checkJSONValues).
 func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONContentType(r) {
+		return rampart.Invalid("Content-Type", "The request body must be sent with Content-Type application/json, not %q.", ct)
+	}
 	body, err := readBody(r)
 	if err != nil {
 		return err

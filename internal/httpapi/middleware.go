@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -106,6 +107,26 @@ func (s *server) recoverPanics(next http.Handler) http.Handler {
 				s.writeError(w, r, familyOf(r.URL.Path), fmt.Errorf("panic: %v", v))
 			}
 		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuseUncleanPaths answers a path with an empty, "." or ".." segment as
+// an unknown API (404 APIGW.0101) instead of letting the mux redirect it
+// to the cleaned path: a signed client following the redirect would send
+// the signature of the old path and be told 401.
+func (s *server) refuseUncleanPaths(next http.Handler) http.Handler {
+	noRoute := s.handleNoRoute()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		clean := path.Clean(p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
+			clean += "/"
+		}
+		if clean != p && p != "" {
+			noRoute.ServeHTTP(w, r)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -22,6 +22,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/{project_id}/workspaces/{workspace_id}", s.authn(familySecMaster, s.handleSMWorkspaceShow()))
 	mux.Handle("PUT /v1/{project_id}/workspaces/{workspace_id}", s.authn(familySecMaster, s.handleSMWorkspaceUpdate()))
 	mux.Handle("DELETE /v1/{project_id}/workspaces/{workspace_id}", s.authn(familySecMaster, s.handleSMWorkspaceDelete()))
+	mux.Handle("GET /v1/{project_id}/workspaces/{workspace_id}/sa/guides", s.authn(familySecMaster, s.handleSMWorkspaceGuides()))
 	mux.Handle("POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys", s.authn(familySecMaster, s.handleSMPolicyCreate()))
 	mux.Handle("GET /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}", s.authn(familySecMaster, s.handleSMPolicyShow()))
 	mux.Handle("PUT /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}", s.authn(familySecMaster, s.handleSMPolicyUpdate()))

@@ -133,5 +133,5 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 	}
 	mux := http.NewServeMux()
 	s.addRoutes(mux)
-	return s.logRequests(s.recoverPanics(s.limitBody(mux)))
+	return s.logRequests(s.recoverPanics(s.limitBody(s.refuseUncleanPaths(mux))))
 }

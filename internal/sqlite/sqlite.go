@@ -91,10 +91,12 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	} else {
 		f.Close()
 	}
+	// busy_timeout comes first: switching a new file to WAL takes a lock
+	// that another process opening it at the same time may hold.
 	pragmas := []string{
+		"busy_timeout(10000)",
 		"journal_mode(WAL)",
 		"foreign_keys(1)",
-		"busy_timeout(10000)",
 		"synchronous(" + sync + ")",
 	}
 	dsn := func(extra ...string) string {
@@ -190,7 +192,10 @@ func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // migrate applies the embedded migrations not yet recorded, in lexical order,
-// each in its own transaction.
+// each in its own IMMEDIATE transaction. Whether a migration is applied is
+// read again inside that transaction, under SQLite's write lock, so that
+// processes opening the same new file at once apply each migration once
+// and the others skip it.
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
@@ -203,11 +208,18 @@ func (db *DB) migrate(ctx context.Context) error {
 	sort.Strings(names)
 	for _, name := range names {
 		version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
-		var n int
-		if err := db.wdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-			return fmt.Errorf("sqlite: migration %s: %w", version, err)
+		applied := func(q interface {
+			QueryRowContext(context.Context, string, ...any) *sql.Row
+		}) (bool, error) {
+			var n int
+			err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n)
+			return n > 0, err
 		}
-		if n > 0 {
+		// Without the write lock first: an up-to-date database is opened
+		// without writing.
+		if done, err := applied(db.wdb); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", version, err)
+		} else if done {
 			continue
 		}
 		body, err := migrationFS.ReadFile(name)
@@ -215,6 +227,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		}
 		err = db.writeTx(ctx, func(tx *sql.Tx) error {
+			if done, err := applied(tx); err != nil || done {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}

@@ -62,3 +62,43 @@ func TestOpenRejectsBadSynchronous(t *testing.T) {
 		t.Fatal("synchronous=OFF accepted")
 	}
 }
+
+// Several processes may open a new database at once (a `rampart proxy` or
+// `rampart admin` started beside the first `rampart serve`): each open
+// applies the pending migrations or finds them applied, and none fails.
+// Every Open has its own connections, so SQLite locks them against each
+// other as it locks separate processes.
+func TestConcurrentOpensOfANewDatabaseAllSucceed(t *testing.T) {
+	ctx := context.Background()
+	for round := range 5 {
+		path := filepath.Join(t.TempDir(), "rampart.db")
+		const opens = 4
+		errs := make(chan error, opens)
+		dbs := make(chan *sqlite.DB, opens)
+		for range opens {
+			go func() {
+				db, err := sqlite.Open(ctx, path, sqlite.Options{})
+				errs <- err
+				dbs <- db
+			}()
+		}
+		for range opens {
+			if err := <-errs; err != nil {
+				t.Errorf("round %d: concurrent open failed: %v", round, err)
+			}
+			if db := <-dbs; db != nil {
+				if err := db.Close(); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		db, err := sqlite.Open(ctx, path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateAccount(ctx, &rampart.Account{ID: "0123456789abcdef0123456789abcdef", Name: "acme"}); err != nil {
+			t.Fatalf("round %d: the concurrently migrated database does not work: %v", round, err)
+		}
+		db.Close()
+	}
+}
