@@ -45,4 +45,11 @@ func TestWAFEvents(t *testing.T) {
 
 	_, err = c.ShowEvent(&wm.ShowEventRequest{Eventid: wafUnknownID})
 	WantServiceError(t, err, 404, "WAF.00022001")
+
+	// ListEventLog and ListUrl are not offered: an unknown API, never
+	// ShowEvent of an event named "dump" or "url".
+	_, err = c.ListEventLog(&wm.ListEventLogRequest{})
+	WantServiceError(t, err, 404, "APIGW.0101")
+	_, err = c.ListUrl(&wm.ListUrlRequest{})
+	WantServiceError(t, err, 404, "APIGW.0101")
 }

@@ -153,6 +153,8 @@ var isolationMatrix = map[string]isoRequest{
 	"POST /v1/{project_id}/waf/certificate/{certificate_id}/apply-to-hosts":    {body: `{"cloud_host_ids":["{A_HOST}"]}`},
 	"GET /v1/{project_id}/waf/event":                                           {query: "recent=today&hosts={A_HOST}"},
 	"GET /v1/{project_id}/waf/event/{eventid}":                                 {},
+	"GET /v1/{project_id}/waf/event/dump":                                      {},
+	"GET /v1/{project_id}/waf/event/url":                                       {},
 
 	"POST /v2/{project_id}/access-policy":                           {body: `{"policy":{"policy_name":"PRIVATE_ACCESS","blacklist_type":"INTERNET"},"policy_objects_list":[{"object_id":"intruder","object_type":"USER","object_name":"intruder"}]}`},
 	"GET /v2/{project_id}/access-policy":                            {},

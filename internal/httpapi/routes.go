@@ -92,6 +92,10 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/{project_id}/waf/certificate/{certificate_id}/apply-to-hosts", s.authn(familyWAF, s.handleWAFCertificateApply()))
 	mux.Handle("GET /v1/{project_id}/waf/event", s.authn(familyWAF, s.handleWAFEventList()))
 	mux.Handle("GET /v1/{project_id}/waf/event/{eventid}", s.authn(familyWAF, s.handleWAFEventShow()))
+	// ListEventLog and ListUrl are not offered: after authentication they are
+	// answered as any unknown API, not as ShowEvent of an event "dump" or "url".
+	mux.Handle("GET /v1/{project_id}/waf/event/dump", s.authn(familyWAF, s.handleNoRoute()))
+	mux.Handle("GET /v1/{project_id}/waf/event/url", s.authn(familyWAF, s.handleNoRoute()))
 
 	// Workspace access policies (v2).
 	mux.Handle("POST /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyCreate()))
