@@ -7,7 +7,8 @@ package inspect
 type class uint32
 
 const (
-	cQuote   class = 1 << iota // ' " `
+	cQuote   class = 1 << iota // ' "
+	cTick                      // `
 	cAngle                     // < >
 	cParen                     // ( )
 	cSemi                      // ;
@@ -37,7 +38,8 @@ var byteClass = func() (t [256]class) {
 			t[chars[i]] = c
 		}
 	}
-	set("'\"`", cQuote)
+	set("'\"", cQuote)
+	set("`", cTick)
 	set("<>", cAngle)
 	set("()", cParen)
 	set(";", cSemi)

@@ -158,7 +158,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
 	for _, r := range in.rules[bit] {
-		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll || !containsFold(s, r.keyword) {
+		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll || !r.kwset.in(s) {
 			continue
 		}
 		if start, end, ok := r.match(s); ok {

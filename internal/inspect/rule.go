@@ -1,9 +1,6 @@
 package inspect
 
-import (
-	"regexp"
-	"strings"
-)
+import "regexp"
 
 // target says which part of a request a rule looks at.
 type target uint8
@@ -29,10 +26,12 @@ type rule struct {
 	webshell bool   // part of the webshell switch rather than the common one
 	targets  target // where it applies
 	// Prefilter: the rule runs only on values holding one of needsAny (when
-	// not 0), all of needsAll, and keyword (lower case) in any case.
+	// not 0), all of needsAll, and one of keywords (lower case) in any
+	// case, when there are keywords.
 	needsAny class
 	needsAll class
-	keyword  string
+	keywords []string
+	kwset    *keywordSet
 	// match reports whether s matches and where (start, end); end 0 means
 	// the whole value.
 	match func(s string) (start, end int, ok bool)
@@ -56,30 +55,15 @@ func whole(f func(string) bool) func(string) (int, int, bool) {
 }
 
 // catalogue is every built-in rule, in the order they are tried.
-var catalogue = concat(sqliRules, xssRules, cmdiRules, codeRules, inclusionRules, protocolRules, robotRules, webshellRules)
+var catalogue = concat(sqliRules, xssRules, webshellRules, cmdiRules, codeRules, inclusionRules, protocolRules, robotRules)
 
 func concat(lists ...[]rule) []rule {
 	var all []rule
 	for _, l := range lists {
 		all = append(all, l...)
 	}
+	for i := range all {
+		all[i].kwset = newKeywordSet(all[i].keywords)
+	}
 	return all
-}
-
-// containsFold reports whether s contains the lower-case ASCII keyword,
-// ignoring case, without allocating.
-func containsFold(s, keyword string) bool {
-	if keyword == "" {
-		return true
-	}
-	first := keyword[0]
-	for i := 0; i+len(keyword) <= len(s); i++ {
-		if lower(s[i]) != first {
-			continue
-		}
-		if len(keyword) == 1 || strings.EqualFold(s[i+1:i+len(keyword)], keyword[1:]) {
-			return true
-		}
-	}
-	return false
 }

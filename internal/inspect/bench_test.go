@@ -1,0 +1,61 @@
+package inspect_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rampartsec/rampart/internal/inspect"
+)
+
+// cleanGET is a browser GET with a query string and a cookie.
+func cleanGET() *inspect.Request {
+	return &inspect.Request{
+		Method: "GET", Path: "/api/v1/products/search", RawQuery: "q=running+shoes&size=42&sort=price",
+		Params:  []inspect.Pair{{Name: "q", Value: "running shoes"}, {Name: "size", Value: "42"}, {Name: "sort", Value: "price"}},
+		Cookies: []inspect.Pair{{Name: "session", Value: "4a8f2c9e1b7d3a6f0e5c2b9a8d7f6e1c"}},
+		Headers: []inspect.Pair{
+			{Name: "User-Agent", Value: browserUA},
+			{Name: "Accept", Value: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+			{Name: "Accept-Language", Value: "en-US,en;q=0.9"},
+		},
+	}
+}
+
+// cleanFormPOST is a 1 KB form body of ordinary text fields.
+func cleanFormPOST() *inspect.Request {
+	var b strings.Builder
+	b.WriteString("name=John+Smith&email=john.smith%40example.com&subject=Quote+request&message=")
+	for b.Len() < 1000 {
+		b.WriteString("Hello%2C+I%27d+like+a+quote+for+fifty+units+delivered+next+month.+")
+	}
+	b.WriteString("&consent=on")
+	r := cleanGET()
+	r.Method, r.Path, r.Params = "POST", "/contact", nil
+	r.RawQuery = ""
+	r.BodyType, r.Body = "application/x-www-form-urlencoded", []byte(b.String())
+	return r
+}
+
+func benchmarkInspect(b *testing.B, r *inspect.Request) {
+	in := mustCompile(b, levelConfig(2))
+	if v := in.Inspect(r); v.Detected() {
+		b.Fatalf("clean request flagged: %+v", v)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		in.Inspect(r)
+	}
+}
+
+func BenchmarkInspectCleanGET(b *testing.B)      { benchmarkInspect(b, cleanGET()) }
+func BenchmarkInspectCleanFormPOST(b *testing.B) { benchmarkInspect(b, cleanFormPOST()) }
+
+// BenchmarkInspectAttackParam is the cost of a request that is flagged.
+func BenchmarkInspectAttackParam(b *testing.B) {
+	in := mustCompile(b, levelConfig(2))
+	r := param("1' AND (SELECT 1 FROM (SELECT SLEEP(5))a)--")
+	b.ReportAllocs()
+	for b.Loop() {
+		in.Inspect(r)
+	}
+}
