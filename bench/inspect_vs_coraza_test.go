@@ -5,10 +5,11 @@ import (
 	"strings"
 	"testing"
 
+	coreruleset "github.com/corazawaf/coraza-coreruleset/v4"
 	"github.com/corazawaf/coraza/v3"
 	"github.com/corazawaf/coraza/v3/types"
-	coreruleset "github.com/corazawaf/coraza-coreruleset/v4"
 	"github.com/rampartsec/rampart/internal/inspect"
+	"github.com/rampartsec/rampart/internal/inspect/inspecttest"
 )
 
 // rawRequest is one request as it reaches the data plane.
@@ -17,13 +18,11 @@ type rawRequest struct {
 	headers                                [][2]string
 }
 
-const browserUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
-
 func cleanGET() rawRequest {
 	return rawRequest{method: "GET", path: "/api/v1/products/search", query: "q=running+shoes&size=42&sort=price",
 		headers: [][2]string{
 			{"Host", "shop.example.com"},
-			{"User-Agent", browserUA},
+			{"User-Agent", inspecttest.BrowserUA},
 			{"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
 			{"Accept-Language", "en-US,en;q=0.9"},
 			{"Cookie", "session=4a8f2c9e1b7d3a6f0e5c2b9a8d7f6e1c"},
@@ -31,15 +30,9 @@ func cleanGET() rawRequest {
 }
 
 func cleanFormPOST() rawRequest {
-	var b strings.Builder
-	b.WriteString("name=John+Smith&email=john.smith%40example.com&subject=Quote+request&message=")
-	for b.Len() < 1000 {
-		b.WriteString("Hello%2C+I%27d+like+a+quote+for+fifty+units+delivered+next+month.+")
-	}
-	b.WriteString("&consent=on")
 	r := cleanGET()
 	r.method, r.path, r.query = "POST", "/contact", ""
-	r.contentType, r.body = "application/x-www-form-urlencoded", b.String()
+	r.contentType, r.body = "application/x-www-form-urlencoded", inspecttest.CleanFormBody()
 	r.headers = append(r.headers, [2]string{"Content-Type", r.contentType})
 	return r
 }

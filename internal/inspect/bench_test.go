@@ -1,10 +1,10 @@
 package inspect_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/rampartsec/rampart/internal/inspect"
+	"github.com/rampartsec/rampart/internal/inspect/inspecttest"
 )
 
 // cleanGET is a browser GET with a query string and a cookie.
@@ -23,16 +23,10 @@ func cleanGET() *inspect.Request {
 
 // cleanFormPOST is a 1 KB form body of ordinary text fields.
 func cleanFormPOST() *inspect.Request {
-	var b strings.Builder
-	b.WriteString("name=John+Smith&email=john.smith%40example.com&subject=Quote+request&message=")
-	for b.Len() < 1000 {
-		b.WriteString("Hello%2C+I%27d+like+a+quote+for+fifty+units+delivered+next+month.+")
-	}
-	b.WriteString("&consent=on")
 	r := cleanGET()
 	r.Method, r.Path, r.Params = "POST", "/contact", nil
 	r.RawQuery = ""
-	r.BodyType, r.Body = "application/x-www-form-urlencoded", []byte(b.String())
+	r.BodyType, r.Body = "application/x-www-form-urlencoded", []byte(inspecttest.CleanFormBody())
 	return r
 }
 

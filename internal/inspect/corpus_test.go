@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rampartsec/rampart/internal/inspect"
+	"github.com/rampartsec/rampart/internal/inspect/inspecttest"
 )
 
 // corpusItem is one line of testdata/attacks.txt or testdata/benign.txt.
@@ -53,7 +54,7 @@ func loadCorpus(tb testing.TB, name string, withAttack bool) []corpusItem {
 	return items
 }
 
-const browserUA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+const browserUA = inspecttest.BrowserUA
 
 // requestFor builds the request view that carries a corpus item. Attack
 // payloads in json and form are values and get wrapped in a body; benign
