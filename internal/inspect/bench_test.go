@@ -53,3 +53,12 @@ func BenchmarkInspectAttackParam(b *testing.B) {
 		in.Inspect(r)
 	}
 }
+
+// BenchmarkCompile reports, as B/op, the memory one distinct configuration
+// costs: the rule catalogue and its compiled expressions are shared.
+func BenchmarkCompile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		mustCompile(b, inspect.Config{Enabled: true, Common: true, Webshell: true, Level: 3, CheckAllHeaders: true, DeepDecode: true})
+	}
+}
