@@ -111,6 +111,9 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 		s = s[:MaxValueBytes]
 	}
 	m := classesOf(s)
+	if form && strings.IndexByte(s, '+') >= 0 {
+		m |= cEscape // a '+' of form encoding is a space to decode
+	}
 	if m&(in.needs[bit]|cDecode) == 0 && !in.always[bit] && !in.cfg.DeepDecode {
 		return Verdict{}
 	}
@@ -118,7 +121,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 		return v
 	}
 	cur, k := s, 0
-	for round := 0; round < in.rounds && classesOf(cur)&cDecode != 0; round++ {
+	for round := 0; round < in.rounds && (classesOf(cur)&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
 		changed := false
 		for step := 0; step < 3; step++ {
 			var out []byte
