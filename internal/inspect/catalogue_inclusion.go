@@ -2,7 +2,7 @@ package inspect
 
 var inclusionRules = []rule{
 	{id: "140001", keywords: []string{".."}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAll: cDot | cSlash,
-		match: re(`(?:\.\.[/\\]){2,}|\.\.[/\\]+(?:etc|windows|winnt|proc|boot|usr|var|root|home|tmp)\b`)},
+		match: re(`(?:\.\.[/\\]){3,}|\.\.[/\\]+(?:etc|windows|winnt|proc|boot|usr|var|root|home|tmp|WEB-INF|META-INF)\b`)},
 	{id: "140002", keywords: []string{"/etc/", "/proc/", "windows", "win.ini", "system.ini", "boot.ini", "web-inf", "htpasswd", "bash_history", ".ssh", "id_rsa", "id_dsa"}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAny: cSlash | cDot,
 		match: re(`(?i)/etc/(?:passwd|shadow|group|hosts|issue|crontab|sudoers|master\.passwd)\b|/proc/self/(?:environ|cmdline|fd|maps)|c:[/\\]+windows\b|\bwin(?:dows)?[/\\]+(?:win\.ini|system\.ini)|\bboot\.ini\b|/WEB-INF/(?:web|applicationContext)\.xml|\.htpasswd\b|\.bash_history\b|/\.ssh/|\bid_[rd]sa\b`)},
 	{id: "140003", keywords: []string{"://"}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAll: cColon | cSlash,

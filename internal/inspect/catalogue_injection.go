@@ -7,9 +7,9 @@ var cmdiRules = []rule{
 	{id: "120001", attack: AttackCmdi, level: 1, targets: fields, needsAny: cSemi | cPipe | cCtl | cTick | cDollar,
 		match: re(`(?i)` + cmdSep + `(?:whoami|uname\s+-|wget\s|curl\s|ncat\s|netcat\s|nc\s+-|bash\s+-|sh\s+-c|zsh\s|nslookup\s|ifconfig\b|ipconfig\b|systeminfo\b|tasklist\b|powershell\b|cmd(?:\.exe)?\s*/c|mkfifo\s|chmod\s+[0-7+]|python[23]?\s+-c|perl\s+-e|ruby\s+-e|php\s+-r|cat\s+/|ls\s+-[a-z]|id\s*(?:$|[;|&#])|ping\s+-[nc]|sleep\s+\d|rm\s+-[rf])`)},
 	{id: "120002", keywords: []string{";", "|", "&", "\n", "`", "$", "/bin/"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cDollar | cSemi | cPipe | cSlash | cTick,
-		match: re("(?i)`\\s*(?:id|whoami|uname|ls|cat|pwd|hostname|sleep)\\b[^`]*`|" + `\$\{IFS\}|\$IFS\b|\$\(\s*[a-z]|` + cmdSep + `(?:cat|ls|id|ps|rm|ping|echo|env|printenv|dir|type|hostname|net\s+user|reg\s+query|certutil|bitsadmin|telnet|tftp|scp|ssh|sleep|timeout|base64|xxd|awk|sed|find|head|tail|more|less|nl|od|tac|kill|crontab|useradd|passwd)\b|/bin/(?:ba|z|k|da)?sh\b`)},
+		match: re("(?i)`\\s*(?:id|whoami|uname|ls|cat|pwd|hostname|sleep)\\b[^`]*`|" + `\$\{IFS\}|\$IFS\b|\$\(\s*[a-z]|` + cmdSep + `(?:cat|ls|id|ps|rm|ping|echo|env|printenv|dir|type|hostname|net\s+user|reg\s+query|certutil|bitsadmin|telnet|tftp|scp|ssh|sleep|timeout|xxd|awk|sed|find|head|tail|more|less|nl|od|tac|kill|crontab|useradd|passwd)\b|/bin/(?:ba|z|k|da)?sh\b`)},
 	{id: "120003", keywords: []string{"`", "|", ";"}, attack: AttackCmdi, level: 3, targets: fields, needsAny: cTick | cPipe | cSemi,
-		match: re("`[^`]{1,80}`|[|;]\\s*[a-z]{2,12}\\s+-")},
+		match: re("`\\s*(?:curl|wget|nc|ncat|bash|sh|python[23]?|perl|php|ruby|ping|nslookup|dig|rm|chmod)\\b[^`]*`|[|;]\\s*[a-z]{2,12}\\s+-")},
 }
 
 var codeRules = []rule{
