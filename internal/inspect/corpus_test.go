@@ -1,9 +1,6 @@
 package inspect_test
 
 import (
-	"bufio"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -11,44 +8,12 @@ import (
 	"github.com/rampartsec/rampart/internal/inspect/inspecttest"
 )
 
-// corpusItem is one line of testdata/attacks.txt or testdata/benign.txt.
-type corpusItem struct {
-	attack  string // empty in the benign corpus
-	where   string
-	payload string
-}
+type corpusItem = inspecttest.CorpusItem
 
 func loadCorpus(tb testing.TB, name string, withAttack bool) []corpusItem {
 	tb.Helper()
-	f, err := os.Open("testdata/" + name)
+	items, err := inspecttest.LoadCorpus("testdata/"+name, withAttack)
 	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var items []corpusItem
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.SplitN(line, "\t", 3)
-		var it corpusItem
-		if withAttack && len(fields) == 3 {
-			it = corpusItem{attack: fields[0], where: fields[1], payload: fields[2]}
-		} else if !withAttack && len(fields) == 2 {
-			it = corpusItem{where: fields[0], payload: fields[1]}
-		} else {
-			tb.Fatalf("%s:%d: malformed line %q", name, n, line)
-		}
-		if rest, ok := strings.CutPrefix(it.payload, "q:"); ok {
-			if it.payload, err = strconv.Unquote(rest); err != nil {
-				tb.Fatalf("%s:%d: %v", name, n, err)
-			}
-		}
-		items = append(items, it)
-	}
-	if err := sc.Err(); err != nil {
 		tb.Fatal(err)
 	}
 	return items
@@ -56,37 +21,26 @@ func loadCorpus(tb testing.TB, name string, withAttack bool) []corpusItem {
 
 const browserUA = inspecttest.BrowserUA
 
-// requestFor builds the request view that carries a corpus item. Attack
-// payloads in json and form are values and get wrapped in a body; benign
-// json and form items are whole bodies.
+// requestFor builds the request view that carries a corpus item.
 func requestFor(it corpusItem) *inspect.Request {
 	r := &inspect.Request{Method: "GET", Path: "/search", Headers: []inspect.Pair{{Name: "User-Agent", Value: browserUA}}}
-	switch it.where {
+	switch it.Where {
 	case "path":
-		r.Path = it.payload
+		r.Path = it.Payload
 	case "param":
-		r.Params = []inspect.Pair{{Name: "q", Value: it.payload}}
+		r.Params = []inspect.Pair{{Name: "q", Value: it.Payload}}
 	case "cookie":
-		r.Cookies = []inspect.Pair{{Name: "sid", Value: it.payload}}
+		r.Cookies = []inspect.Pair{{Name: "sid", Value: it.Payload}}
 	case "ua":
-		r.Headers = []inspect.Pair{{Name: "User-Agent", Value: it.payload}}
+		r.Headers = []inspect.Pair{{Name: "User-Agent", Value: it.Payload}}
 	case "header":
-		name, value, _ := strings.Cut(it.payload, ": ")
+		name, value, _ := strings.Cut(it.Payload, ": ")
 		r.Headers = append(r.Headers, inspect.Pair{Name: name, Value: value})
-	case "json":
-		r.Method, r.BodyType, r.Body = "POST", "application/json", []byte(it.payload)
-		if it.attack != "" {
-			r.Body = []byte(`{"q":"` + it.payload + `"}`)
-		}
-	case "form":
-		r.Method, r.BodyType, r.Body = "POST", "application/x-www-form-urlencoded", []byte(it.payload)
-		if it.attack != "" {
-			r.Body = []byte("q=" + it.payload)
-		}
-	case "xml":
-		r.Method, r.BodyType, r.Body = "POST", "application/xml", []byte(it.payload)
+	case "json", "form", "xml":
+		ct, b := it.Body()
+		r.Method, r.BodyType, r.Body = "POST", ct, []byte(b)
 	default:
-		panic("unknown location " + it.where)
+		panic("unknown location " + it.Where)
 	}
 	return r
 }
@@ -120,13 +74,13 @@ func TestCorpusRates(t *testing.T) {
 			if in.Inspect(requestFor(it)).Detected() {
 				hits++
 			} else if testing.Verbose() {
-				t.Logf("level %d missed %s %s %q", level, it.attack, it.where, it.payload)
+				t.Logf("level %d missed %s %s %q", level, it.Attack, it.Where, it.Payload)
 			}
 		}
 		for _, it := range benign {
 			if v := in.Inspect(requestFor(it)); v.Detected() {
 				fps++
-				t.Logf("level %d false alarm %s %s on %s %q", level, v.Attack, v.RuleID, it.where, it.payload)
+				t.Logf("level %d false alarm %s %s on %s %q", level, v.Attack, v.RuleID, it.Where, it.Payload)
 			}
 		}
 		detected[level] = 100 * float64(hits) / float64(len(attacks))

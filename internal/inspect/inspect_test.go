@@ -226,7 +226,7 @@ func TestConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for i, it := range attacks {
 				if got := in.Inspect(requestFor(it)); got != want[i] {
-					t.Errorf("%q: concurrent verdict %+v, alone %+v", it.payload, got, want[i])
+					t.Errorf("%q: concurrent verdict %+v, alone %+v", it.Payload, got, want[i])
 				}
 			}
 		}()
