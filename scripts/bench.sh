@@ -115,7 +115,7 @@ if want inspect; then
 	go test -run TestCorpusRates -count=1 -v ./internal/inspect/ | grep -E 'level [0-9]: detected|^(ok|FAIL)'
 	go test -run '^$' -bench . -count 3 ./internal/inspect/
 	# Side by side with Coraza and the Core Rule Set, in a module of its own.
-	(cd bench && go test -run '^$' -bench . -count 3 .)
+	(cd bench && go test -count=1 -run TestCorpusRatesSideBySide -v . | grep -E 'attacks|^(ok|FAIL)' && go test -run '^$' -bench . -count 3 .)
 fi
 if want workspace; then
 	echo "== workspace"
