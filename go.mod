@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/corazawaf/libinjection-go v0.3.6 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect

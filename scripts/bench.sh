@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine, proxy) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine, proxy, inspect) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -109,6 +109,13 @@ if want events; then
 	go test -run '^$' -bench 'BenchmarkRecord' -benchtime 1s -count 3 ./internal/waf/
 	# The store: batched writes against one event per transaction; ListEvent pages over 100,000 events.
 	go test -run '^$' -bench 'BenchmarkWAFInsertEvents|BenchmarkWAFFindEvents100k' -benchtime 1s -count 3 ./internal/sqlite/
+fi
+if want inspect; then
+	echo "== inspect (basic web protection detector, not yet called by the data plane)"
+	go test -run TestCorpusRates -count=1 -v ./internal/inspect/ | grep -E 'level [0-9]: detected|^(ok|FAIL)'
+	go test -run '^$' -bench . -count 3 ./internal/inspect/
+	# Side by side with Coraza and the Core Rule Set, in a module of its own.
+	(cd bench && go test -count=1 -run TestCorpusRatesSideBySide -v . | grep -E 'attacks|^(ok|FAIL)' && go test -run '^$' -bench . -count 3 .)
 fi
 if want workspace; then
 	echo "== workspace"

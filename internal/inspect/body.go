@@ -1,0 +1,131 @@
+package inspect
+
+import (
+	"mime"
+	"strings"
+	"unsafe"
+)
+
+// body inspects the body prefix according to its content type: form
+// fields, JSON strings and multipart text fields as parameters; uploaded
+// files and other bodies (XML, text) with the raw-body rules only.
+func (in *Inspector) body(sc *scratch, b []byte, contentType string) Verdict {
+	if len(b) == 0 {
+		return Verdict{}
+	}
+	if len(b) > MaxBodyBytes {
+		b = b[:MaxBodyBytes]
+	}
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	mt := contentType
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	mt = strings.TrimSpace(mt)
+	switch {
+	case strings.EqualFold(mt, "application/x-www-form-urlencoded"):
+		return in.form(sc, s, LocationBody)
+	case strings.EqualFold(mt, "application/json") || strings.HasSuffix(strings.ToLower(mt), "+json"):
+		return in.json(sc, s)
+	case strings.EqualFold(mt, "multipart/form-data"):
+		return in.multipart(sc, s, contentType)
+	}
+	return in.raw(sc, s)
+}
+
+// form inspects a URL-encoded list of name=value pairs.
+func (in *Inspector) form(sc *scratch, s, loc string) Verdict {
+	for s != "" {
+		var item string
+		item, s, _ = strings.Cut(s, "&")
+		name, value, _ := strings.Cut(item, "=")
+		if v := in.pair(sc, name, value, tParams, loc, true); v.Detected() {
+			return v
+		}
+	}
+	return Verdict{}
+}
+
+// json inspects every string literal of a JSON document (keys and
+// values), with its escapes left for the decoders. It does not validate
+// the document: a truncated or malformed body is inspected as far as it
+// goes.
+func (in *Inspector) json(sc *scratch, s string) Verdict {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && s[j] != '"' {
+			if s[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		end := min(j, len(s))
+		if v := in.value(sc, s[i+1:end], tParams, LocationBody, false); v.Detected() {
+			return v
+		}
+		i = end
+	}
+	return Verdict{}
+}
+
+// multipart inspects each part: the part headers for executable upload
+// names, text fields as parameters, files with the raw-body rules.
+func (in *Inspector) multipart(sc *scratch, s, contentType string) Verdict {
+	_, params, err := mime.ParseMediaType(contentType)
+	boundary := params["boundary"]
+	if err != nil || boundary == "" {
+		return in.raw(sc, s)
+	}
+	delim := "--" + boundary
+	for {
+		i := strings.Index(s, delim)
+		if i < 0 {
+			return Verdict{}
+		}
+		s = s[i+len(delim):]
+		if strings.HasPrefix(s, "--") {
+			return Verdict{}
+		}
+		head, rest, ok := strings.Cut(s, "\r\n\r\n")
+		if !ok {
+			return in.value(sc, s, tPartHead, LocationBody, false)
+		}
+		content := rest
+		if j := strings.Index(rest, "\r\n"+delim); j >= 0 {
+			content = rest[:j]
+		}
+		s = rest[len(content):]
+		if v := in.value(sc, head, tPartHead, LocationBody, false); v.Detected() {
+			return v
+		}
+		t := tParams
+		if strings.Contains(strings.ToLower(head), "filename=") {
+			t = tRaw
+		}
+		for c := content; c != ""; {
+			chunk := c[:min(len(c), MaxValueBytes)]
+			c = c[len(chunk):]
+			if v := in.value(sc, chunk, t, LocationBody, false); v.Detected() {
+				return v
+			}
+			if t == tParams {
+				break
+			}
+		}
+	}
+}
+
+// raw inspects a body that is not made of fields, in MaxValueBytes chunks.
+func (in *Inspector) raw(sc *scratch, s string) Verdict {
+	for s != "" {
+		chunk := s[:min(len(s), MaxValueBytes)]
+		s = s[len(chunk):]
+		if v := in.value(sc, chunk, tRaw, LocationBody, false); v.Detected() {
+			return v
+		}
+	}
+	return Verdict{}
+}

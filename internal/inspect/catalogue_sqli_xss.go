@@ -1,0 +1,49 @@
+package inspect
+
+import libinjection "github.com/corazawaf/libinjection-go"
+
+func isSQLi(s string) bool { ok, _ := libinjection.IsSQLi(s); return ok }
+
+const fields = tParams | tCookie | tHeader
+
+var sqliRules = []rule{
+	{id: "100001", attack: AttackSQLi, level: 1, targets: fields,
+		needsAny: cQuote | cParen | cSemi | cComment | cEq, match: whole(isSQLi)},
+	{id: "100002", attack: AttackSQLi, level: 1, targets: tURL,
+		needsAny: cQuote, match: whole(isSQLi)},
+	{id: "100003", keywords: []string{"union"}, attack: AttackSQLi, level: 2, targets: fields | tURL,
+		match: re(`(?is)\bunion\b(?:\s|/\*.*?\*/|\(|all|distinct)+select\b`)},
+	{id: "100004", keywords: []string{"sleep", "benchmark", "extractvalue", "updatexml", "load_file", "dbms_pipe", "utl_inaddr", "waitfor"}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAny: cParen | cQuote,
+		match: re(`(?i)\b(?:sleep|benchmark|pg_sleep|extractvalue|updatexml|load_file|dbms_pipe\.receive_message|utl_inaddr\.get_host_address)\s*\(|\bwaitfor\s+(?:delay|time)\s+['"]`)},
+	{id: "100005", keywords: quoteThen("or", "and", "xor", "||", "&&", ";", "--", "#", "/*"), attack: AttackSQLi, level: 2, targets: fields, needsAny: cQuote,
+		match: re(`(?i)['"]\s*(?:or|and|xor|\|\||&&)\s*['"]?[\w]+['"]?\s*(?:=|<>|!=|like\b|>|<)|['"]\s*;\s*(?:select|insert|update|delete|drop|exec|declare|shutdown)\b|^[\w.@-]+['"]\s*(?:--|#|/\*)`)},
+	{id: "100007", keywords: []string{" or ", " and "}, attack: AttackSQLi, level: 2, targets: fields, needsAll: cEq,
+		match: re(`(?i)\b(?:or|and)\s+(\d+)\s*=\s*\d+\b`)},
+	{id: "100006", keywords: []string{"/*", "information_schema", "char", "chr", "concat", "ascii", "substring", "mid", "hex", "@@", "order", "--", "#", "xp_cmdshell", "sys.", "0x"}, attack: AttackSQLi, level: 3, targets: fields | tURL, needsAny: cParen | cComment | cAt | cSemi | cQuote,
+		match: re(`(?i)/\*!?\d*|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
+}
+
+var xssRules = []rule{
+	{id: "110001", attack: AttackXSS, level: 1, targets: fields | tURL,
+		needsAny: cAngle | cColon | cEq, match: whole(libinjection.IsXSS)},
+	{id: "110002", attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cAngle,
+		match: re(`(?i)<\s*/?\s*(?:script|iframe|frame|svg|object|embed|applet|meta|base|form|math|style|link|body|img|image|video|audio|source|details|marquee|isindex|frameset|template|input|button|select|textarea|xss|a\s)`)},
+	{id: "110003", keywords: []string{"on"}, attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cEq,
+		match: re(`(?i)(?:^|[\s"'/;<>])on(?:abort|blur|change|click|dblclick|error|focus\w*|input|invalid|key\w+|load\w*|mouse\w+|pointer\w+|submit|toggle|begin|end|animation\w+|transition\w+|wheel|drag\w*|drop|copy|cut|paste|scroll|resize|select|unload|beforeunload|hashchange|message|pageshow|popstate|readystatechange|touch\w+|auxclick|contextmenu|show|start|finish|repeat|search|play\w*|pause|ended|afterprint|beforeprint)\s*=`)},
+	{id: "110004", keywords: []string{"script", "data", "alert", "prompt", "confirm"}, attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cColon | cQuote,
+		match: re(`(?i)(?:java|vb|live)script\s*:|data\s*:\s*text/html|['"]\s*[;)]\s*(?:alert|prompt|confirm|eval)\s*\(`)},
+	{id: "110005", keywords: []string{"expression", "srcdoc", "alert", "prompt", "confirm", "settimeout", "setinterval", "function", "document", "window", "fromcharcode", "atob", "constructor"}, attack: AttackXSS, level: 3, targets: fields | tURL, needsAny: cParen | cDot | cEq | cQuote,
+		match: re("(?i)expression\\s*\\(|srcdoc\\s*=|\\b(?:alert|prompt|confirm|setTimeout|setInterval|Function)\\s*(?:\\(|`)|document\\s*\\.\\s*(?:cookie|domain|write|location)|window\\s*\\.\\s*location|String\\s*\\.\\s*fromCharCode|\\batob\\s*\\(|\\bconstructor\\s*\\.\\s*constructor")},
+}
+
+// quoteThen lists each word right after a single or double quote, with
+// and without one space: the keywords of rules that start at a quote.
+func quoteThen(words ...string) []string {
+	var out []string
+	for _, q := range []string{"'", "\"", "' ", "\" "} {
+		for _, w := range words {
+			out = append(out, q+w)
+		}
+	}
+	return out
+}

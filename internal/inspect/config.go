@@ -1,0 +1,97 @@
+package inspect
+
+import (
+	"sync"
+
+	"github.com/rampartsec/rampart/internal/rampart"
+)
+
+// Config is the part of a WAF policy that decides basic web protection:
+// options.webattack (Enabled), options.common and options.webshell, level
+// (1 loose, 2 medium, 3 strict) and the extend switches check_all_headers
+// and deep_decode. It is comparable, so it can key a cache.
+type Config struct {
+	Enabled         bool
+	Common          bool
+	Webshell        bool
+	Level           int
+	CheckAllHeaders bool
+	DeepDecode      bool
+}
+
+// Inspector is a compiled Config. It is immutable and safe for concurrent
+// use; every policy with the same Config can share one.
+type Inspector struct {
+	cfg    Config
+	rules  [numTargets][]*rule
+	needs  [numTargets]class // the union of the prefilters of the rules of a target
+	always [numTargets]bool  // a rule of the target runs whatever the classes
+	rounds int
+}
+
+// Compile turns a Config into an Inspector. The level must be 1, 2 or 3
+// when protection is enabled.
+func Compile(cfg Config) (*Inspector, error) {
+	if cfg.Enabled && (cfg.Level < 1 || cfg.Level > 3) {
+		return nil, rampart.Invalid("level", "level must be 1, 2 or 3, got %d", cfg.Level)
+	}
+	in := &Inspector{cfg: cfg, rounds: cfg.Level}
+	if cfg.DeepDecode {
+		in.rounds = MaxDecodeRounds
+	}
+	if !cfg.Enabled {
+		return in, nil
+	}
+	for i := range catalogue {
+		r := &catalogue[i]
+		if r.level > cfg.Level || r.webshell && !cfg.Webshell || !r.webshell && !cfg.Common {
+			continue
+		}
+		for t := 0; t < numTargets; t++ {
+			if r.targets&(1<<t) == 0 {
+				continue
+			}
+			in.rules[t] = append(in.rules[t], r)
+			in.needs[t] |= r.needsAny | r.needsAll
+			if r.needsAny == 0 && r.needsAll == 0 {
+				in.always[t] = true
+			}
+		}
+	}
+	return in, nil
+}
+
+// Config returns the configuration the Inspector was compiled from.
+func (in *Inspector) Config() Config { return in.cfg }
+
+// Cache compiles each distinct Config once and hands out the shared
+// Inspector. The zero Cache is ready to use.
+type Cache struct {
+	mu sync.Mutex
+	m  map[Config]*Inspector
+}
+
+// Get returns the Inspector for cfg, compiling it the first time.
+func (c *Cache) Get(cfg Config) (*Inspector, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if in, ok := c.m[cfg]; ok {
+		return in, nil
+	}
+	in, err := Compile(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = make(map[Config]*Inspector)
+	}
+	c.m[cfg] = in
+	return in, nil
+}
+
+// Len returns how many distinct configurations are compiled.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}

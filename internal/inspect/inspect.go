@@ -1,0 +1,182 @@
+package inspect
+
+import (
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// scratch holds the decoding buffers of one Inspect call.
+type scratch struct {
+	buf    [2][]byte
+	b64    []byte
+	values int // values inspected so far, bounded by MaxValues
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		buf: [2][]byte{make([]byte, 0, MaxValueBytes), make([]byte, 0, MaxValueBytes)},
+		b64: make([]byte, 0, MaxValueBytes),
+	}
+}}
+
+// Inspect looks at the request and returns the first attack found, or the
+// zero Verdict when the request is clean (or protection is off). Parts are
+// looked at in this order: path, parameters, cookies, headers, body.
+func (in *Inspector) Inspect(r *Request) Verdict {
+	if !in.cfg.Enabled {
+		return Verdict{}
+	}
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.values = 0
+	if v := in.value(sc, r.Path, tURL, LocationURL, false); v.Detected() {
+		return v
+	}
+	if r.Params != nil {
+		for _, p := range r.Params {
+			if v := in.pair(sc, p.Name, p.Value, tParams, LocationParams, false); v.Detected() {
+				return v
+			}
+		}
+	} else if v := in.form(sc, r.RawQuery, LocationParams); v.Detected() {
+		return v
+	}
+	for _, c := range r.Cookies {
+		if v := in.value(sc, c.Value, tCookie, LocationCookie, false); v.Detected() {
+			return v
+		}
+	}
+	if v := in.headers(sc, r.Headers); v.Detected() {
+		return v
+	}
+	return in.body(sc, r.Body, r.BodyType)
+}
+
+// pair inspects a parameter's name and value.
+func (in *Inspector) pair(sc *scratch, name, value string, t target, loc string, form bool) Verdict {
+	if v := in.value(sc, name, t, loc, form); v.Detected() {
+		return v
+	}
+	return in.value(sc, value, t, loc, form)
+}
+
+// headers inspects User-Agent always, every header with check_all_headers,
+// and the framing headers for request smuggling.
+func (in *Inspector) headers(sc *scratch, hs []Pair) Verdict {
+	var te, cl int
+	for _, h := range hs {
+		switch {
+		case strings.EqualFold(h.Name, "User-Agent"):
+			if v := in.value(sc, h.Value, tUA, LocationHeader, false); v.Detected() {
+				return v
+			}
+		case strings.EqualFold(h.Name, "Transfer-Encoding"):
+			te++
+			if !strings.EqualFold(h.Value, "chunked") && in.cfg.Common {
+				return Verdict{Attack: AttackVuln, RuleID: ruleSmuggling, Location: LocationHeader, Excerpt: excerpt(h.Value, 0, 0)}
+			}
+		case strings.EqualFold(h.Name, "Content-Length"):
+			cl++
+		}
+		if in.cfg.CheckAllHeaders && !strings.EqualFold(h.Name, "Cookie") {
+			if v := in.value(sc, h.Value, tHeader, LocationHeader, false); v.Detected() {
+				return v
+			}
+		}
+	}
+	if in.cfg.Common && (te > 0 && cl > 0 || te > 1 || cl > 1) {
+		return Verdict{Attack: AttackVuln, RuleID: ruleSmuggling, Location: LocationHeader, Excerpt: "Transfer-Encoding/Content-Length"}
+	}
+	return Verdict{}
+}
+
+// ruleSmuggling is the rule of ambiguous request framing: a
+// Transfer-Encoding other than chunked, or both Transfer-Encoding and
+// Content-Length, or either twice.
+const ruleSmuggling = "170004"
+
+// value inspects one value: prefilter, then the rules on the raw value and
+// on each decoding round that changed it.
+func (in *Inspector) value(sc *scratch, s string, t target, loc string, form bool) Verdict {
+	bit := bitIndex(t)
+	if len(in.rules[bit]) == 0 || s == "" {
+		return Verdict{}
+	}
+	if sc.values >= MaxValues {
+		return Verdict{}
+	}
+	sc.values++
+	if len(s) > MaxValueBytes {
+		s = s[:MaxValueBytes]
+	}
+	m := classesOf(s)
+	if form && strings.IndexByte(s, '+') >= 0 {
+		m |= cEscape // a '+' of form encoding is a space to decode
+	}
+	if m&(in.needs[bit]|cDecode) == 0 && !in.always[bit] && !in.cfg.DeepDecode {
+		return Verdict{}
+	}
+	if v := in.match(s, m, bit, loc); v.Detected() {
+		return v
+	}
+	cur, k := s, 0
+	for round := 0; round < in.rounds && (classesOf(cur)&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
+		changed := false
+		for step := 0; step < 3; step++ {
+			var out []byte
+			var ok bool
+			switch step {
+			case 0:
+				out, ok = URLDecode(sc.buf[k][:0], cur, form && round == 0)
+			case 1:
+				out, ok = UnicodeEscapeDecode(sc.buf[k][:0], cur)
+			case 2:
+				out, ok = HTMLEntityDecode(sc.buf[k][:0], cur)
+			}
+			if ok {
+				sc.buf[k] = out
+				cur = unsafe.String(unsafe.SliceData(out), len(out))
+				k ^= 1
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+		if v := in.match(cur, classesOf(cur), bit, loc); v.Detected() {
+			return v
+		}
+	}
+	if in.cfg.DeepDecode {
+		if out, ok := Base64Decode(sc.b64[:0], cur); ok {
+			sc.b64 = out
+			dec := unsafe.String(unsafe.SliceData(out), len(out))
+			return in.match(dec, classesOf(dec), bit, loc)
+		}
+	}
+	return Verdict{}
+}
+
+// match runs the rules of a target whose prefilter the value passes.
+func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
+	for _, r := range in.rules[bit] {
+		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll || !r.kwset.in(s) {
+			continue
+		}
+		if start, end, ok := r.match(s); ok {
+			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}
+		}
+	}
+	return Verdict{}
+}
+
+// bitIndex returns the index of a single target bit.
+func bitIndex(t target) int {
+	for i := 0; i < numTargets; i++ {
+		if t == 1<<i {
+			return i
+		}
+	}
+	panic("inspect: not a single target")
+}

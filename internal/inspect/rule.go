@@ -1,0 +1,69 @@
+package inspect
+
+import "regexp"
+
+// target says which part of a request a rule looks at.
+type target uint8
+
+const (
+	tURL      target = 1 << iota // the path
+	tParams                      // query parameters and form, JSON and multipart text fields
+	tCookie                      // cookie values
+	tHeader                      // every header value, with check_all_headers
+	tUA                          // the User-Agent header, always
+	tRaw                         // bodies that are not fields (XML, text, uploaded files)
+	tPartHead                    // the headers of a multipart part
+)
+
+// numTargets is the number of target bits.
+const numTargets = 7
+
+// rule is one entry of the built-in catalogue.
+type rule struct {
+	id       string
+	attack   string
+	level    int    // the lowest protection level that runs it
+	webshell bool   // part of the webshell switch rather than the common one
+	targets  target // where it applies
+	// Prefilter: the rule runs only on values holding one of needsAny (when
+	// not 0), all of needsAll, and one of keywords (lower case) in any
+	// case, when there are keywords.
+	needsAny class
+	needsAll class
+	keywords []string
+	kwset    *keywordSet
+	// match reports whether s matches and where (start, end); end 0 means
+	// the whole value.
+	match func(s string) (start, end int, ok bool)
+}
+
+// re turns a regular expression into a matcher.
+func re(expr string) func(string) (int, int, bool) {
+	r := regexp.MustCompile(expr)
+	return func(s string) (int, int, bool) {
+		if !r.MatchString(s) {
+			return 0, 0, false
+		}
+		loc := r.FindStringIndex(s)
+		return loc[0], loc[1], true
+	}
+}
+
+// whole turns a yes/no classifier into a matcher.
+func whole(f func(string) bool) func(string) (int, int, bool) {
+	return func(s string) (int, int, bool) { return 0, 0, f(s) }
+}
+
+// catalogue is every built-in rule, in the order they are tried.
+var catalogue = concat(sqliRules, xssRules, webshellRules, cmdiRules, codeRules, inclusionRules, protocolRules, robotRules)
+
+func concat(lists ...[]rule) []rule {
+	var all []rule
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	for i := range all {
+		all[i].kwset = newKeywordSet(all[i].keywords)
+	}
+	return all
+}
