@@ -3,6 +3,7 @@ module github.com/rampartsec/rampart
 go 1.26.0
 
 require (
+	github.com/corazawaf/libinjection-go v0.3.6
 	github.com/gaissmai/bart v0.30.0
 	github.com/maxmind/mmdbwriter v1.2.0
 	github.com/oschwald/maxminddb-golang/v2 v2.9.0
@@ -11,7 +12,6 @@ require (
 )
 
 require (
-	github.com/corazawaf/libinjection-go v0.3.6 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
