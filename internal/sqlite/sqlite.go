@@ -121,7 +121,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	db := &DB{path: path, wdb: wdb, Now: time.Now, Logger: opts.Logger}
-	if err := wdb.PingContext(ctx); err != nil {
+	if err := pingUntilFree(ctx, wdb); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -140,6 +140,31 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	db.rdb = rdb
 	return db, nil
 }
+
+// pingUntilFree opens the writer connection, retrying while the file is
+// busy. Processes opening one new database together (a proxy or admin
+// started beside the first server) contend for the lock that switches it
+// to WAL, and SQLite answers some of those attempts SQLITE_BUSY without
+// waiting on busy_timeout; a connection that failed so is discarded by
+// database/sql, and the next attempt opens a new one.
+func pingUntilFree(ctx context.Context, wdb *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		err := wdb.PingContext(ctx)
+		var se *sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+	}
+}
+
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
+const sqliteBusy = 5
 
 // Close closes both connection pools. The WAL is checkpointed by SQLite when
 // the last connection closes.
