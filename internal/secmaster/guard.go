@@ -77,27 +77,16 @@ func (s *Service) authorizeTarget(ctx context.Context, ownerProjectID, field, ta
 	return nil
 }
 
-// authorizeRetry checks the targets of the failed entries a retry of ids
-// would deliver again. Unknown ids are left to the store, which refuses
-// them.
-func (s *Service) authorizeRetry(ctx context.Context, projectID, workspaceID string, ids []string) error {
-	allowed := map[string]bool{}
-	for i, id := range ids {
-		p, err := s.store.FindPolicy(ctx, projectID, workspaceID, id)
-		if rampart.ErrorKind(err) == rampart.KindNotFound {
+// authorizeRetryTargets checks the targets of the failed entries of p,
+// the i-th policy of a retry, which the retry would deliver again.
+func (s *Service) authorizeRetryTargets(ctx context.Context, i int, p *Policy, allowed map[string]bool) error {
+	for k, d := range p.Defenses {
+		if d.BlockStatus != BlockFailed {
 			continue
 		}
-		if err != nil {
+		f := fmt.Sprintf("data_object.retry_list[%d] (policy %s): defense_policy_list[%d].target_project_id", i, p.ID, k)
+		if err := s.authorizeTarget(ctx, p.ProjectID, f, d.TargetProjectID, allowed); err != nil {
 			return err
-		}
-		for k, d := range p.Defenses {
-			if d.BlockStatus != BlockFailed {
-				continue
-			}
-			f := fmt.Sprintf("data_object.retry_list[%d] (policy %s): defense_policy_list[%d].target_project_id", i, id, k)
-			if err := s.authorizeTarget(ctx, projectID, f, d.TargetProjectID, allowed); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

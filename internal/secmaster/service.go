@@ -229,19 +229,21 @@ func (s *Service) RetryPolicies(ctx context.Context, projectID, workspaceID stri
 	if err != nil {
 		return "", err
 	}
-	if err := s.authorizeRetry(ctx, projectID, workspaceID, ids); err != nil {
-		return "", err
-	}
-	// Bound what the retry expands to, against the policies as they are
-	// now (an entry that fails meanwhile is retried even if it passes the
-	// bound: the bound is on the request, not exact to the row).
+	// One read of each policy, as it is now: what its failed entries expand
+	// to is bounded (an entry that fails meanwhile is retried even if it
+	// passes the bound: the bound is on the request, not exact to the row),
+	// and their targets are checked.
 	budget := deliveryBudget{field: "data_object.retry_list"}
-	for _, id := range ids {
+	allowed := map[string]bool{}
+	for i, id := range ids {
 		p, err := s.store.FindPolicy(ctx, projectID, workspaceID, id)
 		if err != nil {
 			return "", policyNotFound(err)
 		}
 		if err := budget.add(p, "", true); err != nil {
+			return "", err
+		}
+		if err := s.authorizeRetryTargets(ctx, i, p, allowed); err != nil {
 			return "", err
 		}
 	}
