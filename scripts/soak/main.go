@@ -308,8 +308,7 @@ type load struct {
 	policy    string   // a WAF policy holding the rotating black/white IP rules
 	policies  []string // rotating WAF policies
 	rules     []string // rotating black/white IP rules
-	smCreated int
-	access    string // the project's Workspace access policy
+	access    string   // the project's Workspace access policy
 	trimMu    sync.Mutex
 }
 
@@ -449,13 +448,7 @@ func (l *load) secmasterCreate() error {
 		"defense_policy_list":[{"defense_connection_id":"c-cfw","defense_connection_name":"CFW","defense_type":"CFW",
 		"target_enterprise_id":"0","target_enterprise_name":"default","target_project_id":"%s","target_project_name":"local",
 		"defense_connection_region_id":"local","defense_connection_region_name":"local"}]}}`, randomAddr(), projectID)
-	err := l.call("POST", "/v1/"+projectID+"/workspaces/"+l.workspace+"/soc/policys?action_type=create", body, true, nil)
-	if err == nil {
-		l.mu.Lock()
-		l.smCreated++
-		l.mu.Unlock()
-	}
-	return err
+	return l.call("POST", "/v1/"+projectID+"/workspaces/"+l.workspace+"/soc/policys?action_type=create", body, true, nil)
 }
 
 // secmasterTrim deletes the oldest SecMaster policies once more than 50
