@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/rampartsec/rampart/internal/sqlite"
 )
 
 // --pprof-listen serves Go's profiler on its own address, not on the API
@@ -41,5 +43,17 @@ func TestServePprofListen(t *testing.T) {
 	}
 	if s.PprofListen != "" {
 		t.Errorf("--pprof-listen default %q, want empty (off)", s.PprofListen)
+	}
+	// rampart proxy takes the same node flags (README), and the writer's
+	// page cache flag reaches the store options.
+	p, err := parseProxyFlags([]string{"--proxy-listen", "127.0.0.1:0", "--pprof-listen", "127.0.0.1:0", "--sqlite-cache-mib", "4"}, env(nil), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PprofListen != "127.0.0.1:0" || p.sqliteOptions(nil).CacheMiB != 4 {
+		t.Errorf("proxy flags: pprof %q, cache %d MiB", p.PprofListen, p.sqliteOptions(nil).CacheMiB)
+	}
+	if s.sqliteOptions(nil).CacheMiB != sqlite.DefaultCacheMiB {
+		t.Errorf("serve --sqlite-cache-mib default %d, want %d", s.sqliteOptions(nil).CacheMiB, sqlite.DefaultCacheMiB)
 	}
 }
