@@ -199,3 +199,35 @@ func TestCatalogueTypesAndVulnerabilities(t *testing.T) {
 		t.Fatalf("vulnerabilities published before the catalogue: %+v", got)
 	}
 }
+
+func FuzzParseBasicRuleQuery(f *testing.F) {
+	for _, s := range []string{
+		"", "level=2&risk_level=1", "protection_type_names=sqli,xss&application_type_names=PHP", "from=0&to=1",
+		"from=9223372036854775807&to=9223372036854775807", "offset=2147483645&limit=1000", "id=%00", "%zz",
+		"cve_number=CVE-2021&description=%E2%80%A6", "level=01", "limit=+1",
+	} {
+		f.Add(s)
+	}
+	total := len(inspect.Rules())
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		flt, err := waf.ParseBasicRuleQuery(q)
+		if err != nil {
+			e := rampart.AsError(err)
+			if e.Kind != rampart.KindInvalid || (e.Code != waf.CodeURLParam && e.Code != waf.CodePaging) || e.Message == "" {
+				t.Fatalf("error %#v", e)
+			}
+			return
+		}
+		if flt.Page.Limit < 1 || flt.Page.Limit > 1000 || flt.Page.Offset < 0 || flt.Level < 0 || flt.Level > 3 {
+			t.Fatalf("accepted %q as %+v", raw, flt)
+		}
+		rules, n := waf.BuiltinRuleCatalogue().FindBasicRules(flt)
+		if len(rules) > flt.Page.Limit || n > total || len(rules) > n {
+			t.Fatalf("%q: %d rules of %d", raw, len(rules), n)
+		}
+	})
+}
