@@ -120,12 +120,12 @@ func (c *RuleCatalogue) ApplicationTypes(p Page) ([]string, int) {
 	return window(c.apps, p), len(c.apps)
 }
 
-// FindVulnerabilities returns the window f.Page of the vulnerabilities
-// published within f's time window, in CVE order.
-func (c *RuleCatalogue) FindVulnerabilities(f TimeWindow, p Page) []Vulnerability {
+// FindVulnerabilities returns the window p of the vulnerabilities
+// published within published, in CVE order.
+func (c *RuleCatalogue) FindVulnerabilities(published TimeWindow, p Page) []Vulnerability {
 	var out []Vulnerability
 	for _, v := range c.vulns {
-		if f.holds(v.Created) {
+		if published.holds(v.Created) {
 			out = append(out, v)
 		}
 	}
