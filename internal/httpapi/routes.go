@@ -90,6 +90,11 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("PUT /v1/{project_id}/waf/certificate/{certificate_id}", s.authn(familyWAF, s.handleWAFCertificateUpdate()))
 	mux.Handle("DELETE /v1/{project_id}/waf/certificate/{certificate_id}", s.authn(familyWAF, s.handleWAFCertificateDelete()))
 	mux.Handle("POST /v1/{project_id}/waf/certificate/{certificate_id}/apply-to-hosts", s.authn(familyWAF, s.handleWAFCertificateApply()))
+	mux.Handle("GET /v1/{project_id}/waf/policy/basic-protection/default-rules", s.authn(familyWAF, s.handleWAFBasicRuleList()))
+	mux.Handle("GET /v1/{project_id}/waf/web-protection-rules/{rule_id}", s.authn(familyWAF, s.handleWAFBasicRuleShow()))
+	mux.Handle("GET /v1/{project_id}/waf/rules/protection-types", s.authn(familyWAF, s.handleWAFProtectionTypes()))
+	mux.Handle("GET /v1/{project_id}/waf/rules/application-types", s.authn(familyWAF, s.handleWAFApplicationTypes()))
+	mux.Handle("GET /v1/{project_id}/waf/vulnerability/notification", s.authn(familyWAF, s.handleWAFVulnerabilityList()))
 	mux.Handle("GET /v1/{project_id}/waf/event", s.authn(familyWAF, s.handleWAFEventList()))
 	mux.Handle("GET /v1/{project_id}/waf/event/{eventid}", s.authn(familyWAF, s.handleWAFEventShow()))
 	// ListEventLog and ListUrl are not offered: after authentication they are

@@ -3,7 +3,6 @@ package waf
 import (
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -224,22 +223,14 @@ func eventWindow(recent, from, to string, now time.Time) (time.Time, time.Time, 
 	if from == "" && to == "" {
 		return time.Time{}, time.Time{}, invalid(CodeURLParam, "recent", "recent, or from and to, is mandatory.")
 	}
-	if from == "" || to == "" {
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "from", "from and to must be given together.")
+	w, err := ParseTimeWindow(from, to)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
 	}
-	f, err1 := strconv.ParseInt(from, 10, 64)
-	t, err2 := strconv.ParseInt(to, 10, 64)
-	switch {
-	case err1 != nil || f < 0:
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "from", "from %q must be a Unix time in milliseconds.", from)
-	case err2 != nil || t < 0:
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "to", "to %q must be a Unix time in milliseconds.", to)
-	case f > t:
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "from", "from must not be after to.")
-	case t-f > maxEventRange.Milliseconds():
+	if w.To.Sub(w.From) > maxEventRange {
 		return time.Time{}, time.Time{}, invalid(CodeURLParam, "to", "from and to must be at most 30 days apart.")
 	}
-	return time.UnixMilli(f).UTC(), time.UnixMilli(t).UTC(), nil
+	return w.From, w.To, nil
 }
 
 // attacksToRuleTypes maps ListEvent attack types to stored rule types; an
