@@ -115,7 +115,7 @@ func (s *server) handleWAFIgnoreBatchCreate() http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return wafAsFirst(ignoreJSON)(s.waf.CreateIgnoreRules(q.ctx, q.project, q.ep, b.PolicyIDs, in))
+		return wafAsFirst(ignoreJSON)(s.waf.CreateIgnoreRules(q.ctx, q.project, q.ep, wafBatchPolicies(q.r, b.PolicyIDs), in))
 	})
 }
 

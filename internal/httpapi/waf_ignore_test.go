@@ -95,6 +95,10 @@ func TestWAFIgnoreRuleLifecycle(t *testing.T) {
 	if num(ok(t, e.call(t, "GET", "rule/ignore", ""))["total"]) != 1 {
 		t.Fatal("cross-policy list after the deletes")
 	}
+	// BatchCreateIgnoreRule also takes the policies from its policyids query.
+	if q := ok(t, e.call(t, "POST", "rule/ignore?policyids="+other, ignoreBody)); q["policyid"] != other {
+		t.Fatalf("batch create by query: %v", q)
+	}
 }
 
 func TestWAFIgnoreRuleValidation(t *testing.T) {
