@@ -137,6 +137,7 @@ var isolationMatrix = map[string]isoRequest{
 	"POST /v1/{project_id}/waf/rule/ignore":                                    {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_ids":["{A_WAF_POLICY}"]}`, refused: true},
 	"GET /v1/{project_id}/waf/rule/ignore":                                     {query: "policyids={A_WAF_POLICY}"},
 	"POST /v1/{project_id}/waf/rule/ignore/batch-update":                       {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_IGNORE}"]}]}`, refused: true},
+	"PUT /v1/{project_id}/waf/rule/ignore/batch-update":                        {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_IGNORE}"]}]}`, refused: true},
 	"GET /v1/{project_id}/waf/tag/geoip/map":                                   {},
 	"GET /v1/{project_id}/waf/tag/ip-reputation/map":                           {},
 	"PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status": {body: `{"status":0}`},

@@ -78,6 +78,7 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/{project_id}/waf/rule/ignore", s.authn(familyWAF, s.handleWAFIgnoreBatchCreate()))
 	mux.Handle("GET /v1/{project_id}/waf/rule/ignore", s.authn(familyWAF, s.handleWAFIgnorePolicyRules()))
 	mux.Handle("POST /v1/{project_id}/waf/rule/ignore/batch-update", s.authn(familyWAF, s.handleWAFIgnoreBatchUpdate()))
+	mux.Handle("PUT /v1/{project_id}/waf/rule/ignore/batch-update", s.authn(familyWAF, s.handleWAFIgnoreBatchUpdate()))
 	mux.Handle("PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status", s.authn(familyWAF, s.handleWAFRuleStatus()))
 	mux.Handle("POST /v1/{project_id}/waf/rule/{rule_type}/batch-delete", s.authn(familyWAF, s.handleWAFRuleBatchDelete()))
 	mux.Handle("POST /v1/{project_id}/waf/ip-groups", s.authn(familyWAF, s.handleWAFIPGroupCreate()))

@@ -30,10 +30,27 @@ type rule struct {
 	conds    []condition
 }
 
-// attackBit numbers Huawei's attack types.
-var attackBit = map[string]uint16{
-	inspect.AttackSQLi: 1 << 0, inspect.AttackXSS: 1 << 1, inspect.AttackCmdi: 1 << 2, inspect.AttackLFI: 1 << 3,
-	inspect.AttackRFI: 1 << 4, inspect.AttackWebshell: 1 << 5, inspect.AttackRobot: 1 << 6, inspect.AttackVuln: 1 << 7,
+// attackBit numbers Huawei's attack types; 0 for any other.
+func attackBit(attack string) uint16 {
+	switch attack {
+	case inspect.AttackSQLi:
+		return 1 << 0
+	case inspect.AttackXSS:
+		return 1 << 1
+	case inspect.AttackCmdi:
+		return 1 << 2
+	case inspect.AttackLFI:
+		return 1 << 3
+	case inspect.AttackRFI:
+		return 1 << 4
+	case inspect.AttackWebshell:
+		return 1 << 5
+	case inspect.AttackRobot:
+		return 1 << 6
+	case inspect.AttackVuln:
+		return 1 << 7
+	}
+	return 0
 }
 
 // Compile compiles the enabled rules among rules, which are the ignore rules
@@ -80,7 +97,7 @@ func compileRule(r *waf.IgnoreRule) (rule, bool) {
 		}
 		c.ids = ids
 		for _, cat := range cats {
-			c.categories |= attackBit[cat]
+			c.categories |= attackBit(cat)
 		}
 	}
 	if a := r.Advanced; a != nil {
@@ -109,10 +126,10 @@ func (s *Set) Masks(host string, req *inspect.Request, v inspect.Verdict) (ruleI
 	if s == nil || !v.Detected() || req == nil {
 		return "", false
 	}
-	host = hostName(host)
+	host, bit := hostName(host), attackBit(v.Attack)
 	for i := range s.rules {
 		r := &s.rules[i]
-		if r.appliesTo(host) && r.covers(v) && r.locates(req, v) && r.holds(req) {
+		if r.covers(v.RuleID, bit) && r.appliesTo(host) && r.locates(req, v) && r.holds(req) {
 			return r.id, true
 		}
 	}
@@ -150,15 +167,14 @@ func (r *rule) appliesTo(host string) bool {
 	return false
 }
 
-func (r *rule) covers(v inspect.Verdict) bool {
-	if r.every {
-		return true
-	}
-	if b := attackBit[v.Attack]; b != 0 && r.categories&b != 0 {
+// covers reports whether the rule masks detections of the rule ID and the
+// attack type of bit.
+func (r *rule) covers(ruleID string, bit uint16) bool {
+	if r.every || r.categories&bit != 0 {
 		return true
 	}
 	for _, id := range r.ids {
-		if id == v.RuleID {
+		if id == ruleID {
 			return true
 		}
 	}
