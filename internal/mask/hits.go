@@ -9,7 +9,8 @@ import (
 
 // CompileByPolicy compiles the ignore rules of a project (as
 // waf.Store.FindIgnoreRules lists them) into one Set per policy; policies
-// without an enabled rule have none.
+// without an enabled rule have none. Masking is a module of the policy:
+// the caller uses a policy's Set only while its options.ignore is on.
 func CompileByPolicy(rules []*waf.IgnoreRule) map[string]*Set {
 	byPolicy := map[string][]*waf.IgnoreRule{}
 	for _, r := range rules {
