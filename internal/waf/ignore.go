@@ -141,9 +141,9 @@ var ignoreUnsupportedCategories = map[string]bool{
 	"ip": true, "ipv6": true, "custom_geoip": true, "robot": true, "request_line": true, "request": true, "protocol": true,
 }
 
-// IsIgnoreFieldCategory reports whether conditions of the category name a
+// isIgnoreFieldCategory reports whether conditions of the category name a
 // field (params, cookie, header).
-func IsIgnoreFieldCategory(c string) bool { return c == "params" || c == "cookie" || c == "header" }
+func isIgnoreFieldCategory(c string) bool { return c == "params" || c == "cookie" || c == "header" }
 
 func (c *IgnoreCondition) check(i int) error {
 	field := "conditions[" + strconv.Itoa(i) + "]"
@@ -161,7 +161,7 @@ func (c *IgnoreCondition) check(i int) error {
 	if !ops[op] {
 		return invalid(CodeBody, field+".logic_operation", "logic_operation %q is not allowed for category %s.", op, c.Category)
 	}
-	if IsIgnoreFieldCategory(c.Category) {
+	if isIgnoreFieldCategory(c.Category) {
 		switch {
 		case c.CheckAllIndexes != 0 && c.CheckAllIndexes != 1 && c.CheckAllIndexes != 2:
 			return invalid(CodeBody, field+".check_all_indexes_logic", "check_all_indexes_logic must be 1 (all fields) or 2 (any field), not %d.", c.CheckAllIndexes)
