@@ -199,3 +199,35 @@ func TestWAFIgnoreRuleAcceptsEveryOperation(t *testing.T) {
 		}
 	}
 }
+
+// TestWAFIgnoreRuleTerraform replays what huaweicloud_waf_rule_global_protection_whitelist
+// sends (advanced with an empty contents list, no index for url conditions,
+// nothing for unset optional fields) and checks what it reads back.
+func TestWAFIgnoreRuleTerraform(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	pid := e.mustPolicy(t, "tf")
+	created := ok(t, e.call(t, "POST", "policy/"+pid+"/ignore?enterprise_project_id=0",
+		`{"rule":"xss","description":"tf","domain":["www.example.com"],"mode":1,`+
+			`"conditions":[{"category":"url","logic_operation":"contain","contents":["/login"]}],"advanced":{"index":"cookie","contents":[]}}`))
+	id := str(created["id"])
+	// Status 0 is set after the create, through the status operation.
+	ok(t, e.call(t, "PUT", "policy/"+pid+"/ignore/"+id+"/status?enterprise_project_id=0", `{"status":0}`))
+	read := ok(t, e.call(t, "GET", "policy/"+pid+"/ignore/"+id+"?enterprise_project_id=0", ""))
+	adv, _ := read["advanced"].(map[string]any)
+	conds, _ := read["conditions"].([]any)
+	if read["policyid"] != pid || read["description"] != "tf" || num(read["status"]) != 0 || read["rule"] != "xss" ||
+		adv == nil || adv["index"] != "cookie" || fmt.Sprint(adv["contents"]) != "[]" || len(conds) != 1 ||
+		fmt.Sprint(read["domain"]) != "[www.example.com]" {
+		t.Fatalf("read after create: %v", read)
+	}
+	// Clearing advanced_field and description in Terraform drops them from the body.
+	ok(t, e.call(t, "PUT", "policy/"+pid+"/ignore/"+id+"?enterprise_project_id=0",
+		`{"rule":"xss;sqli","domain":["www.example.com"],"mode":1,"conditions":[{"category":"url","logic_operation":"contain","contents":["/login"]}]}`))
+	read = ok(t, e.call(t, "GET", "policy/"+pid+"/ignore/"+id, ""))
+	if read["advanced"] != nil || read["description"] != "" || read["rule"] != "xss;sqli" || num(read["status"]) != 0 {
+		t.Fatalf("read after update: %v", read)
+	}
+	ok(t, e.call(t, "DELETE", "policy/"+pid+"/ignore/"+id+"?enterprise_project_id=0", ""))
+	wantError(t, e.call(t, "GET", "policy/"+pid+"/ignore/"+id, ""), 404, "WAF.00022001")
+}
