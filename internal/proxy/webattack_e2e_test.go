@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -113,6 +114,13 @@ func TestWebAttackModesAndSettingsThroughTheProxy(t *testing.T) {
 	}
 	if r := e.send(t, "GET", name, clean, map[string]string{"Cookie": "sid=abc123; theme=dark"}, nil); r.status != 200 {
 		t.Fatalf("clean request: %+v", r)
+	}
+	rec := httptest.NewRecorder()
+	e.px.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, action := range []string{"block", "log"} {
+		if !regexp.MustCompile(`(?m)^rampart_proxy_web_attacks_total\{action="` + action + `"\} [1-9]`).MatchString(rec.Body.String()) {
+			t.Fatalf("metrics count no %s detection:\n%s", action, rec.Body.String())
+		}
 	}
 
 	// Levels: a lone "../" is caught at level 3 only.
