@@ -121,6 +121,9 @@ func (v *view) readBody(r *http.Request) {
 	ended := err == io.EOF || err == io.ErrUnexpectedEOF || (err == nil && int64(n) == r.ContentLength)
 	if ended {
 		err = nil
+		if r.ContentLength > 0 && int64(n) < r.ContentLength {
+			err = io.ErrUnexpectedEOF // shorter than its Content-Length
+		}
 	}
 	v.req.Body = v.buf[:n]
 	v.req.BodyType = r.Header.Get("Content-Type")
