@@ -2,9 +2,12 @@ package proxy
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -149,5 +152,66 @@ func TestPoliciesWithTheSameSettingsShareAnInspector(t *testing.T) {
 	a, b, c := tb.lookup("a.example.com").web, tb.lookup("b.example.com").web, tb.lookup("c.example.com").web
 	if a == nil || a.inspector != b.inspector || a.inspector == c.inspector || p.inspectors.Len() != 2 {
 		t.Fatalf("inspectors: %p %p %p, %d compiled", a.inspector, b.inspector, c.inspector, p.inspectors.Len())
+	}
+}
+
+// Over HTTP/2 (TLS, ALPN h2), where a body may come without a length, an
+// attack in the body is blocked and a clean body larger than the
+// inspection limit reaches the origin whole.
+func TestWebProtectionOverHTTP2(t *testing.T) {
+	got := make(chan int, 1)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got <- int(n)
+	}))
+	t.Cleanup(up.Close)
+	srv := serverOf(t, up.Listener.Addr().String(), 1)
+	srv.FrontProtocol = "HTTPS"
+	h := newHost("p1", "h2.test", 1, srv)
+	st := &fakeStore{}
+	st.set(h)
+	certPEM, keyPEM := selfSigned(t, "h2.test")
+	def, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &fakeSink{}
+	p := New(Config{DefaultCertificate: &def}, Deps{Hosts: st, Revisions: st, Decisions: fakeSource{&fakeDecider{}}, Events: sink,
+		Policies: fakePolicies{byID: map[string]*waf.Policy{h.PolicyID: blockingPolicy(h.PolicyID)}}})
+	if _, err := p.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(p)
+	ts.TLS = p.TLSConfig()
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	t.Cleanup(func() { ts.Close(); p.Close() })
+	post := func(body io.Reader) *http.Response {
+		req, _ := http.NewRequest("POST", ts.URL+"/comment", body)
+		req.Host = "h2.test"
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 {
+			t.Fatalf("protocol %s", resp.Proto)
+		}
+		return resp
+	}
+	if resp := post(io.MultiReader(strings.NewReader(`{"q":"1' OR '1'='1"}`))); resp.StatusCode != 418 {
+		t.Fatalf("attack over HTTP/2: %d", resp.StatusCode)
+	}
+	if evs := sink.events(); len(evs) != 1 || evs[0].AttackLocation != inspect.LocationBody {
+		t.Fatalf("events %+v", evs)
+	}
+	clean := `{"comment":"` + strings.Repeat("lovely weather today ", 5000) + `"}`
+	if resp := post(io.MultiReader(strings.NewReader(clean))); resp.StatusCode != 200 {
+		t.Fatalf("clean body over HTTP/2: %d", resp.StatusCode)
+	}
+	if n := <-got; n != len(clean) {
+		t.Fatalf("origin got %d bytes of %d", n, len(clean))
 	}
 }
