@@ -92,6 +92,8 @@ type dataPlaneDeps struct {
 	// recorded and TLS hosts get the default certificate.
 	Events       proxy.EventSink
 	Certificates proxy.CertificateSource
+	// Maskers gives each policy's false-alarm masks (nil: nothing masked).
+	Maskers proxy.MaskerSource
 }
 
 // startDataPlane binds the data-plane listeners (first, so a taken port is
@@ -126,7 +128,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		pcfg.DefaultCertificate = &cert
 	}
 	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
-		Events: deps.Events, Certificates: deps.Certificates})
+		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: deps.Maskers})
 	if _, err := px.Refresh(ctx); err != nil {
 		closeAll(plain, secure)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)

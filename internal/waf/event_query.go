@@ -28,7 +28,7 @@ var listEventActions = strings.Fields(`block pass log captcha cache mask js_chal
 // Rampart counterpart and sorts by time.
 var eventSortKeys = map[string]EventField{
 	"attack_time": EventFieldTime, "sort_ip": EventFieldClientIP, "host": EventFieldHost, "geo_str": EventFieldLocation,
-	"component": EventFieldTime, "rule": EventFieldRuleID, "attack": EventFieldRuleType,
+	"component": EventFieldTime, "rule": EventFieldRuleID, "attack": EventFieldAttack,
 }
 
 // ParseEventQuery validates the query of ListEvent (GET
@@ -119,7 +119,7 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		{"urls", EventFieldURL, false, nil, false}, {"nurls", EventFieldURL, true, nil, false},
 		{"domains", EventFieldHost, false, nil, false},
 		{"actions", EventFieldAction, false, listEventActions, false}, {"nactions", EventFieldAction, true, listEventActions, false},
-		{"attacks", EventFieldRuleType, false, listEventAttacks, false}, {"nattacks", EventFieldRuleType, true, listEventAttacks, false},
+		{"attacks", EventFieldAttack, false, listEventAttacks, false}, {"nattacks", EventFieldAttack, true, listEventAttacks, false},
 		{"ip_countries", EventFieldLocation, false, nil, false}, {"nip_countries", EventFieldLocation, true, nil, false},
 		{"ip_regions", EventFieldLocation, false, nil, false}, {"nip_regions", EventFieldLocation, true, nil, false},
 	} {
@@ -137,9 +137,6 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		}
 		if len(vs) == 0 {
 			continue
-		}
-		if l.field == EventFieldRuleType {
-			vs = attacksToRuleTypes(vs)
 		}
 		if l.name == "ip_countries" || l.name == "nip_countries" {
 			vs = countriesWithProvinces(vs)
@@ -159,8 +156,8 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		f.Terms[l.field] = t
 	}
 	// Single-value searches: sip and url (exact under query_mode=equal),
-	// domain / ndomain (substring; domain wins), payload (never matches:
-	// IP-based rules carry no payload).
+	// domain / ndomain (substring; domain wins), payload (substring of the
+	// excerpt of a web attack; address-rule events have none).
 	for _, s := range []struct {
 		name  string
 		field EventField
@@ -191,8 +188,8 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		t.NotContains = d
 		f.Terms[EventFieldHost] = t
 	}
-	if q.Get("payload") != "" {
-		f.Terms[EventFieldID] = EventTerms{In: []string{""}}
+	if v := q.Get("payload"); v != "" {
+		f.Terms[EventFieldPayload] = EventTerms{Contains: v}
 	}
 	if codes, err := values("response_codes", nil); err != nil {
 		return EventFilter{}, err
@@ -231,23 +228,6 @@ func eventWindow(recent, from, to string, now time.Time) (time.Time, time.Time, 
 		return time.Time{}, time.Time{}, invalid(CodeURLParam, "to", "from and to must be at most 30 days apart.")
 	}
 	return w.From, w.To, nil
-}
-
-// attacksToRuleTypes maps ListEvent attack types to stored rule types; an
-// attack type no Rampart rule produces maps to a value that matches
-// nothing. custom_whiteip matches nothing (allow rules record no event).
-func attacksToRuleTypes(attacks []string) []string {
-	out := make([]string, 0, len(attacks))
-	for _, a := range attacks {
-		rt := "-" + a
-		for t, at := range eventAttacks {
-			if at == a {
-				rt = t
-			}
-		}
-		out = append(out, rt)
-	}
-	return out
 }
 
 // countriesWithProvinces adds to a list of countries the provinces within
