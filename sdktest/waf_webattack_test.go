@@ -1,11 +1,8 @@
 package sdktest
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
@@ -18,17 +15,8 @@ import (
 // type, 6-digit rule, payload and its location.
 func TestWAFWebAttackEvent(t *testing.T) {
 	t.Parallel()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxyAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	s := StartServer(t, WithArgs("--proxy-listen", proxyAddr))
-	c := wafClient(t, s)
-	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
-	defer origin.Close()
-	oport := origin.Listener.Addr().(*net.TCPAddr).Port
-	_, err = c.CreateHost(&wm.CreateHostRequest{Body: &wm.CreateHostRequestBody{Hostname: "shop.example.com", Proxy: false,
+	c, proxyAddr, oport := serverWithDataPlane(t)
+	_, err := c.CreateHost(&wm.CreateHostRequest{Body: &wm.CreateHostRequestBody{Hostname: "shop.example.com", Proxy: false,
 		Server: []wm.CloudWafServer{{FrontProtocol: wm.GetCloudWafServerFrontProtocolEnum().HTTP, BackProtocol: wm.GetCloudWafServerBackProtocolEnum().HTTP,
 			Address: "127.0.0.1", Port: int32(oport), Type: wm.GetCloudWafServerTypeEnum().IPV4}}}})
 	if err != nil {
