@@ -13,19 +13,32 @@ import (
 const valueListColumns = `id, project_id, enterprise_project_id, name, type, "values", description, created_at`
 
 // valueListUser is a rule table whose rows can reference a reference table:
-// the JSON array column conditions holds objects whose key names a table
-// by ID. The table must have the columns id, project_id and policy_id.
+// either its JSON array column conditions holds objects whose member key
+// names a table by ID, or (conditions "") its column key does. The table
+// must have the columns id, project_id and policy_id.
 type valueListUser struct {
 	ruleType   waf.RuleType
 	table      string
-	conditions string // the JSON array column of conditions
-	key        string // the member of a condition that holds the table ID
+	conditions string // the JSON array column of conditions; "" when key is a column
+	key        string // the member of a condition (or the column) that holds the table ID
+}
+
+// query returns the first rule of a project (first argument) that
+// references a table (second argument): its ID and policy ID.
+func (u valueListUser) query() string {
+	if u.conditions == "" {
+		return fmt.Sprintf(`SELECT r.id, r.policy_id FROM %s r WHERE r.project_id = ? AND r.%s = ? ORDER BY r.rowid LIMIT 1`, u.table, u.key)
+	}
+	return fmt.Sprintf(`SELECT r.id, r.policy_id FROM %s r, json_each(r.%s) c
+		WHERE r.project_id = ? AND json_extract(c.value, '$.%s') = ? ORDER BY r.rowid LIMIT 1`, u.table, u.conditions, u.key)
 }
 
 // valueListUsers lists every rule table that can reference a reference
 // table; DeleteValueList refuses to delete a table any of their rows uses.
 // A rule type whose conditions take value_list_id adds one line here, e.g.
-// {waf.RuleCustom, "waf_custom_rules", "conditions", "value_list_id"}.
+// {waf.RuleCustom, "waf_custom_rules", "conditions", "value_list_id"} for a
+// JSON conditions column, or {waf.RuleCC, "waf_cc_conditions", "",
+// "value_list_id"} for a table with one condition per row.
 var valueListUsers = []valueListUser{}
 
 // valueListUse returns the first rule of the project that references the
@@ -33,9 +46,7 @@ var valueListUsers = []valueListUser{}
 func valueListUse(ctx context.Context, tx *sql.Tx, users []valueListUser, projectID, id string) (string, error) {
 	for _, u := range users {
 		var ruleID, policyID string
-		err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT r.id, r.policy_id FROM %s r, json_each(r.%s) c
-			WHERE r.project_id = ? AND json_extract(c.value, '$.%s') = ? ORDER BY r.rowid LIMIT 1`, u.table, u.conditions, u.key),
-			projectID, id).Scan(&ruleID, &policyID)
+		err := tx.QueryRowContext(ctx, u.query(), projectID, id).Scan(&ruleID, &policyID)
 		if err == sql.ErrNoRows {
 			continue
 		}
