@@ -147,6 +147,11 @@ var isolationMatrix = map[string]isoRequest{
 	"GET /v1/{project_id}/waf/ip-group/{id}":                                   {},
 	"PUT /v1/{project_id}/waf/ip-group/{id}":                                   {query: "action=add", body: `{"ips":"192.0.2.1"}`},
 	"DELETE /v1/{project_id}/waf/ip-group/{id}":                                {},
+	"POST /v1/{project_id}/waf/valuelist":                                      {body: `{"name":"intruder","type":"url","values":["/x"]}`},
+	"GET /v1/{project_id}/waf/valuelist":                                       {query: "name=alpha"},
+	"GET /v1/{project_id}/waf/valuelist/{valuelistid}":                         {},
+	"PUT /v1/{project_id}/waf/valuelist/{valuelistid}":                         {body: `{"name":"stolen","type":"url","values":["/x"]}`},
+	"DELETE /v1/{project_id}/waf/valuelist/{valuelistid}":                      {},
 	"POST /v1/{project_id}/waf/instance":                                       {body: `{"hostname":"intruder.example.net","policyid":"{A_WAF_POLICY}","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}],"proxy":false}`, refused: true},
 	"GET /v1/{project_id}/waf/instance":                                        {query: "hostname=alpha.example.com&policyname=alpha-waf-policy"},
 	"GET /v1/{project_id}/waf/instance/{instance_id}":                          {},
@@ -332,6 +337,7 @@ func substituteWildcards(path string, ids map[string]string) string {
 	set("rule_type", "whiteblackip")
 	set("rule_id", ids["A_WHITEBLACKIP"])
 	set("id", ids["A_IP_GROUP"])
+	set("valuelistid", ids["A_VALUELIST"])
 	set("instance_id", ids["A_HOST"])
 	set("certificate_id", ids["A_CERT"])
 	set("eventid", ids["A_EVENT"])
@@ -417,6 +423,7 @@ func victimFixtures(t *testing.T, e *smEnv) map[string]string {
 	ids := map[string]string{"A_SM_WS": e.ws}
 	ids["A_WAF_POLICY"] = w.mustPolicy(t, "alpha-waf-policy")
 	ids["A_IP_GROUP"] = str(ok(t, w.call(t, "POST", "ip-groups", `{"name":"alpha-group","ips":"203.0.113.77"}`))["id"])
+	ids["A_VALUELIST"] = str(ok(t, w.call(t, "POST", "valuelist", `{"name":"alpha-table","type":"url","values":["/alpha"]}`))["id"])
 	ids["A_WHITEBLACKIP"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/whiteblackip",
 		`{"name":"alpha-wb","addr":"198.51.100.77","white":0}`))["id"])
 	ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/whiteblackip", `{"name":"alpha-wbg","ip_group_id":"`+ids["A_IP_GROUP"]+`","white":0}`))
@@ -522,7 +529,7 @@ func victimState(t *testing.T, e *smEnv) string {
 		fmt.Fprintf(&b, "%s %v\n", layer, es)
 	}
 	for _, path := range []string{"/waf/policy", "/waf/instance", "/waf/ip-groups", "/waf/certificate", "/waf/event?recent=today",
-		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/workspaces"} {
+		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/waf/valuelist", "/workspaces"} {
 		res := e.call("GET", "/v1/"+A+path, "")
 		if res.Status != 200 {
 			t.Fatalf("victim %s: %d %s", path, res.Status, res.Raw)

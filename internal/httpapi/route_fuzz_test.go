@@ -97,6 +97,7 @@ func (e *fuzzEnv) fixtures() {
 	e.ids["ip-reputation"] = id("POST", p+"/ip-reputation", `{"name":"r`+n+`","type":"idc","tags":["HW"],"action":{"category":"block"}}`, "id")
 	e.ids["whiteblackip"] = id("POST", p+"/whiteblackip", `{"name":"w`+n+`","addr":"192.0.2.9","white":0}`, "id")
 	e.ids["id"] = id("POST", w+"ip-groups", `{"name":"g`+n+`","ips":"192.0.2.1"}`, "id")
+	e.ids["valuelistid"] = id("POST", w+"valuelist", `{"name":"v`+n+`","type":"url","values":["/a"]}`, "id")
 	e.ids["certificate_id"] = e.mustCertificate(e.tb, "c"+n)
 	e.ids["eventid"] = strings.Repeat("0", 32)
 	e.ids["workspace_id"] = id("POST", "/v1/"+pid+"/workspaces", `{"region_id":"local","name":"soc`+n+`","project_name":"local"}`, "id")
@@ -370,6 +371,8 @@ func (e *fuzzEnv) templates() map[string]string {
 		"PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status": `{"status":0}`,
 		"POST /v1/{project_id}/waf/ip-groups":                                      `{"name":"grp","ips":"198.51.100.1,198.51.100.0/28","description":"d","ip_remarks":{"198.51.100.1":"r"}}`,
 		"PUT /v1/{project_id}/waf/ip-group/{id}":                                   `{"name":"grp2","ips":"198.51.100.2","description":"d"}`,
+		"POST /v1/{project_id}/waf/valuelist":                                      `{"name":"vl","type":"ip","values":["198.51.100.1","2001:db8::/32"],"description":"d"}`,
+		"PUT /v1/{project_id}/waf/valuelist/{valuelistid}":                         `{"name":"vl2","type":"url","values":["/admin","/login"],"description":"d"}`,
 		"POST /v1/{project_id}/waf/instance":                                       host,
 		"PATCH /v1/{project_id}/waf/instance/{instance_id}":                        host,
 		"PUT /v1/{project_id}/waf/instance/{instance_id}":                          host,
@@ -394,7 +397,7 @@ func (e *fuzzEnv) readBack(after string) {
 	pid := e.Creds.ProjectID
 	w := "/v1/" + pid + "/waf/"
 	for _, c := range []struct{ method, path, body string }{
-		{"GET", w + "policy?pagesize=100", ""}, {"GET", w + "instance?pagesize=100", ""}, {"GET", w + "ip-groups?pagesize=100", ""},
+		{"GET", w + "policy?pagesize=100", ""}, {"GET", w + "instance?pagesize=100", ""}, {"GET", w + "ip-groups?pagesize=100", ""}, {"GET", w + "valuelist", ""},
 		{"GET", w + "certificate?pagesize=100", ""}, {"GET", w + "rule/geoip", ""}, {"GET", w + "rule/ip-reputation", ""},
 		{"GET", w + "rule/whiteblackip", ""}, {"GET", "/v1/" + pid + "/workspaces?limit=100", ""},
 		{"GET", "/v2/" + pid + "/access-policy", ""},

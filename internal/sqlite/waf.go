@@ -29,6 +29,23 @@ func wafLike(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
+// wafNamedWhere returns the WHERE clause and arguments that select a
+// project's objects of one enterprise project (all_granted_eps: every one)
+// whose name contains name ("" : any name).
+func wafNamedWhere(projectID, ep, name string) (string, []any) {
+	where := "project_id = ?"
+	args := []any{projectID}
+	if ep != waf.AllEnterpriseProjects {
+		where += " AND enterprise_project_id = ?"
+		args = append(args, ep)
+	}
+	if name != "" {
+		where += ` AND name LIKE ? ESCAPE '\'`
+		args = append(args, wafLike(name))
+	}
+	return where, args
+}
+
 // limitArgs returns LIMIT/OFFSET values; a negative limit means all.
 func wafLimit(p waf.Page) (int, int) {
 	if p.Limit < 0 {

@@ -99,16 +99,7 @@ func (db *DB) FindPolicy(ctx context.Context, projectID, id string) (*waf.Policy
 
 // FindPolicies implements waf.Store.
 func (db *DB) FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Policy, int, error) {
-	where := "project_id = ?"
-	args := []any{f.ProjectID}
-	if f.EnterpriseProjectID != waf.AllEnterpriseProjects {
-		where += " AND enterprise_project_id = ?"
-		args = append(args, f.EnterpriseProjectID)
-	}
-	if f.Name != "" {
-		where += ` AND name LIKE ? ESCAPE '\'`
-		args = append(args, wafLike(f.Name))
-	}
+	where, args := wafNamedWhere(f.ProjectID, f.EnterpriseProjectID, f.Name)
 	var out []*waf.Policy
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {

@@ -96,6 +96,21 @@ type Store interface {
 	// DeleteIPGroup deletes a group and returns it. KindNotFound, KindInUse.
 	DeleteIPGroup(ctx context.Context, projectID, id string) (*IPGroup, error)
 
+	// CreateValueList inserts a reference table. KindConflict: the name is
+	// taken in the project; KindQuota: the project already holds max tables.
+	CreateValueList(ctx context.Context, l *ValueList, max int) error
+	// FindValueList returns a reference table of the project. KindNotFound.
+	FindValueList(ctx context.Context, projectID, id string) (*ValueList, error)
+	// FindValueLists returns a page of tables (creation order) and the
+	// total; Page.Limit -1 is all.
+	FindValueLists(ctx context.Context, f ValueListFilter) ([]*ValueList, int, error)
+	// UpdateValueList loads a table, lets fn change it and saves it.
+	// KindNotFound, KindConflict (name).
+	UpdateValueList(ctx context.Context, projectID, id string, fn func(*ValueList) error) (*ValueList, error)
+	// DeleteValueList deletes a table and returns it. KindNotFound,
+	// KindInUse (a rule's condition references it by value_list_id).
+	DeleteValueList(ctx context.Context, projectID, id string) (*ValueList, error)
+
 	// CreateHost inserts h, and first newPolicy when it is not nil.
 	// KindNotFound (h.PolicyID), KindConflict (hostname taken).
 	CreateHost(ctx context.Context, h *Host, newPolicy *Policy) error

@@ -1,10 +1,10 @@
 // Package waf is the domain of Huawei Cloud's Web Application Firewall
 // control plane as Rampart serves it: protection policies, protected hosts
-// (cloud mode), geolocation, IP-reputation and black/white IP rules, and IP
-// address groups. It holds the entities, their validation (every error is a
-// rampart.Error whose Code is the WAF code that names the problem), the Store
-// interface that storage adapters implement and the Service that applies
-// the business rules over a Store.
+// (cloud mode), geolocation, IP-reputation and black/white IP rules, IP
+// address groups and reference tables. It holds the entities, their
+// validation (every error is a rampart.Error whose Code is the WAF code
+// that names the problem), the Store interface that storage adapters
+// implement and the Service that applies the business rules over a Store.
 //
 // Everything is scoped by project: every Store method takes the project ID
 // and never returns another project's data.
