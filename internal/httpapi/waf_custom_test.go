@@ -307,6 +307,10 @@ func TestWAFCustomRuleTerraform(t *testing.T) {
 		num(read["terminal"]) != 1683720000 || len(conds) != 2 {
 		t.Fatalf("read after create: %v", read)
 	}
+	// Import without the enterprise project (<policy_id>/<rule_id>) reads the same rule.
+	if imp := ok(t, e.call(t, "GET", "policy/"+pid+"/custom/"+id, "")); imp["id"] != id || imp["name"] != "rule_01" {
+		t.Fatalf("import read: %v", imp)
+	}
 	c1 := conds[1].(map[string]any)
 	if c1["category"] != "params" || c1["index"] != "param_info" || c1["logic_operation"] != "contain" ||
 		fmt.Sprint(c1["contents"]) != "[register]" || c1["value_list_id"] != nil {

@@ -4,9 +4,11 @@ import (
 	"context"
 )
 
-// checkValueLists checks that the reference tables the conditions name
-// exist in the project. Reference tables are not served yet, so any
-// value_list_id is refused.
+// checkValueLists checks the reference tables the conditions name.
+// Reference tables are not served yet, so any value_list_id is refused;
+// once the store can find them, each one is looked up here (an unknown
+// table is not found, a table of another type than the condition's
+// category is invalid).
 func (s *Service) checkValueLists(_ context.Context, _ string, in *CustomRuleInput) error {
 	if ids := in.valueListIDs(); len(ids) > 0 {
 		return invalid(CodeFeature, "conditions.value_list_id",
