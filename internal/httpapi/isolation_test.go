@@ -138,6 +138,15 @@ var isolationMatrix = map[string]isoRequest{
 	"GET /v1/{project_id}/waf/rule/ignore":                                     {query: "policyids={A_WAF_POLICY}"},
 	"POST /v1/{project_id}/waf/rule/ignore/batch-update":                       {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_IGNORE}"]}]}`, refused: true},
 	"PUT /v1/{project_id}/waf/rule/ignore/batch-update":                        {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_IGNORE}"]}]}`, refused: true},
+	"POST /v1/{project_id}/waf/policy/{policy_id}/custom":                      {body: `{"name":"c","time":false,"priority":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"}}`},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/custom":                       {},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/custom/{rule_id}":             {},
+	"PUT /v1/{project_id}/waf/policy/{policy_id}/custom/{rule_id}":             {body: `{"name":"c","time":false,"priority":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"}}`},
+	"DELETE /v1/{project_id}/waf/policy/{policy_id}/custom/{rule_id}":          {},
+	"POST /v1/{project_id}/waf/rule/custom":                                    {body: `{"name":"c","time":false,"priority":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"},"policy_ids":["{A_WAF_POLICY}"]}`, refused: true},
+	"GET /v1/{project_id}/waf/rule/custom":                                     {query: "policyids={A_WAF_POLICY}"},
+	"POST /v1/{project_id}/waf/rule/custom/batch-update":                       {body: `{"status":0,"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_CUSTOM}"]}]}`, refused: true},
+	"PUT /v1/{project_id}/waf/rule/custom/batch-update":                        {body: `{"status":0,"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_CUSTOM}"]}]}`, refused: true},
 	"GET /v1/{project_id}/waf/tag/geoip/map":                                   {},
 	"GET /v1/{project_id}/waf/tag/ip-reputation/map":                           {},
 	"PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status": {body: `{"status":0}`},
@@ -333,6 +342,8 @@ func substituteWildcards(path string, ids map[string]string) string {
 		set("rule_id", ids["A_REPUTATION"])
 	case family("/ignore/"):
 		set("rule_id", ids["A_IGNORE"])
+	case family("/custom/"):
+		set("rule_id", ids["A_CUSTOM"])
 	}
 	set("rule_type", "whiteblackip")
 	set("rule_id", ids["A_WHITEBLACKIP"])
@@ -432,6 +443,8 @@ func victimFixtures(t *testing.T, e *smEnv) map[string]string {
 		`{"name":"alpha-rep","type":"idc","tags":["HW"],"action":{"category":"block"}}`))["id"])
 	ids["A_IGNORE"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/ignore",
 		`{"domain":["alpha.example.com"],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/alpha"]}],"mode":1,"rule":"sqli"}`))["id"])
+	ids["A_CUSTOM"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/custom",
+		`{"name":"alpha-custom","time":false,"priority":3,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/alpha"]}],"action":{"category":"block"}}`))["id"])
 	ids["A_CERT"] = w.mustCertificate(t, "alpha-cert")
 	ids["A_HOST"] = str(ok(t, w.call(t, "POST", "instance", `{"hostname":"alpha.example.com","policyid":"`+ids["A_WAF_POLICY"]+
 		`","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}],"proxy":false}`))["id"])
@@ -529,7 +542,7 @@ func victimState(t *testing.T, e *smEnv) string {
 		fmt.Fprintf(&b, "%s %v\n", layer, es)
 	}
 	for _, path := range []string{"/waf/policy", "/waf/instance", "/waf/ip-groups", "/waf/certificate", "/waf/event?recent=today",
-		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/waf/valuelist", "/workspaces"} {
+		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/waf/rule/custom", "/waf/valuelist", "/workspaces"} {
 		res := e.call("GET", "/v1/"+A+path, "")
 		if res.Status != 200 {
 			t.Fatalf("victim %s: %d %s", path, res.Status, res.Raw)

@@ -169,6 +169,8 @@ func wafForEachRule(ctx context.Context, tx *sql.Tx, table, projectID string, id
 func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType, ids []waf.PolicyRuleIDs) error {
 	table := ""
 	switch t {
+	case waf.RuleCustom:
+		table = "waf_custom_rules"
 	case waf.RuleGeoIP:
 		table = "waf_geoip_rules"
 	case waf.RuleIgnore:

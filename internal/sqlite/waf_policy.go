@@ -188,6 +188,7 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 			{"waf_reputation_rules", "name, description, type, tags, action, status"},
 			{"waf_whiteblackip_rules", "name, addr, ip_group_id, white, status, time_mode, start, terminal, description"},
 			{"waf_ignore_rules", "domains, conditions, mode, rule, advanced, description, status, updated_at"},
+			{"waf_custom_rules", "name, description, time_limited, start, terminal, conditions, action, priority, status"},
 		} {
 			rows, err := tx.QueryContext(ctx, `SELECT id FROM `+table.name+` WHERE policy_id = ? ORDER BY seq`, srcID)
 			if err != nil {

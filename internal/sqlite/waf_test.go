@@ -123,3 +123,7 @@ func TestWAFCertificateWritesBumpRevision(t *testing.T) {
 func TestWAFIgnoreConformance(t *testing.T) {
 	storetest.RunWAFIgnore(t, func(t *testing.T) waf.Store { return MustOpen(t) })
 }
+
+func TestWAFCustomConformance(t *testing.T) {
+	storetest.RunWAFCustom(t, func(t *testing.T) waf.Store { return MustOpen(t) })
+}

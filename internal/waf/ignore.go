@@ -1,7 +1,6 @@
 package waf
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -109,16 +108,8 @@ func isRuleID(s string) bool {
 
 // ignoreOperations lists the logic operations of each condition category.
 var ignoreOperations = func() map[string]map[string]bool {
-	set := func(groups ...[]string) map[string]bool {
-		m := map[string]bool{}
-		for _, g := range groups {
-			for _, op := range g {
-				m[op] = true
-			}
-		}
-		return m
-	}
-	text := []string{"contain", "not_contain", "equal", "not_equal", "prefix", "not_prefix", "suffix", "not_suffix"}
+	set := operationSet
+	text := textOperations
 	length := []string{"len_equal", "len_not_equal", "len_greater", "len_less", "len_greater_equal", "len_less_equal"}
 	regex := []string{"regular_match", "regular_not_match"}
 	num := []string{"num_equal", "num_not_equal", "num_greater", "num_less"}
@@ -188,21 +179,7 @@ func (c *IgnoreCondition) check(i int) error {
 	if v == "" || len(v) > maxIgnoreContent {
 		return invalid(CodeBody, field+".contents", "contents must be 1 to %d characters.", maxIgnoreContent)
 	}
-	switch {
-	case strings.HasPrefix(op, "len_") || strings.HasPrefix(op, "num_"):
-		if _, err := strconv.ParseUint(v, 10, 31); err != nil {
-			return invalid(CodeBody, field+".contents", "contents %q of %s must be a non-negative integer.", v, op)
-		}
-	case strings.HasPrefix(op, "regular_"):
-		if _, err := regexp.Compile(v); err != nil {
-			return invalid(CodeBody, field+".contents", "contents %q is not a regular expression: %v.", v, err)
-		}
-	case c.Category == "url" && !strings.HasPrefix(v, "/") && (op == "equal" || op == "not_equal" || op == "prefix" || op == "not_prefix"):
-		return invalid(CodeBody, field+".contents", "a url to compare from its start must begin with '/', not %q.", v)
-	case c.Category == "method" && v != strings.ToUpper(v):
-		return invalid(CodeBody, field+".contents", "method %q must be upper case.", v)
-	}
-	return nil
+	return checkConditionContent(field, c.Category, op, v)
 }
 
 func checkIgnoreDomains(domains []string) error {

@@ -39,3 +39,12 @@ func TestParseRuleTypeAcceptsIgnore(t *testing.T) {
 		t.Fatalf("ignore: %q, %v", rt, err)
 	}
 }
+
+func TestParseRuleTypeAcceptsCustom(t *testing.T) {
+	t.Parallel()
+	if rt, err := waf.ParseRuleType("custom"); err != nil || rt != waf.RuleCustom {
+		t.Fatalf("custom: %q, %v", rt, err)
+	}
+	_, err := waf.ParseRuleType("cc")
+	wantCode(t, err, waf.CodeFeature)
+}

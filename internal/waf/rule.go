@@ -13,6 +13,7 @@ type RuleType string
 
 // Rule types this server stores.
 const (
+	RuleCustom       RuleType = "custom"
 	RuleGeoIP        RuleType = "geoip"
 	RuleIgnore       RuleType = "ignore"
 	RuleReputation   RuleType = "ip-reputation"
@@ -20,15 +21,15 @@ const (
 )
 
 // ParseRuleType validates a rule_type path value. Types the SDK knows but
-// this server does not store (cc, custom, privacy, antitamper,
+// this server does not store (cc, privacy, antitamper,
 // antileakage) give CodeFeature; anything else CodeURLParam.
 func ParseRuleType(s string) (RuleType, error) {
 	switch RuleType(s) {
-	case RuleGeoIP, RuleIgnore, RuleReputation, RuleWhiteBlackIP:
+	case RuleCustom, RuleGeoIP, RuleIgnore, RuleReputation, RuleWhiteBlackIP:
 		return RuleType(s), nil
 	}
 	switch s {
-	case "cc", "custom", "privacy", "antitamper", "antileakage":
+	case "cc", "privacy", "antitamper", "antileakage":
 		return "", invalid(CodeFeature, "rule_type", "rule_type %s is not supported by this server.", s)
 	}
 	return "", invalid(CodeURLParam, "rule_type", "rule_type %q is not a rule type.", s)

@@ -230,6 +230,13 @@ func (s *Service) SetRuleStatus(ctx context.Context, projectID string, t RuleTyp
 	ids := []PolicyRuleIDs{{policyID, []string{ruleID}}}
 	set := func(p *int) error { *p = *status; return nil }
 	switch t {
+	case RuleCustom:
+		rs, err := s.store.UpdateCustomRules(ctx, projectID, ids, func(r *CustomRule) error { return set(&r.Status) })
+		if err != nil {
+			return nil, err
+		}
+		r := rs[0]
+		return &RuleStatus{r.ID, r.PolicyID, r.Description, r.Status, r.CreatedAt}, nil
 	case RuleGeoIP:
 		rs, err := s.store.UpdateGeoIPRules(ctx, projectID, ids, func(r *GeoIPRule) error { return set(&r.Status) })
 		if err != nil {

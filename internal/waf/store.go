@@ -66,6 +66,15 @@ type Store interface {
 	// (KindNotFound also for an unknown IP group).
 	UpdateWhiteBlackIPRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*WhiteBlackIPRule) error) ([]*WhiteBlackIPRule, error)
 
+	// CreateCustomRules inserts precise-protection rules, all or none.
+	// KindNotFound when a policy does not exist.
+	CreateCustomRules(ctx context.Context, rules []*CustomRule) error
+	// FindCustomRule returns a rule of a policy. KindNotFound.
+	FindCustomRule(ctx context.Context, projectID, policyID, id string) (*CustomRule, error)
+	// FindCustomRules returns a page of rules (creation order) and the total.
+	FindCustomRules(ctx context.Context, f RuleFilter) ([]*CustomRule, int, error)
+	// UpdateCustomRules is UpdateGeoIPRules for precise-protection rules.
+	UpdateCustomRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*CustomRule) error) ([]*CustomRule, error)
 	// CreateIgnoreRules inserts false-alarm masking rules, all or none.
 	// KindNotFound (policy).
 	CreateIgnoreRules(ctx context.Context, rules []*IgnoreRule) error
