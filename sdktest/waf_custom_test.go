@@ -47,7 +47,7 @@ func TestWAFCustomRules(t *testing.T) {
 		{&wm.CreateCustomRuleRequestBody{Name: "x", Priority: 1, Action: &wm.CustomAction{Category: act.LOG},
 			Conditions: []wm.CustomConditions{{Category: &cat.PARAMS, LogicOperation: ptr("contain"), Contents: &[]string{"a"}}}}, "WAF.00021003"},
 		{&wm.CreateCustomRuleRequestBody{Name: "x", Priority: 1, Action: &wm.CustomAction{Category: act.LOG},
-			Conditions: []wm.CustomConditions{{Category: &cat.URL, LogicOperation: ptr("prefix_any"), ValueListId: ptr("v1")}}}, "WAF.00013002"},
+			Conditions: []wm.CustomConditions{{Category: &cat.URL, LogicOperation: ptr("prefix_any"), ValueListId: ptr(wafUnknownID)}}}, "WAF.00021003"},
 	} {
 		_, err = c.CreateCustomRule(&wm.CreateCustomRuleRequest{PolicyId: pid, Body: bad.body})
 		WantServiceError(t, err, http.StatusBadRequest, bad.code)
@@ -124,4 +124,28 @@ func TestWAFCustomRules(t *testing.T) {
 	if all, _ := c.ListCustomPolicyRules(&wm.ListCustomPolicyRulesRequest{}); *all.Total != 0 {
 		t.Fatalf("ListCustomPolicyRules after the deletes: %+v", all)
 	}
+}
+
+// TestWAFCustomRuleOverAReferenceTable: a precise-protection condition
+// over a reference table of the project, through the official SDK; the
+// table cannot be deleted while the rule uses it.
+func TestWAFCustomRuleOverAReferenceTable(t *testing.T) {
+	t.Parallel()
+	s := StartServer(t)
+	c := wafClient(t, s)
+	cat, act := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
+	// A condition over a reference table of the project.
+	table, err := c.CreateValueList(&wm.CreateValueListRequest{Body: &wm.CreateValueListRequestBody{
+		Name: "admin_paths", Type: wm.GetCreateValueListRequestBodyTypeEnum().URL, Values: []string{"/admin"}}})
+	if err != nil {
+		t.Fatalf("CreateValueList: %v", err)
+	}
+	if _, err := c.CreateCustomRule(&wm.CreateCustomRuleRequest{PolicyId: wafPolicy(t, c, "tables"), Body: &wm.CreateCustomRuleRequestBody{
+		Name: "tables", Priority: 1, Action: &wm.CustomAction{Category: act.LOG},
+		Conditions: []wm.CustomConditions{{Category: &cat.URL, LogicOperation: ptr("prefix_any"), ValueListId: table.Id}}}}); err != nil {
+		t.Fatalf("CreateCustomRule over a reference table: %v", err)
+	}
+	_, err = c.DeleteValueList(&wm.DeleteValueListRequest{Valuelistid: *table.Id})
+	WantServiceError(t, err, http.StatusBadRequest, "WAF.00022003")
+
 }

@@ -185,8 +185,8 @@ func TestWAFCustomRuleValidation(t *testing.T) {
 		{"AnyWithoutValueList", "POST", "policy/" + pid + "/custom", cond(`{"category":"url","logic_operation":"prefix_any"}`), 400, "WAF.00021003"},
 		{"AnyWithContents", "POST", "policy/" + pid + "/custom", cond(`{"category":"url","logic_operation":"prefix_any","contents":["/a"],"value_list_id":"v1"}`), 400, "WAF.00021003"},
 		{"ValueListWithPlainOperation", "POST", "policy/" + pid + "/custom", cond(`{"category":"url","logic_operation":"prefix","contents":["/a"],"value_list_id":"v1"}`), 400, "WAF.00021003"},
-		{"ValueListNotServed", "POST", "policy/" + pid + "/custom", cond(`{"category":"header","index":"h","logic_operation":"contain_any","value_list_id":"v1"}`), 400, "WAF.00013002"},
-		{"ValueListNotServedUpdate", "PUT", "policy/" + pid + "/custom/" + rid, cond(`{"category":"ip","logic_operation":"equal_any","value_list_id":"v1"}`), 400, "WAF.00013002"},
+		{"ValueListUnknown", "POST", "policy/" + pid + "/custom", cond(`{"category":"header","index":"h","logic_operation":"contain_any","value_list_id":"` + unknown + `"}`), 400, "WAF.00021003"},
+		{"ValueListUnknownUpdate", "PUT", "policy/" + pid + "/custom/" + rid, cond(`{"category":"ip","logic_operation":"equal_any","value_list_id":"` + unknown + `"}`), 400, "WAF.00021003"},
 		{"NotJSON", "POST", "policy/" + pid + "/custom", `{`, 400, "WAF.00021003"},
 		{"UnknownPolicy", "POST", "policy/" + unknown + "/custom", customBody, 404, "WAF.00022001"},
 		{"ListUnknownPolicy", "GET", "policy/" + unknown + "/custom", "", 404, "WAF.00022001"},
@@ -269,15 +269,21 @@ func TestWAFCustomRuleAcceptsEveryOperation(t *testing.T) {
 			t.Errorf("%s: %d %s", c, res.Status, res.Raw)
 		}
 	}
+	urls := str(ok(t, e.call(t, "POST", "valuelist", `{"name":"paths","type":"url","values":["/admin"]}`))["id"])
+	ips := str(ok(t, e.call(t, "POST", "valuelist", `{"name":"nets","type":"ip","values":["192.0.2.0/24"]}`))["id"])
 	table := []string{"contain_any", "not_contain_all", "equal_any", "not_equal_all", "prefix_any", "not_prefix_all", "suffix_any", "not_suffix_all"}
 	for _, op := range table {
-		wantError(t, e.call(t, "POST", "policy/"+pid+"/custom",
-			customCondition(`{"category":"url","logic_operation":"`+op+`","value_list_id":"v1"}`)), 400, "WAF.00013002")
+		if res := e.call(t, "POST", "policy/"+pid+"/custom",
+			customCondition(`{"category":"url","logic_operation":"`+op+`","value_list_id":"`+urls+`"}`)); res.Status != 200 {
+			t.Errorf("url %s over a url table: %d %s", op, res.Status, res.Raw)
+		}
 	}
 	for _, c := range []string{"ip", "ipv6"} {
 		for _, op := range []string{"equal_any", "not_equal_all"} {
-			wantError(t, e.call(t, "POST", "policy/"+pid+"/custom",
-				customCondition(`{"category":"`+c+`","logic_operation":"`+op+`","value_list_id":"v1"}`)), 400, "WAF.00013002")
+			if res := e.call(t, "POST", "policy/"+pid+"/custom",
+				customCondition(`{"category":"`+c+`","logic_operation":"`+op+`","value_list_id":"`+ips+`"}`)); res.Status != 200 {
+				t.Errorf("%s %s over an ip table: %d %s", c, op, res.Status, res.Raw)
+			}
 		}
 	}
 }
@@ -330,4 +336,31 @@ func TestWAFCustomRuleTerraform(t *testing.T) {
 	ok(t, e.call(t, "DELETE", "policy/"+pid+"/custom/"+id+"?enterprise_project_id=0", ""))
 	// Terraform treats the 404 of the read after delete as "gone".
 	wantError(t, e.call(t, "GET", "policy/"+pid+"/custom/"+id+"?enterprise_project_id=0", ""), 404, "WAF.00022001")
+}
+
+// TestWAFCustomRuleReferenceTables: a condition's value_list_id must name a
+// reference table of the caller's project whose type is the condition's
+// category, and a table a rule uses cannot be deleted until the rule is.
+func TestWAFCustomRuleReferenceTables(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	pid := e.mustPolicy(t, "reference")
+	urls := str(ok(t, e.call(t, "POST", "valuelist", `{"name":"paths","type":"url","values":["/admin"]}`))["id"])
+	agents := str(ok(t, e.call(t, "POST", "valuelist", `{"name":"agents","type":"user-agent","values":["curl"]}`))["id"])
+	theirs := str(ok(t, e.callIn(t, e.Other, "POST", "valuelist", `{"name":"paths","type":"url","values":["/x"]}`))["id"])
+	over := func(category, id string) string {
+		return customCondition(`{"category":"` + category + `","logic_operation":"prefix_any","value_list_id":"` + id + `"}`)
+	}
+	rid := str(ok(t, e.call(t, "POST", "policy/"+pid+"/custom", over("url", urls)))["id"])
+	wantError(t, e.call(t, "POST", "policy/"+pid+"/custom", over("url", agents)), 400, "WAF.00021003")
+	wantError(t, e.call(t, "POST", "policy/"+pid+"/custom", over("url", theirs)), 400, "WAF.00021003")
+	wantError(t, e.call(t, "PUT", "policy/"+pid+"/custom/"+rid, over("user-agent", urls)), 400, "WAF.00021003")
+	if res := e.call(t, "PUT", "policy/"+pid+"/custom/"+rid, over("user-agent", agents)); res.Status != 200 {
+		t.Fatalf("update to the user-agent table: %d %s", res.Status, res.Raw)
+	}
+	// The rule now uses the user-agent table, not the url one.
+	ok(t, e.call(t, "DELETE", "valuelist/"+urls, ""))
+	wantError(t, e.call(t, "DELETE", "valuelist/"+agents, ""), 400, "WAF.00022003")
+	ok(t, e.call(t, "DELETE", "policy/"+pid+"/custom/"+rid, ""))
+	ok(t, e.call(t, "DELETE", "valuelist/"+agents, ""))
 }

@@ -39,7 +39,9 @@ func (u valueListUser) query() string {
 // {waf.RuleCustom, "waf_custom_rules", "conditions", "value_list_id"} for a
 // JSON conditions column, or {waf.RuleCC, "waf_cc_conditions", "",
 // "value_list_id"} for a table with one condition per row.
-var valueListUsers = []valueListUser{}
+var valueListUsers = []valueListUser{
+	{waf.RuleCustom, "waf_custom_rules", "conditions", "value_list_id"},
+}
 
 // valueListUse returns the first rule of the project that references the
 // table id, as "<type> rule <rule id> of policy <policy id>", or "".

@@ -2,17 +2,39 @@ package waf
 
 import (
 	"context"
+	"strconv"
+
+	"github.com/rampartsec/rampart/internal/rampart"
 )
 
-// checkValueLists checks the reference tables the conditions name.
-// Reference tables are not served yet, so any value_list_id is refused;
-// once the store can find them, each one is looked up here (an unknown
-// table is not found, a table of another type than the condition's
-// category is invalid).
-func (s *Service) checkValueLists(_ context.Context, _ string, in *CustomRuleInput) error {
-	if ids := in.valueListIDs(); len(ids) > 0 {
-		return invalid(CodeFeature, "conditions.value_list_id",
-			"value_list_id %s: reference tables are not served yet; give contents instead.", ids[0])
+// checkValueLists checks the reference tables the conditions name: each
+// must be a table of the caller's project (else 400 naming the condition,
+// as for any other bad field) whose type is the condition's category (an
+// ipv6 condition takes an ip table).
+func (s *Service) checkValueLists(ctx context.Context, projectID string, in *CustomRuleInput) error {
+	for i, c := range in.Conditions {
+		if c.ValueListID == "" {
+			continue
+		}
+		field := "conditions[" + strconv.Itoa(i) + "].value_list_id"
+		if err := CheckID(field, c.ValueListID); err != nil {
+			return err
+		}
+		l, err := s.store.FindValueList(ctx, projectID, c.ValueListID)
+		if rampart.ErrorKind(err) == rampart.KindNotFound {
+			return invalid(CodeBody, field, "value_list_id %s is not a reference table of the project.", c.ValueListID)
+		}
+		if err != nil {
+			return err
+		}
+		want := c.Category
+		if want == "ipv6" {
+			want = "ip"
+		}
+		if l.Type != want {
+			return invalid(CodeBody, field, "reference table %s holds %s values; a %s condition needs a %s table.",
+				c.ValueListID, l.Type, c.Category, want)
+		}
 	}
 	return nil
 }
