@@ -160,9 +160,19 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
+	var hits keywordHits
+	scanned := false
 	for _, r := range in.rules[bit] {
-		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll || !r.kwset.in(s) {
+		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll {
 			continue
+		}
+		if len(r.keywords) > 0 {
+			if !scanned {
+				hits, scanned = catalogueKeywords.scan(s), true
+			}
+			if !hits.has(r.index) {
+				continue
+			}
 		}
 		if start, end, ok := r.match(s); ok {
 			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}

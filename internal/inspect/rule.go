@@ -31,7 +31,7 @@ type rule struct {
 	needsAny class
 	needsAll class
 	keywords []string
-	kwset    *keywordSet
+	index    int // position in the catalogue: its bit in keywordHits
 	// match reports whether s matches and where (start, end); end 0 means
 	// the whole value.
 	match func(s string) (start, end int, ok bool)
@@ -63,7 +63,10 @@ func concat(lists ...[]rule) []rule {
 		all = append(all, l...)
 	}
 	for i := range all {
-		all[i].kwset = newKeywordSet(all[i].keywords)
+		all[i].index = i
 	}
 	return all
 }
+
+// catalogueKeywords finds the keywords of every rule of the catalogue.
+var catalogueKeywords = newKeywordIndex(catalogue)
