@@ -123,7 +123,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	cur, k := s, 0
 	for round := 0; round < in.rounds && (classesOf(cur)&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
 		changed := false
-		for step := 0; step < 3; step++ {
+		for step := 0; step < 4; step++ {
 			var out []byte
 			var ok bool
 			switch step {
@@ -133,6 +133,8 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 				out, ok = UnicodeEscapeDecode(sc.buf[k][:0], cur)
 			case 2:
 				out, ok = HTMLEntityDecode(sc.buf[k][:0], cur)
+			case 3:
+				out, ok = OverlongDecode(sc.buf[k][:0], cur)
 			}
 			if ok {
 				sc.buf[k] = out

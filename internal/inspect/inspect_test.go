@@ -58,6 +58,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"lfi/traversal", param("../../../etc/passwd"), [3]string{"lfi", "lfi", "lfi"}, "params"},
 		{"lfi/wrapper", param("php://filter/resource=index.php"), [3]string{"lfi", "lfi", "lfi"}, "params"},
 		{"lfi/dot git", &inspect.Request{Path: "/.git/config"}, [3]string{"", "lfi", "lfi"}, "url"},
+		{"lfi/overlong utf-8 slashes", param("..%c0%af..%c0%af..%c0%afetc%c0%afpasswd"), [3]string{"lfi", "lfi", "lfi"}, "params"},
 		{"lfi/single parent", param("../config.php"), [3]string{"", "", "lfi"}, "params"},
 		{"rfi/ip address", param("http://203.0.113.9/x"), [3]string{"rfi", "rfi", "rfi"}, "params"},
 		{"rfi/trailing question mark", param("https://evil.example/c99.txt?"), [3]string{"", "rfi", "rfi"}, "params"},

@@ -33,6 +33,41 @@ func URLDecode(dst []byte, src string, plusSpace bool) ([]byte, bool) {
 	return dst, true
 }
 
+// OverlongDecode folds the overlong two-byte UTF-8 forms of ASCII
+// characters (0xC0 or 0xC1 then a continuation byte: C0 AF is '/', C0 AE
+// '.', C1 9C '\\') to the character. Old IIS and Tomcat servers accepted
+// them, and traversal payloads use them (percent-encoded, so they show up
+// after URL decoding) to hide their dots and slashes.
+func OverlongDecode(dst []byte, src string) ([]byte, bool) {
+	first := -1
+	for i := 0; i+1 < len(src); i++ {
+		if (src[i] == 0xC0 || src[i] == 0xC1) && src[i+1] >= 0x80 && src[i+1] <= 0xBF {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return dst, false
+	}
+	start := len(dst)
+	dst = append(dst, src[:first]...)
+	changed := false
+	for i := first; i < len(src); i++ {
+		c := src[i]
+		if (c == 0xC0 || c == 0xC1) && i+1 < len(src) && src[i+1] >= 0x80 && src[i+1] <= 0xBF {
+			dst = append(dst, (c&0x1F)<<6|src[i+1]&0x3F)
+			i++
+			changed = true
+			continue
+		}
+		dst = append(dst, c)
+	}
+	if !changed {
+		return dst[:start], false
+	}
+	return dst, true
+}
+
 // UnicodeEscapeDecode decodes the JavaScript \uXXXX and the IIS %uXXXX
 // escapes to UTF-8, folding full-width forms (U+FF01 to U+FF5E) to ASCII.
 func UnicodeEscapeDecode(dst []byte, src string) ([]byte, bool) {
