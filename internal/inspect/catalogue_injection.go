@@ -1,28 +1,88 @@
 package inspect
 
-// Shell command separators and substitutions, followed by a command.
-const cmdSep = "(?:[;|&\\n`]|\\$\\(|\\|\\|)\\s*(?:/(?:usr/)?s?bin/)?"
+import (
+	"regexp"
+	"strings"
+)
+
+// Shell command separators and substitutions, followed by an optional
+// path to the command.
+const (
+	cmdSep    = "(?:[;|&\\n`]|\\$\\(|\\|\\|)\\s*(?:/(?:usr/)?s?bin/)?"
+	cmdStrong = "(?:&&|\\|\\||`|\\$\\()\\s*(?:/(?:usr/)?s?bin/)?"
+	// cmdExotic are commands that are not words of text: after a separator
+	// they are a command unless the value goes on with a letter or '='
+	// (a query string's "&ls=2").
+	cmdExotic = `(?:whoami|uname|ifconfig|ipconfig|netstat|nslookup|systeminfo|tasklist|powershell|certutil|bitsadmin|wget|ncat|netcat|busybox|mkfifo|chmod|chown|printenv|useradd|crontab|xxd|wmic|cmd(?:\.exe)?|bash|zsh|ksh|sh|ls|pwd|hostname|tftp|awk|sed|rm)`
+	// cmdWordy are commands that are also words of text ("dog & cat",
+	// "Search | Find", "Monty & Python", "Raleigh & NC", "Wave & Curl"): after a separator they need a
+	// shell-looking argument (a flag, a path, a number, a variable, a
+	// quote, a redirection) or another separator.
+	cmdWordy = `(?:curl|nc|base64|cat|echo|sleep|ping|dir|type|find|head|tail|more|less|nl|od|tac|kill|timeout|net|reg|ps|ver|perl|ruby|php|python[23]?|ssh|scp|telnet|exec|eval|set|env|id)`
+	cmdEnd   = "(?:$|[\\s;|&<>`'\")$])"
+	cmdArg   = "(?:\\s+(?:[-/\\\\$~.\\d<>|'\"{]|https?:|[a-z]:[\\\\/])|\\s*[;|&<>`)])"
+)
 
 var cmdiRules = []rule{
-	{id: "120001", attack: AttackCmdi, level: 1, targets: fields, needsAny: cSemi | cPipe | cCtl | cTick | cDollar,
-		match: re(`(?i)` + cmdSep + `(?:whoami|uname\s+-|wget\s|curl\s|ncat\s|netcat\s|nc\s+-|bash\s+-|sh\s+-c|zsh\s|nslookup\s|ifconfig\b|ipconfig\b|systeminfo\b|tasklist\b|powershell\b|cmd(?:\.exe)?\s*/c|mkfifo\s|chmod\s+[0-7+]|python[23]?\s+-c|perl\s+-e|ruby\s+-e|php\s+-r|cat\s+/|ls\s+-[a-z]|id\s*(?:$|[;|&#])|ping\s+-[nc]|sleep\s+\d|rm\s+-[rf])`)},
-	{id: "120002", keywords: []string{";", "|", "&", "\n", "`", "$", "/bin/"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cDollar | cSemi | cPipe | cSlash | cTick,
-		match: re("(?i)`\\s*(?:id|whoami|uname|ls|cat|pwd|hostname|sleep)\\b[^`]*`|" + `\$\{IFS\}|\$IFS\b|\$\(\s*[a-z]|` + cmdSep + `(?:cat|ls|id|ps|rm|ping|echo|env|printenv|dir|type|hostname|net\s+user|reg\s+query|certutil|bitsadmin|telnet|tftp|scp|ssh|sleep|timeout|xxd|awk|sed|find|head|tail|more|less|nl|od|tac|kill|crontab|useradd|passwd)\b|/bin/(?:ba|z|k|da)?sh\b`)},
-	{id: "120003", keywords: []string{"`", "|", ";"}, attack: AttackCmdi, level: 3, targets: fields, needsAny: cTick | cPipe | cSemi,
-		match: re("`\\s*(?:curl|wget|nc|ncat|bash|sh|python[23]?|perl|php|ruby|ping|nslookup|dig|rm|chmod)\\b[^`]*`|[|;]\\s*[a-z]{2,12}\\s+-")},
+	{id: "120001", attack: AttackCmdi, level: 1, targets: fields | tURL, needsAny: cSemi | cPipe | cCtl | cTick | cDollar,
+		match: re(`(?i)` + cmdSep + `(?:` + cmdExotic + cmdEnd + `|` + cmdWordy + cmdArg + `|net\s+(?:user|localgroup|view|share|use)\b|dir\s+[a-z]:[\\/]|ps\s+(?:aux|axu|-e)|echo\b[^;|&\n]{0,80}(?:>|\|))|(?-i:(?:[;|\n` + "`" + `]|&&|\|\||\$\()\s*(?:/(?:usr/)?s?bin/)?id\s*$)|` + cmdSep + `\{\s*\w+\s*,|/dev/(?:tcp|udp)/`)},
+	{id: "120002", keywords: []string{";", "|", "&", "`", "$", "/bin/"}, attack: AttackCmdi, level: 2, targets: fields | tURL, needsAny: cDollar | cSemi | cPipe | cSlash | cTick,
+		match: re("(?i)`\\s*(?:id|whoami|uname|ls|cat|pwd|hostname|sleep)\\b[^`]*`|" + `\$\{IFS\}|\$IFS\b|\$\(\s*[a-z]|` + cmdStrong + cmdWordy + cmdEnd + `|[;|]\s*(?:/(?:usr/)?s?bin/)?(?:(?-i:id|env|ps)|ver|dir)\s*$|/bin/(?:ba|z|k|da)?sh\b`)},
+	{id: "120003", keywords: []string{"`", "|", ";", "&"}, attack: AttackCmdi, level: 3, targets: fields, needsAny: cTick | cPipe | cSemi,
+		match: re("`\\s*(?:curl|wget|nc|ncat|bash|sh|python[23]?|perl|php|ruby|ping|nslookup|dig|rm|chmod)\\b[^`]*`|[|;]\\s*[a-z]{2,12}\\s+-|[;|&]\\s*/[\\w?*]*[?*][\\w?*]*/[\\w?*]*[?*]|[;|&]\\s*\\$0\\b")},
+	// 120004: a command spelled with quotes, backslashes or empty
+	// variables inside it (c'a't, c\at, who$@ami, ca${u}t), which the
+	// shell drops: the value is matched again without them.
+	{id: "120004", attack: AttackCmdi, level: 3, targets: fields, needsAny: cQuote | cSlash | cDollar, match: unquotedShell},
 }
 
+// shellNoise are the spellings a shell drops from a word: quotes, a
+// backslash before a letter, $@ and an unset variable in braces.
+var shellNoise = regexp.MustCompile(`['"]|\\([a-zA-Z/])|\$@|\$\{[a-z]{1,3}\}`)
+
+// shellCommand is a separator followed by a command, as 120001 and
+// 120002 see it, for the value without its shell noise.
+var shellCommand = regexp.MustCompile(`(?i)` + cmdSep + `(?:` + cmdExotic + cmdEnd + `|` + cmdWordy + cmdArg + `|(?-i:id)\s*$)`)
+
+// unquotedShell matches a value whose shell noise hides a command.
+func unquotedShell(s string) (int, int, bool) {
+	if !strings.ContainsAny(s, `'"\$`) {
+		return 0, 0, false
+	}
+	clean := shellNoise.ReplaceAllString(s, "$1")
+	if clean == s {
+		return 0, 0, false
+	}
+	return 0, 0, shellCommand.MatchString(clean)
+}
+
+// phpCallable are PHP functions that run code or commands when called
+// with an attacker's string.
+const phpCallable = `eval|assert|system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec|create_function|call_user_func(?:_array)?|include(?:_once)?|require(?:_once)?|array_map|array_filter|usort|preg_replace|file_put_contents|fwrite|highlight_file|show_source|readfile`
+
 var codeRules = []rule{
-	{id: "130001", keywords: []string{"eval", "assert", "system", "passthru", "shell_exec", "exec", "popen", "proc_open", "pcntl_exec", "create_function", "call_user_func", "phpinfo"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cParen,
-		match: re(`(?i)\b(?:eval|assert|system|passthru|shell_exec|exec|popen|proc_open|pcntl_exec|create_function|call_user_func(?:_array)?)\s*\(\s*(?:\$|['"]|base64_decode|gzinflate|str_rot13|chr\s*\(|\)|getenv|file_get_contents)|\bphpinfo\s*\(\s*\)`)},
+	{id: "130001", keywords: []string{"eval", "assert", "system", "passthru", "shell_exec", "exec", "popen", "proc_open", "pcntl_exec", "create_function", "call_user_func", "phpinfo", "include", "require", "array_map", "array_filter", "usort", "preg_replace", "file_put_contents", "fwrite", "highlight_file", "show_source", "readfile"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cParen,
+		match: re(`(?i)\b(?:` + phpCallable + `)\s*\(\s*(?:\$|['"]|base64_decode|gzinflate|str_rot13|chr\s*\(|\)|getenv|file_get_contents)|\bphpinfo\s*\(\s*\)`)},
 	{id: "130002", keywords: []string{"${"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tUA | tRaw, needsAny: cDollar | cBrace,
-		match: re(`(?i)\$\{\s*(?:jndi|(?:lower|upper|env|sys|java|date|main|base64|::-)[^}]*\}?\s*[jJ$])|\$\{\s*jndi\s*:`)},
+		match: re(`(?i)\$\{\s*(?:jndi|(?:lower|upper|env|sys|java|date|main|base64|::-)[^}]*\}?\s*[jJ$])|\$\{\s*jndi\s*:|\$\{\w{0,4}\$\{\w+:[^}]*\}`)},
 	{id: "130003", keywords: []string{"java.", "getruntime", "class.forname", "_memberaccess", "ognl", "#context", "getclass", "new java", "javax", "freemarker", "t(", "application"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tRaw, needsAny: cDot | cAt | cBrace | cParen,
 		match: re(`(?i)java\.lang\.(?:Runtime|ProcessBuilder|System)|getRuntime\s*\(\s*\)|\bClass\.forName\s*\(|#_memberAccess|@ognl\.OgnlContext|#context\s*\[|\.getClass\s*\(\s*\)\s*\.|new\s+java\.|javax\.script\.ScriptEngineManager|freemarker\.template\.utility\.Execute|\bT\s*\(\s*java\.|#?\bapplication\s*\[\s*['"]`)},
 	{id: "130004", keywords: []string{"{{", "${", "#{", "__", "{%", "<%=", "config.", "lipsum", "cycler", "joiner", "namespace", "self._", "{php}"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAny: cBrace | cDot | cAngle | cPipe,
-		match: re(`(?i)\{\{\s*[\w.'"\[\]()]*\s*[*+]\s*\d+\s*\}\}|[$#]\{\s*\d+\s*[*+]\s*\d+\s*\}|__(?:class|mro|subclasses|globals|builtins|import|init)__|\{%\s*(?:import|include|set|for|if|print|exec)\b|<%=|\bconfig\.items\s*\(|\b(?:lipsum|cycler|joiner|namespace)\.__|self\._TemplateReference|\{php\}|\{\{\s*(?:request|config|self|settings)\b`)},
+		match: re(`(?i)\{\{\s*[\w.'"\[\]()]*\s*[*+]\s*['"]?\d+['"]?\s*\}\}|[$#]\{\s*\d+\s*[*+]\s*\d+\s*\}|__(?:class|mro|subclasses|globals|builtins|import|init)__|\{%\s*(?:import|include|set|for|if|print|exec)\b|<%=|\bconfig\.items\s*\(|\b(?:lipsum|cycler|joiner|namespace)\.__|self\._TemplateReference|\{php\}|\{\{\s*(?:request|config|self|settings)\b`)},
 	{id: "130005", keywords: []string{"${", "#{", "%{", "{{"}, attack: AttackVuln, level: 3, targets: fields, needsAny: cBrace,
 		match: re(`[$#%]\{[^}]{1,80}\}|\{\{[^}]{1,80}\}\}`)},
 	{id: "130006", keywords: []string{"<!"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cAngle,
 		match: re(`(?i)<!(?:DOCTYPE|ENTITY)[^>]*\b(?:SYSTEM|PUBLIC)\b|<!ENTITY\s+%`)},
+	{id: "130007", keywords: []string{"()"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tUA, needsAll: cParen | cBrace,
+		match: re(`^\s*\(\s*\)\s*\{[^}]*\}\s*;`)},
+	{id: "130008", keywords: []string{"classloader", "\\think\\", "vars[", "server[request_method]", "post_render", "pre_render", "lazy_builder", "access_callback", "eval-stdin", "__proto__", "prototype"}, attack: AttackVuln, level: 1, targets: fields | tURL, needsAny: cDot | cSlash | cBrace,
+		match: re(`(?i)\bclass\.(?:module\.)?classLoader\b|\.classLoader\.(?:resources|URLs|parent)|\\think\\(?:app|Container|Request|template|view)\b|^vars\[\d\](?:\[\])?$|^server\[REQUEST_METHOD\]$|\[\s*#(?:post_render|pre_render|lazy_builder|access_callback)\s*\]|\beval-stdin\.php|__proto__|\bconstructor\s*(?:\[\s*prototype\s*\]|\.prototype\b)`)},
+	{id: "130009", keywords: []string{"o:", "a:", "ro0ab", "aced0005"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cColon | cUpper,
+		match: re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\brO0AB[A-Za-z0-9+/]|\b(?i:aced0005)`)},
+	{id: "130010", keywords: []string{"${", "_self", "registerundefined", "|filter", "|map", "| filter", "| map", "child_process", "mainmodule", "constructor", "import", "popen", "xi:include", "xinclude"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDollar | cBrace | cDot | cParen | cColon,
+		match: re(`(?i)\$\{\s*@?[a-z_]\w*\s*\(|\b_self\.env\b|registerUndefinedFilterCallback|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)|child_process|process\.mainModule|\.constructor\s*\.\s*constructor\s*\(|__import__\s*\(|\bos\.(?:popen|system)\s*\(|<\w+:include\b[^>]*\bhref\s*=|XInclude`)},
+	{id: "130012", keywords: []string{")("}, attack: AttackVuln, level: 3, targets: fields, needsAll: cParen,
+		match: re(`(?i)\(\s*(?:['"]\w*['"]\s*\.\s*)+['"]\w*['"]\s*\)\s*\(|\(\s*(?:` + phpCallable + `)\s*\)\s*\(`)},
+	{id: "130011", keywords: []string{"${"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAll: cDollar | cBrace,
+		match: re(`\$\{\s*(?:applicationScope|sessionScope|requestScope|pageContext|facesContext|initParam)\b`)},
 }
