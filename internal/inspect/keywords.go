@@ -34,10 +34,25 @@ func (k *keywordSet) in(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		for _, w := range k.byFirst[s[i]] {
-			if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
+			if len(s)-i >= len(w) && hasFoldedPrefix(s[i:], w) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// hasFoldedPrefix reports whether s starts with the lower-case ASCII word
+// w, ignoring the case of s.
+func hasFoldedPrefix(s, w string) bool {
+	for k := 0; k < len(w); k++ {
+		c := s[k]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[k] {
+			return false
+		}
+	}
+	return true
 }
