@@ -33,7 +33,7 @@ var sqliRules = []rule{
 	{id: "100015", keywords: []string{"/*!", "4294967", "2147483", "2.225073858507201"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: re(`/\*!\d*|^(?:4294967296|4294967295|2147483648|2147483647|2\.2250738585072011e-308)$`)},
 	{id: "100006", keywords: []string{"/*", "information_schema", "char", "chr", "concat", "ascii", "substring", "mid", "hex", "@@", "order", "--", "#", "xp_cmdshell", "sys.", "0x"}, attack: AttackSQLi, level: 3, targets: fields | tURL, needsAny: cParen | cComment | cAt | cSemi | cQuote,
-		match: re(`(?i)/\*!?\d*|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
+		match: re(`(?i)/\*!\d*|/\*[^,;]*?\*/|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
 }
 
 var xssRules = []rule{

@@ -1,6 +1,10 @@
 package inspect_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/rampartsec/rampart/internal/inspect"
+)
 
 // TestCRSStyleAttacks holds level 1 to attacks shaped like the Core Rule
 // Set's SQL injection and XSS regression cases: query fragments without a
@@ -16,6 +20,24 @@ func TestCRSStyleAttacks(t *testing.T) {
 		}
 		if v.Attack != it.Attack {
 			t.Errorf("level 1 flags %s %q as %s (rule %s)", it.Where, it.Payload, v.Attack, v.RuleID)
+		}
+	}
+}
+
+// TestBrowserAcceptHeadersAreClean: at level 3 with check_all_headers, the
+// media ranges of the Accept headers browsers and tools send (*/*,
+// image/*) are not SQL comments.
+func TestBrowserAcceptHeadersAreClean(t *testing.T) {
+	in := mustCompile(t, inspect.Config{Enabled: true, Common: true, Webshell: true, Level: 3, CheckAllHeaders: true})
+	for _, accept := range []string{
+		"*/*",
+		"text/xml,application/xml,application/xhtml+xml,text/html;q=0.9,text/plain;q=0.8,image/png,*/*;q=0.5",
+		"image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8",
+		"text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+	} {
+		r := &inspect.Request{Method: "GET", Path: "/", Headers: []inspect.Pair{{Name: "Accept", Value: accept}}}
+		if v := in.Inspect(r); v.Detected() {
+			t.Errorf("Accept %q flagged: rule %s %q", accept, v.RuleID, v.Excerpt)
 		}
 	}
 }
