@@ -41,3 +41,21 @@ func TestBrowserAcceptHeadersAreClean(t *testing.T) {
 		}
 	}
 }
+
+// TestCookieNamesAreInspected: a cookie's name is attacker input as much
+// as its value; a header without '=' reaches the detector as a name.
+func TestCookieNamesAreInspected(t *testing.T) {
+	in := mustCompile(t, levelConfig(1))
+	for _, name := range []string{"<script>alert(1)</script>", "x' union select password from users--"} {
+		r := &inspect.Request{Method: "GET", Path: "/", Cookies: []inspect.Pair{{Name: name, Value: "1"}}}
+		if v := in.Inspect(r); !v.Detected() || v.Location != inspect.LocationCookie {
+			t.Errorf("cookie name %q: verdict %+v, want an attack in the cookie", name, v)
+		}
+	}
+	for _, name := range []string{"_ga", "__Secure-next-auth.session-token", "_gid", "PHPSESSID", "cf_clearance"} {
+		r := &inspect.Request{Method: "GET", Path: "/", Cookies: []inspect.Pair{{Name: name, Value: "GA1.2.123456789.1700000000"}}}
+		if v := in.Inspect(r); v.Detected() {
+			t.Errorf("cookie %q flagged: %+v", name, v)
+		}
+	}
+}
