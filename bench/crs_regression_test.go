@@ -260,6 +260,8 @@ func (t *crsTally) pct(level int) string {
 // level 2, of the level 1–3 cases at level 3, and the negative cases
 // (no_expect_ids) flagged. A case counts as caught when the engine flags
 // (Rampart) or interrupts (Coraza) the request at all, whatever rule did.
+// Rampart runs with check_all_headers on, as the CRS always inspects the
+// request headers (User-Agent, Referer, cookies and others).
 // It reports only; it fails when the tests cannot be read.
 //
 // RAMPART_CRS_MISSES=942 (a family prefix) lists Rampart's misses at each
@@ -291,14 +293,14 @@ func TestCRSRegression(t *testing.T) {
 	}
 	var engines []engine
 	for level := 1; level <= 3; level++ {
-		in, err := inspect.Compile(inspect.Config{Enabled: true, Common: true, Webshell: true, Level: level})
+		in, err := inspect.Compile(inspect.Config{Enabled: true, Common: true, Webshell: true, Level: level, CheckAllHeaders: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		engines = append(engines, engine{fmt.Sprintf("rampart level %d", level), level, func(c crsCase) bool {
 			v := in.Inspect(crsView(c.req))
 			if misses != "" && c.family == misses && c.positive && !v.Detected() && c.paranoia <= level {
-				t.Logf("level %d misses %s (PL%d): %s %s?%s body %q", level, c.name, c.paranoia, c.req.method, c.req.path, c.req.query, c.req.body)
+				t.Logf("level %d misses %s (PL%d): %s %s?%s body %q headers %q", level, c.name, c.paranoia, c.req.method, c.req.path, c.req.query, c.req.body, c.req.headers)
 			}
 			if misses != "" && c.family == misses && !c.positive && v.Detected() {
 				t.Logf("level %d flags negative %s: rule %s %q", level, c.name, v.RuleID, v.Excerpt)
