@@ -11,16 +11,29 @@ var sqliRules = []rule{
 		needsAny: cQuote | cParen | cSemi | cComment | cEq, match: whole(isSQLi)},
 	{id: "100002", attack: AttackSQLi, level: 1, targets: tURL,
 		needsAny: cQuote, match: whole(isSQLi)},
-	{id: "100003", keywords: []string{"union"}, attack: AttackSQLi, level: 2, targets: fields | tURL,
+	{id: "100003", keywords: []string{"union"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: re(`(?is)\bunion\b(?:\s|/\*.*?\*/|\(|all|distinct)+select\b`)},
-	{id: "100004", keywords: []string{"sleep", "benchmark", "extractvalue", "updatexml", "load_file", "dbms_pipe", "utl_inaddr", "waitfor"}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAny: cParen | cQuote,
+	{id: "100004", keywords: []string{"sleep", "benchmark", "extractvalue", "updatexml", "load_file", "dbms_pipe", "utl_inaddr", "waitfor"}, attack: AttackSQLi, level: 1, targets: fields | tURL, needsAny: cParen | cQuote,
 		match: re(`(?i)\b(?:sleep|benchmark|pg_sleep|extractvalue|updatexml|load_file|dbms_pipe\.receive_message|utl_inaddr\.get_host_address)\s*\(|\bwaitfor\s+(?:delay|time)\s+['"]`)},
 	{id: "100005", keywords: quoteThen("or", "and", "xor", "||", "&&", ";", "--", "#", "/*"), attack: AttackSQLi, level: 2, targets: fields, needsAny: cQuote,
 		match: re(`(?i)['"]\s*(?:or|and|xor|\|\||&&)\s*['"]?[\w]+['"]?\s*(?:=|<>|!=|like\b|>|<)|['"]\s*;\s*(?:select|insert|update|delete|drop|exec|declare|shutdown)\b|^[\w.@-]+['"]\s*(?:--|#|/\*)`)},
 	{id: "100007", keywords: []string{" or ", " and "}, attack: AttackSQLi, level: 2, targets: fields, needsAll: cEq,
 		match: re(`(?i)\b(?:or|and)\s+(\d+)\s*=\s*\d+\b`)},
+	{id: "100008", attack: AttackSQLi, level: 1, targets: fields | tURL, needsAll: cParen, match: sqlCall},
+	{id: "100010", keywords: []string{"information_schema", "pg_catalog", "pg_shadow", "mysql.", "tempdb", "msdb", "master..", "sysobjects", "syscolumns", "sysdatabases", "msysaccessobjects", "msysqueries", "schema_name", "all_tables", "user_tables", "sqlite_master"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
+		match: re(`(?i)\b(?:information_schema|pg_catalog|pg_shadow|mysql\.(?:db|user)\b|tempdb|msdb|master\.\.|sysobjects|syscolumns|sysdatabases|msysaccessobjects|msysqueries|schema_name|all_tables|user_tables|sqlite_master)\b`)},
+	{id: "100011", keywords: []string{"select", "update", "delete", "replace", "execute", "insert", "drop", "truncate", "alter", "create", "exec", "declare", "shutdown", "union", "waitfor", "into", "procedure", "case", "group", "like"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
+		match: whole(sqlPhrase)},
+	{id: "100012", keywords: []string{"::", "->", "#>", "#-", "@>", "<@", "?", "json"}, attack: AttackSQLi, level: 1, targets: fields | tURL, needsAny: cColon | cQuote,
+		match: re(`(?i)::\s*(?:jsonb?|int(?:eger)?|bool(?:ean)?|text|regclass|varchar)\b|'\s*(?:->>?|#>>?|#-|@>|<@|\?[|&]?)\s*(?:'|array\s*\[)|\bjsonb?_\w+\s*\(`)},
+	{id: "100013", keywords: []string{"$"}, attack: AttackSQLi, level: 1, targets: fields | tURL, needsAll: cDollar,
+		match: re(`(?i)\[\s*\$(?:ne|eq|gte?|lte?|n?in|regex|where|exists|not|nor|or|and|elemMatch|text|expr|all|size|type|mod)\s*\]|^\$(?:ne|eq|gte?|lte?|n?in|regex|where|exists|not|nor|or|and|elemMatch|text|expr)$`)},
+	{id: "100014", keywords: quoteThen(";", "--", "#", "/*"), attack: AttackSQLi, level: 1, targets: fields, needsAny: cQuote | cTick,
+		match: re(`^[\w.@+-]+['"` + "`" + `]\s*(?:;|--|#|/\*)`)},
+	{id: "100015", keywords: []string{"/*!", "4294967", "2147483", "2.225073858507201"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
+		match: re(`/\*!\d*|^(?:4294967296|4294967295|2147483648|2147483647|2\.2250738585072011e-308)$`)},
 	{id: "100006", keywords: []string{"/*", "information_schema", "char", "chr", "concat", "ascii", "substring", "mid", "hex", "@@", "order", "--", "#", "xp_cmdshell", "sys.", "0x"}, attack: AttackSQLi, level: 3, targets: fields | tURL, needsAny: cParen | cComment | cAt | cSemi | cQuote,
-		match: re(`(?i)/\*!?\d*|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
+		match: re(`(?i)/\*!\d*|/\*[^,;]*?\*/|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
 }
 
 var xssRules = []rule{
@@ -47,3 +60,22 @@ func quoteThen(words ...string) []string {
 	}
 	return out
 }
+
+// sqlSpace is what SQL takes as a space: white space and inline comments.
+const sqlSpace = `(?:\s|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)`
+
+// sqlFunctions are function names found only in SQL; a call of one is an
+// attack whatever the spacing.
+var sqlFunctions = []string{"group_concat", "concat_ws", "concat", "benchmark", "pg_sleep", "load_file", "extractvalue", "updatexml", "xmltype",
+	"sqlite_compileoption_used", "sqlite_compileoption_get", "sqlite_version", "json_extract", "json_build_object", "lo_import", "lo_get", "lo_export",
+	"unistr", "current_user", "session_user", "system_user", "db_name", "schema_name", "user_name", "find_in_set", "sysdate", "coalesce",
+	"uncompress", "compress", "unhex", "substring", "substr", "to_char", "nchar", "varchar", "ifnull", "nullif", "isnull", "starts_with",
+	"name_const", "row_count", "found_rows", "last_insert_id", "connection_id", "make_set", "geometrycollection", "multipoint", "multipolygon",
+	"linestring", "polygon", "pg_read_file", "pg_ls_dir", "utl_http", "utl_inaddr", "dbms_pipe", "dbms_xmlgen", "ctxsys", "xp_cmdshell", "md5", "sha1",
+	"char_length", "octet_length", "bit_length", "instr", "locate", "mid", "ascii", "chr"}
+
+// sqlWordFunctions are SQL functions whose names are also words: they
+// count only glued to the parenthesis after an operator or at the start
+// of the value, as a query fragment, not text, has them.
+var sqlWordFunctions = []string{"database", "user", "version", "char", "now", "decode", "encode", "cos", "sin", "pi", "floor", "rand", "elt",
+	"exp", "length", "position", "hex", "ord", "cast", "convert", "div", "mod", "if", "iif", "sleep", "left", "right", "count", "trim", "replace", "reverse", "power", "round"}

@@ -22,7 +22,8 @@ var scratchPool = sync.Pool{New: func() any {
 
 // Inspect looks at the request and returns the first attack found, or the
 // zero Verdict when the request is clean (or protection is off). Parts are
-// looked at in this order: path, parameters, cookies, headers, body.
+// looked at in this order: path, parameters, cookies (names and values),
+// headers, body.
 func (in *Inspector) Inspect(r *Request) Verdict {
 	if !in.cfg.Enabled {
 		return Verdict{}
@@ -43,7 +44,7 @@ func (in *Inspector) Inspect(r *Request) Verdict {
 		return v
 	}
 	for _, c := range r.Cookies {
-		if v := in.value(sc, c.Value, tCookie, LocationCookie, false); v.Detected() {
+		if v := in.pair(sc, c.Name, c.Value, tCookie, LocationCookie, false); v.Detected() {
 			return v
 		}
 	}

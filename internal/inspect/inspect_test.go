@@ -33,7 +33,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 	}{
 		{"sqli/tautology", param("' OR '1'='1"), [3]string{"sqli", "sqli", "sqli"}, "params"},
 		{"sqli/union", param("-1 union select password from users"), [3]string{"sqli", "sqli", "sqli"}, "params"},
-		{"sqli/login bypass comment", param("admin' #"), [3]string{"", "sqli", "sqli"}, "params"},
+		{"sqli/login bypass comment", param("admin' #"), [3]string{"sqli", "sqli", "sqli"}, "params"},
 		{"sqli/subquery", param("1 and exists(select * from information_schema.tables)"), [3]string{"sqli", "sqli", "sqli"}, "params"},
 		{"sqli/double encoded", param("%2527%2520OR%25201%253D1--"), [3]string{"", "sqli", "sqli"}, "params"},
 		{"sqli/in path", &inspect.Request{Path: "/item/1' OR '1'='1"}, [3]string{"sqli", "sqli", "sqli"}, "url"},
@@ -71,7 +71,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"webshell/upload name", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"s.php\"\r\n\r\nhello\r\n--XX--\r\n"), [3]string{"webshell", "webshell", "webshell"}, "body"},
 		{"webshell/upload content", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.png\"\r\n\r\n<?php @eval($_POST['p']); ?>\r\n--XX--\r\n"), [3]string{"webshell", "webshell", "webshell"}, "body"},
 		{"form body", body("application/x-www-form-urlencoded", "a=1&q=1%27+OR+%271%27%3D%271"), [3]string{"sqli", "sqli", "sqli"}, "body"},
-		{"form body, spaces as plus", body("application/x-www-form-urlencoded", "q=1+union+select+password+from+users"), [3]string{"", "sqli", "sqli"}, "body"},
+		{"form body, spaces as plus", body("application/x-www-form-urlencoded", "q=1+union+select+password+from+users"), [3]string{"sqli", "sqli", "sqli"}, "body"},
 		{"json body", body("application/json", `{"a":{"b":["x","<script>alert(1)</script>"]}}`), [3]string{"xss", "xss", "xss"}, "body"},
 		{"multipart text field", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n' OR 1=1--\r\n--XX--\r\n"), [3]string{"sqli", "sqli", "sqli"}, "body"},
 		{"raw query when no params", &inspect.Request{Path: "/", RawQuery: "a=b&q=%3Cscript%3Ealert(1)%3C/script%3E"}, [3]string{"xss", "xss", "xss"}, "params"},

@@ -69,13 +69,20 @@ func OverlongDecode(dst []byte, src string) ([]byte, bool) {
 }
 
 // UnicodeEscapeDecode decodes the JavaScript \uXXXX and the IIS %uXXXX
-// escapes to UTF-8, folding full-width forms (U+FF01 to U+FF5E) to ASCII.
+// escapes to UTF-8, folding full-width forms (U+FF01 to U+FF5E), escaped
+// or already in UTF-8, to ASCII.
 func UnicodeEscapeDecode(dst []byte, src string) ([]byte, bool) {
 	return replaceRunes(dst, src, decodeUnicodeEscape)
 }
 
 // decodeUnicodeEscape decodes the escape at the start of s, if any.
 func decodeUnicodeEscape(s string) (rune, int) {
+	if len(s) >= 3 && s[0] == 0xEF {
+		if r, n := utf8.DecodeRuneInString(s); r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0, n // a full-width form already in UTF-8
+		}
+		return 0, 0
+	}
 	if len(s) < 6 || s[0] != '\\' && s[0] != '%' || s[1] != 'u' && s[1] != 'U' ||
 		!isHex(s[2]) || !isHex(s[3]) || !isHex(s[4]) || !isHex(s[5]) {
 		return 0, 0
@@ -94,7 +101,7 @@ func replaceRunes(dst []byte, src string, decode func(string) (rune, int)) ([]by
 	start := len(dst)
 	changed := false
 	for i := 0; i < len(src); {
-		if src[i] == '\\' || src[i] == '%' || src[i] == '&' {
+		if src[i] == '\\' || src[i] == '%' || src[i] == '&' || src[i] == 0xEF {
 			if r, n := decode(src[i:]); n > 0 {
 				dst = utf8.AppendRune(dst, r)
 				i += n

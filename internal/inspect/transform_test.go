@@ -31,6 +31,7 @@ func TestDecoders(t *testing.T) {
 		{"unicode/js", inspect.UnicodeEscapeDecode, `\u003cscript\u003e`, "<script>"},
 		{"unicode/iis", inspect.UnicodeEscapeDecode, "%u0027 or %U0031", "' or 1"},
 		{"unicode/full-width folded", inspect.UnicodeEscapeDecode, "%uff1cscript%uff1e", "<script>"},
+		{"unicode/full-width utf-8 folded", inspect.UnicodeEscapeDecode, "\uff1cscript \uff1e", "<script >"},
 		{"unicode/short kept", inspect.UnicodeEscapeDecode, `\u12 %u00`, `\u12 %u00`},
 		{"unicode/cjk", inspect.UnicodeEscapeDecode, `\u6771`, "東"},
 		{"overlong/slash and dot", inspect.OverlongDecode, "..\xc0\xaf\xc0\xae\xc0\xae\xc1\x9c", "../..\\"},

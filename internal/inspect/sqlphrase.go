@@ -1,0 +1,198 @@
+package inspect
+
+import "strings"
+
+// sqlTokens splits s into the tokens a SQL parser would see: words
+// (letters, digits, underscore), each other printable byte alone, with
+// white space and /* */ comments dropped. It stops after max tokens.
+func sqlTokens(s string, out []string, max int) []string {
+	for i := 0; i < len(s) && len(out) < max; {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '+':
+			i++
+		case c == '/' && i+1 < len(s) && s[i+1] == '*' && !(i+2 < len(s) && s[i+2] == '!'):
+			end := strings.Index(s[i+2:], "*/")
+			if end < 0 {
+				return out
+			}
+			i += end + 4
+		case isWordByte(c):
+			j := i + 1
+			for j < len(s) && isWordByte(s[j]) {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		default:
+			out = append(out, s[i:i+1])
+			i++
+		}
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+func tokIs(tok string, words ...string) bool {
+	for _, w := range words {
+		if strings.EqualFold(tok, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func tokHasPrefix(tok, prefix string) bool {
+	return len(tok) > len(prefix) && strings.EqualFold(tok[:len(prefix)], prefix)
+}
+
+// sqlStatementWords start a statement after a semicolon.
+var sqlStatementWords = []string{"select", "insert", "update", "delete", "drop", "truncate", "replace", "create", "alter", "exec", "execute", "declare", "shutdown", "union"}
+
+// sqlPhrase reports whether s holds a sequence of SQL words that text does
+// not: a statement stacked after a semicolon or a quote, WAITFOR DELAY,
+// EXEC of a system procedure, INTO OUTFILE, DECLARE @, PROCEDURE ANALYSE,
+// DDL on a table or database, INSERT INTO … VALUES, CASE WHEN … THEN,
+// GROUP BY … HAVING, ) LIKE ( and SELECT of a system variable, NULL or a
+// SQL function.
+func sqlPhrase(s string) bool {
+	var buf [256]string
+	toks := sqlTokens(s, buf[:0], len(buf))
+	for i := 0; i+1 < len(toks); i++ {
+		t, next := toks[i], toks[i+1]
+		if len(t) > 1 && !sqlPhraseStarts.has(t) || len(t) == 1 && strings.IndexByte(";'\"`)", t[0]) < 0 && !isWordByte(t[0]) {
+			continue
+		}
+		after := ""
+		if i+2 < len(toks) {
+			after = toks[i+2]
+		}
+		switch {
+		case t == ";" && tokIs(next, sqlStatementWords...):
+			return true
+		case (t == "'" || t == "\"" || t == "`") && tokIs(next, "select", "insert", "delete", "drop", "exec", "declare", "shutdown", "union") && after != "" && after != t:
+			return true
+		case tokIs(t, "waitfor") && tokIs(next, "delay", "time"):
+			return true
+		case tokIs(t, "exec", "execute") && (tokIs(next, "master", "immediate") || tokHasPrefix(next, "xp_") || tokHasPrefix(next, "sp_") || next == "(" && after == "@"):
+			return true
+		case tokIs(t, "into") && tokIs(next, "outfile", "dumpfile"):
+			return true
+		case tokIs(t, "declare") && next == "@":
+			return true
+		case tokIs(t, "procedure") && tokIs(next, "analyse"):
+			return true
+		case tokIs(t, "drop", "truncate", "alter", "create") && tokIs(next, "table", "database", "function", "procedure"):
+			return true
+		case tokIs(t, "insert") && tokIs(next, "into") && later(toks[i+2:], "values", "select"):
+			return true
+		case tokIs(t, "case") && tokIs(next, "when") && later(toks[i+2:], "then"):
+			return true
+		case tokIs(t, "group") && tokIs(next, "by") && later(toks[i+2:], "having"):
+			return true
+		case t == ")" && tokIs(next, "like") && after == "(":
+			return true
+		case tokIs(t, "select") && (next == "@" && after == "@" || tokIs(next, "null") || after == "(" && (tokIs(next, "if", "char", "user", "version", "database", "count") || sqlFunctionSet.has(next))):
+			return true
+		}
+	}
+	return false
+}
+
+// sqlPhraseStarts are the words a phrase of sqlPhrase starts with.
+var sqlPhraseStarts = newWordSet([]string{"waitfor", "exec", "execute", "into", "declare", "procedure", "drop", "truncate", "alter", "create", "insert", "case", "group", "select"})
+
+// later reports whether one of words is among toks.
+func later(toks []string, words ...string) bool {
+	for _, t := range toks {
+		if tokIs(t, words...) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordSet is a set of lower-case ASCII words looked up ignoring case.
+type wordSet map[string]bool
+
+func newWordSet(words []string) wordSet {
+	m := wordSet{}
+	for _, w := range words {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}
+
+// has reports whether w, in any case, is in the set, without allocating.
+func (m wordSet) has(w string) bool {
+	var buf [32]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return m[string(buf[:len(w)])]
+}
+
+var (
+	sqlFunctionSet     = newWordSet(sqlFunctions)
+	sqlWordFunctionSet = newWordSet(sqlWordFunctions)
+)
+
+// sqlCall finds a call of a SQL function: a name only SQL has before a
+// parenthesis, whatever the spacing, or a SQL function whose name is also
+// a word, glued to its parenthesis at the start of the value or after an
+// operator.
+func sqlCall(s string) (int, int, bool) {
+	for i := strings.IndexByte(s, '('); i >= 0; {
+		j := i
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '+') {
+			j--
+		}
+		k := j
+		for k > 0 && isWordByte(s[k-1]) {
+			k--
+		}
+		if name := s[k:j]; name != "" {
+			if sqlFunctionSet.has(name) {
+				return k, i + 1, true
+			}
+			if sqlWordFunctionSet.has(name) && sqlWordCallContext(s, k, j, i) {
+				return k, i + 1, true
+			}
+		}
+		next := strings.IndexByte(s[i+1:], '(')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return 0, 0, false
+}
+
+// sqlWordCallContext tells a query fragment from text for a call whose
+// name (s[k:j]) is also a word and whose parenthesis is at i: glued to the
+// name after an operator, or at the start of the value followed by a
+// number, a quote, @, another parenthesis or nothing.
+func sqlWordCallContext(s string, k, j, i int) bool {
+	p := k
+	for p > 0 && (s[p-1] == ' ' || s[p-1] == '\t') {
+		p--
+	}
+	if p > 0 && strings.IndexByte("=(,;|&+*/<>!'\"", s[p-1]) >= 0 {
+		return j == i
+	}
+	if p > 0 {
+		return false
+	}
+	rest := strings.TrimLeft(s[i+1:], " \t")
+	return rest == "" || strings.IndexByte("0123456789'\"@(", rest[0]) >= 0
+}
