@@ -89,13 +89,13 @@ func (in *Inspector) multipart(sc *scratch, s, contentType string) Verdict {
 		if strings.HasPrefix(s, "--") {
 			return Verdict{}
 		}
-		head, rest, ok := strings.Cut(s, "\r\n\r\n")
+		head, rest, ok := cutPartHead(s)
 		if !ok {
 			return in.value(sc, s, tPartHead, LocationBody, false)
 		}
 		content := rest
-		if j := strings.Index(rest, "\r\n"+delim); j >= 0 {
-			content = rest[:j]
+		if j := strings.Index(rest, "\n"+delim); j >= 0 {
+			content = strings.TrimSuffix(rest[:j], "\r")
 		}
 		s = rest[len(content):]
 		if v := in.value(sc, head, tPartHead, LocationBody, false); v.Detected() {
@@ -128,4 +128,18 @@ func (in *Inspector) raw(sc *scratch, s string) Verdict {
 		}
 	}
 	return Verdict{}
+}
+
+// cutPartHead splits a multipart part at the blank line after its
+// headers. Lines may end with CRLF, as the standard says, or with a bare
+// LF, as some clients and servers accept.
+func cutPartHead(s string) (head, rest string, ok bool) {
+	crlf, lf := strings.Index(s, "\r\n\r\n"), strings.Index(s, "\n\n")
+	switch {
+	case crlf >= 0 && (lf < 0 || crlf < lf):
+		return s[:crlf], s[crlf+4:], true
+	case lf >= 0:
+		return s[:lf], s[lf+2:], true
+	}
+	return s, "", false
 }

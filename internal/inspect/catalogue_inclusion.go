@@ -13,12 +13,13 @@ const sensitiveFile = `/etc(?:/+\.?)*/(?:passwd|shadow|group|hosts|issue|crontab
 	`c:[/\\]+(?:windows|winnt|inetpub|boot\.ini)\b|\bwin(?:dows)?[/\\]+(?:win\.ini|system\.ini|system32[/\\]+config)|\bboot\.ini\b|` +
 	`\b(?:WEB|META)-INF/(?:web|applicationContext|jboss-web|weblogic)\.xml|\bWEB-INF/(?:classes|lib)/|` +
 	`\.htpasswd\b|\.bash_history\b|/\.ssh/|\bid_[rd]sa\b|\.aws/credentials|\.docker/config\.json|\.kube/config|\.git-credentials|\.pgpass\b|` +
-	`/var/run/secrets/|/usr/local/(?:apache2?|etc)/`
+	`/var/run/secrets/|/usr/local/(?:apache2?|etc)/|/etc/(?:subuid|subgid|gshadow|security/|pam\.d/|ssh/ssh_host)|` +
+	`/proc/(?:interrupts|version|cpuinfo|meminfo|mounts|net/|sched_debug|kcore|kallsyms)\b|/sys/(?:class|kernel|devices|firmware|power|module)\b`
 
 // sensitivePath are paths of a site that only probes ask for: version
 // control, environment and editor files, backups and dumps, server status
 // and debugging endpoints, deployment files, logs.
-const sensitivePath = `(?i)\.\.;/|/\.(?:git|svn|hg|bzr|idea|vscode)/|/\.(?:env(?:\.[\w-]+)?|htaccess|htpasswd|DS_Store|npmrc|dockerenv|git-credentials|gitlab-ci\.yml|travis\.yml|bash_history)$|` +
+const sensitivePath = `(?i)\.\.;/|/\.(?:git|svn|hg|bzr|idea|vscode|claude|cursor|continue|aider\w*|codeium|windsurf|gemini|copilot|amazonq|clinerules)(?:/|$)|/\.(?:env(?:\.[\w-]+)?|htaccess|htpasswd|DS_Store|npmrc|dockerenv|git-credentials|gitlab-ci\.yml|travis\.yml|bash_history)$|` +
 	`/wp-config\.php|\bweb\.config$|\.(?:bak|old|swp|swo|sql|orig|save|sql\.gz|sql\.zip)$|\.\w{2,4}~$|` +
 	`/(?:backups?|www|wwwroot|site|website|htdocs|public_html|db|database|dump)\.(?:zip|tar|tar\.gz|tgz|rar|7z|gz|bz2)$|` +
 	`/server-(?:status|info)$|/(?:phpinfo|php_info|info|test)\.php$|/actuator/(?:env|heapdump|threaddump|configprops|mappings|beans|jolokia|logfile|trace|httptrace|gateway)\b|` +
@@ -27,19 +28,21 @@ const sensitivePath = `(?i)\.\.;/|/\.(?:git|svn|hg|bzr|idea|vscode)/|/\.(?:env(?
 var inclusionRules = []rule{
 	{id: "140001", keywords: []string{".."}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAll: cDot | cSlash,
 		match: re(`(?:\.\.[/\\]){3,}|\.\.[/\\]+(?:etc|windows|winnt|proc|boot|usr|var|root|home|tmp|WEB-INF|META-INF)\b`)},
-	{id: "140002", keywords: []string{"/etc", "/proc/", "/var/log/", "/var/run/", "/usr/local/", "windows", "win.ini", "system.ini", "boot.ini", "inetpub", "winnt", "web-inf", "meta-inf", "htpasswd", "bash_history", ".ssh", "id_rsa", "id_dsa", ".aws", ".docker", ".kube", ".git-credentials", ".pgpass"}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAny: cSlash | cDot,
+	{id: "140002", keywords: []string{"/etc", "/proc/", "/sys/", "/var/log/", "/var/run/", "/usr/local/", "windows", "win.ini", "system.ini", "boot.ini", "inetpub", "winnt", "web-inf", "meta-inf", "htpasswd", "bash_history", ".ssh", "id_rsa", "id_dsa", ".aws", ".docker", ".kube", ".git-credentials", ".pgpass"}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAny: cSlash | cDot,
 		match: re(`(?i)` + sensitiveFile)},
 	{id: "140003", keywords: []string{"://"}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAll: cColon | cSlash,
 		match: re(`(?i)\b(?:php|phar|zip|glob|compress\.zlib|file|expect)://`)},
-	{id: "140004", keywords: []string{"..;/", "/.", "wp-config", "web.config", ".bak", ".old", ".sw", ".sql", ".orig", ".save", "~", ".zip", ".tar", ".tgz", ".rar", ".7z", ".gz", ".bz2", "server-", ".php", "/actuator/", "docker", ".log"}, attack: AttackLFI, level: 2, targets: fields | tURL, needsAny: cDot | cSlash,
+	{id: "140004", keywords: []string{"..;/", "/.", "wp-config", "web.config", ".bak", ".old", ".sw", ".sql", ".orig", ".save", "~", ".zip", ".tar", ".tgz", ".rar", ".7z", ".gz", ".bz2", "server-", ".php", "/actuator/", "docker", ".log", "/.cl", "/.cu", "/.co", "/.ai", "/.wi", "/.ge", "/.am"}, attack: AttackLFI, level: 2, targets: fields | tURL, needsAny: cDot | cSlash,
 		match: re(sensitivePath)},
 	{id: "140005", keywords: []string{".."}, attack: AttackLFI, level: 3, targets: fields | tURL, needsAny: cDot,
 		match: re(`\.\.[/\\\x{2215}\x{2216}\x{FF0F}\x{FF3C}]|\.\.0x(?:2f|5c)|[/\\]\.\.$|^\.\.$`)},
 	{id: "140006", keywords: []string{".."}, attack: AttackLFI, level: 2, targets: fields, needsAll: cDot | cSlash,
 		match: re(`(?i)(?:^|[=/\\])\.\.[/\\]+(?:[\w.-]+[/\\]+)*(?:config|wp-config|settings|database|db|configuration|local\.settings|secrets?|credentials|parameters|\.env|\.htaccess|\.htpasswd|web\.config|application\.(?:properties|ya?ml))(?:\.[\w]{2,5})?$`)},
+	{id: "140007", keywords: []string{".."}, attack: AttackLFI, level: 1, targets: tPartHead, needsAll: cDot | cSlash,
+		match: re(`(?i)filename\s*=\s*"?[^"\r\n]*\.\.[/\\]`)},
 	{id: "150001", keywords: []string{"://", "169.254.169.254", "metadata.google.internal", "100.100.100.200", "jar:", "netdoc:"}, attack: AttackRFI, level: 1, targets: fields, needsAll: cColon,
 		match: re(`(?i)^\s*(?:https?|ftps?|file)://\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|^\s*(?:data|gopher|dict|ldap|jar|tftp|netdoc)://|^\s*(?:jar|netdoc):|` +
-			`^\s*(?:https?|ftps?|gopher|dict)://(?:[^/@\s]*@)?(?:\[[0-9a-f:.]*\]|\d{8,10}(?:[/:?#]|$)|0x[0-9a-f]{1,8}(?:[./:?#]|$)|0\d{1,3}\.|127\.\d+(?:[/:?#]|$))|` +
+			`^\s*(?:https?|ftps?|gopher|dict)://(?:[^/@\s]*@)?(?:\[[0-9a-f:.]*\]|\d{8,10}(?:[/:?#]|$)|0x[0-9a-f]{1,16}(?:[./:?#]|$)|0\d{1,3}\.|127\.\d+(?:[/:?#]|$)|\d{1,3}\.\d{4,}(?:[/:?#]|$)|\d{1,3}\.\d{1,3}\.\d{4,}(?:[/:?#]|$))|` +
 			`169\.254\.169\.254|metadata\.google\.internal|\b100\.100\.100\.200\b`)},
 	{id: "150002", keywords: []string{"://"}, attack: AttackRFI, level: 2, targets: fields, needsAll: cColon | cSlash,
 		match: remoteScript},

@@ -19,6 +19,9 @@ const (
 	// shell-looking argument (a flag, a path, a number, a variable, a
 	// quote, a redirection) or another separator.
 	cmdWordy = `(?:curl|nc|base64|cat|echo|sleep|ping|dir|type|find|head|tail|more|less|nl|od|tac|kill|timeout|net|reg|ps|ver|perl|ruby|php|python[23]?|ssh|scp|telnet|exec|eval|set|env|id)`
+	// cmdStart are programs that, alone at the start of a value, make it a
+	// command line.
+	cmdStart = `(?:whoami|uname|ifconfig|ipconfig|netstat|nslookup|systeminfo|tasklist|powershell|certutil|bitsadmin|wget|ncat|netcat|busybox|mkfifo|chmod|chown|printenv|useradd|usermod|crontab|xxd|wmic|visudo|gunzip|zcat|zstdcat|bzcat|xzcat|bsdtar|ansible(?:-[a-z]+)?|chef-[a-z]+|cscli|strace|ltrace|socat|nmap|tcpdump|iptables|systemctl|journalctl|dmesg|lsof|pkexec|base32|c89|c99|gcc[\d.]*|irb|python\d[\d.]*|bash|zsh|ksh|dash|tcsh)`
 	cmdEnd   = "(?:$|[\\s;|&<>`'\")$])"
 	cmdArg   = "(?:\\s+(?:[-/\\\\$~.\\d<>|'\"{]|https?:|[a-z]:[\\\\/])|\\s*[;|&<>`)])"
 )
@@ -77,12 +80,62 @@ var codeRules = []rule{
 		match: re(`^\s*\(\s*\)\s*\{[^}]*\}\s*;`)},
 	{id: "130008", keywords: []string{"classloader", "\\think\\", "vars[", "server[request_method]", "post_render", "pre_render", "lazy_builder", "access_callback", "eval-stdin", "__proto__", "prototype"}, attack: AttackVuln, level: 1, targets: fields | tURL, needsAny: cDot | cSlash | cBrace,
 		match: re(`(?i)\bclass\.(?:module\.)?classLoader\b|\.classLoader\.(?:resources|URLs|parent)|\\think\\(?:app|Container|Request|template|view)\b|^vars\[\d\](?:\[\])?$|^server\[REQUEST_METHOD\]$|\[\s*#(?:post_render|pre_render|lazy_builder|access_callback)\s*\]|\beval-stdin\.php|__proto__|\bconstructor\s*(?:\[\s*prototype\s*\]|\.prototype\b)`)},
-	{id: "130009", keywords: []string{"o:", "a:", "ro0ab", "aced0005"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cColon | cUpper,
-		match: re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\brO0AB[A-Za-z0-9+/]|\b(?i:aced0005)`)},
+	{id: "130009", keywords: []string{"o:", "a:", "ro0ab", "kztaau", "cs7qaf", "aced0005"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cColon | cUpper,
+		match: re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\b(?:rO0AB|KztAAU|Cs7QAF)|\b(?i:aced0005)`)},
 	{id: "130010", keywords: []string{"${", "_self", "registerundefined", "|filter", "|map", "| filter", "| map", "child_process", "mainmodule", "constructor", "import", "popen", "xi:include", "xinclude"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDollar | cBrace | cDot | cParen | cColon,
 		match: re(`(?i)\$\{\s*@?[a-z_]\w*\s*\(|\b_self\.env\b|registerUndefinedFilterCallback|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)|child_process|process\.mainModule|\.constructor\s*\.\s*constructor\s*\(|__import__\s*\(|\bos\.(?:popen|system)\s*\(|<\w+:include\b[^>]*\bhref\s*=|XInclude`)},
-	{id: "130012", keywords: []string{")("}, attack: AttackVuln, level: 3, targets: fields, needsAll: cParen,
-		match: re(`(?i)\(\s*(?:['"]\w*['"]\s*\.\s*)+['"]\w*['"]\s*\)\s*\(|\(\s*(?:` + phpCallable + `)\s*\)\s*\(`)},
+	{id: "130012", keywords: []string{")(", ") (", "\"(", "'(", "\" (", "' ("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
+		match: re(`(?i)\(\s*(?:\(?\s*['"]?\w*['"]?\s*\)?\s*\.\s*)+\(?\s*['"]?\w*['"]?\s*\)?\s*\)\s*\(|\(\s*(?:` + phpCallable + `)\s*\)\s*\(|\(\s*string\s*\)\s*['"]\w+['"]\s*\(`)},
+	{id: "130013", keywords: []string{"java.", "javax.", "com.sun.", "com.opensymphony", "org.apache.", "org.dom4j", "org.jdom2", "org.omg.", "org.xml.sax", "freemarker.", "sun.reflect", "javassist", "ognl", "propertyutilsbean", "declaredclass", "classloader"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper,
+		match: re(`(?i)\bjava\.(?:io|lang|net|nio|beans|rmi|util\.zip)\.\w|\bjavax\.(?:naming|script|xml|management)\.|\bcom\.sun\.org\.apache|\bcom\.opensymphony\.xwork2|\borg\.apache\.(?:commons|struts2?|xalan|bcel)\b|\borg\.(?:dom4j|jdom2|omg\.CORBA|xml\.sax)\b|\bfreemarker\.(?:core|template|ext)\b|\bsun\.reflect\b|\bjavassist\b|\bOgnl(?:Context|Util)\b|\bPropertyUtilsBean\b|\bdeclaredClass\b|\bclassLoader\b`)},
+	{id: "130014", keywords: []string{"runtime", "processbuilder"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper | cAngle, match: javaGadget},
+	{id: "130015", keywords: []string{"<?", "php]", "base64_decode", "bzdecompress", "gzdecode", "gzinflate", "gzuncompress", "str_rot13", "convert_uu", "file_get_contents", "fsockopen", "move_uploaded_file", "posix_", "ini_set", "escapeshell", "register_shutdown_function", "highlight_file", "show_source", "php_uname", "get_current_user", "call_user_func", "create_function", "shell_exec", "proc_open", "pcntl_exec", "file_put_contents", "$"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cAngle | cBrace | cParen,
+		match: re(`(?i)<\?\s*php\b|\[[/\\]?php\]|(?:base64_decode|bzdecompress|gzdecode|gzinflate|gzuncompress|str_rot13|convert_uu(?:en|de)code|file_get_contents|file_put_contents|p?fsockopen|move_uploaded_file|posix_\w+|ini_set|escapeshell(?:arg|cmd)|register_shutdown_function|highlight_file|show_source|php_uname|get_current_user|call_user_func(?:_array)?|create_function|shell_exec|proc_open|pcntl_exec)\s*\(|^\s*@?\$+\w*(?:\s*\[[^\]]*\]|\s*\{[^}]*\})*\s*\(`)},
+	{id: "130016", keywords: []string{"while", "nd_func", "__js_function", "fromcharcode", "@{["}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cParen | cDollar | cBrace,
+		match: re(`(?i)\bwhile\s*\(\s*(?:true|1|!\s*(?:false|[-+]?0))\s*\)|_\$\$ND_FUNC\$\$_|__js_function|\beval\s*\(\s*String\.fromCharCode|@\{\[[^\]]*\]\}`)},
+	{id: "120005", keywords: []string{"for", "if"}, attack: AttackCmdi, level: 1, targets: fields, needsAll: cParen,
+		match: re(`(?i)\bfor\s+(?:/[dflr]\s+)*(?:\\?"[^"]*"\s+|'[^']*'\s+|[a-z]:\\\S*\s+)*%%?[^\s%]{0,20}\s+in\s*\(.*?\)\s*do\b|\bif\s+(?:not\s+)?(?:exist|defined|errorlevel)\s+\S+\s+\(|\(\s*\)\s*\{\s*[\w:]+\s*\|\s*[\w:]+\s*&\s*\}`)},
+	// 120006: a value that is a command line: a program that is no word of
+	// text (or any program by its path), possibly behind time, nohup or
+	// sudo; programs that are also words need a flag, a path or a URL.
+	{id: "120006", attack: AttackCmdi, level: 2, targets: fields, needsAny: cSlash | cComment | cDot | cSemi,
+		match: atStart(`(?i)^\s*(?:(?:time|nohup|strace|sudo|nice|timeout|xargs|command|builtin|exec)\s*;?\s+)*(?:(?:/(?:usr/)?(?:local/)?s?bin/[\w.-]+|` + cmdStart + `)(?:\s|$)|` + cmdWordy + `\s+(?:-{1,2}[a-z]|/|~/|\./|\$|https?://))`)},
+	{id: "120007", keywords: []string{"[", "<(", ">(", "$(("}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cParen,
+		match: re(`/[\w.-]*\[[^\]\s]{1,8}\][\w.-]*(?:/|\s|$)|[<>]\(\s*[a-z]+\s|\$\(\(`)},
 	{id: "130011", keywords: []string{"${"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAll: cDollar | cBrace,
 		match: re(`\$\{\s*(?:applicationScope|sessionScope|requestScope|pageContext|facesContext|initParam)\b`)},
+}
+
+// javaGadgets are the classes of Java deserialization gadget chains
+// (commons-collections transformers and closures, XMLDecoder, ...).
+var javaGadgets = regexp.MustCompile(`(?i)clonetransformer|forclosure|instantiatefactory|instantiatetransformer|invokertransformer|prototypeclonefactory|prototypeserializationfactory|whileclosure|getproperty|filewriter|xmldecoder|unmarshaller|base64data|\bjava\.`)
+
+// javaRuntime names the classes that run a command.
+var javaRuntime = regexp.MustCompile(`(?i)runtime|processbuilder`)
+
+// javaGadget matches a value that names a command-running class with a
+// gadget chain or a Java package: a serialized or XML-encoded payload.
+func javaGadget(s string) (int, int, bool) {
+	loc := javaRuntime.FindStringIndex(s)
+	if loc == nil || !javaGadgets.MatchString(s) {
+		return 0, 0, false
+	}
+	return loc[0], loc[1], true
+}
+
+// commandLineHead bounds how much of a value atStart looks at.
+const commandLineHead = 128
+
+// atStart turns a regular expression anchored at the start of the value
+// into a matcher that reads only the value's first commandLineHead bytes,
+// so that a long text costs no more than a short one.
+func atStart(expr string) func(string) (int, int, bool) {
+	r := regexp.MustCompile(expr)
+	return func(s string) (int, int, bool) {
+		loc := r.FindStringIndex(s[:min(len(s), commandLineHead)])
+		if loc == nil {
+			return 0, 0, false
+		}
+		return loc[0], loc[1], true
+	}
 }

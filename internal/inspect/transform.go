@@ -125,7 +125,7 @@ var htmlNamedEntities = map[string]byte{
 	"colon": ':', "tab": '\t', "newline": '\n', "lpar": '(', "rpar": ')',
 	"sol": '/', "bsol": '\\', "equals": '=', "semi": ';', "comma": ',',
 	"period": '.', "excl": '!', "num": '#', "dollar": '$', "percnt": '%',
-	"grave": '`', "lsqb": '[', "rsqb": ']', "lcub": '{', "rcub": '}',
+	"grave": '`', "lsqb": '[', "rsqb": ']', "lcub": '{', "rcub": '}', "lbrace": '{', "rbrace": '}',
 	"verbar": '|', "ast": '*', "plus": '+', "quest": '?', "commat": '@',
 }
 
