@@ -93,6 +93,10 @@ var codeRules = []rule{
 		match: re(`(?i)<\?\s*php\b|\[[/\\]?php\]|(?:base64_decode|bzdecompress|gzdecode|gzinflate|gzuncompress|str_rot13|convert_uu(?:en|de)code|file_get_contents|file_put_contents|p?fsockopen|move_uploaded_file|posix_\w+|ini_set|escapeshell(?:arg|cmd)|register_shutdown_function|highlight_file|show_source|php_uname|get_current_user|call_user_func(?:_array)?|create_function|shell_exec|proc_open|pcntl_exec)\s*\(|^\s*@?\$+\w*(?:\s*\[[^\]]*\]|\s*\{[^}]*\})*\s*\(`)},
 	{id: "130016", keywords: []string{"while", "nd_func", "__js_function", "fromcharcode", "@{["}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cParen | cDollar | cBrace,
 		match: re(`(?i)\bwhile\s*\(\s*(?:true|1|!\s*(?:false|[-+]?0))\s*\)|_\$\$ND_FUNC\$\$_|__js_function|\beval\s*\(\s*String\.fromCharCode|@\{\[[^\]]*\]\}`)},
+	{id: "130017", keywords: []string{"<!--#"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAll: cAngle | cComment,
+		match: re(`(?i)<!--\s*#\s*(?:exec|include|echo|config|printenv|set|fsize|flastmod|if)\b`)},
+	{id: "130018", keywords: []string{")(", ") (", "name()", "count(", "child::", "text()", "contains("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
+		match: re(`(?i)\*\s*\)\s*\(\s*[|&!]?\s*\(?\s*[\w-]+\s*[~<>]?=|\)\s*\(\s*[|&]\s*\(\s*[\w-]+\s*=|['"]\s*(?:or|and)\s+(?:name|local-name|string-length|count|contains|substring)\s*\(|\bcount\s*\(\s*/|/child::node\s*\(\)|\btext\s*\(\s*\)\s*=\s*['"]`)},
 	{id: "120005", keywords: []string{"for", "if"}, attack: AttackCmdi, level: 1, targets: fields, needsAll: cParen,
 		match: re(`(?i)\bfor\s+(?:/[dflr]\s+)*(?:\\?"[^"]*"\s+|'[^']*'\s+|[a-z]:\\\S*\s+)*%%?[^\s%]{0,20}\s+in\s*\(.*?\)\s*do\b|\bif\s+(?:not\s+)?(?:exist|defined|errorlevel)\s+\S+\s+\(|\(\s*\)\s*\{\s*[\w:]+\s*\|\s*[\w:]+\s*&\s*\}`)},
 	// 120006: a value that is a command line: a program that is no word of
