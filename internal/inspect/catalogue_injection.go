@@ -69,7 +69,7 @@ var codeRules = []rule{
 	{id: "130002", keywords: []string{"${"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tUA | tRaw, needsAny: cDollar | cBrace,
 		match: re(`(?i)\$\{\s*(?:jndi|(?:lower|upper|env|sys|java|date|main|base64|::-)[^}]*\}?\s*[jJ$])|\$\{\s*jndi\s*:|\$\{\w{0,4}\$\{\w+:[^}]*\}`)},
 	{id: "130003", keywords: []string{"java.", "getruntime", "class.forname", "_memberaccess", "ognl", "#context", "getclass", "new java", "javax", "freemarker", "t(", "application"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tRaw, needsAny: cDot | cAt | cBrace | cParen,
-		match: re(`(?i)java\.lang\.(?:Runtime|ProcessBuilder|System)|getRuntime\s*\(\s*\)|\bClass\.forName\s*\(|#_memberAccess|@ognl\.OgnlContext|#context\s*\[|\.getClass\s*\(\s*\)\s*\.|new\s+java\.|javax\.script\.ScriptEngineManager|freemarker\.template\.utility\.Execute|\bT\s*\(\s*java\.|#?\bapplication\s*\[\s*['"]`)},
+		match: re(`(?i)java\.lang\.(?:Runtime|ProcessBuilder|System)\b|getRuntime\s*\(\s*\)|\bClass\.forName\s*\(|#_memberAccess|@ognl\.OgnlContext|#context\s*\[|\.getClass\s*\(\s*\)\s*\.|new\s+java\.|javax\.script\.ScriptEngineManager|freemarker\.template\.utility\.Execute|\bT\s*\(\s*java\.|#?\bapplication\s*\[\s*['"]`)},
 	{id: "130004", keywords: []string{"{{", "${", "#{", "__", "{%", "<%=", "config.", "lipsum", "cycler", "joiner", "namespace", "self._", "{php}"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAny: cBrace | cDot | cAngle | cPipe,
 		match: re(`(?i)\{\{\s*[\w.'"\[\]()]*\s*[*+]\s*['"]?\d+['"]?\s*\}\}|[$#]\{\s*\d+\s*[*+]\s*\d+\s*\}|__(?:class|mro|subclasses|globals|builtins|import|init)__|\{%\s*(?:import|include|set|for|if|print|exec)\b|<%=|\bconfig\.items\s*\(|\b(?:lipsum|cycler|joiner|namespace)\.__|self\._TemplateReference|\{php\}|\{\{\s*(?:request|config|self|settings)\b`)},
 	{id: "130005", keywords: []string{"${", "#{", "%{", "{{"}, attack: AttackVuln, level: 3, targets: fields, needsAny: cBrace,
@@ -87,7 +87,7 @@ var codeRules = []rule{
 	{id: "130012", keywords: []string{")(", ") (", "\"(", "'(", "\" (", "' ("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
 		match: re(`(?i)\(\s*(?:\(?\s*['"]?\w*['"]?\s*\)?\s*\.\s*)+\(?\s*['"]?\w*['"]?\s*\)?\s*\)\s*\(|\(\s*(?:` + phpCallable + `)\s*\)\s*\(|\(\s*string\s*\)\s*['"]\w+['"]\s*\(`)},
 	{id: "130013", keywords: []string{"java.", "javax.", "com.sun.", "com.opensymphony", "org.apache.", "org.dom4j", "org.jdom2", "org.omg.", "org.xml.sax", "freemarker.", "sun.reflect", "javassist", "ognl", "propertyutilsbean", "declaredclass", "classloader"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper,
-		match: re(`(?i)\bjava\.(?:io|lang|net|nio|beans|rmi|util\.zip)\.\w|\bjavax\.(?:naming|script|xml|management)\.|\bcom\.sun\.org\.apache|\bcom\.opensymphony\.xwork2|\borg\.apache\.(?:commons|struts2?|xalan|bcel)\b|\borg\.(?:dom4j|jdom2|omg\.CORBA|xml\.sax)\b|\bfreemarker\.(?:core|template|ext)\b|\bsun\.reflect\b|\bjavassist\b|\bOgnl(?:Context|Util)\b|\bPropertyUtilsBean\b|\bdeclaredClass\b|\bclassLoader\b`)},
+		match: re(`(?i)\bjava\.lang\.(?:Class|ClassLoader|Enum|Integer|Number|Object|Process|ProcessBuilder|reflect|Runtime|String|System|Thread)\b|\bjava\.io\.(?:\w*(?:Stream|Reader|Writer)|File\w*)\b|\bjava\.net\.(?:Socket|ServerSocket|DatagramSocket|MulticastSocket|URL|\w*URLConnection)\b|\bjava\.(?:nio\.file|beans\.XMLDecoder|rmi)\b|\bjavax\.(?:naming|script|xml|management)\.|\bcom\.sun\.org\.apache|\bcom\.opensymphony\.xwork2|\borg\.apache\.(?:commons|struts2?|xalan|bcel)\b|\borg\.(?:dom4j|jdom2|omg\.CORBA|xml\.sax)\b|\bfreemarker\.(?:core|template|ext)\b|\bsun\.reflect\b|\bjavassist\b|\bOgnl(?:Context|Util)\b|\bPropertyUtilsBean\b|\bdeclaredClass\b|\bclassLoader\b`)},
 	{id: "130014", keywords: []string{"runtime", "processbuilder"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper | cAngle, match: javaGadget},
 	{id: "130015", keywords: []string{"<?", "php]", "base64_decode", "bzdecompress", "gzdecode", "gzinflate", "gzuncompress", "str_rot13", "convert_uu", "file_get_contents", "fsockopen", "move_uploaded_file", "posix_", "ini_set", "escapeshell", "register_shutdown_function", "highlight_file", "show_source", "php_uname", "get_current_user", "call_user_func", "create_function", "shell_exec", "proc_open", "pcntl_exec", "file_put_contents", "$"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cAngle | cBrace | cParen,
 		match: re(`(?i)<\?\s*php\b|\[[/\\]?php\]|(?:base64_decode|bzdecompress|gzdecode|gzinflate|gzuncompress|str_rot13|convert_uu(?:en|de)code|file_get_contents|file_put_contents|p?fsockopen|move_uploaded_file|posix_\w+|ini_set|escapeshell(?:arg|cmd)|register_shutdown_function|highlight_file|show_source|php_uname|get_current_user|call_user_func(?:_array)?|create_function|shell_exec|proc_open|pcntl_exec)\s*\(|^\s*@?\$+\w*(?:\s*\[[^\]]*\]|\s*\{[^}]*\})*\s*\(`)},
@@ -114,8 +114,9 @@ var codeRules = []rule{
 // (commons-collections transformers and closures, XMLDecoder, ...).
 var javaGadgets = regexp.MustCompile(`(?i)clonetransformer|forclosure|instantiatefactory|instantiatetransformer|invokertransformer|prototypeclonefactory|prototypeserializationfactory|whileclosure|getproperty|filewriter|xmldecoder|unmarshaller|base64data|\bjava\.`)
 
-// javaRuntime names the classes that run a command.
-var javaRuntime = regexp.MustCompile(`(?i)runtime|processbuilder`)
+// javaRuntime names the classes that run a command (not RuntimeException,
+// which every Java stack trace holds).
+var javaRuntime = regexp.MustCompile(`(?i)\bruntime\b|processbuilder`)
 
 // javaGadget matches a value that names a command-running class with a
 // gadget chain or a Java package: a serialized or XML-encoded payload.

@@ -228,6 +228,7 @@ var messages = []string{
 	"Step 1: open Settings > Privacy > Cookies; step 2: clear data; step 3: reload the page.",
 	"Attendees: Ana, Wei & Olga. Agenda: (1) budget; (2) hiring; (3) Q&A.",
 	"The formula is =SUM(A1:A10)/COUNT(A1:A10) if you want the average.",
+	"App crashed: java.lang.IllegalStateException: Fragment not attached at com.example.shop.CartFragment.onResume(CartFragment.java:88) caused by java.lang.RuntimeException: Unable to resume activity; java.net.SocketTimeoutException: timeout",
 	"For the recipe you need 1/2 cup sugar, 2 eggs & a pinch of salt; bake at 180°C for 25 min.",
 	"See https://www.example.com/help/returns?lang=en#section-2 for details.",
 	"Contact me at jane.o'brien@example.ie or +353 1 234 5678.",
