@@ -47,6 +47,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"cmdi/backticks", param("`id`"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
 		{"cmdi/windows for loop", param(`for /f "delims=" %i in ('whoami') do echo %i`), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
 		{"cmdi/command line", param("ifconfig -a"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"cmdi/command line ending in a newline", param("nohup ifconfig\n"), [3]string{"", "cmdi", "cmdi"}, "params"},
 		{"cmdi/perl necklace is no command line", param("perl necklace"), [3]string{"", "", ""}, "params"},
 		{"vuln/java gadget chain", param("ProcessBuilder.evil.invokertransformer"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"vuln/java class", param("java.io.ObjectInputStream"), [3]string{"vuln", "vuln", "vuln"}, "params"},
