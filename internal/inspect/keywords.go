@@ -56,3 +56,58 @@ func hasFoldedPrefix(s, w string) bool {
 	}
 	return true
 }
+
+// keywordIndex finds, in one pass over a value, which rules of a target
+// have one of their keywords in it: the rules of a target share the scan
+// instead of each scanning the value again.
+type keywordIndex struct {
+	byFirst [256][]indexedKeyword
+}
+
+// indexedKeyword is a keyword and the rules (bits by position in the
+// target's rule list) that list it.
+type indexedKeyword struct {
+	word  string
+	rules uint64
+}
+
+// maxIndexedRules is how many rules of a target the index can tell apart;
+// rules past it are checked with their own keyword set.
+const maxIndexedRules = 64
+
+func (x *keywordIndex) add(word string, rule int) {
+	w := strings.ToLower(word)
+	for _, first := range []byte{w[0], strings.ToUpper(w[:1])[0]} {
+		list := x.byFirst[first]
+		found := false
+		for i := range list {
+			if list[i].word == w {
+				list[i].rules |= 1 << rule
+				found = true
+			}
+		}
+		if !found {
+			x.byFirst[first] = append(list, indexedKeyword{word: w, rules: 1 << rule})
+		}
+		if first == w[0] && strings.ToUpper(w[:1])[0] == first {
+			break
+		}
+	}
+}
+
+// scan returns the rules (as bits) that have a keyword in s, looking only
+// for the rules in want.
+func (x *keywordIndex) scan(s string, want uint64) uint64 {
+	var found uint64
+	for i := 0; i < len(s); i++ {
+		for _, k := range x.byFirst[s[i]] {
+			if k.rules&want&^found != 0 && len(s)-i >= len(k.word) && hasFoldedPrefix(s[i:], k.word) {
+				found |= k.rules
+				if found&want == want {
+					return found
+				}
+			}
+		}
+	}
+	return found
+}

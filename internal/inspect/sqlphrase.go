@@ -63,7 +63,7 @@ func sqlPhrase(s string) bool {
 	toks := sqlTokens(s, buf[:0], len(buf))
 	for i := 0; i+1 < len(toks); i++ {
 		t, next := toks[i], toks[i+1]
-		if len(t) > 1 && !sqlPhraseStarts.has(t) || len(t) == 1 && strings.IndexByte(";'\"`)", t[0]) < 0 && !isWordByte(t[0]) {
+		if len(t) > 1 && !mayStartPhrase(t) || len(t) == 1 && strings.IndexByte(";'\"`)", t[0]) < 0 && !isWordByte(t[0]) {
 			continue
 		}
 		after := ""
@@ -104,6 +104,19 @@ func sqlPhrase(s string) bool {
 
 // sqlPhraseStarts are the words a phrase of sqlPhrase starts with.
 var sqlPhraseStarts = newWordSet([]string{"waitfor", "exec", "execute", "into", "declare", "procedure", "drop", "truncate", "alter", "create", "insert", "case", "group", "select"})
+
+// mayStartPhrase is a cheap test before the lookup in sqlPhraseStarts:
+// the length and first letter of one of its words.
+func mayStartPhrase(t string) bool {
+	if len(t) < 4 || len(t) > 9 {
+		return false
+	}
+	switch t[0] | 0x20 {
+	case 'a', 'c', 'd', 'e', 'g', 'i', 'p', 's', 't', 'w':
+		return sqlPhraseStarts.has(t)
+	}
+	return false
+}
 
 // later reports whether one of words is among toks.
 func later(toks []string, words ...string) bool {
