@@ -41,11 +41,18 @@ var xssRules = []rule{
 		needsAny: cAngle | cColon | cEq, match: whole(libinjection.IsXSS)},
 	{id: "110002", attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cAngle,
 		match: re(`(?i)<\s*/?\s*(?:script|iframe|frame|svg|object|embed|applet|meta|base|form|math|style|link|body|img|image|video|audio|source|details|marquee|isindex|frameset|template|input|button|select|textarea|xss|a\s)`)},
-	{id: "110003", keywords: []string{"on"}, attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cEq,
+	{id: "110003", keywords: []string{"on"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAny: cEq,
 		match: re(`(?i)(?:^|[\s"'/;<>])on(?:abort|blur|change|click|dblclick|error|focus\w*|input|invalid|key\w+|load\w*|mouse\w+|pointer\w+|submit|toggle|begin|end|animation\w+|transition\w+|wheel|drag\w*|drop|copy|cut|paste|scroll|resize|select|unload|beforeunload|hashchange|message|pageshow|popstate|readystatechange|touch\w+|auxclick|contextmenu|show|start|finish|repeat|search|play\w*|pause|ended|afterprint|beforeprint)\s*=`)},
-	{id: "110004", keywords: []string{"script", "data", "alert", "prompt", "confirm"}, attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cColon | cQuote,
-		match: re(`(?i)(?:java|vb|live)script\s*:|data\s*:\s*text/html|['"]\s*[;)]\s*(?:alert|prompt|confirm|eval)\s*\(`)},
-	{id: "110005", keywords: []string{"expression", "srcdoc", "alert", "prompt", "confirm", "settimeout", "setinterval", "function", "document", "window", "fromcharcode", "atob", "constructor"}, attack: AttackXSS, level: 3, targets: fields | tURL, needsAny: cParen | cDot | cEq | cQuote,
+	{id: "110004", keywords: []string{"script", "data", "alert", "prompt", "confirm"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAny: cColon | cQuote,
+		match: re(`(?i)(?:j[\\s\\x00]*a[\\s\\x00]*v[\\s\\x00]*a|v[\\s\\x00]*b|l[\\s\\x00]*i[\\s\\x00]*v[\\s\\x00]*e)[\\s\\x00]*s[\\s\\x00]*c[\\s\\x00]*r[\\s\\x00]*i[\\s\\x00]*p[\\s\\x00]*t[\\s\\x00]*:|data\s*:\s*text/html|['"]\s*[;)]\s*(?:alert|prompt|confirm|eval)\s*\(`)},
+	{id: "110006", attack: AttackXSS, level: 1, targets: fields | tURL, needsAll: cAngle, match: spacedTag},
+	{id: "110007", keywords: []string{"on", "formaction", "srcdoc", "xlink"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAll: cEq,
+		match: re(`(?i)[\s"'/;<>` + "`" + `]on[a-z]{3,}\s*=|[\s"'/;<>]\s*(?:formaction|srcdoc|xlink:href)\s*=`)},
+	{id: "110008", keywords: []string{"document", "window", "self", "top", "parent", "globalthis", "frames"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAny: cDot | cBrace,
+		match: re(`(?i)\b(?:document|window|self|top|parent|globalThis|frames)` + jsGap + `\)?` + jsGap + `(?:\.|\[` + jsGap + "[\"'`]" + `)` + jsGap + `(?:cookie|domain|location|write(?:ln)?|body|forms|createElement|querySelector(?:All)?|getElements?By\w+|alert|eval|globalEval|execScript|open|navigate|\$|\\x[0-9a-f]{2})`)},
+	{id: "110009", keywords: []string{"alert", "prompt", "confirm", "atob", "btoa", "settimeout", "setinterval", "execscript", "fromcharcode", "function", "call", "apply", "bind", "${", "[]", "<!--", "url", "+ad", "data"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAny: cParen | cTick | cBrace | cAngle | cColon | cComment | cDollar,
+		match: re(`(?i)\b(?:alert|prompt|confirm|atob|btoa|setTimeout|setInterval|execScript|fromCharCode)\(|\bnew\s+Function\s*\(|\.` + jsGap + `(?:call|apply|bind)\s*` + "`" + `|\$\{\s*(?:alert|eval|prompt|confirm|navigation|location|document|window)\b|!\[\]|\+\[\]|\[\]\s*[+\[]|<!--\s*#\s*(?:set|echo|exec|include|config|printenv|fsize|flastmod)\b|url\s*\(\s*['"]?\s*(?:java|vb)script|\+AD[w4]-|data\s*:[^,]{0,40},\s*<`)},
+	{id: "110005", keywords: []string{"expression", "srcdoc", "alert", "prompt", "confirm", "settimeout", "setinterval", "function", "document", "window", "fromcharcode", "atob", "constructor"}, attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cParen | cDot | cEq | cQuote,
 		match: re("(?i)expression\\s*\\(|srcdoc\\s*=|\\b(?:alert|prompt|confirm|setTimeout|setInterval|Function)\\s*(?:\\(|`)|document\\s*\\.\\s*(?:cookie|domain|write|location)|window\\s*\\.\\s*location|String\\s*\\.\\s*fromCharCode|\\batob\\s*\\(|\\bconstructor\\s*\\.\\s*constructor")},
 }
 
@@ -79,3 +86,7 @@ var sqlFunctions = []string{"group_concat", "concat_ws", "concat", "benchmark", 
 // of the value, as a query fragment, not text, has them.
 var sqlWordFunctions = []string{"database", "user", "version", "char", "now", "decode", "encode", "cos", "sin", "pi", "floor", "rand", "elt",
 	"exp", "length", "position", "hex", "ord", "cast", "convert", "div", "mod", "if", "iif", "sleep", "left", "right", "count", "trim", "replace", "reverse", "power", "round"}
+
+// jsGap is what JavaScript takes as nothing between two tokens: white
+// space and comments.
+const jsGap = `\s*(?:/\*[^*]*\*/\s*)*`
