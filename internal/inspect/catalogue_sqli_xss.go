@@ -22,7 +22,7 @@ var sqliRules = []rule{
 	{id: "100008", attack: AttackSQLi, level: 1, targets: fields | tURL, needsAll: cParen, match: sqlCall},
 	{id: "100010", keywords: []string{"information_schema", "pg_catalog", "pg_shadow", "mysql.", "tempdb", "msdb", "master..", "sysobjects", "syscolumns", "sysdatabases", "msysaccessobjects", "msysqueries", "schema_name", "all_tables", "user_tables", "sqlite_master"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: re(`(?i)\b(?:information_schema|pg_catalog|pg_shadow|mysql\.(?:db|user)\b|tempdb|msdb|master\.\.|sysobjects|syscolumns|sysdatabases|msysaccessobjects|msysqueries|schema_name|all_tables|user_tables|sqlite_master)\b`)},
-	{id: "100011", keywords: []string{"select", "update", "delete", "replace", "execute", "insert", "drop", "truncate", "alter", "create", "exec", "declare", "shutdown", "union", "waitfor", "into", "procedure", "case", "group", "like"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
+	{id: "100011", keywords: []string{"except", "select", "update", "delete", "replace", "execute", "insert", "drop", "truncate", "alter", "create", "exec", "declare", "shutdown", "union", "waitfor", "into", "procedure", "case", "group", "like"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: whole(sqlPhrase)},
 	{id: "100012", keywords: []string{"::", "->", "#>", "#-", "@>", "<@", "?", "json"}, attack: AttackSQLi, level: 1, targets: fields | tURL, needsAny: cColon | cQuote,
 		match: re(`(?i)::\s*(?:jsonb?|int(?:eger)?|bool(?:ean)?|text|regclass|varchar)\b|'\s*(?:->>?|#>>?|#-|@>|<@|\?[|&]?)\s*(?:'|array\s*\[)|\bjsonb?_\w+\s*\(`)},
@@ -32,6 +32,21 @@ var sqliRules = []rule{
 		match: re(`^[\w.@+-]+['"` + "`" + `]\s*(?:;|--|#|/\*)`)},
 	{id: "100015", keywords: []string{"/*!", "4294967", "2147483", "2.225073858507201"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: re(`/\*!\d*|^(?:4294967296|4294967295|2147483648|2147483647|2\.2250738585072011e-308)$`)},
+	{id: "100016", keywords: []string{"xp_", "sp_", "utl_", "openrowset", "opendatasource", "openquery", "dbms_", "msdasql", "sqloledb", "sysxlogins", "sysprocesses", "pg_"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
+		match: re(`(?i)\b(?:xp_(?:cmdshell|dirtree|regread|regwrite|fileexist|availablemedia|servicecontrol|terminate|makecab|ntsec_enumdomains|loginconfig)|sp_(?:password|executesql|oacreate|oamethod|configure|addlogin|addsrvrolemember|makewebtask|execute)|utl_(?:http|inaddr|file|smtp|tcp)|openrowset|opendatasource|openquery|dbms_(?:java|pipe|lock|xmlgen|output|sql|scheduler)|msdasql|sqloledb|sysxlogins|sysprocesses|pg_(?:sleep|read_file|ls_dir|shadow|user|database|stat_activity))\b`)},
+	{id: "100017", keywords: []string{"--", "#", "\\'", "\\\"", "\\`"}, attack: AttackSQLi, level: 2, targets: fields, needsAny: cQuote | cTick,
+		match: re(`(?i)['"` + "`" + `]\s*(?:is\s+not|not\s+(?:like|glob|regexp|between|in)|like|glob|regexp|x?or|and|div|[|^&<>=+*/%-])[^'"]{0,40}?(?:--|#)\s*-?\s*$|\\['"` + "`" + `]\s*(?:or|and)\b`)},
+	{id: "100018", keywords: []string{" as", "`as", "'as", "\"as", ")as"}, attack: AttackSQLi, level: 2, targets: fields,
+		match: reWith([]string{"from"}, `(?i)[)` + "`" + `'"\d]\s*as\s*[` + "`" + `'"]?[\w$]+[` + "`" + `'"]?\s*from\b`)},
+	{id: "100019", keywords: []string{"and", "or", "&&", "||", "="}, attack: AttackSQLi, level: 2, targets: fields, needsAny: cEq | cComment,
+		match: re(`(?i)(?:^|[\s(=,])(?:and|x?or|&&|\|\|)\s*\(?\s*(?:\d+|null|'[^']*'|"[^"]*")\s*(?:=|!=|<>|<=>|\bis\b|\blike\b)|^\s*\d+\s*(?:=|!=|<=>|<>)\s*\d+\s*$|\b(?:or|and)\s+\d+\s*(?:#|--)`)},
+	{id: "100020", keywords: []string{"/*", ";--", "; --", ";#", "execute", "case", "having", "select", "except", "null", "array", "from"}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAny: cComment | cParen | cEq | cTick | cBrace,
+		match: re(`(?i)\w/\*[^*]*\*/\w|\b(?:drop|select|union|insert|delete|update|from|where|table)\s*/\*|;\s*(?:--|#)|\bexecute\s*\(|\bselect\s*\(\s*case\b|\bhaving\s+\d+\s*=|\bfrom\s*` + "`" + `[\w$]+` + "`" + `\s*\.|\bin\s*\(\s*select\b|\bis\s+not\s+null\s*(?:--|#)|\barray\s*\[`)},
+	{id: "100024", keywords: []string{"varchar"}, attack: AttackSQLi, level: 2, targets: fields | tURL, match: re(`(?i)\bn?varchar\b`)},
+	{id: "100021", attack: AttackSQLi, level: 2, targets: fields | tURL, needsAll: cParen, match: sqlCallGlued},
+	{id: "100022", attack: AttackSQLi, level: 3, targets: fields | tURL, needsAll: cParen, match: sqlCallSpaced},
+	{id: "100023", keywords: append([]string{"null", "xor", "||", "&&", "<<", ">>", "!=", "<=", ">=", "<>", "in(", "in (", "limit", "regexp", "execute", "where"}, quoteThen("alter", "create", "drop", "select", "union", "insert", "delete", "update")...), attack: AttackSQLi, level: 3, targets: fields,
+		match: re(`(?i)\b(?:is|like)\s+(?:not\s+)?null\b|\bxor\b|^\s*(?:\|\||&&|<<|>>|!=|<=|>=|<>|<=>)\s*$|\bin\s*\(\s*[\d'"-]|\blimit\s+\d+\s*,\s*\d+|\bregexp\b|\bexecute\s+\w+|\bfrom\s+[\w.` + "`" + `]+\s+(?:where|limit|group|order)\b|['"]\s*(?:alter|create|drop|select|union|insert|delete|update)\b`)},
 	{id: "100006", keywords: []string{"/*", "information_schema", "char", "chr", "concat", "ascii", "substring", "mid", "hex", "@@", "order", "--", "#", "xp_cmdshell", "sys.", "0x"}, attack: AttackSQLi, level: 3, targets: fields | tURL, needsAny: cParen | cComment | cAt | cSemi | cQuote,
 		match: re(`(?i)/\*!\d*|/\*[^,;]*?\*/|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
 }
@@ -84,7 +99,7 @@ var sqlFunctions = []string{"group_concat", "concat_ws", "concat", "benchmark", 
 // sqlWordFunctions are SQL functions whose names are also words: they
 // count only glued to the parenthesis after an operator or at the start
 // of the value, as a query fragment, not text, has them.
-var sqlWordFunctions = []string{"database", "user", "version", "char", "now", "decode", "encode", "cos", "sin", "pi", "floor", "rand", "elt",
+var sqlWordFunctions = []string{"date", "format", "default", "abs", "pow", "insert", "day", "month", "year", "hour", "minute", "second", "week", "time", "timestamp", "upper", "lower", "least", "greatest", "sign", "sqrt", "log", "ln", "exp", "ceil", "ceiling", "avg", "sum", "min", "max", "isnull", "sha", "sha2", "password", "schema", "benchmark", "field", "load", "ltrim", "rtrim", "space", "strcmp", "repeat", "lpad", "rpad", "quote", "soundex", "values", "weight_string", "uuid", "in", "database", "user", "version", "char", "now", "decode", "encode", "cos", "sin", "pi", "floor", "rand", "elt",
 	"exp", "length", "position", "hex", "ord", "cast", "convert", "div", "mod", "if", "iif", "sleep", "left", "right", "count", "trim", "replace", "reverse", "power", "round"}
 
 // jsGap is what JavaScript takes as nothing between two tokens: white

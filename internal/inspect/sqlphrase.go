@@ -53,7 +53,7 @@ func tokHasPrefix(tok, prefix string) bool {
 var sqlStatementWords = []string{"select", "insert", "update", "delete", "drop", "truncate", "replace", "create", "alter", "exec", "execute", "declare", "shutdown", "union"}
 
 // sqlPhrase reports whether s holds a sequence of SQL words that text does
-// not: a statement stacked after a semicolon or a quote, WAITFOR DELAY,
+// not: a statement stacked after a semicolon or a quote, EXCEPT SELECT, WAITFOR DELAY,
 // EXEC of a system procedure, INTO OUTFILE, DECLARE @, PROCEDURE ANALYSE,
 // DDL on a table or database, INSERT INTO … VALUES, CASE WHEN … THEN,
 // GROUP BY … HAVING, ) LIKE ( and SELECT of a system variable, NULL or a
@@ -79,6 +79,8 @@ func sqlPhrase(s string) bool {
 			return true
 		case tokIs(t, "exec", "execute") && (tokIs(next, "master", "immediate") || tokHasPrefix(next, "xp_") || tokHasPrefix(next, "sp_") || next == "(" && after == "@"):
 			return true
+		case tokIs(t, "except") && tokIs(next, "select", "values"):
+			return true
 		case tokIs(t, "into") && tokIs(next, "outfile", "dumpfile"):
 			return true
 		case tokIs(t, "declare") && next == "@":
@@ -103,7 +105,7 @@ func sqlPhrase(s string) bool {
 }
 
 // sqlPhraseStarts are the words a phrase of sqlPhrase starts with.
-var sqlPhraseStarts = newWordSet([]string{"waitfor", "exec", "execute", "into", "declare", "procedure", "drop", "truncate", "alter", "create", "insert", "case", "group", "select"})
+var sqlPhraseStarts = newWordSet([]string{"except", "waitfor", "exec", "execute", "into", "declare", "procedure", "drop", "truncate", "alter", "create", "insert", "case", "group", "select"})
 
 // mayStartPhrase is a cheap test before the lookup in sqlPhraseStarts:
 // the length and first letter of one of its words.
@@ -154,6 +156,17 @@ func (m wordSet) has(w string) bool {
 	}
 	return m[string(buf[:len(w)])]
 }
+
+// sqlLooseFunctionSet are the word-named SQL functions that a call
+// anywhere in a value still betrays: the others (if, in, user, count,
+// replace, …) are common in code, GraphQL and text.
+var sqlLooseFunctionSet = func() wordSet {
+	m := newWordSet(sqlWordFunctions)
+	for _, w := range []string{"if", "iif", "in", "user", "count", "replace", "reverse", "trim", "left", "right", "load", "values", "field", "quote", "time", "log", "space", "repeat", "min", "max", "sum", "round", "position", "length", "sign", "lower", "upper", "insert", "password", "schema", "default", "format"} {
+		delete(m, w)
+	}
+	return m
+}()
 
 var (
 	sqlFunctionSet     = newWordSet(sqlFunctions)
@@ -208,4 +221,38 @@ func sqlWordCallContext(s string, k, j, i int) bool {
 	}
 	rest := strings.TrimLeft(s[i+1:], " \t")
 	return rest == "" || strings.IndexByte("0123456789'\"@(", rest[0]) >= 0
+}
+
+// sqlCallGlued finds a SQL function whose name is also a word glued to its
+// parenthesis anywhere in the value: date(, format(, if(.
+func sqlCallGlued(s string) (int, int, bool) { return sqlWordCall(s, false) }
+
+// sqlCallSpaced is sqlCallGlued with white space or a comment allowed
+// before the parenthesis: date (, IN (.
+func sqlCallSpaced(s string) (int, int, bool) { return sqlWordCall(s, true) }
+
+func sqlWordCall(s string, spaced bool) (int, int, bool) {
+	for i := strings.IndexByte(s, '('); i >= 0; {
+		j := i
+		if spaced {
+			for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '+' || s[j-1] == '/' || s[j-1] == '*' || s[j-1] == '\\') {
+				j--
+			}
+		} else if j > 0 && s[j-1] == '\\' {
+			j--
+		}
+		k := j
+		for k > 0 && isWordByte(s[k-1]) {
+			k--
+		}
+		if name := s[k:j]; name != "" && sqlLooseFunctionSet.has(name) {
+			return k, i + 1, true
+		}
+		next := strings.IndexByte(s[i+1:], '(')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return 0, 0, false
 }
