@@ -37,7 +37,7 @@ var sqliRules = []rule{
 	{id: "100017", keywords: []string{"--", "#", "\\'", "\\\"", "\\`"}, attack: AttackSQLi, level: 2, targets: fields, needsAny: cQuote | cTick,
 		match: re(`(?i)['"` + "`" + `]\s*(?:is\s+not|not\s+(?:like|glob|regexp|between|in)|like|glob|regexp|x?or|and|div|[|^&<>=+*/%-])[^'"]{0,40}?(?:--|#)\s*-?\s*$|\\['"` + "`" + `]\s*(?:or|and)\b`)},
 	{id: "100018", keywords: []string{" as", "`as", "'as", "\"as", ")as"}, attack: AttackSQLi, level: 2, targets: fields,
-		match: reWith([]string{"from"}, `(?i)[)` + "`" + `'"\d]\s*as\s*[` + "`" + `'"]?[\w$]+[` + "`" + `'"]?\s*from\b`)},
+		match: reWith([]string{"from"}, `(?i)[)`+"`"+`'"\d]\s*as\s*[`+"`"+`'"]?[\w$]+[`+"`"+`'"]?\s*from\b`)},
 	{id: "100019", keywords: []string{"and", "or", "&&", "||", "="}, attack: AttackSQLi, level: 2, targets: fields, needsAny: cEq | cComment,
 		match: re(`(?i)(?:^|[\s(=,])(?:and|x?or|&&|\|\|)\s*\(?\s*(?:\d+|null|'[^']*'|"[^"]*")\s*(?:=|!=|<>|<=>|\bis\b|\blike\b)|^\s*\d+\s*(?:=|!=|<=>|<>)\s*\d+\s*$|\b(?:or|and)\s+\d+\s*(?:#|--)`)},
 	{id: "100020", keywords: []string{"/*", ";--", "; --", ";#", "execute", "case", "having", "select", "except", "null", "array", "from"}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAny: cComment | cParen | cEq | cTick | cBrace,

@@ -178,22 +178,26 @@ var (
 // a word, glued to its parenthesis at the start of the value or after an
 // operator.
 func sqlCall(s string) (int, int, bool) {
+	return findCall(s, " \t\n+", func(name string, k, j, i int) bool {
+		return sqlFunctionSet.has(name) || sqlWordFunctionSet.has(name) && sqlWordCallContext(s, k, j, i)
+	})
+}
+
+// findCall looks at each parenthesis of s and the word before it, past
+// any of the bytes in gap, and returns the first call that is reports
+// true for (name is s[k:j], the parenthesis at i).
+func findCall(s, gap string, is func(name string, k, j, i int) bool) (int, int, bool) {
 	for i := strings.IndexByte(s, '('); i >= 0; {
 		j := i
-		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '+') {
+		for j > 0 && strings.IndexByte(gap, s[j-1]) >= 0 {
 			j--
 		}
 		k := j
 		for k > 0 && isWordByte(s[k-1]) {
 			k--
 		}
-		if name := s[k:j]; name != "" {
-			if sqlFunctionSet.has(name) {
-				return k, i + 1, true
-			}
-			if sqlWordFunctionSet.has(name) && sqlWordCallContext(s, k, j, i) {
-				return k, i + 1, true
-			}
+		if name := s[k:j]; name != "" && is(name, k, j, i) {
+			return k, i + 1, true
 		}
 		next := strings.IndexByte(s[i+1:], '(')
 		if next < 0 {
@@ -232,27 +236,9 @@ func sqlCallGlued(s string) (int, int, bool) { return sqlWordCall(s, false) }
 func sqlCallSpaced(s string) (int, int, bool) { return sqlWordCall(s, true) }
 
 func sqlWordCall(s string, spaced bool) (int, int, bool) {
-	for i := strings.IndexByte(s, '('); i >= 0; {
-		j := i
-		if spaced {
-			for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '+' || s[j-1] == '/' || s[j-1] == '*' || s[j-1] == '\\') {
-				j--
-			}
-		} else if j > 0 && s[j-1] == '\\' {
-			j--
-		}
-		k := j
-		for k > 0 && isWordByte(s[k-1]) {
-			k--
-		}
-		if name := s[k:j]; name != "" && sqlLooseFunctionSet.has(name) {
-			return k, i + 1, true
-		}
-		next := strings.IndexByte(s[i+1:], '(')
-		if next < 0 {
-			break
-		}
-		i += 1 + next
+	gap := "\\"
+	if spaced {
+		gap = " \t\n+/*\\"
 	}
-	return 0, 0, false
+	return findCall(s, gap, func(name string, _, _, _ int) bool { return sqlLooseFunctionSet.has(name) })
 }
