@@ -59,7 +59,7 @@ var xssRules = []rule{
 	{id: "110003", keywords: []string{"on"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAny: cEq,
 		match: re(`(?i)(?:^|[\s"'/;<>])on(?:abort|blur|change|click|dblclick|error|focus\w*|input|invalid|key\w+|load\w*|mouse\w+|pointer\w+|submit|toggle|begin|end|animation\w+|transition\w+|wheel|drag\w*|drop|copy|cut|paste|scroll|resize|select|unload|beforeunload|hashchange|message|pageshow|popstate|readystatechange|touch\w+|auxclick|contextmenu|show|start|finish|repeat|search|play\w*|pause|ended|afterprint|beforeprint)\s*=`)},
 	{id: "110004", keywords: []string{"script", "data", "alert", "prompt", "confirm"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAny: cColon | cQuote,
-		match: re(`(?i)(?:j[\\s\\x00]*a[\\s\\x00]*v[\\s\\x00]*a|v[\\s\\x00]*b|l[\\s\\x00]*i[\\s\\x00]*v[\\s\\x00]*e)[\\s\\x00]*s[\\s\\x00]*c[\\s\\x00]*r[\\s\\x00]*i[\\s\\x00]*p[\\s\\x00]*t[\\s\\x00]*:|data\s*:\s*text/html|['"]\s*[;)]\s*(?:alert|prompt|confirm|eval)\s*\(`)},
+		match: re(`(?i)(?:j[\s\x00]*a[\s\x00]*v[\s\x00]*a|v[\s\x00]*b|l[\s\x00]*i[\s\x00]*v[\s\x00]*e)[\s\x00]*s[\s\x00]*c[\s\x00]*r[\s\x00]*i[\s\x00]*p[\s\x00]*t[\s\x00]*:|data\s*:\s*text/html|['"]\s*[;)]\s*(?:alert|prompt|confirm|eval)\s*\(`)},
 	{id: "110006", attack: AttackXSS, level: 1, targets: fields | tURL, needsAll: cAngle, match: spacedTag},
 	{id: "110007", keywords: []string{"on", "formaction", "srcdoc", "xlink"}, attack: AttackXSS, level: 1, targets: fields | tURL, needsAll: cEq,
 		match: re(`(?i)[\s"'/;<>` + "`" + `]on[a-z]{3,}\s*=|[\s"'/;<>]\s*(?:formaction|srcdoc|xlink:href)\s*=`)},
