@@ -6,13 +6,13 @@ import (
 	"github.com/rampartsec/rampart/internal/inspect"
 )
 
-// TestCRSStyleAttacks holds levels 1 and 2 to attacks shaped like the Core
-// Rule Set's SQL injection and XSS regression cases of paranoia levels 1
-// and 2: query fragments without a full injection context (a function
+// TestCRSStyleAttacks holds each level to attacks shaped like the Core
+// Rule Set's SQL injection and XSS regression cases of its paranoia
+// level: query fragments without a full injection context (a function
 // call, a schema name, a statement after a quote), which tokenizing alone
 // does not flag.
 func TestCRSStyleAttacks(t *testing.T) {
-	for level, file := range map[int]string{1: "attacks_level1_crs_style.txt", 2: "attacks_level2_crs_style.txt"} {
+	for level, file := range map[int]string{1: "attacks_level1_crs_style.txt", 2: "attacks_level2_crs_style.txt", 3: "attacks_level3_crs_style.txt"} {
 		in := mustCompile(t, levelConfig(level))
 		for _, it := range loadCorpus(t, file, true) {
 			v := in.Inspect(requestFor(it))

@@ -7,7 +7,7 @@ import "strings"
 // spaces between its letters or behind a namespace prefix, is markup
 // injection.
 var xssTagSet = []string{"script", "iframe", "frameset", "frame", "object", "embed", "applet", "meta", "base", "svg", "math", "xss",
-	"isindex", "vmlframe", "import", "style", "form", "link", "dialog", "template", "portal", "handler", "listener", "animate"}
+	"isindex", "vmlframe", "import", "style", "form", "link", "dialog", "template", "portal", "handler", "listener", "animate", "noscript", "include"}
 
 // spacedTag reports whether s opens one of xssTagSet after '<': letters
 // may be split by white space or NUL (browsers and parsers that tolerate
