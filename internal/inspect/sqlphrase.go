@@ -223,7 +223,7 @@ func sqlWordCallContext(s string, k, j, i int) bool {
 	if p > 0 {
 		return false
 	}
-	rest := strings.TrimLeft(s[i+1:], " \t")
+	rest := strings.TrimLeft(s[i+1:], " \t\r\n")
 	return rest == "" || strings.IndexByte("0123456789'\"@(", rest[0]) >= 0
 }
 
@@ -241,4 +241,11 @@ func sqlWordCall(s string, spaced bool) (int, int, bool) {
 		gap = " \t\n+/*\\"
 	}
 	return findCall(s, gap, func(name string, _, _, _ int) bool { return sqlLooseFunctionSet.has(name) })
+}
+
+// sqlCallPunctuated finds a SQL function whose name is also a word
+// followed by operators or punctuation and then a parenthesis, with no
+// space: length||(, month=(, user/?(.
+func sqlCallPunctuated(s string) (int, int, bool) {
+	return findCall(s, "]=?/|&!$'.)>:\\", func(name string, _, j, i int) bool { return j < i && sqlWordFunctionSet.has(name) })
 }
