@@ -1,8 +1,21 @@
 package inspect
 
-import libinjection "github.com/corazawaf/libinjection-go"
+import (
+	"regexp"
 
-func isSQLi(s string) bool { ok, _ := libinjection.IsSQLi(s); return ok }
+	libinjection "github.com/corazawaf/libinjection-go"
+)
+
+// isSQLi asks libinjection, except for a lone call of a function on a
+// word or a number (Date(s) of travel, The Day (2021), length (cm)): the
+// tokenizer takes any word before a parenthesis for a function, and the
+// calls that matter are the SQL-only names of sqlCall.
+func isSQLi(s string) bool {
+	ok, fingerprint := libinjection.IsSQLi(s)
+	return ok && !loneCallFingerprint.MatchString(fingerprint)
+}
+
+var loneCallFingerprint = regexp.MustCompile(`^[nE]?n?f\([1n]\)n?$`)
 
 const fields = tParams | tCookie | tHeader
 
@@ -48,7 +61,7 @@ var sqliRules = []rule{
 	{id: "100025", keywords: []string{"set"}, attack: AttackSQLi, level: 2, targets: fields, needsAll: cAt,
 		match: re(`(?i)(?:^|[;>\s])\s*SET\s+@@?\w+`)},
 	{id: "100026", keywords: []string{"null", "xor", "||", "&&", "<<", ">>", "!=", "<=", ">=", "<>", "==", "->", "collate", "notnull"}, attack: AttackSQLi, level: 2, targets: fields,
-		match: re(`(?i)\b(?:is|like)\s+(?:not\s+)?null\b|\bxor\b|^\s*(?:\|\||&&|<<|>>|!=|<=|>=|<>|<=>|==|->)\s*$|['"` + "`" + `]\s*(?:collate|notnull)\b`)},
+		match: re(`(?i)\b(?:is|like)\s+(?:not\s+)?null\s*(?:$|--|#|\)|;|\b(?:and|or)\b)|\bxor\b|^\s*(?:\|\||&&|<<|>>|!=|<=|>=|<>|<=>|==|->)\s*$|['"` + "`" + `]\s*(?:collate|notnull)\b`)},
 	{id: "100020", keywords: []string{"/*", ";--", "; --", ";#", "execute", "case", "having", "select", "except", "null", "array", "from"}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAny: cComment | cParen | cEq | cTick | cBrace,
 		match: re(`(?i)\w/\*[^*]*\*/\w|\b(?:drop|select|union|insert|delete|update|from|where|table)\s*/\*|;\s*(?:--|#)|\bexecute\s*\(|\bselect\s*\(\s*case\b|\bhaving\s+\d+\s*=|\bfrom\s*` + "`" + `[\w$]+` + "`" + `\s*\.|\bin\s*\(\s*select\b|\bis\s+not\s+null\s*(?:--|#)|\barray\s*\[`)},
 	{id: "100024", keywords: []string{"varchar"}, attack: AttackSQLi, level: 2, targets: fields | tURL, match: re(`(?i)\bn?varchar\b`)},
@@ -105,13 +118,13 @@ var sqlFunctions = []string{"group_concat", "concat_ws", "concat", "benchmark", 
 	"unistr", "current_user", "session_user", "system_user", "db_name", "schema_name", "user_name", "find_in_set", "sysdate", "coalesce",
 	"uncompress", "compress", "unhex", "substring", "substr", "to_char", "nchar", "varchar", "ifnull", "nullif", "isnull", "starts_with",
 	"name_const", "row_count", "found_rows", "last_insert_id", "connection_id", "make_set", "geometrycollection", "multipoint", "multipolygon",
-	"linestring", "polygon", "pg_read_file", "pg_ls_dir", "utl_http", "utl_inaddr", "dbms_pipe", "dbms_xmlgen", "ctxsys", "xp_cmdshell", "md5", "sha1",
+	"linestring", "polygon", "pg_read_file", "pg_ls_dir", "utl_http", "utl_inaddr", "dbms_pipe", "dbms_xmlgen", "ctxsys", "xp_cmdshell",
 	"char_length", "octet_length", "bit_length", "instr", "locate", "mid", "ascii", "chr"}
 
 // sqlWordFunctions are SQL functions whose names are also words: they
 // count only glued to the parenthesis after an operator or at the start
 // of the value, as a query fragment, not text, has them.
-var sqlWordFunctions = []string{"date", "format", "default", "abs", "pow", "insert", "day", "month", "year", "hour", "minute", "second", "week", "time", "timestamp", "upper", "lower", "least", "greatest", "sign", "sqrt", "log", "ln", "exp", "ceil", "ceiling", "avg", "sum", "min", "max", "isnull", "sha", "sha2", "password", "schema", "benchmark", "field", "load", "ltrim", "rtrim", "space", "strcmp", "repeat", "lpad", "rpad", "quote", "soundex", "values", "weight_string", "uuid", "in", "database", "user", "version", "char", "now", "decode", "encode", "cos", "sin", "pi", "floor", "rand", "elt",
+var sqlWordFunctions = []string{"md5", "sha1", "date", "format", "default", "abs", "pow", "insert", "day", "month", "year", "hour", "minute", "second", "week", "time", "timestamp", "upper", "lower", "least", "greatest", "sign", "sqrt", "log", "ln", "exp", "ceil", "ceiling", "avg", "sum", "min", "max", "isnull", "sha", "sha2", "password", "schema", "benchmark", "field", "load", "ltrim", "rtrim", "space", "strcmp", "repeat", "lpad", "rpad", "quote", "soundex", "values", "weight_string", "uuid", "in", "database", "user", "version", "char", "now", "decode", "encode", "cos", "sin", "pi", "floor", "rand", "elt",
 	"exp", "length", "position", "hex", "ord", "cast", "convert", "div", "mod", "if", "iif", "sleep", "left", "right", "count", "trim", "replace", "reverse", "power", "round"}
 
 // jsGap is what JavaScript takes as nothing between two tokens: white

@@ -240,12 +240,31 @@ func sqlWordCall(s string, spaced bool) (int, int, bool) {
 	if spaced {
 		gap = " \t\n+/*\\"
 	}
-	return findCall(s, gap, func(name string, _, _, _ int) bool { return sqlLooseFunctionSet.has(name) })
+	return findCall(s, gap, func(name string, _, _, i int) bool {
+		return sqlLooseFunctionSet.has(name) && sqlArgumentsStart(s[i+1:])
+	})
 }
 
 // sqlCallPunctuated finds a SQL function whose name is also a word
 // followed by operators or punctuation and then a parenthesis, with no
 // space: length||(, month=(, user/?(.
 func sqlCallPunctuated(s string) (int, int, bool) {
-	return findCall(s, "]=?/|&!$'.)>:\\", func(name string, _, j, i int) bool { return j < i && sqlWordFunctionSet.has(name) })
+	return findCall(s, "]=?/|&!$'.)>:\\", func(name string, _, j, i int) bool {
+		return j < i && sqlWordFunctionSet.has(name) && sqlArgumentsStart(s[i+1:])
+	})
+}
+
+// sqlArgumentsStart tells the arguments of a query's call from a
+// parenthetical remark after a word: nothing (a cut fragment), a quote, a
+// variable, another call or a subquery, rather than words or a year.
+func sqlArgumentsStart(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t\r\n")
+	if rest == "" {
+		return true
+	}
+	switch rest[0] {
+	case '\'', '"', '`', '@', '(', '$', ')':
+		return true
+	}
+	return len(rest) >= 6 && strings.EqualFold(rest[:6], "select")
 }
