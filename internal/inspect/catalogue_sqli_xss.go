@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"regexp"
+	"strings"
 
 	libinjection "github.com/corazawaf/libinjection-go"
 )
@@ -53,11 +54,13 @@ var sqliRules = []rule{
 		match: reWith([]string{"from"}, `(?i)[)`+"`"+`'"\d!;]\s*as\s*[`+"`"+`'"]?\s*[\w$]*\s*[`+"`"+`'"]?\s*from\b`)},
 	{id: "100019", keywords: []string{"and", "or", "&&", "||", "="}, attack: AttackSQLi, level: 2, targets: fields, needsAny: cEq | cComment,
 		match: re(`(?i)(?:^|[\s(=,])(?:and|x?or|&&|\|\|)\s*\(?\s*(?:\d+|null|'[^']*'|"[^"]*")\s*(?:=|!=|<>|<=>|\bis\b|\blike\b)|(?:^|[,;(])\s*\d+\s*(?:=|!=|<=>|<>)\s*\d+\s*$|\b(?:or|and)\s+\d+\s*(?:#|--)|(?:^|[\s(=/])(?:and|x?or|&&|\|\|)\s*\(?\s*[\w@.$]+\s*(?:={2,3}|!={1,2}|<>)|(?:^|[\s(=/])(?:&&|\|\|)\s*\(?\s*[\w@.$]+\s*=|\b(?:and|or)\s+[\w.]+\s*!?=\s*['"(]`)},
-	{id: "100027", keywords: append(quoteThen(";", "or", "glob", "like", "regexp", "rlike", "not", "alter", "create", "drop", "truncate", "collate"), "when", "0x", "like", "glob", "regexp", "rlike", " is ", "'$", "'1", "'0"), attack: AttackSQLi, level: 2, targets: fields | tURL,
-		match: re(`(?i)^['"]\s*;\s*(?:$|--|#|print\b)|['"]\s*(?:glob|like|regexp)\s+\w+\s*;|\)\s*when\s+\d+\s+then\b|['"]\s*or\s+(?:true|false)\b|^['"]\s*(?:alter|create|drop|truncate)\b|\bselect\s+0x[0-9a-f]|\\0x[0-9a-f]{2}|['"]\s*\d+\s*['"]\s*=\s*['"]\s*\d+|\b\d+\s+(?:like|glob|regexp|rlike)\s+\d+\b|\bis\s+not\s+\d+\b|['"]\s*(?:not\s+)?(?:regexp|rlike|glob)\s+['"]|\band\s+\w+\s+glob\b`)},
+	{id: "100027", keywords: append(quoteThen(";", "or", "glob", "like", "regexp", "rlike", "not", "alter", "create", "drop", "truncate", "collate", "and"), "when", "0x", "\\0x", "'1", "'0", "' 1", "' 0"), attack: AttackSQLi, level: 2, targets: fields | tURL,
+		match: re(`(?i)^['"]\s*;\s*(?:$|--|#|print\b)|['"]\s*(?:glob|like|regexp)\s+\w+\s*;|\)\s*when\s+\d+\s+then\b|['"]\s*or\s+(?:true|false)\b|^['"]\s*(?:alter|create|drop|truncate)\b|\bselect\s+0x[0-9a-f]|\\0x[0-9a-f]{2}|['"]\s*\d+\s*['"]\s*=\s*['"]\s*\d+|['"]\s*(?:not\s+)?(?:regexp|rlike|glob)\s+['"]|\band\s+\w+\s+glob\b`)},
 	{id: "100028", attack: AttackSQLi, level: 2, targets: fields | tURL, needsAll: cParen, match: sqlCallPunctuated},
 	{id: "100029", keywords: []string{"execute", "regexp", "rlike", "order", "from"}, attack: AttackSQLi, level: 2, targets: fields,
 		match: re(`(?i)^\s*execute\s+[\w.]+\s*$|^\s*(?:regexp|rlike)\s*$|^\s*order\s+by\s*$|\bfrom\s+[\w.` + "`" + `]+\s+(?:where\s+[\w.` + "`" + `]+\s*=|group\s+by\b)`)},
+	{id: "100030", keywords: digitThen(" like", " glob", " regexp", " rlike", "is not "), attack: AttackSQLi, level: 2, targets: fields,
+		match: re(`(?i)\b\d+\s+(?:like|glob|regexp|rlike)\s+\d+\b|\bis\s+not\s+\d+\b`)},
 	{id: "100025", keywords: []string{"set"}, attack: AttackSQLi, level: 2, targets: fields, needsAll: cAt,
 		match: re(`(?i)(?:^|[;>\s])\s*SET\s+@@?\w+`)},
 	{id: "100026", keywords: []string{"null", "xor", "||", "&&", "<<", ">>", "!=", "<=", ">=", "<>", "==", "->", "collate", "notnull"}, attack: AttackSQLi, level: 2, targets: fields,
@@ -130,3 +133,19 @@ var sqlWordFunctions = []string{"md5", "sha1", "date", "format", "default", "abs
 // jsGap is what JavaScript takes as nothing between two tokens: white
 // space and comments.
 const jsGap = `\s*(?:/\*[^*]*\*/\s*)*`
+
+// digitThen lists each word after each digit and each digit after each
+// word ending in a space: keywords of rules about numbers beside a word.
+func digitThen(words ...string) []string {
+	var out []string
+	for d := '0'; d <= '9'; d++ {
+		for _, w := range words {
+			if strings.HasSuffix(w, " ") {
+				out = append(out, w+string(d))
+			} else {
+				out = append(out, string(d)+w)
+			}
+		}
+	}
+	return out
+}

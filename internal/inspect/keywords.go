@@ -62,6 +62,11 @@ func hasFoldedPrefix(s, w string) bool {
 // instead of each scanning the value again.
 type keywordIndex struct {
 	byFirst [256][]indexedKeyword
+	// second holds, for each first byte, the second bytes (both cases)
+	// of its keywords, so most positions are passed over without looking
+	// at the list; short marks the first bytes that are a keyword alone.
+	second [256][4]uint64
+	short  [256]bool
 }
 
 // indexedKeyword is a keyword and the rules (bits by position in the
@@ -89,6 +94,13 @@ func (x *keywordIndex) add(word string, rule int) {
 		if !found {
 			x.byFirst[first] = append(list, indexedKeyword{word: w, rules: 1 << rule})
 		}
+		if len(w) == 1 {
+			x.short[first] = true
+		} else {
+			for _, c := range []byte{w[1], strings.ToUpper(w[1:2])[0]} {
+				x.second[first][c>>6] |= 1 << (c & 63)
+			}
+		}
 		if first == w[0] && strings.ToUpper(w[:1])[0] == first {
 			break
 		}
@@ -100,7 +112,11 @@ func (x *keywordIndex) add(word string, rule int) {
 func (x *keywordIndex) scan(s string, want uint64) uint64 {
 	var found uint64
 	for i := 0; i < len(s); i++ {
-		for _, k := range x.byFirst[s[i]] {
+		c := s[i]
+		if !x.short[c] && (i+1 == len(s) || x.second[c][s[i+1]>>6]&(1<<(s[i+1]&63)) == 0) {
+			continue
+		}
+		for _, k := range x.byFirst[c] {
 			if k.rules&want&^found != 0 && len(s)-i >= len(k.word) && hasFoldedPrefix(s[i:], k.word) {
 				found |= k.rules
 				if found&want == want {
