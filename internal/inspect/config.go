@@ -24,8 +24,9 @@ type Config struct {
 type Inspector struct {
 	cfg    Config
 	rules  [numTargets][]*rule
-	needs  [numTargets]class // the union of the prefilters of the rules of a target
-	always [numTargets]bool  // a rule of the target runs whatever the classes
+	needs  [numTargets]class        // the union of the prefilters of the rules of a target
+	always [numTargets]bool         // a rule of the target runs whatever the classes
+	kw     [numTargets]keywordIndex // the keywords of the first maxIndexedRules rules of each target
 	rounds int
 }
 
@@ -50,6 +51,11 @@ func Compile(cfg Config) (*Inspector, error) {
 		for t := 0; t < numTargets; t++ {
 			if r.targets&(1<<t) == 0 {
 				continue
+			}
+			if n := len(in.rules[t]); n < maxIndexedRules {
+				for _, w := range r.keywords {
+					in.kw[t].add(w, n)
+				}
 			}
 			in.rules[t] = append(in.rules[t], r)
 			in.needs[t] |= r.needsAny | r.needsAll

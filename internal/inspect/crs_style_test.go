@@ -6,20 +6,23 @@ import (
 	"github.com/rampartsec/rampart/internal/inspect"
 )
 
-// TestCRSStyleAttacks holds level 1 to attacks shaped like the Core Rule
-// Set's SQL injection and XSS regression cases: query fragments without a
-// full injection context (a function call, a schema name, a statement
-// after a quote), which tokenizing alone does not flag.
+// TestCRSStyleAttacks holds each level to attacks shaped like the Core
+// Rule Set's SQL injection and XSS regression cases of its paranoia
+// level: query fragments without a full injection context (a function
+// call, a schema name, a statement after a quote), which tokenizing alone
+// does not flag.
 func TestCRSStyleAttacks(t *testing.T) {
-	in := mustCompile(t, levelConfig(1))
-	for _, it := range loadCorpus(t, "attacks_level1_crs_style.txt", true) {
-		v := in.Inspect(requestFor(it))
-		if !v.Detected() {
-			t.Errorf("level 1 misses %s %s %q", it.Attack, it.Where, it.Payload)
-			continue
-		}
-		if v.Attack != it.Attack {
-			t.Errorf("level 1 flags %s %q as %s (rule %s)", it.Where, it.Payload, v.Attack, v.RuleID)
+	for level, file := range map[int]string{1: "attacks_level1_crs_style.txt", 2: "attacks_level2_crs_style.txt", 3: "attacks_level3_crs_style.txt"} {
+		in := mustCompile(t, levelConfig(level))
+		for _, it := range loadCorpus(t, file, true) {
+			v := in.Inspect(requestFor(it))
+			if !v.Detected() {
+				t.Errorf("level %d misses %s %s %q", level, it.Attack, it.Where, it.Payload)
+				continue
+			}
+			if v.Attack != it.Attack {
+				t.Errorf("level %d flags %s %q as %s (rule %s)", level, it.Where, it.Payload, v.Attack, v.RuleID)
+			}
 		}
 	}
 }

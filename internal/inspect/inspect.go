@@ -163,19 +163,24 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
-	var hits keywordHits
-	scanned := false
-	for _, r := range in.rules[bit] {
+	// Rules that pass the class prefilter and have keywords: their
+	// keywords are looked for in one shared pass.
+	var want uint64
+	for i, r := range in.rules[bit] {
+		if i < maxIndexedRules && r.kwset != nil && (r.needsAny == 0 || m&r.needsAny != 0) && m&r.needsAll == r.needsAll {
+			want |= 1 << i
+		}
+	}
+	var present uint64
+	if want != 0 {
+		present = in.kw[bit].scan(s, want)
+	}
+	for i, r := range in.rules[bit] {
 		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll {
 			continue
 		}
-		if len(r.keywords) > 0 {
-			if !scanned {
-				hits, scanned = catalogueKeywords.scan(s), true
-			}
-			if !hits.has(r.index) {
-				continue
-			}
+		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
+			continue
 		}
 		if start, end, ok := r.match(s); ok {
 			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}

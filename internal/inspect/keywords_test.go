@@ -18,6 +18,10 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 		}
 	}
 	pieces = append(pieces, " ", "a", "é", "\x00", "Z")
+	in, err := Compile(Config{Enabled: true, Common: true, Webshell: true, Level: 3, CheckAllHeaders: true, DeepDecode: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rnd := rand.New(rand.NewPCG(1, 2))
 	for n := 0; n < 3000; n++ {
 		var b strings.Builder
@@ -29,14 +33,21 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 			b.WriteString(p)
 		}
 		s := b.String()
-		hits := catalogueKeywords.scan(s)
-		for _, r := range catalogue {
-			want := false
-			for _, w := range r.keywords {
-				want = want || strings.Contains(strings.ToLower(s), w)
-			}
-			if got := hits.has(r.index); len(r.keywords) > 0 && got != want {
-				t.Fatalf("rule %s on %q: index says %v, search says %v", r.id, s, got, want)
+		low := strings.ToLower(s)
+		for tg := range numTargets {
+			rules := in.rules[tg]
+			present := in.kw[tg].scan(s, ^uint64(0))
+			for i, r := range rules {
+				if r.kwset == nil || i >= maxIndexedRules {
+					continue
+				}
+				want := false
+				for _, w := range r.keywords {
+					want = want || strings.Contains(low, w)
+				}
+				if got := present&(1<<i) != 0; got != want {
+					t.Fatalf("rule %s (target %d) on %q: index says %v, search says %v", r.id, tg, s, got, want)
+				}
 			}
 		}
 	}

@@ -53,7 +53,7 @@ func tokHasPrefix(tok, prefix string) bool {
 var sqlStatementWords = []string{"select", "insert", "update", "delete", "drop", "truncate", "replace", "create", "alter", "exec", "execute", "declare", "shutdown", "union"}
 
 // sqlPhrase reports whether s holds a sequence of SQL words that text does
-// not: a statement stacked after a semicolon or a quote, WAITFOR DELAY,
+// not: a statement stacked after a semicolon or a quote, EXCEPT SELECT, WAITFOR DELAY,
 // EXEC of a system procedure, INTO OUTFILE, DECLARE @, PROCEDURE ANALYSE,
 // DDL on a table or database, INSERT INTO … VALUES, CASE WHEN … THEN,
 // GROUP BY … HAVING, ) LIKE ( and SELECT of a system variable, NULL or a
@@ -63,7 +63,7 @@ func sqlPhrase(s string) bool {
 	toks := sqlTokens(s, buf[:0], len(buf))
 	for i := 0; i+1 < len(toks); i++ {
 		t, next := toks[i], toks[i+1]
-		if len(t) > 1 && !sqlPhraseStarts.has(t) || len(t) == 1 && strings.IndexByte(";'\"`)", t[0]) < 0 && !isWordByte(t[0]) {
+		if len(t) > 1 && !mayStartPhrase(t) || len(t) == 1 && strings.IndexByte(";'\"`)", t[0]) < 0 && !isWordByte(t[0]) {
 			continue
 		}
 		after := ""
@@ -78,6 +78,8 @@ func sqlPhrase(s string) bool {
 		case tokIs(t, "waitfor") && tokIs(next, "delay", "time"):
 			return true
 		case tokIs(t, "exec", "execute") && (tokIs(next, "master", "immediate") || tokHasPrefix(next, "xp_") || tokHasPrefix(next, "sp_") || next == "(" && after == "@"):
+			return true
+		case tokIs(t, "except") && tokIs(next, "select", "values"):
 			return true
 		case tokIs(t, "into") && tokIs(next, "outfile", "dumpfile"):
 			return true
@@ -103,7 +105,20 @@ func sqlPhrase(s string) bool {
 }
 
 // sqlPhraseStarts are the words a phrase of sqlPhrase starts with.
-var sqlPhraseStarts = newWordSet([]string{"waitfor", "exec", "execute", "into", "declare", "procedure", "drop", "truncate", "alter", "create", "insert", "case", "group", "select"})
+var sqlPhraseStarts = newWordSet([]string{"except", "waitfor", "exec", "execute", "into", "declare", "procedure", "drop", "truncate", "alter", "create", "insert", "case", "group", "select"})
+
+// mayStartPhrase is a cheap test before the lookup in sqlPhraseStarts:
+// the length and first letter of one of its words.
+func mayStartPhrase(t string) bool {
+	if len(t) < 4 || len(t) > 9 {
+		return false
+	}
+	switch t[0] | 0x20 {
+	case 'a', 'c', 'd', 'e', 'g', 'i', 'p', 's', 't', 'w':
+		return sqlPhraseStarts.has(t)
+	}
+	return false
+}
 
 // later reports whether one of words is among toks.
 func later(toks []string, words ...string) bool {
@@ -142,6 +157,17 @@ func (m wordSet) has(w string) bool {
 	return m[string(buf[:len(w)])]
 }
 
+// sqlLooseFunctionSet are the word-named SQL functions that a call
+// anywhere in a value still betrays: the others (if, in, user, count,
+// replace, …) are common in code, GraphQL and text.
+var sqlLooseFunctionSet = func() wordSet {
+	m := newWordSet(sqlWordFunctions)
+	for _, w := range []string{"if", "iif", "in", "user", "count", "replace", "reverse", "trim", "left", "right", "load", "values", "field", "quote", "time", "log", "space", "repeat", "min", "max", "sum", "round", "position", "length", "sign", "lower", "upper", "insert", "password", "schema", "default", "format"} {
+		delete(m, w)
+	}
+	return m
+}()
+
 var (
 	sqlFunctionSet     = newWordSet(sqlFunctions)
 	sqlWordFunctionSet = newWordSet(sqlWordFunctions)
@@ -152,22 +178,26 @@ var (
 // a word, glued to its parenthesis at the start of the value or after an
 // operator.
 func sqlCall(s string) (int, int, bool) {
+	return findCall(s, " \t\n+", func(name string, k, j, i int) bool {
+		return sqlFunctionSet.has(name) || sqlWordFunctionSet.has(name) && sqlWordCallContext(s, k, j, i)
+	})
+}
+
+// findCall looks at each parenthesis of s and the word before it, past
+// any of the bytes in gap, and returns the first call that is reports
+// true for (name is s[k:j], the parenthesis at i).
+func findCall(s, gap string, is func(name string, k, j, i int) bool) (int, int, bool) {
 	for i := strings.IndexByte(s, '('); i >= 0; {
 		j := i
-		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\n' || s[j-1] == '+') {
+		for j > 0 && strings.IndexByte(gap, s[j-1]) >= 0 {
 			j--
 		}
 		k := j
 		for k > 0 && isWordByte(s[k-1]) {
 			k--
 		}
-		if name := s[k:j]; name != "" {
-			if sqlFunctionSet.has(name) {
-				return k, i + 1, true
-			}
-			if sqlWordFunctionSet.has(name) && sqlWordCallContext(s, k, j, i) {
-				return k, i + 1, true
-			}
+		if name := s[k:j]; name != "" && is(name, k, j, i) {
+			return k, i + 1, true
 		}
 		next := strings.IndexByte(s[i+1:], '(')
 		if next < 0 {
@@ -193,6 +223,48 @@ func sqlWordCallContext(s string, k, j, i int) bool {
 	if p > 0 {
 		return false
 	}
-	rest := strings.TrimLeft(s[i+1:], " \t")
+	rest := strings.TrimLeft(s[i+1:], " \t\r\n")
 	return rest == "" || strings.IndexByte("0123456789'\"@(", rest[0]) >= 0
+}
+
+// sqlCallGlued finds a SQL function whose name is also a word glued to its
+// parenthesis anywhere in the value: date(, format(, if(.
+func sqlCallGlued(s string) (int, int, bool) { return sqlWordCall(s, false) }
+
+// sqlCallSpaced is sqlCallGlued with white space or a comment allowed
+// before the parenthesis: date (, IN (.
+func sqlCallSpaced(s string) (int, int, bool) { return sqlWordCall(s, true) }
+
+func sqlWordCall(s string, spaced bool) (int, int, bool) {
+	gap := "\\"
+	if spaced {
+		gap = " \t\n+/*\\"
+	}
+	return findCall(s, gap, func(name string, _, _, i int) bool {
+		return sqlLooseFunctionSet.has(name) && sqlArgumentsStart(s[i+1:])
+	})
+}
+
+// sqlCallPunctuated finds a SQL function whose name is also a word
+// followed by operators or punctuation and then a parenthesis, with no
+// space: length||(, month=(, user/?(.
+func sqlCallPunctuated(s string) (int, int, bool) {
+	return findCall(s, "]=?/|&!$'.)>:\\", func(name string, _, j, i int) bool {
+		return j < i && sqlWordFunctionSet.has(name) && sqlArgumentsStart(s[i+1:])
+	})
+}
+
+// sqlArgumentsStart tells the arguments of a query's call from a
+// parenthetical remark after a word: nothing (a cut fragment), a quote, a
+// variable, another call or a subquery, rather than words or a year.
+func sqlArgumentsStart(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t\r\n")
+	if rest == "" {
+		return true
+	}
+	switch rest[0] {
+	case '\'', '"', '`', '@', '(', '$', ')':
+		return true
+	}
+	return len(rest) >= 6 && strings.EqualFold(rest[:6], "select")
 }
