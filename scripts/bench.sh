@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine, proxy, inspect) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, inspect) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -239,4 +239,55 @@ LUA
 	go tool pprof -top -cum -nodecount 400 "$tmp/proxybench" 'http://127.0.0.1:18399/debug/pprof/profile?seconds=10' 2>/dev/null |
 		grep -E 'Total samples|proxy\.\(\*Proxy\)\.(ServeHTTP|decide|setForwarded|clientIP)$|proxy\.\(\*retryTransport\)\.RoundTrip$|engine\.\(\*Engine\)\.DecideWAF$|ReverseProxy\)\.ServeHTTP$|gcBgMarkWorker$|syscall/linux\.Syscall6$|runtime\.mallocgc$'
 	wait "$wrkpid"
+fi
+if want webprotection; then
+	echo "== webprotection"
+	# A clean GET and a 1 KB form POST through the handler with the policy's
+	# basic web protection on and off (stub upstream).
+	go test -run '^$' -bench 'BenchmarkWebProtection' -benchtime 2s -count 3 ./internal/proxy/
+	ensure_wrk
+	go build -o "$tmp/proxybench" ./scripts/proxybench
+	go build -o "$tmp/rampart" ./cmd/rampart
+	"$tmp/proxybench" origin -listen 127.0.0.1:18310 &
+	mkdir -p "$tmp/wdata"
+	"$tmp/proxybench" seed -db "$tmp/wdata/rampart.db" -upstream 127.0.0.1:18310 -prefixes 0
+	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
+		"$tmp/rampart" serve --listen 127.0.0.1:18193 --data-dir "$tmp/wdata" \
+		--proxy-listen 127.0.0.1:18312 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-web.log" 2>&1 &
+	wurl="http://127.0.0.1:18312/search?q=blue+running+shoes&size=42&sort=price_asc&page=2"
+	probe() { curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "$1"; }
+	for _ in $(seq 600); do [ "$(probe "$wurl")" = 200 ] && break; sleep 0.5; done
+	# Switches the host's policy and waits until an SQL injection gets 418
+	# (on, block mode) or 200 (off).
+	protect() {
+		"$tmp/proxybench" protect -db "$tmp/wdata/rampart.db" -webattack "$1"
+		want=200; [ "$1" = on ] && want=418
+		for _ in $(seq 600); do [ "$(probe "http://127.0.0.1:18312/search?id=1'+OR+1=1--")" = "$want" ] && return; sleep 0.1; done
+		echo "basic web protection did not switch $1" >&2; exit 1
+	}
+	form="$(awk 'BEGIN { s = ""; while (length(s) < 1024) s = s "name=Jane+O%27Neil&city=Lyon&bio=I+like+hiking%2C+books+and+coffee&"; printf "%s", substr(s, 1, 1024) }')"
+	printf 'wrk.method = "POST"\nwrk.body = "%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n' "$form" >"$tmp/form.lua"
+	wload() {
+		wrk -t1 -c64 -d10s -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' \
+			-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' \
+			-H 'Cookie: sessionid=8f14e45fceea167a5a36dedd4bea2543; theme=dark; consent=yes' "$@"
+	}
+	# Three rounds, the two states interleaved (order alternating by round).
+	for round in 1 2 3; do
+		order="off on"; [ "$round" = 2 ] && order="on off"
+		for state in $order; do
+			protect "$state"
+			echo "-- wrk round $round, basic web protection $state: clean GET, 1 thread, 64 connections, 10 s"
+			wload "$wurl" | tee "$tmp/wget-$state-$round.txt"
+			awk '/Requests\/sec/ {print $2}' "$tmp/wget-$state-$round.txt" >>"$tmp/wrps-get-$state.txt"
+			echo "-- wrk round $round, basic web protection $state: 1 KB form POST"
+			wload -s "$tmp/form.lua" "http://127.0.0.1:18312/account/profile" | tee "$tmp/wpost-$state-$round.txt"
+			awk '/Requests\/sec/ {print $2}' "$tmp/wpost-$state-$round.txt" >>"$tmp/wrps-post-$state.txt"
+		done
+	done
+	for req in get post; do
+		on="$(sort -n "$tmp/wrps-$req-on.txt" | sed -n 2p)"
+		off="$(sort -n "$tmp/wrps-$req-off.txt" | sed -n 2p)"
+		echo "-- $req: median requests/s on $on (rounds: $(tr '\n' ' ' <"$tmp/wrps-$req-on.txt")), off $off (rounds: $(tr '\n' ' ' <"$tmp/wrps-$req-off.txt")); on/off $(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f", a/b}')"
+	done
 fi

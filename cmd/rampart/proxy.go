@@ -125,16 +125,18 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		}
 		pcfg.DefaultCertificate = &cert
 	}
+	masks := &policyMaskers{store: deps.Store, log: logger}
 	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
-		Events: deps.Events, Certificates: deps.Certificates})
+		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks})
 	if _, err := px.Refresh(ctx); err != nil {
 		closeAll(plain, secure)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)
 	}
 	rctx, stop := context.WithCancel(context.Background())
 	dp := &dataPlane{px: px, errs: make(chan error, 2), stop: stop, log: logger}
-	dp.wg.Add(1)
+	dp.wg.Add(2)
 	go func() { defer dp.wg.Done(); px.Run(rctx, 50*time.Millisecond) }()
+	go func() { defer dp.wg.Done(); masks.run(rctx, maskHitsFlushInterval) }()
 	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
 	newServer := func() *http.Server {
 		return &http.Server{Handler: px, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,

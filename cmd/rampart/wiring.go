@@ -48,6 +48,9 @@ func (s eventSink) Record(ev proxy.Event) bool {
 	we := waf.Event{ID: ev.EventID, ProjectID: ev.ProjectID, EnterpriseProjectID: ev.EnterpriseProjectID,
 		Time: ev.Time, HostID: ev.HostID, Host: ev.Hostname, PolicyID: ev.PolicyID, RuleType: ev.RuleType.String(),
 		RuleID: ev.RuleID, Action: ev.Action.String(), Method: ev.Method, URL: ev.URL}
+	if ev.Attack != "" {
+		we.RuleType, we.WebAttack, we.Payload, we.PayloadLocation = waf.EventWebAttack, ev.Attack, ev.Excerpt, ev.AttackLocation
+	}
 	if ev.ClientIP.IsValid() {
 		we.ClientIP = ev.ClientIP.String()
 	}

@@ -128,6 +128,16 @@ var isolationMatrix = map[string]isoRequest{
 	"GET /v1/{project_id}/waf/rule/whiteblackip":                               {query: "policyids={A_WAF_POLICY}"},
 	"POST /v1/{project_id}/waf/rule/whiteblackip/batch-update":                 {body: `{"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_WHITEBLACKIP}"]}],"name":"x","addr":"192.0.2.1","white":1}`, refused: true},
 	"PUT /v1/{project_id}/waf/rule/whiteblackip/batch-update":                  {body: `{"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_WHITEBLACKIP}"]}],"name":"x","addr":"192.0.2.1","white":1}`, refused: true},
+	"POST /v1/{project_id}/waf/policy/{policy_id}/ignore":                      {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss"}`},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/ignore":                       {},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/ignore/{rule_id}":             {},
+	"PUT /v1/{project_id}/waf/policy/{policy_id}/ignore/{rule_id}":             {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss"}`},
+	"DELETE /v1/{project_id}/waf/policy/{policy_id}/ignore/{rule_id}":          {},
+	"POST /v1/{project_id}/waf/policy/{policy_id}/ignore/{rule_id}/recount":    {},
+	"POST /v1/{project_id}/waf/rule/ignore":                                    {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_ids":["{A_WAF_POLICY}"]}`, refused: true},
+	"GET /v1/{project_id}/waf/rule/ignore":                                     {query: "policyids={A_WAF_POLICY}"},
+	"POST /v1/{project_id}/waf/rule/ignore/batch-update":                       {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_IGNORE}"]}]}`, refused: true},
+	"PUT /v1/{project_id}/waf/rule/ignore/batch-update":                        {body: `{"domain":[],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"mode":1,"rule":"xss","policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_IGNORE}"]}]}`, refused: true},
 	"GET /v1/{project_id}/waf/tag/geoip/map":                                   {},
 	"GET /v1/{project_id}/waf/tag/ip-reputation/map":                           {},
 	"PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status": {body: `{"status":0}`},
@@ -151,6 +161,11 @@ var isolationMatrix = map[string]isoRequest{
 	"PUT /v1/{project_id}/waf/certificate/{certificate_id}":                    {body: `{"name":"renamed"}`},
 	"DELETE /v1/{project_id}/waf/certificate/{certificate_id}":                 {},
 	"POST /v1/{project_id}/waf/certificate/{certificate_id}/apply-to-hosts":    {body: `{"cloud_host_ids":["{A_HOST}"]}`},
+	"GET /v1/{project_id}/waf/policy/basic-protection/default-rules":           {query: "level=3&limit=1000"},
+	"GET /v1/{project_id}/waf/web-protection-rules/{rule_id}":                  {},
+	"GET /v1/{project_id}/waf/rules/protection-types":                          {},
+	"GET /v1/{project_id}/waf/rules/application-types":                         {},
+	"GET /v1/{project_id}/waf/vulnerability/notification":                      {},
 	"GET /v1/{project_id}/waf/event":                                           {query: "recent=today&hosts={A_HOST}"},
 	"GET /v1/{project_id}/waf/event/{eventid}":                                 {},
 	"GET /v1/{project_id}/waf/event/dump":                                      {},
@@ -311,6 +326,8 @@ func substituteWildcards(path string, ids map[string]string) string {
 		set("rule_id", ids["A_GEOIP"])
 	case family("/ip-reputation/"):
 		set("rule_id", ids["A_REPUTATION"])
+	case family("/ignore/"):
+		set("rule_id", ids["A_IGNORE"])
 	}
 	set("rule_type", "whiteblackip")
 	set("rule_id", ids["A_WHITEBLACKIP"])
@@ -406,6 +423,8 @@ func victimFixtures(t *testing.T, e *smEnv) map[string]string {
 	ids["A_GEOIP"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/geoip", `{"name":"alpha-geo","white":0,"geoip":"CN"}`))["id"])
 	ids["A_REPUTATION"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/ip-reputation",
 		`{"name":"alpha-rep","type":"idc","tags":["HW"],"action":{"category":"block"}}`))["id"])
+	ids["A_IGNORE"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/ignore",
+		`{"domain":["alpha.example.com"],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/alpha"]}],"mode":1,"rule":"sqli"}`))["id"])
 	ids["A_CERT"] = w.mustCertificate(t, "alpha-cert")
 	ids["A_HOST"] = str(ok(t, w.call(t, "POST", "instance", `{"hostname":"alpha.example.com","policyid":"`+ids["A_WAF_POLICY"]+
 		`","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}],"proxy":false}`))["id"])
@@ -503,7 +522,7 @@ func victimState(t *testing.T, e *smEnv) string {
 		fmt.Fprintf(&b, "%s %v\n", layer, es)
 	}
 	for _, path := range []string{"/waf/policy", "/waf/instance", "/waf/ip-groups", "/waf/certificate", "/waf/event?recent=today",
-		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/workspaces"} {
+		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/workspaces"} {
 		res := e.call("GET", "/v1/"+A+path, "")
 		if res.Status != 200 {
 			t.Fatalf("victim %s: %d %s", path, res.Status, res.Raw)

@@ -9,7 +9,8 @@ import (
 
 // wafEventJSON is a protection event as ListEvent and ShowEvent return it
 // (ListEventItems / ShowEventItems). Fields Rampart has no data for (it
-// records IP-based decisions, not request contents) are empty.
+// records the decision and the matched excerpt, not whole requests or
+// responses) are empty.
 type wafEventJSON struct {
 	ID              string         `json:"id"`
 	Time            int64          `json:"time"`
@@ -44,8 +45,11 @@ func eventJSON(e *waf.Event) wafEventJSON {
 	if e.Status != 0 {
 		out.Status = strconv.Itoa(e.Status)
 	}
-	if e.RuleType == waf.EventReputation {
+	switch e.RuleType {
+	case waf.EventReputation:
 		out.Payload = e.Tag // the IDC tag that matched
+	case waf.EventWebAttack:
+		out.Payload, out.PayloadLocation = e.Payload, e.PayloadLocation
 	}
 	return out
 }

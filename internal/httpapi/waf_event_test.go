@@ -145,3 +145,37 @@ func TestWAFEventShow(t *testing.T) {
 		wantError(t, do(t, newRequest(t, "GET", e.URL+"/v1/"+e.Creds.ProjectID+"/waf/event/"+op, "")), 401, "APIGW.0301")
 	}
 }
+
+// A basic web protection event lists its attack type, rule, payload and
+// payload location, and the attacks and payload filters select it.
+func TestWAFEventWebAttack(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	e.mustEvents(t, 2)
+	ev := waf.Event{ID: waf.NewID(), ProjectID: e.Creds.ProjectID, Time: e.clock.Now().UTC().Add(-time.Second), HostID: "h1",
+		Host: "www.example.com", PolicyID: "pol1", ClientIP: "192.0.2.9", RuleType: waf.EventWebAttack, RuleID: "110001",
+		Action: "block", Method: "POST", URL: "/comment", Status: 418, WebAttack: "xss", Payload: "<script>alert(1)</script>", PayloadLocation: "body"}
+	if err := e.DB.InsertEvents(context.Background(), []waf.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	it := ok(t, e.call(t, "GET", "event/"+ev.ID, ""))["items"].([]any)[0].(map[string]any)
+	if it["attack"] != "xss" || it["rule"] != "110001" || it["payload"] != ev.Payload || it["payload_location"] != "body" || it["action"] != "block" {
+		t.Fatalf("show item: %v", it)
+	}
+	for _, c := range []struct {
+		query string
+		want  int
+	}{
+		{"recent=today&attacks=xss", 1},
+		{"recent=today&attacks=xss&attacks=custom_geoip", 2},
+		{"recent=today&nattacks=xss", 2},
+		{"recent=today&attacks=sqli", 0},
+		{"recent=today&payload=alert", 1},
+		{"recent=today&payload=union", 0},
+		{"recent=today&sort_key=attack&pagesize=1", 3},
+	} {
+		if n := int(num(ok(t, e.call(t, "GET", "event?"+c.query, ""))["total"])); n != c.want {
+			t.Errorf("%s: total %d, want %d", c.query, n, c.want)
+		}
+	}
+}

@@ -48,13 +48,19 @@ func (e *wafEnv) call(tb testing.TB, method, path, body string) response {
 
 func (e *wafEnv) callIn(tb testing.TB, project, method, path, body string) response {
 	tb.Helper()
+	return do(tb, e.signedRequest(tb, project, method, path, body))
+}
+
+// signedRequest is a WAF request of the project, signed with its access key.
+func (e *wafEnv) signedRequest(tb testing.TB, project, method, path, body string) *http.Request {
+	tb.Helper()
 	req := newRequest(tb, method, e.URL+"/v1/"+project+"/waf/"+path, body)
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json;charset=utf8")
 	}
 	req.Header.Set("X-Project-Id", project)
 	aksk.Sign(req, []byte(body), e.Creds.AccessKey, e.Creds.SecretKey, e.clock.Now())
-	return do(tb, req)
+	return req
 }
 
 // ok fails unless res is a 200.

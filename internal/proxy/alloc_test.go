@@ -56,3 +56,30 @@ func TestAllocsNoMoreThanReverseProxy(t *testing.T) {
 		t.Fatalf("%d requests decided", n)
 	}
 }
+
+// Basic web protection adds no allocation to a clean GET (with a query,
+// cookies and browser headers): the request view is pooled and refers to
+// the request's own strings.
+func TestWebProtectionAddsNoAllocsToACleanGet(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("allocation counts (not meaningful with -race: sync.Pool drops items)")
+	}
+	req := cleanGet()
+	w := &discardWriter{h: http.Header{}}
+	allocs := func(on bool) float64 {
+		p := webBenchProxy(t, on)
+		defer p.Close()
+		n := testing.AllocsPerRun(200, func() {
+			clear(w.h)
+			w.code = 0
+			p.ServeHTTP(w, req)
+		})
+		if w.code != 200 {
+			t.Fatalf("protection on %v: status %d", on, w.code)
+		}
+		return n
+	}
+	if on, off := allocs(true), allocs(false); on > off {
+		t.Fatalf("a clean GET allocates %.0f with basic web protection, %.0f without", on, off)
+	}
+}

@@ -109,13 +109,14 @@ func (b *deadlineBody) stop() {
 	b.mu.Unlock()
 }
 
-// serveWithDeadlines forwards r through h with the client deadlines; the
-// write deadline is lifted afterwards, since the server does not reset it
-// for the next request of the connection.
-func (p *Proxy) serveWithDeadlines(h http.Handler, w http.ResponseWriter, r *http.Request) {
+// serveWithDeadlines forwards r through h with the client deadlines, after
+// the basic web protection of c (which reads the body under the same
+// deadline); the write deadline is lifted afterwards, since the server
+// does not reset it for the next request of the connection.
+func (p *Proxy) serveWithDeadlines(h http.Handler, w http.ResponseWriter, r *http.Request, c webCheck) {
 	dl, ok := w.(deadliner)
 	if !ok || p.cfg.ClientTimeout <= 0 {
-		h.ServeHTTP(w, r)
+		p.inspectAndForward(h, w, r, c)
 		return
 	}
 	var body *deadlineBody
@@ -125,7 +126,7 @@ func (p *Proxy) serveWithDeadlines(h http.Handler, w http.ResponseWriter, r *htt
 	}
 	dw := deadlineWriters.Get().(*deadlineWriter)
 	*dw = deadlineWriter{ResponseWriter: w, dl: dl, pd: progressDeadline{d: p.cfg.ClientTimeout}}
-	h.ServeHTTP(dw, r)
+	p.inspectAndForward(h, dw, r, c)
 	if body != nil {
 		body.stop()
 	}
@@ -134,4 +135,19 @@ func (p *Proxy) serveWithDeadlines(h http.Handler, w http.ResponseWriter, r *htt
 	}
 	*dw = deadlineWriter{}
 	deadlineWriters.Put(dw)
+}
+
+// inspectAndForward runs the basic web protection of c, when the route
+// has one, and forwards what it lets through.
+func (p *Proxy) inspectAndForward(h http.Handler, w http.ResponseWriter, r *http.Request, c webCheck) {
+	if c.web == nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	v := getView()
+	defer v.release()
+	if p.inspect(w, r, c, v) {
+		return
+	}
+	h.ServeHTTP(w, r)
 }

@@ -1,10 +1,12 @@
 // Package proxy is the WAF data plane: a reverse proxy that routes client
 // requests by Host (and TLS SNI) to the upstream servers of the protected
 // WAF host, asks the project's decision engine whether to block, allow or
-// log each request, records protection events and exposes Prometheus
-// metrics. It depends on small interfaces declared here (hosts, revisions,
-// decisions, events, certificates, address data); cmd/rampart wires the
-// concrete types in.
+// log each request, runs the basic web protection of the host's policy
+// (package inspect) on what the address rules let through, records
+// protection events and exposes Prometheus metrics. It depends on small
+// interfaces declared here (hosts, revisions, decisions, policies,
+// false-alarm masks, events, certificates, address data); cmd/rampart
+// wires the concrete types in.
 package proxy
 
 import (
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/inspect"
 	"github.com/rampartsec/rampart/internal/origin"
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -22,6 +25,27 @@ import (
 type HostSource interface {
 	// AllHosts returns every host of every project, oldest first.
 	AllHosts(ctx context.Context) ([]*waf.Host, error)
+}
+
+// PolicySource gives a WAF policy, whose basic web protection settings the
+// data plane enforces. waf.Store implements it.
+type PolicySource interface {
+	// FindPolicy returns a policy of a project; an error of kind
+	// rampart.KindNotFound when there is none.
+	FindPolicy(ctx context.Context, projectID, id string) (*waf.Policy, error)
+}
+
+// Masker decides whether a web-attack verdict on a request to host is a
+// false alarm the policy masks. It returns the masking rule's ID. It is
+// called on the request path and must be safe for concurrent use.
+type Masker interface {
+	Masks(host string, req *inspect.Request, v inspect.Verdict) (ruleID string, masked bool)
+}
+
+// MaskerSource gives the Masker of a policy when the host table is built.
+// A nil Masker masks nothing.
+type MaskerSource interface {
+	Masker(ctx context.Context, projectID, policyID string) (Masker, error)
 }
 
 // Event is one protection event: a request that a rule blocked or logged.
@@ -43,6 +67,12 @@ type Event struct {
 	Method              string
 	URL                 string // the request URI as the client sent it
 	EventID             string // also shown on the block page
+	// The web attack of a basic web protection event (RuleType
+	// decision.RuleNone, RuleID the 6-digit inspection rule); empty for
+	// address rules.
+	Attack         string // Huawei's attack type: sqli, xss, cmdi, lfi, rfi, webshell, robot, vuln
+	AttackLocation string // where it matched: url, params, cookie, header or body
+	Excerpt        string // the bounded, escaped part of the value that matched
 }
 
 // EventSink records protection events durably. Record must not block: it

@@ -1,7 +1,11 @@
 package proxy_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -55,6 +59,12 @@ func (s *sink) Record(ev proxy.Event) bool {
 	return true
 }
 
+func (s *sink) all() []proxy.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]proxy.Event(nil), s.evs...)
+}
+
 func (s *sink) last() proxy.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -91,7 +101,7 @@ func newEnv(t *testing.T) *env {
 	}
 	reg := enforce.NewRegistry(enforce.Sources{SecMaster: e.sm, WAF: db, Workspace: workspace.New(db, workspace.Config{}), Revisions: db}, testGeo{}, nil, nil)
 	trusted, _ := proxy.ParseTrustedProxies("127.0.0.1/32")
-	e.px = proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Events: e.sink, Locator: testGeo{}})
+	e.px = proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Events: e.sink, Locator: testGeo{}, Policies: db})
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -102,7 +112,15 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(e.srv.Close)
 
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The origin reports the body it received by length and digest.
+		sum := sha256.New()
+		n, err := io.Copy(sum, r.Body)
 		w.Header().Set("X-Upstream", "origin")
+		w.Header().Set("X-Body-Len", strconv.FormatInt(n, 10))
+		w.Header().Set("X-Body-Sha256", hex.EncodeToString(sum.Sum(nil)))
+		if err != nil {
+			w.Header().Set("X-Body-Err", err.Error())
+		}
 		w.Write([]byte("ok"))
 	}))
 	t.Cleanup(up.Close)
@@ -272,4 +290,38 @@ func TestRulesThroughTheProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.eventually(t, "host deleted", name, "192.0.5.200", 404)
+}
+
+// cleanBody returns n bytes of a form body no rule matches.
+func cleanBody(n int) []byte {
+	const unit = "name=alice&city=paris&"
+	b := bytes.Repeat([]byte(unit), n/len(unit)+1)
+	return b[:n]
+}
+
+func sha256Hex(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// fakeDecisions answers every project with a decider that allows.
+type fakeDecisions struct{}
+
+func (fakeDecisions) Decider(context.Context, string) (decision.Decider, error) {
+	return allowAll{}, nil
+}
+
+type allowAll struct{}
+
+func (allowAll) DecideWAF(string, netip.Addr, time.Time) decision.Decision {
+	return decision.Decision{}
+}
+func (allowAll) DecideIP(decision.Layer, netip.Addr, time.Time) decision.Decision {
+	return decision.Decision{}
+}
+func (allowAll) DecideUser(string, time.Time) decision.Decision { return decision.Decision{} }
+func (allowAll) DecideWorkspace(string, []string, netip.Addr) decision.Decision {
+	return decision.Decision{}
 }

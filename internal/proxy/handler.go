@@ -6,12 +6,15 @@ import (
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/inspect"
 )
 
 // ServeHTTP routes a client request: unknown host → 404 page; a protected
-// host (protect_status 1) is decided by the project's engine (block → 418
-// block page; log → recorded and forwarded); then the request goes to an
-// upstream server of the host.
+// host (protect_status 1) is decided by the project's engine on the client
+// address (block → 418 block page; log → recorded and forwarded; an allow
+// rule → forwarded without web inspection), then by the basic web
+// protection of the host's policy (see docs/decisions.md); then the
+// request goes to an upstream server of the host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host := requestHost(r)
 	rt := p.table.Load().lookup(host)
@@ -20,14 +23,21 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pageUnknownHost.write(w, r, "")
 		return
 	}
+	c := webCheck{rt: rt, host: host}
 	if rt.protect == 1 {
-		client, _ := p.clientIP(r)
-		if d, ok := p.decide(r, rt, host, client); ok && d.Action != decision.ActionAllow {
-			id := p.record(r, rt, host, client, &d)
-			if d.Action == decision.ActionBlock {
+		c.client, _ = p.clientIP(r)
+		c.web = rt.web
+		if d, ok := p.decide(r, rt, host, c.client); ok {
+			switch {
+			case d.Action == decision.ActionBlock:
+				id := p.record(r, c, &d, nil)
 				rt.metrics.count(pageBlocked.Status)
 				pageBlocked.write(w, r, id)
 				return
+			case d.Action == decision.ActionLog:
+				p.record(r, c, &d, nil)
+			case d.RuleType != decision.RuleNone:
+				c.web = nil // an allow rule: trusted, not inspected
 			}
 		}
 	}
@@ -37,7 +47,43 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		pageBadGateway.write(w, r, "")
 		return
 	}
-	p.serveWithDeadlines(pl.rp, w, r)
+	p.serveWithDeadlines(pl.rp, w, r, c)
+}
+
+// webCheck is what the basic web protection of one request needs.
+type webCheck struct {
+	rt     *route
+	web    *webProtection // nil: not inspected
+	host   string
+	client netip.Addr
+}
+
+// inspect runs the basic web protection on r, reading a bounded body
+// prefix into v when the inspector looks at bodies (r.Body then serves
+// the prefix and the rest). A detection is recorded; in block mode the
+// block page is sent and inspect reports true (the request is answered).
+func (p *Proxy) inspect(w http.ResponseWriter, r *http.Request, c webCheck, v *view) bool {
+	in := c.web.inspector
+	v.fill(r, in.Config().CheckAllHeaders)
+	if wantsBody(r, in) {
+		v.readBody(r)
+	}
+	verdict := c.web.check(c.host, &v.req)
+	if !verdict.Detected() {
+		return false
+	}
+	d := decision.Decision{Action: decision.ActionLog, RuleID: verdict.RuleID}
+	if c.web.block {
+		d.Action = decision.ActionBlock
+	}
+	p.metrics.webAttacks[d.Action].Add(1)
+	id := p.record(r, c, &d, &verdict)
+	if d.Action != decision.ActionBlock {
+		return false
+	}
+	c.rt.metrics.count(pageBlocked.Status)
+	pageBlocked.write(w, r, id)
+	return true
 }
 
 // decide asks the project's engine. When the engine cannot be loaded (the
@@ -54,16 +100,21 @@ func (p *Proxy) decide(r *http.Request, rt *route, host string, client netip.Add
 	return d, true
 }
 
-// record hands a block or log decision to the event sink and returns the
-// event ID. It never waits: a full queue drops the event (counted).
-func (p *Proxy) record(r *http.Request, rt *route, host string, client netip.Addr, d *decision.Decision) string {
+// record hands a block or log decision (and, for basic web protection, the
+// verdict) to the event sink and returns the event ID. It never waits: a
+// full queue drops the event (counted).
+func (p *Proxy) record(r *http.Request, c webCheck, d *decision.Decision, verdict *inspect.Verdict) string {
 	id := p.eventID()
 	if p.deps.Events == nil {
 		return id
 	}
-	ev := Event{Time: p.now(), ProjectID: rt.projectID, EnterpriseProjectID: rt.epID, HostID: rt.hostID, Hostname: host, PolicyID: d.PolicyID,
+	rt, client := c.rt, c.client
+	ev := Event{Time: p.now(), ProjectID: rt.projectID, EnterpriseProjectID: rt.epID, HostID: rt.hostID, Hostname: c.host, PolicyID: d.PolicyID,
 		ClientIP: client, RuleType: d.RuleType, RuleID: d.RuleID, Action: d.Action, Method: r.Method,
 		URL: r.RequestURI, EventID: id}
+	if verdict != nil {
+		ev.Attack, ev.AttackLocation, ev.Excerpt = verdict.Attack, verdict.Location, verdict.Excerpt
+	}
 	if ev.PolicyID == "" {
 		ev.PolicyID = rt.policyID
 	}

@@ -23,10 +23,13 @@ type metrics struct {
 
 	unknown   hostMetrics                                                       // requests to no protected host
 	decisions [decision.ActionLog + 1][decision.RuleWorkspace + 1]atomic.Uint64 // action × rule type
-	recorded  atomic.Uint64
-	dropped   atomic.Uint64
-	retries   atomic.Uint64
-	latency   histogram // upstream response-header latency
+	// webAttacks counts basic web protection detections by action (block
+	// or log; masked ones are not counted).
+	webAttacks [decision.ActionLog + 1]atomic.Uint64
+	recorded   atomic.Uint64
+	dropped    atomic.Uint64
+	retries    atomic.Uint64
+	latency    histogram // upstream response-header latency
 }
 
 // hostMetrics counts one host's responses by status class (index 1–5).
@@ -122,6 +125,10 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 					decision.Action(a).String(), decision.RuleType(t).String(), n)
 			}
 		}
+	}
+	fmt.Fprint(b, "# HELP rampart_proxy_web_attacks_total Requests basic web protection detected as attacks, by action.\n# TYPE rampart_proxy_web_attacks_total counter\n")
+	for _, a := range [...]decision.Action{decision.ActionBlock, decision.ActionLog} {
+		fmt.Fprintf(b, "rampart_proxy_web_attacks_total{action=%q} %d\n", a.String(), m.webAttacks[a].Load())
 	}
 	fmt.Fprintf(b, "# HELP rampart_proxy_events_recorded_total Protection events handed to the event recorder.\n# TYPE rampart_proxy_events_recorded_total counter\nrampart_proxy_events_recorded_total %d\n", m.recorded.Load())
 	fmt.Fprintf(b, "# HELP rampart_proxy_events_dropped_total Protection events dropped because the recorder's queue was full.\n# TYPE rampart_proxy_events_dropped_total counter\nrampart_proxy_events_dropped_total %d\n", m.dropped.Load())

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/inspect"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -57,6 +58,8 @@ type Deps struct {
 	Events       EventSink         // nil: events are not recorded
 	Certificates CertificateSource // nil: only the default certificate
 	Locator      Locator           // nil: events carry no location or tag
+	Policies     PolicySource      // nil: no basic web protection
+	Maskers      MaskerSource      // nil: nothing is masked
 }
 
 // Proxy is the WAF data plane. It is an http.Handler for the client-facing
@@ -70,6 +73,9 @@ type Proxy struct {
 	transport roundTripCloser
 	buffers   bufferPool
 	metrics   *metrics
+	// inspectors compiles each distinct basic web protection setting
+	// once; every policy with that setting shares the inspector.
+	inspectors inspect.Cache
 
 	table atomic.Pointer[table]
 
@@ -167,6 +173,10 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("hosts: %w", err)
 	}
+	web, err := p.loadWebProtection(ctx, hosts)
+	if err != nil {
+		return false, err
+	}
 	used := map[string]bool{}
 	unread := false
 	t := buildTable(hosts, p.metrics, p.newReverseProxy, func(h *waf.Host) *tls.Certificate {
@@ -175,7 +185,7 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 		c, ok := p.certificate(ctx, key, h)
 		unread = unread || !ok
 		return c
-	}, p.log)
+	}, web, p.log)
 	p.certRetry = time.Time{}
 	if unread {
 		p.certRetry = p.now().Add(certRetryAfter)

@@ -24,6 +24,7 @@ type route struct {
 	plain     *pool            // servers whose front_protocol is HTTP
 	tls       *pool            // servers whose front_protocol is HTTPS
 	metrics   *hostMetrics
+	web       *webProtection // nil: no basic web protection
 }
 
 // pool picks the pool for a request: the servers of the request's front
@@ -73,9 +74,10 @@ func (t *table) lookup(host string) *route {
 // buildTable compiles hosts (oldest first) into a table. When projects
 // protect the same host name, the oldest host wins and the conflict is
 // logged. newProxy builds the forwarding of one pool; cert loads a host's
-// certificate (nil: the default certificate).
+// certificate (nil: the default certificate); web holds the basic web
+// protection of each "project/policy" (absent or nil: none).
 func buildTable(hosts []*waf.Host, m *metrics, newProxy func(*pool) *httputil.ReverseProxy,
-	cert func(h *waf.Host) *tls.Certificate, log *slog.Logger) *table {
+	cert func(h *waf.Host) *tls.Certificate, web map[string]*webProtection, log *slog.Logger) *table {
 	t := &table{exact: map[string]*route{}, wild: map[string]*route{}}
 	hosts = slices.Clone(hosts)
 	slices.SortStableFunc(hosts, func(a, b *waf.Host) int { return a.CreatedAt.Compare(b.CreatedAt) })
@@ -93,6 +95,9 @@ func buildTable(hosts []*waf.Host, m *metrics, newProxy func(*pool) *httputil.Re
 		}
 		rt := &route{projectID: h.ProjectID, epID: h.EnterpriseProjectID, hostID: h.ID, hostname: name, policyID: h.PolicyID,
 			protect: h.ProtectStatus, certID: h.CertificateID, metrics: m.host(name)}
+		if h.ProtectStatus == 1 {
+			rt.web = web[h.ProjectID+"/"+h.PolicyID]
+		}
 		var plain, secure []waf.Server
 		for _, s := range h.Servers {
 			if s.FrontProtocol == "HTTPS" {

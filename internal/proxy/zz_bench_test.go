@@ -85,9 +85,18 @@ func BenchmarkHandler(b *testing.B) {
 func benchServe(b *testing.B, h http.Handler) {
 	req := httptest.NewRequest("GET", "http://www.example.com/index.html", nil)
 	req.RemoteAddr = "8.8.8.8:40000"
+	benchServeRequest(b, h, req, nil)
+}
+
+// benchServeRequest serves req through h in a loop, after calling before
+// (when not nil) to prepare each iteration, and wants 200.
+func benchServeRequest(b *testing.B, h http.Handler, req *http.Request, before func()) {
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {
+		if before != nil {
+			before()
+		}
 		clear(w.h)
 		w.code = 0
 		h.ServeHTTP(w, req)

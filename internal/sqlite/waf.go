@@ -154,6 +154,8 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 	switch t {
 	case waf.RuleGeoIP:
 		table = "waf_geoip_rules"
+	case waf.RuleIgnore:
+		table = "waf_ignore_rules"
 	case waf.RuleReputation:
 		table = "waf_reputation_rules"
 	case waf.RuleWhiteBlackIP:

@@ -12,7 +12,7 @@ import (
 var _ waf.EventStore = (*DB)(nil)
 
 const eventColumns = `id, project_id, enterprise_project_id, time, host_id, host, policy_id, client_ip, location, tag,
-	rule_type, rule_id, action, method, url, status`
+	rule_type, rule_id, action, method, url, status, attack, payload, payload_location`
 
 // eventColumn is the column (or expression) of each filterable field; only
 // these fixed strings ever reach the SQL text.
@@ -28,6 +28,8 @@ var eventColumn = map[waf.EventField]string{
 	waf.EventFieldAction:   "action",
 	waf.EventFieldLocation: "location",
 	waf.EventFieldStatus:   "CAST(status AS TEXT)",
+	waf.EventFieldAttack:   "attack",
+	waf.EventFieldPayload:  "payload",
 }
 
 // eventRowsPerInsert is how many events one INSERT statement carries:
@@ -40,12 +42,12 @@ func (db *DB) InsertEvents(ctx context.Context, events []waf.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	insert := func(n int) string {
 		return `INSERT INTO waf_events (` + eventColumns + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		args := make([]any, 0, 16*eventRowsPerInsert)
+		args := make([]any, 0, 19*eventRowsPerInsert)
 		for len(events) > 0 {
 			n := min(len(events), eventRowsPerInsert)
 			args = args[:0]
@@ -56,7 +58,8 @@ func (db *DB) InsertEvents(ctx context.Context, events []waf.Event) error {
 					ep = waf.DefaultEnterpriseProject
 				}
 				args = append(args, e.ID, e.ProjectID, ep, millis(e.Time), e.HostID, e.Host, e.PolicyID,
-					e.ClientIP, e.Location, e.Tag, e.RuleType, e.RuleID, e.Action, e.Method, e.URL, e.Status)
+					e.ClientIP, e.Location, e.Tag, e.RuleType, e.RuleID, e.Action, e.Method, e.URL, e.Status,
+					e.Attack(), e.Payload, e.PayloadLocation)
 			}
 			if _, err := tx.ExecContext(ctx, insert(n), args...); err != nil {
 				return err
@@ -70,9 +73,14 @@ func (db *DB) InsertEvents(ctx context.Context, events []waf.Event) error {
 func scanEvent(s wafScanner) (*waf.Event, error) {
 	var e waf.Event
 	var t int64
+	var attack string
 	if err := s.Scan(&e.ID, &e.ProjectID, &e.EnterpriseProjectID, &t, &e.HostID, &e.Host, &e.PolicyID, &e.ClientIP,
-		&e.Location, &e.Tag, &e.RuleType, &e.RuleID, &e.Action, &e.Method, &e.URL, &e.Status); err != nil {
+		&e.Location, &e.Tag, &e.RuleType, &e.RuleID, &e.Action, &e.Method, &e.URL, &e.Status,
+		&attack, &e.Payload, &e.PayloadLocation); err != nil {
 		return nil, err
+	}
+	if e.RuleType == waf.EventWebAttack {
+		e.WebAttack = attack // the others' is derived from the rule type
 	}
 	e.Time = time.UnixMilli(t).UTC()
 	return &e, nil

@@ -196,6 +196,7 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 			{"waf_geoip_rules", "name, geoip, white, status, ip_type, description"},
 			{"waf_reputation_rules", "name, description, type, tags, action, status"},
 			{"waf_whiteblackip_rules", "name, addr, ip_group_id, white, status, time_mode, start, terminal, description"},
+			{"waf_ignore_rules", "domains, conditions, mode, rule, advanced, description, status, updated_at"},
 		} {
 			rows, err := tx.QueryContext(ctx, `SELECT id FROM `+table.name+` WHERE policy_id = ? ORDER BY seq`, srcID)
 			if err != nil {

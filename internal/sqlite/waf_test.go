@@ -119,3 +119,7 @@ func TestWAFCertificateWritesBumpRevision(t *testing.T) {
 		t.Fatalf("revisions %d, %d, %d: each write must bump", r1, r2, r3)
 	}
 }
+
+func TestWAFIgnoreConformance(t *testing.T) {
+	storetest.RunWAFIgnore(t, func(t *testing.T) waf.Store { return MustOpen(t) })
+}

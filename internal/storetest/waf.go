@@ -21,11 +21,7 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 
 	policy := func(t *testing.T, s waf.Store, project, name string) *waf.Policy {
 		t.Helper()
-		p := &waf.Policy{ID: newID(t), ProjectID: project, EnterpriseProjectID: "0", Name: name, Level: 2,
-			RobotAction: "log", Action: "log", Options: map[string]bool{"geoip": true}, ModulexOptions: map[string]any{},
-			Extend: map[string]string{}, CreatedAt: now}
-		must(t, s.CreatePolicy(ctx, p))
-		return p
+		return createWAFPolicy(t, s, project, name, "geoip", now)
 	}
 	geo := func(t *testing.T, policyID string, codes ...string) *waf.GeoIPRule {
 		g := ""
@@ -406,4 +402,14 @@ func RunWAF(t *testing.T, newStore func(t *testing.T) waf.Store) {
 		again.Name = "other"
 		wantKind(t, s.CopyPolicy(ctx, proj, newID(t), &again, func() string { return newID(t) }), rampart.KindNotFound)
 	})
+}
+
+// createWAFPolicy stores a policy of the project with one option on.
+func createWAFPolicy(t *testing.T, s waf.Store, project, name, option string, now time.Time) *waf.Policy {
+	t.Helper()
+	p := &waf.Policy{ID: newID(t), ProjectID: project, EnterpriseProjectID: "0", Name: name, Level: 2,
+		RobotAction: "log", Action: "log", Options: map[string]bool{option: true}, ModulexOptions: map[string]any{},
+		Extend: map[string]string{}, CreatedAt: now}
+	must(t, s.CreatePolicy(context.Background(), p))
+	return p
 }

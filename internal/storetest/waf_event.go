@@ -39,6 +39,15 @@ func RunWAFEvents(t *testing.T, newStore func(t *testing.T) waf.EventStore) {
 		_, err = s.FindEvent(ctx, proj, newID(t))
 		wantKind(t, err, rampart.KindNotFound)
 		must(t, s.InsertEvents(ctx, nil))
+
+		web := event(t, proj, 2)
+		web.RuleType, web.RuleID, web.WebAttack, web.Payload, web.PayloadLocation = waf.EventWebAttack, "100001", "sqli", `1' OR 1=1--`, "params"
+		must(t, s.InsertEvents(ctx, []waf.Event{web}))
+		got, err = s.FindEvent(ctx, proj, web.ID)
+		must(t, err)
+		if *got != web || got.Attack() != "sqli" {
+			t.Fatalf("web attack event found %+v, want %+v", *got, web)
+		}
 	})
 
 	t.Run("BatchIsAllOrNone", func(t *testing.T) {
@@ -95,6 +104,9 @@ func RunWAFEvents(t *testing.T, newStore func(t *testing.T) waf.EventStore) {
 			if i == 3 {
 				e.EnterpriseProjectID = "ep1"
 			}
+			if i == 4 {
+				e.RuleType, e.RuleID, e.WebAttack, e.Payload, e.PayloadLocation = waf.EventWebAttack, "110001", "xss", "<script>", "body"
+			}
 			evs = append(evs, e)
 		}
 		must(t, s.InsertEvents(ctx, evs))
@@ -120,6 +132,13 @@ func RunWAFEvents(t *testing.T, newStore func(t *testing.T) waf.EventStore) {
 			{"RuleTypeNotIn", func(f *waf.EventFilter) {
 				f.Terms[waf.EventFieldRuleType] = waf.EventTerms{NotIn: []string{waf.EventGeoIP}}
 			}, 5},
+			{"AttackIn", func(f *waf.EventFilter) {
+				f.Terms[waf.EventFieldAttack] = waf.EventTerms{In: []string{"xss", "custom_geoip"}}
+			}, 6},
+			{"AttackNotIn", func(f *waf.EventFilter) {
+				f.Terms[waf.EventFieldAttack] = waf.EventTerms{NotIn: []string{"custom_whiteblackip"}}
+			}, 6},
+			{"PayloadContains", func(f *waf.EventFilter) { f.Terms[waf.EventFieldPayload] = waf.EventTerms{Contains: "script"} }, 1},
 			{"ActionAndLocation", func(f *waf.EventFilter) {
 				f.Terms[waf.EventFieldAction] = waf.EventTerms{In: []string{"log"}}
 				f.Terms[waf.EventFieldLocation] = waf.EventTerms{In: []string{"CN"}}

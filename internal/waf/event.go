@@ -21,14 +21,19 @@ type Event struct {
 	ClientIP            string
 	Location            string // Huawei geolocation code of the client, or ""
 	Tag                 string // IDC tag of the client, or ""
-	// RuleType is the deciding rule type as the decision API spells it:
-	// emergency, whiteblackip, geoip or ip_reputation.
+	// RuleType is the deciding rule type as the decision API spells it
+	// (emergency, whiteblackip, geoip or ip_reputation), or webattack for
+	// basic web protection.
 	RuleType string
-	RuleID   string
+	RuleID   string // for webattack, the 6-digit inspection rule
 	Action   string // block or log
 	Method   string
 	URL      string // path and query of the request
 	Status   int    // response status sent to the client; 0 when unknown
+	// The detection of a webattack event (empty for the others).
+	WebAttack       string // Huawei's attack type: sqli, xss, cmdi, lfi, rfi, webshell, robot, vuln
+	Payload         string // the bounded, escaped excerpt of the value that matched
+	PayloadLocation string // url, params, cookie, header or body
 }
 
 // Event rule types (decision.RuleType spellings).
@@ -37,6 +42,7 @@ const (
 	EventWhiteBlackIP = "whiteblackip"
 	EventGeoIP        = "geoip"
 	EventReputation   = "ip_reputation"
+	EventWebAttack    = "webattack" // basic web protection
 )
 
 // eventAttacks maps a rule type to the attack type Huawei's event items
@@ -48,10 +54,14 @@ var eventAttacks = map[string]string{
 	EventReputation:   "custom_idc_ip",
 }
 
-// Attack returns the event's attack type as ListEvent reports it:
-// custom_whiteblackip, custom_geoip, custom_idc_ip (IP reputation, whose
-// rules are IDC tags) or custom_blackip (SecMaster emergency block).
+// Attack returns the event's attack type as ListEvent reports it: the web
+// attack type of a webattack event; custom_whiteblackip, custom_geoip,
+// custom_idc_ip (IP reputation, whose rules are IDC tags) or custom_blackip
+// (SecMaster emergency block) for the address rules.
 func (e *Event) Attack() string {
+	if e.RuleType == EventWebAttack && e.WebAttack != "" {
+		return e.WebAttack
+	}
 	if a, ok := eventAttacks[e.RuleType]; ok {
 		return a
 	}
@@ -76,7 +86,9 @@ const (
 	EventFieldRuleType
 	EventFieldAction
 	EventFieldLocation
-	EventFieldStatus // the response status, as a decimal string
+	EventFieldStatus  // the response status, as a decimal string
+	EventFieldAttack  // Attack()
+	EventFieldPayload // Payload
 )
 
 // EventTerms selects events by one field: its value is one of In (when In

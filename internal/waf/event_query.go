@@ -3,7 +3,6 @@ package waf
 import (
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -29,7 +28,7 @@ var listEventActions = strings.Fields(`block pass log captcha cache mask js_chal
 // Rampart counterpart and sorts by time.
 var eventSortKeys = map[string]EventField{
 	"attack_time": EventFieldTime, "sort_ip": EventFieldClientIP, "host": EventFieldHost, "geo_str": EventFieldLocation,
-	"component": EventFieldTime, "rule": EventFieldRuleID, "attack": EventFieldRuleType,
+	"component": EventFieldTime, "rule": EventFieldRuleID, "attack": EventFieldAttack,
 }
 
 // ParseEventQuery validates the query of ListEvent (GET
@@ -120,7 +119,7 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		{"urls", EventFieldURL, false, nil, false}, {"nurls", EventFieldURL, true, nil, false},
 		{"domains", EventFieldHost, false, nil, false},
 		{"actions", EventFieldAction, false, listEventActions, false}, {"nactions", EventFieldAction, true, listEventActions, false},
-		{"attacks", EventFieldRuleType, false, listEventAttacks, false}, {"nattacks", EventFieldRuleType, true, listEventAttacks, false},
+		{"attacks", EventFieldAttack, false, listEventAttacks, false}, {"nattacks", EventFieldAttack, true, listEventAttacks, false},
 		{"ip_countries", EventFieldLocation, false, nil, false}, {"nip_countries", EventFieldLocation, true, nil, false},
 		{"ip_regions", EventFieldLocation, false, nil, false}, {"nip_regions", EventFieldLocation, true, nil, false},
 	} {
@@ -138,9 +137,6 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		}
 		if len(vs) == 0 {
 			continue
-		}
-		if l.field == EventFieldRuleType {
-			vs = attacksToRuleTypes(vs)
 		}
 		if l.name == "ip_countries" || l.name == "nip_countries" {
 			vs = countriesWithProvinces(vs)
@@ -160,8 +156,8 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		f.Terms[l.field] = t
 	}
 	// Single-value searches: sip and url (exact under query_mode=equal),
-	// domain / ndomain (substring; domain wins), payload (never matches:
-	// IP-based rules carry no payload).
+	// domain / ndomain (substring; domain wins), payload (substring of the
+	// excerpt of a web attack; address-rule events have none).
 	for _, s := range []struct {
 		name  string
 		field EventField
@@ -192,8 +188,8 @@ func ParseEventQuery(projectID string, q url.Values, now time.Time) (EventFilter
 		t.NotContains = d
 		f.Terms[EventFieldHost] = t
 	}
-	if q.Get("payload") != "" {
-		f.Terms[EventFieldID] = EventTerms{In: []string{""}}
+	if v := q.Get("payload"); v != "" {
+		f.Terms[EventFieldPayload] = EventTerms{Contains: v}
 	}
 	if codes, err := values("response_codes", nil); err != nil {
 		return EventFilter{}, err
@@ -224,39 +220,14 @@ func eventWindow(recent, from, to string, now time.Time) (time.Time, time.Time, 
 	if from == "" && to == "" {
 		return time.Time{}, time.Time{}, invalid(CodeURLParam, "recent", "recent, or from and to, is mandatory.")
 	}
-	if from == "" || to == "" {
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "from", "from and to must be given together.")
+	w, err := ParseTimeWindow(from, to)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
 	}
-	f, err1 := strconv.ParseInt(from, 10, 64)
-	t, err2 := strconv.ParseInt(to, 10, 64)
-	switch {
-	case err1 != nil || f < 0:
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "from", "from %q must be a Unix time in milliseconds.", from)
-	case err2 != nil || t < 0:
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "to", "to %q must be a Unix time in milliseconds.", to)
-	case f > t:
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "from", "from must not be after to.")
-	case t-f > maxEventRange.Milliseconds():
+	if w.To.Sub(w.From) > maxEventRange {
 		return time.Time{}, time.Time{}, invalid(CodeURLParam, "to", "from and to must be at most 30 days apart.")
 	}
-	return time.UnixMilli(f).UTC(), time.UnixMilli(t).UTC(), nil
-}
-
-// attacksToRuleTypes maps ListEvent attack types to stored rule types; an
-// attack type no Rampart rule produces maps to a value that matches
-// nothing. custom_whiteip matches nothing (allow rules record no event).
-func attacksToRuleTypes(attacks []string) []string {
-	out := make([]string, 0, len(attacks))
-	for _, a := range attacks {
-		rt := "-" + a
-		for t, at := range eventAttacks {
-			if at == a {
-				rt = t
-			}
-		}
-		out = append(out, rt)
-	}
-	return out
+	return w.From, w.To, nil
 }
 
 // countriesWithProvinces adds to a list of countries the provinces within

@@ -42,14 +42,18 @@ func TestParseEventQueryWindows(t *testing.T) {
 func TestParseEventQueryTerms(t *testing.T) {
 	t.Parallel()
 	q, _ := url.ParseQuery("recent=today&attacks=custom_geoip&attacks=sqli&nattacks=custom_whiteblackip&hosts=a,b&instances=b" +
-		"&sip=10.0.0.1&query_mode=equal&sips=10.0.0.1&sips=10.0.0.2&domain=shop&ndomain=x&sort_key=sort_ip&sort_direction=asc&page=3&pagesize=20")
+		"&sip=10.0.0.1&query_mode=equal&sips=10.0.0.1&sips=10.0.0.2&domain=shop&ndomain=x&sort_key=sort_ip&sort_direction=asc&page=3&pagesize=20" +
+		"&payload=union")
 	f, err := waf.ParseEventQuery("p", q, queryNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := f.Terms[waf.EventFieldRuleType]
-	if len(rt.In) != 2 || rt.In[0] != waf.EventGeoIP || rt.In[1] == waf.EventGeoIP || rt.NotIn[0] != waf.EventWhiteBlackIP {
-		t.Errorf("rule types %+v", rt)
+	at := f.Terms[waf.EventFieldAttack]
+	if len(at.In) != 2 || at.In[0] != "custom_geoip" || at.In[1] != "sqli" || len(at.NotIn) != 1 || at.NotIn[0] != "custom_whiteblackip" {
+		t.Errorf("attacks %+v", at)
+	}
+	if p := f.Terms[waf.EventFieldPayload]; p.Contains != "union" {
+		t.Errorf("payload %+v", p)
 	}
 	if h := f.Terms[waf.EventFieldHostID]; len(h.In) != 1 || h.In[0] != "b" { // hosts ∩ instances
 		t.Errorf("hosts %+v", h)

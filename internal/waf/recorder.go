@@ -115,6 +115,7 @@ func (r *Recorder) Record(ev Event) bool {
 	ev.URL = truncateUTF8(ev.URL, maxEventURL)
 	ev.Method = truncateUTF8(ev.Method, maxEventMethod)
 	ev.Host = truncateUTF8(ev.Host, maxEventHost) // any name under a wildcard host
+	ev.Payload = truncateUTF8(ev.Payload, maxEventPayload)
 	select {
 	case r.queue <- ev:
 		return true
@@ -129,6 +130,9 @@ const (
 	maxEventURL    = 2048 // as the ListEvent url filters
 	maxEventMethod = 32
 	maxEventHost   = 255 // a DNS name has at most 253
+	// maxEventPayload bounds the excerpt: the data plane's is at most 64
+	// bytes before escaping, at most four times that after.
+	maxEventPayload = 256
 )
 
 // truncateUTF8 returns the longest prefix of s of at most n bytes that does

@@ -14,20 +14,21 @@ type RuleType string
 // Rule types this server stores.
 const (
 	RuleGeoIP        RuleType = "geoip"
+	RuleIgnore       RuleType = "ignore"
 	RuleReputation   RuleType = "ip-reputation"
 	RuleWhiteBlackIP RuleType = "whiteblackip"
 )
 
 // ParseRuleType validates a rule_type path value. Types the SDK knows but
-// this server does not store (cc, custom, privacy, ignore, antitamper,
+// this server does not store (cc, custom, privacy, antitamper,
 // antileakage) give CodeFeature; anything else CodeURLParam.
 func ParseRuleType(s string) (RuleType, error) {
 	switch RuleType(s) {
-	case RuleGeoIP, RuleReputation, RuleWhiteBlackIP:
+	case RuleGeoIP, RuleIgnore, RuleReputation, RuleWhiteBlackIP:
 		return RuleType(s), nil
 	}
 	switch s {
-	case "cc", "custom", "privacy", "ignore", "antitamper", "antileakage":
+	case "cc", "custom", "privacy", "antitamper", "antileakage":
 		return "", invalid(CodeFeature, "rule_type", "rule_type %s is not supported by this server.", s)
 	}
 	return "", invalid(CodeURLParam, "rule_type", "rule_type %q is not a rule type.", s)

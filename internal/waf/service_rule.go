@@ -237,6 +237,13 @@ func (s *Service) SetRuleStatus(ctx context.Context, projectID string, t RuleTyp
 		}
 		r := rs[0]
 		return &RuleStatus{r.ID, r.PolicyID, r.Description, r.Status, r.CreatedAt}, nil
+	case RuleIgnore:
+		rs, err := s.store.UpdateIgnoreRules(ctx, projectID, ids, func(r *IgnoreRule) error { return set(&r.Status) })
+		if err != nil {
+			return nil, err
+		}
+		r := rs[0]
+		return &RuleStatus{r.ID, r.PolicyID, r.Description, r.Status, r.CreatedAt}, nil
 	case RuleReputation:
 		rs, err := s.store.UpdateReputationRules(ctx, projectID, ids, func(r *ReputationRule) error { return set(&r.Status) })
 		if err != nil {

@@ -66,6 +66,21 @@ type Store interface {
 	// (KindNotFound also for an unknown IP group).
 	UpdateWhiteBlackIPRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*WhiteBlackIPRule) error) ([]*WhiteBlackIPRule, error)
 
+	// CreateIgnoreRules inserts false-alarm masking rules, all or none.
+	// KindNotFound (policy).
+	CreateIgnoreRules(ctx context.Context, rules []*IgnoreRule) error
+	// FindIgnoreRule returns a rule of a policy. KindNotFound.
+	FindIgnoreRule(ctx context.Context, projectID, policyID, id string) (*IgnoreRule, error)
+	// FindIgnoreRules returns a page of rules (creation order) and the total.
+	FindIgnoreRules(ctx context.Context, f RuleFilter) ([]*IgnoreRule, int, error)
+	// UpdateIgnoreRules is UpdateGeoIPRules for ignore rules; it saves the
+	// hit count and reset time fn leaves too.
+	UpdateIgnoreRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*IgnoreRule) error) ([]*IgnoreRule, error)
+	// AddIgnoreRuleHits adds the counts to the hit counts of the project's
+	// ignore rules, skipping rules that no longer exist. It does not bump
+	// the WAF revision: hit counts do not change what the data plane does.
+	AddIgnoreRuleHits(ctx context.Context, projectID string, hits []IgnoreHit) error
+
 	// DeleteRules deletes rules of one type, all or none. KindNotFound.
 	DeleteRules(ctx context.Context, projectID string, t RuleType, ids []PolicyRuleIDs) error
 

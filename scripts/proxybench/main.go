@@ -11,6 +11,10 @@
 //	                                           and an IP-reputation block rule into a
 //	                                           Rampart store, and the same prefixes as
 //	                                           an nginx geo block
+//	proxybench protect -db PATH -webattack on|off [-host NAME]
+//	                                           switches basic web protection of the
+//	                                           host's policy (block mode, level 2)
+//	                                           in a running store
 //	proxybench rampart -db PATH -listen ADDR -pprof ADDR
 //	                                           Rampart's data plane alone over a seeded
 //	                                           store, with net/http/pprof on a side
@@ -58,6 +62,8 @@ func main() {
 		err = bare(os.Args[2:])
 	case "seed":
 		err = seed(os.Args[2:])
+	case "protect":
+		err = protect(os.Args[2:])
 	case "rampart":
 		err = dataPlane(os.Args[2:])
 	default:
@@ -211,6 +217,46 @@ func seed(args []string) error {
 	return nil
 }
 
+// protect switches the basic web protection of a host's policy: on is
+// webattack and common on, level 2, block; off is webattack off. The data
+// plane picks the change up at its next refresh (the write bumps the WAF
+// revision).
+func protect(args []string) error {
+	fs := flag.NewFlagSet("protect", flag.ExitOnError)
+	dbPath := fs.String("db", "", "Rampart SQLite store")
+	hostname := fs.String("host", "www.example.com", "protected host name")
+	state := fs.String("webattack", "on", "on or off")
+	fs.Parse(args)
+	if *state != "on" && *state != "off" {
+		return fmt.Errorf("-webattack must be on or off, not %q", *state)
+	}
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hosts, err := db.AllHosts(ctx)
+	if err != nil {
+		return err
+	}
+	policyID := ""
+	for _, h := range hosts {
+		if h.ProjectID == project && h.Hostname == *hostname {
+			policyID = h.PolicyID
+		}
+	}
+	if policyID == "" {
+		return fmt.Errorf("no host %s", *hostname)
+	}
+	svc := waf.NewService(db, nil)
+	on := *state == "on"
+	level, action := 2, "block"
+	_, err = svc.UpdatePolicy(ctx, project, policyID, &waf.PolicyUpdate{Level: &level, Action: &action,
+		Options: map[string]bool{"webattack": on, "common": true}})
+	return err
+}
+
 // dataPlane runs Rampart's data plane as cmd/rampart wires it (registry,
 // host table, embedded address data; loopback trusted), without the API,
 // and serves the profiling endpoints on a separate listener.
@@ -234,7 +280,7 @@ func dataPlane(args []string) error {
 	reg := enforce.NewRegistry(enforce.Sources{SecMaster: sm, WAF: db, Workspace: workspace.New(db, workspace.Config{}), Revisions: db}, geo, nil, nil)
 	go reg.Run(ctx, 50*time.Millisecond)
 	trusted, _ := proxy.ParseTrustedProxies("127.0.0.1/32")
-	px := proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Locator: geo})
+	px := proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Locator: geo, Policies: db})
 	if _, err := px.Refresh(ctx); err != nil {
 		return err
 	}

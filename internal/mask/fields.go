@@ -1,0 +1,171 @@
+package mask
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/rampartsec/rampart/internal/inspect"
+)
+
+// eachField calls fn with the name and value of every field of a params,
+// cookie or header source, in request order, until fn returns false.
+// Parameters come from req.Params, or from req.RawQuery when the data plane
+// left Params nil (decoding a parameter that needs it allocates).
+func eachField(req *inspect.Request, src source, fn func(name, value string) bool) {
+	var pairs []inspect.Pair
+	switch src {
+	case srcCookie:
+		pairs = req.Cookies
+	case srcHeader:
+		pairs = req.Headers
+	case srcParams:
+		if req.Params == nil {
+			eachQueryParam(req.RawQuery, fn)
+			return
+		}
+		pairs = req.Params
+	}
+	for _, p := range pairs {
+		if !fn(p.Name, p.Value) {
+			return
+		}
+	}
+}
+
+func eachQueryParam(q string, fn func(name, value string) bool) {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if !fn(unescape(k), unescape(v)) {
+			return
+		}
+	}
+}
+
+func unescape(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// locates reports whether v lies where the rule's advanced settings limit
+// it: in the right part of the request and, when fields are named, in one
+// of them. The verdict names no field, so a named field holds the
+// detection when its name or value, as received or decoded the way basic
+// protection decodes it (URL, \u and %u escapes, HTML entities, up to
+// inspect.MaxDecodeRounds times), contains the verdict's excerpt. A
+// detection found only after base64 decoding, or whose excerpt had to be
+// escaped beyond recognition, is not located in a field: it stays a
+// detection.
+func (r *rule) locates(req *inspect.Request, v inspect.Verdict) bool {
+	if r.location == "" {
+		return true
+	}
+	if r.location != v.Location {
+		return false
+	}
+	if len(r.fields) == 0 {
+		return true
+	}
+	ex := excerptText(v.Excerpt)
+	if ex == "" {
+		return false
+	}
+	src := srcParams
+	switch r.location {
+	case inspect.LocationCookie:
+		src = srcCookie
+	case inspect.LocationHeader:
+		src = srcHeader
+	}
+	found := false
+	eachField(req, src, func(name, value string) bool {
+		if r.names(name, src == srcHeader) && (strings.Contains(name, ex) || decodedContains(value, ex)) {
+			found = true
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+// names reports whether the rule's advanced fields name a field.
+func (r *rule) names(name string, fold bool) bool {
+	for _, f := range r.fields {
+		if f == name || fold && strings.EqualFold(f, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// excerptText undoes the Go escaping of a verdict's excerpt; it returns ""
+// when the excerpt cannot be read back.
+func excerptText(ex string) string {
+	if !strings.Contains(ex, `\`) {
+		return ex
+	}
+	var b strings.Builder
+	for ex != "" {
+		r, _, tail, err := strconv.UnquoteChar(ex, '"')
+		if err != nil {
+			return ""
+		}
+		b.WriteRune(r)
+		ex = tail
+	}
+	return b.String()
+}
+
+// decodeBuffers holds the two buffers decodedContains alternates between.
+var decodeBuffers = sync.Pool{New: func() any { return new([2][]byte) }}
+
+// decodedContains reports whether s, or s decoded as basic protection
+// decodes it, contains sub.
+func decodedContains(s, sub string) bool {
+	if strings.Contains(s, sub) {
+		return true
+	}
+	bufs := decodeBuffers.Get().(*[2][]byte)
+	defer decodeBuffers.Put(bufs)
+	cur, k := s, 0
+	for range inspect.MaxDecodeRounds {
+		changed := false
+		for step := range 3 {
+			var out []byte
+			var ok bool
+			switch step {
+			case 0:
+				out, ok = inspect.URLDecode(bufs[k][:0], cur, true)
+			case 1:
+				out, ok = inspect.UnicodeEscapeDecode(bufs[k][:0], cur)
+			case 2:
+				out, ok = inspect.HTMLEntityDecode(bufs[k][:0], cur)
+			}
+			if ok {
+				bufs[k] = out
+				cur = unsafe.String(unsafe.SliceData(out), len(out)) // read before the buffer is reused
+				k ^= 1
+				changed = true
+			}
+		}
+		if !changed {
+			return false
+		}
+		if strings.Contains(cur, sub) {
+			return true
+		}
+	}
+	return false
+}
