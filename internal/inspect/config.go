@@ -43,9 +43,8 @@ func Compile(cfg Config) (*Inspector, error) {
 	if !cfg.Enabled {
 		return in, nil
 	}
-	for i := range catalogue {
-		r := &catalogue[i]
-		if r.level > cfg.Level || r.webshell && !cfg.Webshell || !r.webshell && !cfg.Common {
+	for _, r := range byLevel(cfg.Level) {
+		if r.webshell && !cfg.Webshell || !r.webshell && !cfg.Common {
 			continue
 		}
 		for t := 0; t < numTargets; t++ {
@@ -65,6 +64,23 @@ func Compile(cfg Config) (*Inspector, error) {
 		}
 	}
 	return in, nil
+}
+
+// byLevel returns the rules up to level, those of level 1 first, then 2,
+// then 3, each level in catalogue order. A request two rules match is
+// reported by the stricter one: a loose level-3 rule (IN (…) as SQL)
+// never names the attack a precise level-1 rule (a Windows FOR loop as a
+// command) has found.
+func byLevel(level int) []*rule {
+	var rules []*rule
+	for l := 1; l <= level; l++ {
+		for i := range catalogue {
+			if catalogue[i].level == l {
+				rules = append(rules, &catalogue[i])
+			}
+		}
+	}
+	return rules
 }
 
 // Config returns the configuration the Inspector was compiled from.

@@ -53,7 +53,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"vuln/java class", param("java.io.ObjectInputStream"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"vuln/php variable function", param("$__['o'](5)"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"cmdi/multipart with bare LF lines", body("multipart/form-data; boundary=X", "--X\nContent-Disposition: form-data; name=\"host\"\n\n127.0.0.1; cat /etc/passwd\n--X--\n"), [3]string{"cmdi", "cmdi", "cmdi"}, "body"},
-		{"vuln/server-side include (at level 3 the SQL comment rule, tried first, takes it)", param(`<!--#exec cmd="ls"-->`), [3]string{"vuln", "vuln", "sqli"}, "params"},
+		{"vuln/server-side include", param(`<!--#exec cmd="ls"-->`), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"vuln/ldap filter injection", param("*)(uid=*))(|(uid=*"), [3]string{"", "vuln", "vuln"}, "params"},
 		{"cmdi/english after a separator", param("Photo; ID"), [3]string{"", "", ""}, "params"},
 		{"cmdi/quoted command", param(";w'h'o'am'i"), [3]string{"", "", "cmdi"}, "params"},
