@@ -47,7 +47,9 @@ func (in *Inspector) form(sc *scratch, s, loc string) Verdict {
 }
 
 // json inspects every string literal of a JSON document (keys and
-// values), with its escapes left for the decoders. It does not validate
+// values). The escapes of JSON's own syntax (\" \\ \/) are undone, so
+// that a quote in text is a quote and not a backslash before one; the
+// others (\uXXXX, \n, …) are left for the decoders. It does not validate
 // the document: a truncated or malformed body is inspected as far as it
 // goes.
 func (in *Inspector) json(sc *scratch, s string) Verdict {
@@ -63,12 +65,32 @@ func (in *Inspector) json(sc *scratch, s string) Verdict {
 			j++
 		}
 		end := min(j, len(s))
-		if v := in.value(sc, s[i+1:end], tParams, LocationBody, false); v.Detected() {
+		lit := s[i+1 : end]
+		if strings.IndexByte(lit, '\\') >= 0 {
+			lit = lit[:min(len(lit), MaxValueBytes)] // value inspects no more
+			sc.json = unescapeJSONSyntax(sc.json[:0], lit)
+			lit = unsafe.String(unsafe.SliceData(sc.json), len(sc.json))
+		}
+		if v := in.value(sc, lit, tParams, LocationBody, false); v.Detected() {
 			return v
 		}
 		i = end
 	}
 	return Verdict{}
+}
+
+// unescapeJSONSyntax appends lit to dst with \" \\ and \/ replaced by
+// the byte they escape.
+func unescapeJSONSyntax(dst []byte, lit string) []byte {
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c == '\\' && i+1 < len(lit) && (lit[i+1] == '"' || lit[i+1] == '\\' || lit[i+1] == '/') {
+			i++
+			c = lit[i]
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // multipart inspects each part: the part headers for executable upload

@@ -16,7 +16,7 @@ func isSQLi(s string) bool {
 	return ok && !loneCallFingerprint.MatchString(fingerprint)
 }
 
-var loneCallFingerprint = regexp.MustCompile(`^[nE]?n?f\([1n]\)n?$`)
+var loneCallFingerprint = regexp.MustCompile(`^[nE]?n?f\([1n]\)[nk]?$`)
 
 const fields = tParams | tCookie | tHeader
 
@@ -58,15 +58,15 @@ var sqliRules = []rule{
 		match: re(`(?i)^['"]\s*;\s*(?:$|--|#|print\b)|['"]\s*(?:glob|like|regexp)\s+\w+\s*;|\)\s*when\s+\d+\s+then\b|['"]\s*or\s+(?:true|false)\b|^['"]\s*(?:alter|create|drop|truncate)\b|\bselect\s+0x[0-9a-f]|\\0x[0-9a-f]{2}|['"]\s*\d+\s*['"]\s*=\s*['"]\s*\d+|['"]\s*(?:not\s+)?(?:regexp|rlike|glob)\s+['"]|\band\s+\w+\s+glob\b`)},
 	{id: "100028", attack: AttackSQLi, level: 2, targets: fields | tURL, needsAll: cParen, match: sqlCallPunctuated},
 	{id: "100029", keywords: []string{"execute", "regexp", "rlike", "order", "from"}, attack: AttackSQLi, level: 2, targets: fields,
-		match: re(`(?i)^\s*execute\s+[\w.]+\s*$|^\s*(?:regexp|rlike)\s*$|^\s*order\s+by\s*$|\bfrom\s+[\w.` + "`" + `]+\s+(?:where\s+[\w.` + "`" + `]+\s*=|group\s+by\b)`)},
+		match: re(`(?i)^\s*execute\s+[\w.]+\s*$|^\s*(?:regexp|rlike)\s*$|^\s*order\s+by\s*$|\bfrom\s+[\w.` + "`" + `]+\s+(?:where\s+[\w.` + "`" + `]+\s*=\s*(?:[^\s?:$]|$)|group\s+by\b)`)},
 	{id: "100030", keywords: digitThen(" like", " glob", " regexp", " rlike", "is not "), attack: AttackSQLi, level: 2, targets: fields,
 		match: re(`(?i)\b\d+\s+(?:like|glob|regexp|rlike)\s+\d+\b|\bis\s+not\s+\d+\b`)},
 	{id: "100025", keywords: []string{"set"}, attack: AttackSQLi, level: 2, targets: fields, needsAll: cAt,
 		match: re(`(?i)(?:^|[;>\s])\s*SET\s+@@?\w+`)},
-	{id: "100026", keywords: []string{"null", "xor", "||", "&&", "<<", ">>", "!=", "<=", ">=", "<>", "==", "->", "collate", "notnull"}, attack: AttackSQLi, level: 2, targets: fields,
-		match: re(`(?i)\b(?:is|like)\s+(?:not\s+)?null\s*(?:$|--|#|\)|;|\b(?:and|or)\b)|\bxor\b|^\s*(?:\|\||&&|<<|>>|!=|<=|>=|<>|<=>|==|->)\s*$|['"` + "`" + `]\s*(?:collate|notnull)\b`)},
+	{id: "100026", keywords: []string{"null", "xor", "||", "&&", "<<", ">>", "!=", "<=", ">=", "<>", "==", "collate", "notnull"}, attack: AttackSQLi, level: 2, targets: fields,
+		match: re(`(?i)(?:['"` + "`" + `)]|\b\d+)\s*(?:is|like)\s+(?:not\s+)?null\s*(?:$|--|#|\)|;|\b(?:and|or)\b)|^\s*(?:is|like)\s+(?:not\s+)?null\s*(?:$|--|#|\)|;)|\bxor\b|^\s*(?:\|\||&&|<<|>>|!=|<=|>=|<>|<=>|==)\s*$|['"` + "`" + `]\s*(?:collate|notnull)\b`)},
 	{id: "100020", keywords: []string{"/*", ";--", "; --", ";#", "execute", "case", "having", "select", "except", "null", "array", "from"}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAny: cComment | cParen | cEq | cTick | cBrace,
-		match: re(`(?i)\w/\*[^*]*\*/\w|\b(?:drop|select|union|insert|delete|update|from|where|table)\s*/\*|;\s*(?:--|#)|\bexecute\s*\(|\bselect\s*\(\s*case\b|\bhaving\s+\d+\s*=|\bfrom\s*` + "`" + `[\w$]+` + "`" + `\s*\.|\bin\s*\(\s*select\b|\bis\s+not\s+null\s*(?:--|#)|\barray\s*\[`)},
+		match: re(`(?i)\w/\*[^*]*\*/\w|\b(?:drop|select|union|insert|delete|update|from|where|table)\s*/\*|;\s*(?:--|#)|\bexecute\s*\(|\bselect\s*\(\s*case\b|\bhaving\s+\d+\s*=|\bfrom\s*` + "`" + `[\w$]+` + "`" + `\s*\.|\bin\s*\(\s*select\b|\bis\s+not\s+null\s*(?:--|#)|[=<>@&|,(]\s*array\s*\[`)},
 	{id: "100024", keywords: []string{"varchar"}, attack: AttackSQLi, level: 2, targets: fields | tURL, match: re(`(?i)\bn?varchar\b`)},
 	{id: "100021", attack: AttackSQLi, level: 2, targets: fields | tURL, needsAll: cParen, match: sqlCallGlued},
 	{id: "100022", attack: AttackSQLi, level: 3, targets: fields | tURL, needsAll: cParen, match: sqlCallSpaced},
@@ -96,7 +96,7 @@ var xssRules = []rule{
 		match: re(`(?i)\\x(?:c2\\x|d0\\x)?bc\s*/?\s*\w+.{0,8}?\\x(?:c2\\x|d0\\x)?be`)},
 	{id: "110011", keywords: []string{"-->"}, attack: AttackXSS, level: 3, targets: fields, match: re(`-->`)},
 	{id: "110005", keywords: []string{"expression", "srcdoc", "alert", "prompt", "confirm", "settimeout", "setinterval", "function", "document", "window", "fromcharcode", "atob", "constructor"}, attack: AttackXSS, level: 2, targets: fields | tURL, needsAny: cParen | cDot | cEq | cQuote,
-		match: re("(?i)expression\\s*\\(|srcdoc\\s*=|\\b(?:alert|prompt|confirm|setTimeout|setInterval|Function)\\s*(?:\\(|`)|document\\s*\\.\\s*(?:cookie|domain|write|location)|window\\s*\\.\\s*location|String\\s*\\.\\s*fromCharCode|\\batob\\s*\\(|\\bconstructor\\s*\\.\\s*constructor")},
+		match: re("(?i)expression\\s*\\(|srcdoc\\s*=|\\b(?:alert|prompt|confirm|setTimeout|setInterval|(?-i:Function))\\s*(?:\\(|`)|document\\s*\\.\\s*(?:cookie|domain|write|location)|window\\s*\\.\\s*location|String\\s*\\.\\s*fromCharCode|\\batob\\s*\\(|\\bconstructor\\s*\\.\\s*constructor")},
 }
 
 // quoteThen lists each word right after a single or double quote, with

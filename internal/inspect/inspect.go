@@ -10,13 +10,15 @@ import (
 type scratch struct {
 	buf    [2][]byte
 	b64    []byte
-	values int // values inspected so far, bounded by MaxValues
+	json   []byte // a JSON string literal with its syntax escapes undone
+	values int    // values inspected so far, bounded by MaxValues
 }
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
-		buf: [2][]byte{make([]byte, 0, MaxValueBytes), make([]byte, 0, MaxValueBytes)},
-		b64: make([]byte, 0, MaxValueBytes),
+		buf:  [2][]byte{make([]byte, 0, MaxValueBytes), make([]byte, 0, MaxValueBytes)},
+		b64:  make([]byte, 0, MaxValueBytes),
+		json: make([]byte, 0, MaxValueBytes),
 	}
 }}
 

@@ -1,6 +1,9 @@
 package inspect
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // sqlTokens splits s into the tokens a SQL parser would see: words
 // (letters, digits, underscore), each other printable byte alone, with
@@ -87,18 +90,79 @@ func sqlPhrase(s string) bool {
 			return true
 		case tokIs(t, "procedure") && tokIs(next, "analyse"):
 			return true
-		case tokIs(t, "drop", "truncate", "alter", "create") && tokIs(next, "table", "database", "function", "procedure"):
+		case tokIs(t, "drop", "truncate", "alter", "create") && tokIs(next, "table", "database", "function", "procedure") && (isUpper(t) && isUpper(next) || i > 0 && strings.Contains(";'\"`)/*", toks[i-1]) || ddlContinues(toks[i+2:])):
 			return true
 		case tokIs(t, "insert") && tokIs(next, "into") && later(toks[i+2:], "values", "select"):
 			return true
 		case tokIs(t, "case") && tokIs(next, "when") && later(toks[i+2:], "then"):
 			return true
-		case tokIs(t, "group") && tokIs(next, "by") && later(toks[i+2:], "having"):
+		case tokIs(t, "group") && tokIs(next, "by") && isColumnToken(after) && havingCondition(toks[i+2:]):
 			return true
 		case t == ")" && tokIs(next, "like") && after == "(":
 			return true
 		case tokIs(t, "select") && (next == "@" && after == "@" || tokIs(next, "null") || after == "(" && (tokIs(next, "if", "char", "user", "version", "database", "count") || sqlFunctionSet.has(next))):
 			return true
+		}
+	}
+	return false
+}
+
+// isUpper reports whether the word has no lower-case letter: SQL written
+// as SQL (DROP TABLE), not as text.
+func isUpper(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 'a' && w[i] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// ddlContinues tells DDL from text (drop table tennis, create table
+// plans), when it is neither in capitals nor after a statement or comment
+// end, by what follows the object's name: a statement end, a comment,
+// a column list, a schema-qualified or quoted name, IF [NOT] EXISTS or
+// CASCADE/PURGE.
+func ddlContinues(toks []string) bool {
+	if len(toks) == 0 {
+		return false
+	}
+	if tokIs(toks[0], "if") || toks[0] == "`" || toks[0] == "'" || toks[0] == "\"" || toks[0] == "[" {
+		return true
+	}
+	if len(toks) < 2 {
+		return false
+	}
+	switch next := toks[1]; {
+	case next == ";" || next == "(" || next == "." || next == "-" || next == "#":
+		return true
+	case tokIs(next, "cascade", "purge", "add", "drop", "modify", "rename", "as"):
+		return true
+	}
+	return false
+}
+
+// isColumnToken reports whether tok can be what GROUP BY groups on: a
+// name or a position, not a word of text such as and, or, the.
+func isColumnToken(tok string) bool {
+	if tok == "`" || tok == "\"" || tok == "[" {
+		return true
+	}
+	return tok != "" && isWordByte(tok[0]) && !tokIs(tok, "and", "or", "the", "a", "an", "vs", "with", "to", "in", "of")
+}
+
+// havingCondition reports whether HAVING comes later in toks and is
+// followed, within a few tokens, by a comparison, a call or a number, as a
+// condition is.
+func havingCondition(toks []string) bool {
+	for i, t := range toks {
+		if !tokIs(t, "having") {
+			continue
+		}
+		for _, c := range toks[i+1 : min(len(toks), i+6)] {
+			if c == "=" || c == "<" || c == ">" || c == "(" || c == "!" || c[0] >= '0' && c[0] <= '9' {
+				return true
+			}
 		}
 	}
 	return false
@@ -218,7 +282,7 @@ func sqlWordCallContext(s string, k, j, i int) bool {
 		p--
 	}
 	if p > 0 && strings.IndexByte("=(,;|&+*/<>!'\"", s[p-1]) >= 0 {
-		return j == i
+		return j == i && !cellRange.MatchString(s[i+1:])
 	}
 	if p > 0 {
 		return false
@@ -226,6 +290,10 @@ func sqlWordCallContext(s string, k, j, i int) bool {
 	rest := strings.TrimLeft(s[i+1:], " \t\r\n")
 	return rest == "" || strings.IndexByte("0123456789'\"@(", rest[0]) >= 0
 }
+
+// cellRange is the argument of a spreadsheet formula (=SUM(A1:A10)), a
+// range of cells that no SQL function takes.
+var cellRange = regexp.MustCompile(`^\s*\$?[A-Za-z]{1,3}\$?\d+\s*:\s*\$?[A-Za-z]{1,3}\$?\d+`)
 
 // sqlCallGlued finds a SQL function whose name is also a word glued to its
 // parenthesis anywhere in the value: date(, format(, if(.

@@ -1,0 +1,43 @@
+package inspect_test
+
+import (
+	"testing"
+
+	"github.com/rampartsec/rampart/internal/inspect"
+)
+
+// TestTextShapedLikeSQLIsClean pairs text that looks like a query
+// fragment (a spreadsheet formula, a prepared statement described in a
+// comment, a sport, a heading, an index) with the attack it resembles: at
+// levels 1 and 2 the text is clean and the attack is still flagged.
+func TestTextShapedLikeSQLIsClean(t *testing.T) {
+	tests := []struct {
+		text   *inspect.Request
+		attack *inspect.Request
+	}{
+		{param("The formula is =SUM(A1:A10)/COUNT(A1:A10) if you want the average."), param("1=sum(1)")},
+		{param("use SELECT name FROM users WHERE id = ? with prepared statements"), param("1 from users where id=1")},
+		{param("drop table tennis"), param("DROP TABLE users")},
+		{param("drop table tennis"), param("drop table users;")},
+		{param("group by and having explained"), param("1 group by id having 1=1")},
+		{param("is null or empty"), param("1' is null or '1")},
+		{param("#{name} is null or empty"), param("IS NULL")},
+		{param("if (x > 5) then"), param("' OR '1'='1")},
+		{param("array[0]"), param("1 @> array['x']")},
+		{param("->"), param("' -> '$.a'")},
+		{param("function () { return; };"), param("Function('alert(1)')()")},
+		{body("application/json", `{"body":"I'm 5'11\" and 180 lbs, the L fits perfectly; my wife (5'4\") wears an S."}`), param(`1\' or 1=1`)},
+		{body("application/json", `{"message":"I wrap the image in a div with class \"card\" and it lines up now."}`), body("application/json", `{"q":"1\" or \"1\"=\"1"}`)},
+	}
+	for level := 1; level <= 2; level++ {
+		in := mustCompile(t, levelConfig(level))
+		for _, tt := range tests {
+			if v := in.Inspect(tt.text); v.Detected() {
+				t.Errorf("level %d flags text %q/%q: %s %s %q", level, tt.text.Params, tt.text.Body, v.Attack, v.RuleID, v.Excerpt)
+			}
+			if level == 2 && !in.Inspect(tt.attack).Detected() {
+				t.Errorf("level %d misses %q/%q", level, tt.attack.Params, tt.attack.Body)
+			}
+		}
+	}
+}
