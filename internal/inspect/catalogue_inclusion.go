@@ -35,7 +35,7 @@ var inclusionRules = []rule{
 	{id: "140004", keywords: []string{"..;/", "/.", "wp-config", "web.config", ".bak", ".old", ".sw", ".sql", ".orig", ".save", "~", ".zip", ".tar", ".tgz", ".rar", ".7z", ".gz", ".bz2", "server-", ".php", "/actuator/", "docker", ".log", "/.cl", "/.cu", "/.co", "/.ai", "/.wi", "/.ge", "/.am"}, attack: AttackLFI, level: 2, targets: fields | tURL, needsAny: cDot | cSlash,
 		match: re(sensitivePath)},
 	{id: "140005", keywords: []string{".."}, attack: AttackLFI, level: 3, targets: fields | tURL, needsAny: cDot,
-		match: re(`\.\.[/\\\x{2215}\x{2216}\x{FF0F}\x{FF3C}]|\.\.0x(?:2f|5c)|[/\\]\.\.$|^\.\.$`)},
+		match: notInPageURL(re(`\.\.[/\\\x{2215}\x{2216}\x{FF0F}\x{FF3C}]|\.\.0x(?:2f|5c)|[/\\]\.\.$|^\.\.$`))},
 	{id: "140006", keywords: []string{".."}, attack: AttackLFI, level: 2, targets: fields, needsAll: cDot | cSlash,
 		match: re(`(?i)(?:^|[=/\\])\.\.[/\\]+(?:[\w.-]+[/\\]+)*(?:config|wp-config|settings|database|db|configuration|local\.settings|secrets?|credentials|parameters|\.env|\.htaccess|\.htpasswd|web\.config|application\.(?:properties|ya?ml))(?:\.[\w]{2,5})?$`)},
 	{id: "140007", keywords: []string{".."}, attack: AttackLFI, level: 1, targets: tPartHead, needsAll: cDot | cSlash,
@@ -47,7 +47,7 @@ var inclusionRules = []rule{
 	{id: "150002", keywords: []string{"://"}, attack: AttackRFI, level: 2, targets: fields, needsAll: cColon | cSlash,
 		match: remoteScript},
 	{id: "150003", keywords: []string{"://", "\\\\", "//"}, attack: AttackRFI, level: 3, targets: fields, needsAny: cSlash,
-		match: re(`(?i)^\s*(?:https?|ftps?)://[^?#\s]+\.(?:jsp|asp|sh|pl|py|cgi|js|php\d?)(?:\?|$)|^\s*\\\\[\w.-]+\\|^//[\w.-]+\.[a-z]{2,}/[^?#\s]*\.(?:php\d?|txt|inc)(?:\?|$)|^\s*(?:https?|ftps?)://localhost\b`)},
+		match: re(`(?i)^\s*(?:https?|ftps?)://[^?#\s]+\.(?:jsp|asp|sh|pl|py|cgi|js|php\d?)(?:\?[^&]*)?$|^\s*\\\\[\w.-]+\\|^//[\w.-]+\.[a-z]{2,}/[^?#\s]*\.(?:php\d?|txt|inc)(?:\?|$)|^\s*(?:https?|ftps?)://localhost\b`)},
 	{id: "150004", keywords: []string{"\\\\"}, attack: AttackRFI, level: 2, targets: fields, needsAny: cSlash,
 		match: re(`^\s*\\\\(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[\w.-]+)\\[\w$.-]+\\`)},
 }
@@ -56,6 +56,22 @@ var inclusionRules = []rule{
 // text or script file, or one whose name the attacker ends with '?' or a
 // NUL so that the application's own suffix is cut off.
 var remoteURL = regexp.MustCompile(`(?i)^\s*(?:https?|ftps?)://[^\s]*?(?:\?+|%00|\x00)$|^\s*(?:https?|ftps?)://[^?#\s]+/([\w.-]+)\.(txt|inc|phtml|php\d?)(?:\?|$)`)
+
+// notInPageURL runs match on a value except the query of an absolute
+// http(s) URL: a page address an analytics beacon or a redirect carries
+// (page_location, return_to) holds the campaign parameters of whoever
+// linked to it, which the page, not this request, receives.
+func notInPageURL(match func(string) (int, int, bool)) func(string) (int, int, bool) {
+	return func(s string) (int, int, bool) {
+		t := strings.TrimLeft(s, " \t")
+		if len(t) > 8 && (strings.EqualFold(t[:7], "http://") || strings.EqualFold(t[:8], "https://")) {
+			if q := strings.IndexByte(s, '?'); q >= 0 {
+				s = s[:q]
+			}
+		}
+		return match(s)
+	}
+}
 
 // wellKnownText are text files every site serves, whose URLs are ordinary
 // parameter values.

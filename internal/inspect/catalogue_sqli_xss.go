@@ -71,7 +71,7 @@ var sqliRules = []rule{
 	{id: "100021", attack: AttackSQLi, level: 2, targets: fields | tURL, needsAll: cParen, match: sqlCallGlued},
 	{id: "100022", attack: AttackSQLi, level: 3, targets: fields | tURL, needsAll: cParen, match: sqlCallSpaced},
 	{id: "100023", keywords: append([]string{"in(", "in (", "limit", "regexp", "rlike", "execute", "where", " group ", " order "}, quoteThen("alter", "create", "drop", "select", "union", "insert", "delete", "update")...), attack: AttackSQLi, level: 3, targets: fields,
-		match: re(`(?i)\bin\s*\(\s*[\d'"-]|\brlike\b|\blimit\s+\d+\s*,\s*\d+|\bregexp\b|\bexecute\s+\w+|\bfrom\s+[\w.` + "`" + `]+\s+(?:where|limit|group\s+by|order\s+by)\b|['"]\s*(?:alter|create|drop|select|union|insert|delete|update)\b`)},
+		match: re(`(?i)\bin\s*\(\s*[\d'"-]|\brlike\b|\blimit\s+\d+\s*,\s*\d+|\bregexp\b|\bexecute\s+\w+\s*(?:$|;|--|#|\(|\busing\b)|\bfrom\s+[\w.` + "`" + `]+\s+(?:where|limit|group\s+by|order\s+by)\b|['"]\s*(?:alter|create|drop|select|union|insert|delete|update)\b`)},
 	{id: "100006", keywords: []string{"/*", "information_schema", "char", "chr", "concat", "ascii", "substring", "mid", "hex", "@@", "order", "--", "#", "xp_cmdshell", "sys.", "0x"}, attack: AttackSQLi, level: 3, targets: fields | tURL, needsAny: cParen | cComment | cAt | cSemi | cQuote,
 		match: re(`(?i)/\*!\d*|/\*[^,;]*?\*/|\binformation_schema\b|\b(?:char|chr|concat(?:_ws)?|group_concat|ascii|substring|mid|hex|unhex)\s*\(|@@(?:version|datadir|hostname)|\border\s+by\s+\d+\s*(?:--|#)|['"]\s*(?:--|#)|\bxp_cmdshell\b|\bsys\.(?:user_objects|tables)|0x[0-9a-f]{8,}`)},
 }

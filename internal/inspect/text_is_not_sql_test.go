@@ -41,3 +41,35 @@ func TestTextShapedLikeSQLIsClean(t *testing.T) {
 		}
 	}
 }
+
+// TestStrictLevelSparesPageAddresses: at level 3 the address of a page
+// an analytics beacon reports (a .php page with campaign parameters, a
+// ../ in someone's utm_source) and a film quote are clean, while a URL to
+// a remote script, ../ in a value and EXECUTE of a prepared statement are
+// still flagged.
+func TestStrictLevelSparesPageAddresses(t *testing.T) {
+	in := mustCompile(t, levelConfig(3))
+	beacon := func(page string) *inspect.Request {
+		return body("application/json", `{"client_id":"1.2","events":[{"name":"page_view","params":{"page_location":"`+page+`"}}]}`)
+	}
+	for _, r := range []*inspect.Request{
+		beacon("https://www.example.co.uk/wp-login.php?gclid=%2B1+%28555%29+010-9999&lang=%2F"),
+		beacon("https://blog.example.net/p/main.html?page=yes&utm_source=..%2Findex.html"),
+		param("execute order 66"),
+	} {
+		if v := in.Inspect(r); v.Detected() {
+			t.Errorf("flags %q/%q: %s %s %q", r.Params, r.Body, v.Attack, v.RuleID, v.Excerpt)
+		}
+	}
+	for _, r := range []*inspect.Request{
+		param("http://evil.example/shell.jsp"),
+		param("https://evil.example/x.php?"),
+		param("../index.html"),
+		param("execute stmt;"),
+		beacon("https://evil.example/../../etc/passwd"),
+	} {
+		if !in.Inspect(r).Detected() {
+			t.Errorf("misses %q/%q", r.Params, r.Body)
+		}
+	}
+}
