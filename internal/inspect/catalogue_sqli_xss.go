@@ -28,7 +28,7 @@ var sqliRules = []rule{
 	{id: "100003", keywords: []string{"union"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: re(`(?is)\bunion\b(?:\s|/\*.*?\*/|\(|all|distinct)+select\b`)},
 	{id: "100004", keywords: []string{"sleep", "benchmark", "extractvalue", "updatexml", "load_file", "dbms_pipe", "utl_inaddr", "waitfor"}, attack: AttackSQLi, level: 1, targets: fields | tURL, needsAny: cParen | cQuote,
-		match: re(`(?i)\b(?:sleep|benchmark|pg_sleep|extractvalue|updatexml|load_file|dbms_pipe\.receive_message|utl_inaddr\.get_host_address)\s*\(|\bwaitfor\s+(?:delay|time)\s+['"]`)},
+		match: re(`(?i)\b(?:benchmark|pg_sleep|extractvalue|updatexml|load_file|dbms_pipe\.receive_message|utl_inaddr\.get_host_address)\s*\(|\bsleep\s*\(\s*(?:[^\w\s]|\d{1,3}(?:\.\d+)?\s*(?:[^\w\s]|$|(?:div|mod|x?or|and)\b)|0x|[a-z_]\w*\s*\(|$)|\bwaitfor\s+(?:delay|time)\s+['"]`)},
 	{id: "100005", keywords: quoteThen("or", "and", "xor", "||", "&&", ";", "--", "#", "/*"), attack: AttackSQLi, level: 2, targets: fields, needsAny: cQuote,
 		match: re(`(?i)['"]\s*(?:or|and|xor|\|\||&&)\s*['"]?[\w]+['"]?\s*(?:=|<>|!=|like\b|>|<)|['"]\s*;\s*(?:select|insert|update|delete|drop|exec|declare|shutdown)\b|^[\w.@-]+['"]\s*(?:--|#|/\*)`)},
 	{id: "100007", keywords: []string{" or ", " and "}, attack: AttackSQLi, level: 2, targets: fields | tURL, needsAll: cEq,

@@ -46,6 +46,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"cmdi/ifs", param("a${IFS}b"), [3]string{"", "cmdi", "cmdi"}, "params"},
 		{"cmdi/backticks", param("`id`"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
 		{"cmdi/windows for loop", param(`for /f "delims=" %i in ('whoami') do echo %i`), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/windows if comparison", param(`IF (2 GEQ 15) echo "bigger"`), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
 		{"cmdi/command line", param("ifconfig -a"), [3]string{"", "cmdi", "cmdi"}, "params"},
 		{"cmdi/command line ending in a newline", param("nohup ifconfig\n"), [3]string{"", "cmdi", "cmdi"}, "params"},
 		{"cmdi/perl necklace is no command line", param("perl necklace"), [3]string{"", "", ""}, "params"},

@@ -288,8 +288,16 @@ func sqlWordCallContext(s string, k, j, i int) bool {
 		return false
 	}
 	rest := strings.TrimLeft(s[i+1:], " \t\r\n")
-	return rest == "" || strings.IndexByte("0123456789'\"@(", rest[0]) >= 0
+	if rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+		return numericArguments.MatchString(rest)
+	}
+	return rest == "" || strings.IndexByte("'\"@(", rest[0]) >= 0
 }
+
+// numericArguments are a number closing a call that ends the value or is
+// followed by an operator, or compared, or the first of several arguments: not a
+// remark in parentheses (Sleep (2019) movie, sleep(8 hours)).
+var numericArguments = regexp.MustCompile(`^\d+(?:\.\d+)?\s*(?:[,=<>!]|\)\s*(?:$|[^\sa-zA-Z]))`)
 
 // cellRange is the argument of a spreadsheet formula (=SUM(A1:A10)), a
 // range of cells that no SQL function takes.

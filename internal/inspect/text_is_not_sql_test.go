@@ -8,7 +8,7 @@ import (
 
 // TestTextShapedLikeSQLIsClean pairs text that looks like a query
 // fragment (a spreadsheet formula, a prepared statement described in a
-// comment, a sport, a heading, an index) with the attack it resembles: at
+// comment, a sport, a heading, an index, a film) with the attack it resembles: at
 // levels 1 and 2 the text is clean and the attack is still flagged.
 func TestTextShapedLikeSQLIsClean(t *testing.T) {
 	tests := []struct {
@@ -25,6 +25,8 @@ func TestTextShapedLikeSQLIsClean(t *testing.T) {
 		{param("if (x > 5) then"), param("' OR '1'='1")},
 		{param("array[0]"), param("1 @> array['x']")},
 		{param("->"), param("' -> '$.a'")},
+		{param("Sleep (2019) movie"), param("sleep(5)")},
+		{param("sleep(8 hours)"), param("1 or sleep(5)#")},
 		{param("function () { return; };"), param("Function('alert(1)')()")},
 		{body("application/json", `{"body":"I'm 5'11\" and 180 lbs, the L fits perfectly; my wife (5'4\") wears an S."}`), param(`1\' or 1=1`)},
 		{body("application/json", `{"message":"I wrap the image in a div with class \"card\" and it lines up now."}`), body("application/json", `{"q":"1\" or \"1\"=\"1"}`)},
