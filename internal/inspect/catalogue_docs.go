@@ -144,7 +144,7 @@ var ruleDocs = map[string]ruleDoc{
 	"150003": {RiskLow, "Remote file inclusion: a URL parameter pointing to a server-side script (.jsp, .asp, .sh, .pl, .py, .cgi, .js), or a UNC path", general, ""},
 	"150004": {RiskMedium, "Remote file inclusion through a UNC path to a host or an IP address (\\\\host\\share\\file)", []string{"Windows"}, ""},
 
-	"160001": {RiskMedium, "Malicious scanner in the User-Agent (sqlmap, Nikto, Nmap, Acunetix, Nessus, Nuclei, ...)", general, ""},
+	"160001": {RiskMedium, "Malicious scanner in the User-Agent (sqlmap, Nikto, Nmap, Acunetix, Nessus, Nuclei, ZAP, feroxbuster, dirsearch, Wapiti, CensysInspect, LeakIX, ...)", general, ""},
 	"160002": {RiskLow, "Scripted client in the User-Agent (python-urllib, libwww-perl, Scrapy, PhantomJS, HeadlessChrome, ...)", general, ""},
 
 	"170001": {RiskHigh, "HTTP response splitting and header injection: a line break followed by a header name or a status line", general, ""},
@@ -153,7 +153,8 @@ var ruleDocs = map[string]ruleDoc{
 	"170004": {RiskHigh, "HTTP request smuggling: a Transfer-Encoding other than chunked, or both Transfer-Encoding and Content-Length, or either twice", general, ""},
 
 	"180001": {RiskHigh, "Webshell: PHP, JSP or ASP code, eval of request input, or a known webshell (c99, r57, b374k, FilesMan) in a parameter or body", []string{"PHP", "Java", "ASP.NET"}, ""},
-	"180002": {RiskHigh, "Webshell upload: a multipart file whose name ends in a server-side script extension (.php, .jsp, .asp, ...)", []string{"PHP", "Java", "ASP.NET"}, ""},
+	"180002": {RiskHigh, "Webshell upload: a multipart file whose name ends in a server-side script extension (.php, .jsp, .asp, ...) or is a server configuration file (.htaccess, .user.ini, web.config)", []string{"PHP", "Java", "ASP.NET"}, ""},
+	"180003": {RiskHigh, "Webshell upload: an uploaded file that makes other files run as PHP (AddType or SetHandler application/x-httpd-php, auto_prepend_file)", []string{"PHP", "Apache HTTP Server"}, ""},
 }
 
 // framingRules are the rules the Inspector applies outside the catalogue

@@ -10,8 +10,8 @@ var protocolRules = []rule{
 }
 
 var robotRules = []rule{
-	{id: "160001", keywords: []string{"sqlmap", "nikto", "nmap", "masscan", "zgrab", "acunetix", "nessus", "netsparker", "w3af", "dirbuster", "gobuster", "dirb/", "wfuzz", "ffuf", "wpscan", "havij", "appscan", "openvas", "nuclei", "jaeles", "arachni", "skipfish", "whatweb", "commix", "xsstrike", "zap", "burpcollaborator", "hydra", "fimap", "paros", "webinspect", "metasploit", "morfeus", "zmeu", "jorgee", "x-scan", "bbqsql", "sqlninja", "brutus", "netlab360", "fuzz faster"}, attack: AttackRobot, level: 1, targets: tUA,
-		match: re(`(?i)sqlmap|nikto|\bnmap\b|masscan|zgrab|acunetix|nessus|netsparker|\bw3af|dirbuster|gobuster|\bdirb/|wfuzz|\bffuf\b|wpscan|havij|appscan|openvas|nuclei|jaeles|arachni|skipfish|whatweb|commix|xsstrike|\bzap/|owasp[ _-]?zap|burpcollaborator|\bhydra\b|fimap|paros|webinspect|metasploit|morfeus|zmeu|jorgee|\bx-scan|bbqsql|sqlninja|brutus|netlab360|fuzz faster u fool`)},
+	{id: "160001", keywords: []string{"sqlmap", "nikto", "nmap", "masscan", "zgrab", "acunetix", "nessus", "netsparker", "w3af", "dirbuster", "gobuster", "dirb/", "wfuzz", "ffuf", "wpscan", "havij", "appscan", "openvas", "nuclei", "jaeles", "arachni", "skipfish", "whatweb", "commix", "xsstrike", "zap", "burpcollaborator", "hydra", "fimap", "paros", "webinspect", "metasploit", "morfeus", "zmeu", "jorgee", "x-scan", "bbqsql", "sqlninja", "brutus", "netlab360", "fuzz faster", "feroxbuster", "dirsearch", "wapiti", "jbrofuzz", "webshag", "bsqlbf", "pangolin", "crimscanner", "cgichk", "mysqloit", "detectify", "l9explore", "leakix", "censysinspect"}, attack: AttackRobot, level: 1, targets: tUA,
+		match: re(`(?i)sqlmap|nikto|\bnmap\b|masscan|zgrab|acunetix|nessus|netsparker|\bw3af|dirbuster|gobuster|\bdirb/|wfuzz|\bffuf\b|wpscan|havij|appscan|openvas|nuclei|jaeles|arachni|skipfish|whatweb|commix|xsstrike|\bzap/|owasp[ _-]?zap|burpcollaborator|\bhydra\b|fimap|paros|webinspect|metasploit|morfeus|zmeu|jorgee|\bx-scan|bbqsql|sqlninja|brutus|netlab360|fuzz faster u fool|feroxbuster|dirsearch|wapiti|jbrofuzz|webshag|bsqlbf|pangolin|crimscanner|cgichk|mysqloit|detectify|l9explore|leakix|censysinspect|;\s*zap\)`)},
 	{id: "160002", keywords: []string{"python-urllib", "libwww-perl", "lwp::simple", "scrapy", "phantomjs", "headlesschrome", "mechanize", "winhttp"}, attack: AttackRobot, level: 3, targets: tUA,
 		match: re(`(?i)python-urllib|libwww-perl|lwp::simple|\bscrapy\b|phantomjs|headlesschrome|\bmechanize\b|\bwinhttp\b`)},
 }
@@ -20,5 +20,7 @@ var webshellRules = []rule{
 	{id: "180001", keywords: []string{"<?", "<%", "<script", "<jsp", "runtime", "eval", "assert", "$_", "c99", "r57", "b374k", "filesman"}, attack: AttackWebshell, level: 1, webshell: true, targets: fields | tRaw, needsAny: cAngle | cDollar | cParen,
 		match: re(`(?i)<\?php|<\?=|<%@\s*page|<%\s*(?:eval|execute|response\.write)|<script\s+runat\s*=\s*["']?server|<jsp:|Runtime\.getRuntime\(\)\.exec|eval\s*\(\s*\$_(?:POST|GET|REQUEST|COOKIE)|assert\s*\(\s*\$_|\$_(?:POST|GET|REQUEST)\s*\[[^\]]{1,40}\]\s*\(|eval\s*\(\s*request|c99shell|r57shell|b374k|FilesMan`)},
 	{id: "180002", keywords: []string{"filename"}, attack: AttackWebshell, level: 1, webshell: true, targets: tPartHead, needsAny: cDot,
-		match: re(`(?i)filename\s*=\s*"?[^"\r\n]*\.(?:php\d?|phtml|phar|jsp|jspx|asp|aspx|asa|cer|ashx|cgi|pl|war)\b`)},
+		match: re(`(?i)filename\s*=\s*"?[^"\r\n]*\.(?:php\d?|phtml|phar|jsp|jspx|asp|aspx|asa|cer|ashx|cgi|pl|war)\b|filename\s*=\s*"?(?:[^"\r\n]*[/\\])?(?:\.htaccess|\.user\.ini|web\.config)(?:"|\s*(?:;|[\r\n]|$))`)},
+	{id: "180003", keywords: []string{"addtype", "sethandler", "addhandler", "auto_prepend_file", "auto_append_file"}, attack: AttackWebshell, level: 1, webshell: true, targets: tRaw,
+		match: re(`(?i)\b(?:AddType|SetHandler|AddHandler)\s+application/x-httpd-php|\bauto_(?:prepend|append)_file\s*=`)},
 }
