@@ -233,7 +233,8 @@ func TestCleanRequestDoesNotAllocate(t *testing.T) {
 	}
 	in := mustCompile(t, levelConfig(2))
 	form := body("application/x-www-form-urlencoded", "name=Jane+Doe&email=jane%40example.com&city=Dublin&message=See+you+at+5pm%2C+thanks%21")
-	for _, r := range []*inspect.Request{cleanGET(), form} {
+	apostrophes := body("application/x-www-form-urlencoded", "name=Jane+O%27Neil&message=I%27d+like+to+see+Lyon%27s+old+town%2C+thanks")
+	for _, r := range []*inspect.Request{cleanGET(), form, apostrophes, cleanFormPOST()} {
 		if n := testing.AllocsPerRun(100, func() { in.Inspect(r) }); n != 0 {
 			t.Errorf("%s %s: %.1f allocations per clean request, want 0", r.Method, r.Path, n)
 		}

@@ -75,3 +75,20 @@ func TestStrictLevelSparesPageAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestApostrophesInWordsAndQuotesThatCloseAString: an apostrophe inside a
+// word is text at every level; a quote glued to an operator word still
+// closes a string.
+func TestApostrophesInWordsAndQuotesThatCloseAString(t *testing.T) {
+	in := mustCompile(t, levelConfig(1))
+	for _, s := range []string{"O'Neil", "I'd like to see Lyon's old town, thanks", "rock'n'roll", "L'Oréal"} {
+		if v := in.Inspect(param(s)); v.Detected() {
+			t.Errorf("flags %q: %s %s", s, v.RuleID, v.Excerpt)
+		}
+	}
+	for _, s := range []string{"a'or'1", "x'OR'x'like'x", "admin'or'1'='1", "1'or'1"} {
+		if !in.Inspect(param(s)).Detected() {
+			t.Errorf("misses %q", s)
+		}
+	}
+}
