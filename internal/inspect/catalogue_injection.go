@@ -22,8 +22,10 @@ const (
 	// cmdStart are programs that, alone at the start of a value, make it a
 	// command line.
 	cmdStart = `(?:whoami|uname|ifconfig|ipconfig|netstat|nslookup|systeminfo|tasklist|powershell|certutil|bitsadmin|wget|ncat|netcat|busybox|mkfifo|chmod|chown|printenv|useradd|usermod|crontab|xxd|wmic|visudo|gunzip|zcat|zstdcat|bzcat|xzcat|bsdtar|ansible(?:-[a-z]+)?|chef-[a-z]+|cscli|strace|ltrace|socat|nmap|tcpdump|iptables|systemctl|journalctl|dmesg|lsof|pkexec|base32|c89|c99|gcc[\d.]*|irb|python\d[\d.]*|bash|zsh|ksh|dash|tcsh)`
-	cmdEnd   = "(?:$|[\\s;|&<>`'\")$])"
-	cmdArg   = "(?:\\s+(?:[-/\\\\$~.\\d<>|'\"{]|https?:|[a-z]:[\\\\/])|\\s*[;|&<>`)])"
+	// cmdPrefix are the commands that run the command after them.
+	cmdPrefix = `(?:time|nohup|strace|sudo|nice|timeout|xargs|command|builtin|exec)`
+	cmdEnd    = "(?:$|[\\s;|&<>`'\")$])"
+	cmdArg    = "(?:\\s+(?:[-/\\\\$~.\\d<>|'\"{]|https?:|[a-z]:[\\\\/])|\\s*[;|&<>`)])"
 )
 
 var cmdiRules = []rule{
@@ -108,7 +110,7 @@ var codeRules = []rule{
 	// text (or any program by its path), possibly behind time, nohup or
 	// sudo; programs that are also words need a flag, a path or a URL.
 	{id: "120006", attack: AttackCmdi, level: 2, targets: fields, needsAny: cSlash | cComment | cDot | cSemi | cCtl,
-		match: atStart(`(?i)^\s*(?:(?:time|nohup|strace|sudo|nice|timeout|xargs|command|builtin|exec)\s*;?\s+)*(?:(?:/(?:usr/)?(?:local/)?s?bin/[\w.-]+|` + cmdStart + `)(?:\s|$)|` + cmdWordy + `\s+(?:-{1,2}[a-z]|/|~/|\./|\$|https?://))`)},
+		match: commandLine(atStart(`(?i)^\s*(?:` + cmdPrefix + `\s*;?\s+)*(?:(?:/(?:usr/)?(?:local/)?s?bin/[\w.-]+|` + cmdStart + `)(?:\s|$)|` + cmdWordy + `\s+(?:-{1,2}[a-z]|/|~/|\./|\$|https?://))`))},
 	{id: "120007", keywords: []string{"[", "<(", ">(", "$(("}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cParen,
 		match: re(`/[\w.-]*\[[^\]\s]{1,8}\][\w.-]*(?:/|\s|$)|[<>]\(\s*[a-z]+\s|\$\(\(`)},
 	{id: "130011", keywords: []string{"${"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAll: cDollar | cBrace,
@@ -131,6 +133,49 @@ func javaGadget(s string) (int, int, bool) {
 		return 0, 0, false
 	}
 	return loc[0], loc[1], true
+}
+
+// commandLineStarts are the literal beginnings of the names a command
+// line of rule 120006 can start with, by lower-case first letter.
+var commandLineStarts = func() map[byte][]string {
+	m := map[byte][]string{}
+	for _, alt := range []string{cmdPrefix, cmdStart, cmdWordy} {
+		for _, name := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(alt, "(?:"), ")"), "|") {
+			if i := strings.IndexAny(name, `(?[\\*+.`); i >= 0 {
+				name = name[:i]
+			}
+			m[name[0]] = append(m[name[0]], name)
+		}
+	}
+	return m
+}()
+
+// commandLine runs match only on a value whose first word could start a
+// command line (a path, or the beginning of a name of commandLineStarts):
+// the expression's alternation of program names costs microseconds a value
+// even when the first letter already rules it out.
+func commandLine(match func(string) (int, int, bool)) func(string) (int, int, bool) {
+	return func(s string) (int, int, bool) {
+		t := strings.TrimLeft(s, " \t\r\n\f")
+		if t == "" {
+			return 0, 0, false
+		}
+		if t[0] != '/' && !hasAnyFoldedPrefix(t, commandLineStarts[t[0]|0x20]) {
+			return 0, 0, false
+		}
+		return match(s)
+	}
+}
+
+// hasAnyFoldedPrefix reports whether s starts with one of the lower-case
+// words, in any case.
+func hasAnyFoldedPrefix(s string, words []string) bool {
+	for _, w := range words {
+		if len(s) >= len(w) && hasFoldedPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // commandLineHead bounds how much of a value atStart looks at.

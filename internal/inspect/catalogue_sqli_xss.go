@@ -75,7 +75,7 @@ var sqliRules = []rule{
 	{id: "100008", attack: AttackSQLi, level: 1, targets: fields | tURL, needsAll: cParen, match: sqlCall},
 	{id: "100010", keywords: []string{"information_schema", "pg_catalog", "pg_shadow", "mysql.", "tempdb", "msdb", "master..", "sysobjects", "syscolumns", "sysdatabases", "msysaccessobjects", "msysqueries", "schema_name", "all_tables", "user_tables", "sqlite_master"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: re(`(?i)\b(?:information_schema|pg_catalog|pg_shadow|mysql\.(?:db|user)\b|tempdb|msdb|master\.\.|sysobjects|syscolumns|sysdatabases|msysaccessobjects|msysqueries|schema_name|all_tables|user_tables|sqlite_master)\b`)},
-	{id: "100011", keywords: []string{"except", "select", "update", "delete", "replace", "execute", "insert", "drop", "truncate", "alter", "create", "exec", "declare", "shutdown", "union", "waitfor", "into", "procedure", "case", "group", "like"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
+	{id: "100011", keywords: []string{"except", "select", "update", "delete", "replace", "execute", "insert", "drop", "truncate", "alter", "create", "exec", "declare", "shutdown", "union", "waitfor", "into", "procedure", "case", "group", ")like", ") like", ")\tlike", ")/*"}, attack: AttackSQLi, level: 1, targets: fields | tURL,
 		match: whole(sqlPhrase)},
 	{id: "100012", keywords: []string{"::", "->", "#>", "#-", "@>", "<@", "?", "json", "'$"}, attack: AttackSQLi, level: 1, targets: fields | tURL, needsAny: cColon | cQuote,
 		match: re(`(?i)::\s*(?:jsonb?|int(?:eger)?|bool(?:ean)?|text|regclass|varchar)\b|'\s*(?:->>?|#>>?|#-|@>|<@|\?[|&]?)\s*(?:'|array\s*\[)|\bjsonb?_\w+\s*\(|'\s*(?:[<>=]|->>?)\s*'\$[.\[]`)},
