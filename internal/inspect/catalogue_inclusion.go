@@ -12,18 +12,18 @@ const sensitiveFile = `/etc(?:/+\.?)*/(?:passwd|shadow|group|hosts|issue|crontab
 	`/var/log/(?:apache2?|httpd|nginx|auth\.log|syslog|messages|secure|mail\.log)|` +
 	`c:[/\\]+(?:windows|winnt|inetpub|boot\.ini)\b|\bwin(?:dows)?[/\\]+(?:win\.ini|system\.ini|system32[/\\]+config)|\bboot\.ini\b|` +
 	`\b(?:WEB|META)-INF/(?:web|applicationContext|jboss-web|weblogic)\.xml|\bWEB-INF/(?:classes|lib)/|` +
-	`\.htpasswd\b|\.bash_history\b|/\.ssh/|\bid_[rd]sa\b|\.aws/credentials|\.docker/config\.json|\.kube/config|\.git-credentials|\.pgpass\b|` +
+	`\.htpasswd\b|\.bash_history\b|/\.ssh/|\bid_[rd]sa\b|\.aws/credentials|\.docker/(?:config\.json|secrets)|\.kube/config|\.git-credentials|\.pgpass\b|` +
 	`/var/run/secrets/|/usr/local/(?:apache2?|etc)/|/etc/(?:subuid|subgid|gshadow|security/|pam\.d/|ssh/ssh_host)|` +
 	`/proc/(?:interrupts|version|cpuinfo|meminfo|mounts|net/|sched_debug|kcore|kallsyms)\b|/sys/(?:class|kernel|devices|firmware|power|module)\b`
 
 // sensitivePath are paths of a site that only probes ask for: version
 // control, environment and editor files, backups and dumps, server status
 // and debugging endpoints, deployment files, logs.
-const sensitivePath = `(?i)\.\.;/|/\.(?:git|svn|hg|bzr|idea|vscode|claude|cursor|continue|aider\w*|codeium|windsurf|gemini|copilot|amazonq|clinerules)(?:/|$)|/\.(?:env(?:\.[\w-]+)?|htaccess|htpasswd|DS_Store|npmrc|dockerenv|git-credentials|gitlab-ci\.yml|travis\.yml|bash_history)$|` +
+const sensitivePath = `(?i)\.\.;/|/\.(?:git|svn|hg|bzr|idea|vscode|claude|cursor|continue|aider\w*|codeium|windsurf|gemini|copilot|amazonq|clinerules|cline|roo|zed|kiro|rovodev|codex|opencode|a0proj|plandex|fabric|n8n|junie)(?:/|$)|/\.[\w-]*ignore$|/\.(?:env(?:\.[\w-]+)?|htaccess|htpasswd|DS_Store|npmrc|dockerenv|git-credentials|gitlab-ci\.yml|travis\.yml|bash_history)$|` +
 	`/wp-config\.php|\bweb\.config$|\.(?:bak|old|swp|swo|sql|orig|save|sql\.gz|sql\.zip)$|\.\w{2,4}~$|` +
 	`/(?:backups?|www|wwwroot|site|website|htdocs|public_html|db|database|dump)\.(?:zip|tar|tar\.gz|tgz|rar|7z|gz|bz2)$|` +
 	`/server-(?:status|info)$|/(?:phpinfo|php_info|info|test)\.php$|/actuator/(?:env|heapdump|threaddump|configprops|mappings|beans|jolokia|logfile|trace|httptrace|gateway)\b|` +
-	`/(?:docker-compose\.ya?ml|Dockerfile)$|/(?:debug|error|laravel|php_errors?|access)\.log$`
+	`/(?:docker-compose\.ya?ml|Dockerfile)$|/(?:debug|errors?|laravel|php_errors?|access)\.log$`
 
 var inclusionRules = []rule{
 	{id: "140001", keywords: []string{".."}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAll: cDot | cSlash,
@@ -32,7 +32,7 @@ var inclusionRules = []rule{
 		match: re(`(?i)` + sensitiveFile)},
 	{id: "140003", keywords: []string{"://"}, attack: AttackLFI, level: 1, targets: fields | tURL, needsAll: cColon | cSlash,
 		match: re(`(?i)\b(?:php|phar|zip|glob|compress\.zlib|file|expect)://`)},
-	{id: "140004", keywords: []string{"..;/", "/.", "wp-config", "web.config", ".bak", ".old", ".sw", ".sql", ".orig", ".save", "~", ".zip", ".tar", ".tgz", ".rar", ".7z", ".gz", ".bz2", "server-", ".php", "/actuator/", "docker", ".log", "/.cl", "/.cu", "/.co", "/.ai", "/.wi", "/.ge", "/.am"}, attack: AttackLFI, level: 2, targets: fields | tURL, needsAny: cDot | cSlash,
+	{id: "140004", keywords: []string{"..;/", "/.", "wp-config", "web.config", ".bak", ".old", ".sw", ".sql", ".orig", ".save", "~", ".zip", ".tar", ".tgz", ".rar", ".7z", ".gz", ".bz2", "server-", ".php", "/actuator/", "docker", ".log", "/.cl", "/.cu", "/.co", "/.ai", "/.wi", "/.ge", "/.am", "/.ro", "/.ze", "/.ki", "/.op", "/.a0", "/.pl", "/.fa", "/.n8", "/.ju", "ignore"}, attack: AttackLFI, level: 2, targets: fields | tURL, needsAny: cDot | cSlash,
 		match: re(sensitivePath)},
 	{id: "140005", keywords: []string{".."}, attack: AttackLFI, level: 3, targets: fields | tURL, needsAny: cDot,
 		match: notInPageURL(re(`\.\.[/\\\x{2215}\x{2216}\x{FF0F}\x{FF3C}]|\.\.0x(?:2f|5c)|[/\\]\.\.$|^\.\.$`))},
