@@ -141,7 +141,8 @@ var ruleDocs = map[string]ruleDoc{
 	"140006": {RiskMedium, "Directory traversal: ../ to a configuration file (config.php, wp-config, .env, settings, database, credentials, web.config, application.yml, ...)", general, ""},
 	"140007": {RiskHigh, "Directory traversal in the file name of a multipart upload", general, ""},
 
-	"150001": {RiskHigh, "Remote file inclusion: a parameter that is a URL to a bare IP address, or a data, gopher, dict, ldap, jar or tftp URL", general, ""},
+	"150001": {RiskHigh, "Remote file inclusion and SSRF: a parameter that is a URL to a bare IPv4 or IPv6 address, loopback or cloud metadata, a data, gopher, dict, ldap, jar, tftp or local_file URL, or a URL whose user part hides an encoded slash (http://site%2f@evil/)", general, ""},
+	"150005": {RiskHigh, "Remote file inclusion: a parameter named like the globals old PHP applications include from (mosConfig_absolute_path, _CONF[path], GALLERY_BASEDIR, appserv_root, ...)", []string{"PHP", "Joomla"}, ""},
 	"150002": {RiskMedium, "Remote file inclusion: a URL parameter ending in ? or a NUL byte, or pointing to a .txt, .php or .inc file", general, ""},
 	"150003": {RiskLow, "Remote file inclusion: a URL parameter pointing to a server-side script (.jsp, .asp, .sh, .pl, .py, .cgi, .js), or a UNC path", general, ""},
 	"150004": {RiskMedium, "Remote file inclusion through a UNC path to a host or an IP address (\\\\host\\share\\file)", []string{"Windows"}, ""},

@@ -41,9 +41,11 @@ var inclusionRules = []rule{
 	{id: "140007", keywords: []string{".."}, attack: AttackLFI, level: 1, targets: tPartHead, needsAll: cDot | cSlash,
 		match: re(`(?i)filename\s*=\s*"?[^"\r\n]*\.\.[/\\]`)},
 	{id: "150001", keywords: []string{"://", "169.254.169.254", "metadata.google.internal", "100.100.100.200", "jar:", "netdoc:"}, attack: AttackRFI, level: 1, targets: fields, needsAll: cColon,
-		match: re(`(?i)^\s*(?:https?|ftps?|file)://\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|^\s*(?:data|gopher|dict|ldap|jar|tftp|netdoc)://|^\s*(?:jar|netdoc):|` +
+		match: re(`(?i)^\s*(?:https?|ftps?|file)://\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|^\s*(?:data|gopher|dict|ldap|jar|tftp|netdoc|local_file)://|^\s*(?:https?|ftps?)://[0-9a-f]{1,4}:[0-9a-f]{0,4}:[0-9a-f:]*(?:[/?#]|$)|^\s*(?:https?|ftps?)://[^/?#@\s]*%2f[^/?#\s]*@|^\s*(?:jar|netdoc):|` +
 			`^\s*(?:https?|ftps?|gopher|dict)://(?:[^/@\s]*@)?(?:\[[0-9a-f:.]*\]|\d{8,10}(?:[/:?#]|$)|0x[0-9a-f]{1,16}(?:[./:?#]|$)|0\d{1,3}\.|127\.\d+(?:[/:?#]|$)|\d{1,3}\.\d{4,}(?:[/:?#]|$)|\d{1,3}\.\d{1,3}\.\d{4,}(?:[/:?#]|$))|` +
 			`169\.254\.169\.254|metadata\.google\.internal|\b100\.100\.100\.200\b`)},
+	{id: "150005", keywords: []string{"mosconfig_absolute_path", "_conf[path]", "_server[document_root]", "gallery_basedir", "path[docroot]", "appserv_root", "config[root_dir]"}, attack: AttackRFI, level: 1, targets: fields,
+		match: re(`(?i)^(?:mosConfig_absolute_path|_CONF\[path\]|_SERVER\[DOCUMENT_ROOT\]|GALLERY_BASEDIR|path\[docroot\]|appserv_root|config\[root_dir\])$`)},
 	{id: "150002", keywords: []string{"://"}, attack: AttackRFI, level: 2, targets: fields, needsAll: cColon | cSlash,
 		match: remoteScript},
 	{id: "150003", keywords: []string{"://", "\\\\", "//"}, attack: AttackRFI, level: 3, targets: fields, needsAny: cSlash,
