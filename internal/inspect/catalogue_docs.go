@@ -126,11 +126,12 @@ var ruleDocs = map[string]ruleDoc{
 	"130012": {RiskHigh, "PHP code injection: a call through a parenthesised or concatenated function name ((\"sys\".\"tem\")(...), (string)\"system\"(...))", []string{"PHP"}, ""},
 	"130013": {RiskHigh, "Java code injection: the Java classes and packages exploits use (java.lang.Runtime, java.io streams, javax.naming, org.apache.commons, Ognl, javassist, ...)", []string{"Java"}, ""},
 	"130014": {RiskHigh, "Java deserialization: Runtime or ProcessBuilder together with a gadget-chain class (InvokerTransformer, XMLDecoder, ...)", []string{"Java"}, ""},
-	"130015": {RiskHigh, "PHP code injection: PHP open tags (<?php, ThinkCMF's <php>), decoding and execution functions (base64_decode(, gzinflate(, shell_exec(, call_user_func(, ...), a call through a variable", []string{"PHP"}, ""},
+	"130015": {RiskHigh, "PHP code injection: PHP open tags (<?php, short <? tags, Smarty {php}, ThinkCMF's <php>), decoding and execution functions (base64_decode(, gzinflate(, shell_exec(, call_user_func(, ...), a call through a variable", []string{"PHP"}, ""},
 	"130016": {RiskMedium, "Code injection: Node.js and Perl markers (node-serialize _$$ND_FUNC$$_, infinite while loops, eval(String.fromCharCode, Perl @{[ ]})", []string{"Node.js", "Perl"}, ""},
 	"130017": {RiskHigh, "Server-side include injection: <!--#exec, <!--#include and the other SSI directives", general, ""},
 	"130019": {RiskHigh, "Known exploit endpoints no web site serves: Laravel Ignition execute-solution, GPON and Boa router forms, WebLogic wls-wsat and _async, JBoss invoker and jmx-console, Linksys tmUnblock.cgi, F5 iControl bash, Citrix and Pulse Secure VPN paths, Cisco ASA +CSCOT+, Huawei HG532 DeviceUpgrade, Liferay JSON web services, OFBiz XML-RPC, WordPress File Manager connector, D-Link HNAP1",
 		[]string{"Laravel", "Oracle WebLogic", "JBoss", "F5 BIG-IP", "Citrix ADC", "Pulse Connect Secure", "Cisco ASA", "Huawei HG532", "Liferay", "Apache OFBiz", "WordPress"}, ""},
+	"130020": {RiskMedium, "PHP code injection: the request superglobals ($_SERVER[, $_GET[, $_POST[, $_COOKIE[, $GLOBALS[, $HTTP_*_VARS)", []string{"PHP"}, ""},
 	"130018": {RiskMedium, "LDAP filter injection (*)(uid=*)) and XPath injection (' or name(, count(/, text()=')", general, ""},
 
 	"140001": {RiskHigh, "Directory traversal: three or more ../ in a row, or ../ into a system directory (etc, proc, windows, WEB-INF, ...)", general, ""},
@@ -157,6 +158,7 @@ var ruleDocs = map[string]ruleDoc{
 
 	"180001": {RiskHigh, "Webshell: PHP, JSP or ASP code, eval of request input, or a known webshell (c99, r57, b374k, FilesMan) in a parameter or body", []string{"PHP", "Java", "ASP.NET"}, ""},
 	"180002": {RiskHigh, "Webshell upload: a multipart file whose name ends in a server-side script extension (.php, .jsp, .asp, ...) or is a server configuration file (.htaccess, .user.ini, web.config)", []string{"PHP", "Java", "ASP.NET"}, ""},
+	"180004": {RiskHigh, "Webshell upload: a header whose value is a PHP file name (X-Filename: shell.php, with spaces or dots after it), as upload handlers that take the name from a header receive it (with check_all_headers)", []string{"PHP"}, ""},
 	"180003": {RiskHigh, "Webshell upload: an uploaded file that makes other files run as PHP (AddType or SetHandler application/x-httpd-php, auto_prepend_file)", []string{"PHP", "Apache HTTP Server"}, ""},
 }
 

