@@ -108,6 +108,7 @@ var ruleDocs = map[string]ruleDoc{
 	"120003": {RiskLow, "Command injection fragments: a download or interpreter command in backticks, or a separator followed by a command with an option", general, ""},
 	"120004": {RiskMedium, "Command injection evasion: a command hidden by quotes, backslashes, $@ or ${x} inside its name (w'h'o'am'i, c\\at)", general, ""},
 	"120005": {RiskHigh, "Command injection on Windows: FOR ... IN (...) DO loops, IF EXIST/DEFINED/ERRORLEVEL, IF comparisons (EQU, NEQ, LSS, LEQ, GTR, GEQ), and the shell fork bomb", []string{"Windows"}, ""},
+	"120009": {RiskMedium, "Command injection: a value that defines a shell alias (alias a=curl, alias -p x=id)", general, ""},
 	"120008": {RiskHigh, "Command injection on Windows: a value that is an IF statement (IF EXIST, IF DEFINED, IF ERRORLEVEL, a == or EQU/NEQ/LSS/LEQ/GTR/GEQ comparison) running a command (ECHO, GOTO, CMD, CALL, ...)", []string{"Windows"}, ""},
 	"120006": {RiskHigh, "Command injection: a value that is a command line, a program that is no word of text (or any program by its path), possibly behind time, nohup or sudo", general, ""},
 	"120007": {RiskMedium, "Command injection: shell globs and bracket expressions in paths (/???/c[a]t), process substitution <( and >(, arithmetic expansion $((", general, ""},

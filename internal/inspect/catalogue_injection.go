@@ -106,11 +106,14 @@ var codeRules = []rule{
 		match: re(`\$_(?:SERVER|GET|POST|COOKIE|REQUEST|FILES|ENV|SESSION)\s*\[|\$GLOBALS\s*\[|\$HTTP_(?:SERVER|GET|POST|COOKIE|ENV|POST_FILES|SESSION)_VARS\b`)},
 	{id: "130018", keywords: []string{")(", ") (", "name()", "count(", "child::", "text()", "contains("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
 		match: re(`(?i)\*\s*\)\s*\(\s*[|&!]?\s*\(?\s*[\w-]+\s*[~<>]?=|\)\s*\(\s*[|&]\s*\(\s*[\w-]+\s*=|['"]\s*(?:or|and)\s+(?:name|local-name|string-length|count|contains|substring)\s*\(|\bcount\s*\(\s*/|/child::node\s*\(\)|\btext\s*\(\s*\)\s*=\s*['"]`)},
-	{id: "120005", keywords: []string{"for", "if"}, attack: AttackCmdi, level: 1, targets: fields, needsAll: cParen,
-		match: re(`(?i)\bfor\s+(?:/[dflr]\s+)*(?:\\?"[^"]*"\s+|'[^']*'\s+|[a-z]:\\\S*\s+)*%%?[^\s%]{0,20}\s+in\s*\(.*?\)\s*do\b|\bif\s+(?:not\s+)?(?:exist|defined|errorlevel)\s+\S+\s+\(|\bif\s+(?:/i\s+)?(?:not\s+)?\(?\s*[^()\s]+\s*\)?\s*(?:equ|neq|lss|leq|gtr|geq)\s|\(\s*\)\s*\{\s*[\w:]+\s*\|\s*[\w:]+\s*&\s*\}`)},
+	{id: "120005", keywords: []string{"for", "if", "(){", "() {"}, attack: AttackCmdi, level: 1, targets: fields, needsAll: cParen,
+		match: re(`(?i)\bfor\s+(?:/[dflr]\s+)*(?:\\?"[^"]*"\s+|'[^']*'\s+|[a-z]:\\\S*\s+)*%%?[^\s%]{0,20}\s+in\s*\(.*?\)\s*do\b|\bif\s+(?:not\s+)?(?:exist|defined|errorlevel)\s+\S+\s+\(|\bif\s+(?:/i\s+)?(?:not\s+)?\(?\s*[^()\s]+\s*\)?\s*(?:equ|neq|lss|leq|gtr|geq)\s|\(\s*\)\s*\{\s*[\w:.]+\s*\|\s*[\w:.]+\s*&\s*\}`)},
 	// 120008: a value that is a Windows IF statement running a command.
 	{id: "120008", keywords: []string{"if"}, attack: AttackCmdi, level: 1, targets: fields,
 		match: atStart(`(?i)^\s*if\s+(?:/i\s+)?(?:not\s+)?(?:(?:exist|defined|errorlevel|cmdextversion)\s+\S+|\(?\S+\)?\s*(?:==+|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*\(?\S+?\)?)\s+(?:cmd|echo|goto|call|set|start|exit|del|copy|type|dir|rem|pause|powershell|whoami)\b`)},
+	// 120009: a value that defines a shell alias.
+	{id: "120009", keywords: []string{"alias"}, attack: AttackCmdi, level: 2, targets: fields, needsAll: cEq,
+		match: atStart(`(?i)^\s*alias\s+(?:[-+]\w+\+?\s+)*['"]?[\w.-]+['"]?=`)},
 	// 120006: a value that is a command line: a program that is no word of
 	// text (or any program by its path), possibly behind time, nohup or
 	// sudo; programs that are also words need a flag, a path or a URL.
