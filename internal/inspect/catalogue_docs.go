@@ -134,6 +134,7 @@ var ruleDocs = map[string]ruleDoc{
 	"130019": {RiskHigh, "Known exploit endpoints no web site serves: Laravel Ignition execute-solution, GPON and Boa router forms, WebLogic wls-wsat and _async, JBoss invoker and jmx-console, Linksys tmUnblock.cgi, F5 iControl bash, Citrix and Pulse Secure VPN paths, Cisco ASA +CSCOT+, Huawei HG532 DeviceUpgrade, Liferay JSON web services, OFBiz XML-RPC, WordPress File Manager connector, D-Link HNAP1",
 		[]string{"Laravel", "Oracle WebLogic", "JBoss", "F5 BIG-IP", "Citrix ADC", "Pulse Connect Secure", "Cisco ASA", "Huawei HG532", "Liferay", "Apache OFBiz", "WordPress"}, ""},
 	"130020": {RiskMedium, "PHP code injection: the request superglobals ($_SERVER[, $_GET[, $_POST[, $_COOKIE[, $GLOBALS[, $HTTP_*_VARS)", []string{"PHP"}, ""},
+	"130021": {RiskMedium, "Node.js code injection: process.env, process.binding, process[...], require.main, require[...], module.exports=, and the $n:constructor references of React Server Components payloads", []string{"Node.js", "React"}, ""},
 	"130018": {RiskMedium, "LDAP filter injection (*)(uid=*)) and XPath injection (' or name(, count(/, text()=')", general, ""},
 
 	"140001": {RiskHigh, "Directory traversal: three or more ../ in a row, or ../ into a system directory (etc, proc, windows, WEB-INF, ...)", general, ""},
