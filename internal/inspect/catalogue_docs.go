@@ -156,6 +156,12 @@ var ruleDocs = map[string]ruleDoc{
 
 	"170001": {RiskHigh, "HTTP response splitting and header injection: a line break followed by a header name or a status line", general, ""},
 	"170002": {RiskMedium, "Control characters (NUL, CR, LF) in the URL path, the User-Agent or, with header inspection, any header", general, ""},
+	"170005": {RiskHigh, "HTTP request smuggling: a request line (GET / HTTP/1.1) inside a value, alone or after a line break", general, ""},
+	"170006": {RiskHigh, "HTTP response splitting and header injection: a blank line followed by markup, or a line break followed by Remote-Addr, Referer, Cookie, Authorization, User-Agent, Connection, Upgrade, Via, Forwarded or Origin", general, ""},
+	"170007": {RiskHigh, "LDAP filter injection: a filter closed and a new one opened ()(uid=, )(|(, )&(), or a value starting with *)", general, ""},
+	"170008": {RiskHigh, "Server-side request forgery through Apache mod_proxy: a unix: socket path followed by | and a URL", []string{"Apache HTTP Server"}, "CVE-2021-40438"},
+	"170009": {RiskMedium, "Cookie attribute injection: a cookie named $Version, $Path or $Domain (RFC 2109 attributes that old parsers honour)", general, ""},
+	"170010": {RiskMedium, "A multipart boundary on a Content-Type that is not multipart (application/… or text/…; boundary=), which parsers disagree on", general, ""},
 	"170003": {RiskMedium, "NUL byte in a parameter or cookie", general, ""},
 	"170004": {RiskHigh, "HTTP request smuggling: a Transfer-Encoding other than chunked, or both Transfer-Encoding and Content-Length, or either twice", general, ""},
 
@@ -176,6 +182,7 @@ var framingRules = []RuleInfo{
 var cveDescriptions = map[string]string{
 	"CVE-2021-44228": "Apache Log4j2 remote code execution through JNDI lookups in logged data (Log4Shell)",
 	"CVE-2017-5638":  "Apache Struts2 remote code execution through an OGNL expression in the Content-Type header of the Jakarta multipart parser (S2-045)",
+	"CVE-2021-40438": "Apache HTTP Server mod_proxy server-side request forgery through a unix: socket path in the request URI",
 	"CVE-2014-6271":  "GNU Bash runs commands that follow a function definition in an environment variable (Shellshock)",
 	"CVE-2022-22965": "Spring Framework remote code execution through data binding to class.module.classLoader on JDK 9+ (Spring4Shell)",
 }

@@ -61,7 +61,7 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"vuln/php variable function", param("$__['o'](5)"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"cmdi/multipart with bare LF lines", body("multipart/form-data; boundary=X", "--X\nContent-Disposition: form-data; name=\"host\"\n\n127.0.0.1; cat /etc/passwd\n--X--\n"), [3]string{"cmdi", "cmdi", "cmdi"}, "body"},
 		{"vuln/server-side include", param(`<!--#exec cmd="ls"-->`), [3]string{"vuln", "vuln", "vuln"}, "params"},
-		{"vuln/ldap filter injection", param("*)(uid=*))(|(uid=*"), [3]string{"", "vuln", "vuln"}, "params"},
+		{"vuln/ldap filter injection", param("*)(uid=*))(|(uid=*"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"cmdi/english after a separator", param("Photo; ID"), [3]string{"", "", ""}, "params"},
 		{"cmdi/lower-case word, separator and space before id (level 1 takes it for prose)", param("photo; id"), [3]string{"", "cmdi", "cmdi"}, "params"},
 		{"cmdi/host name glued to id", param("google.com;id"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
