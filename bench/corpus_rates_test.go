@@ -34,7 +34,8 @@ func rawFor(it inspecttest.CorpusItem) rawRequest {
 	return r
 }
 
-// TestCorpusRatesSideBySide prints, for the detector's own corpora, the
+// TestCorpusRatesSideBySide prints, for the detector's own corpora (the
+// benign one with the generated browsing traffic), the
 // share of attacks each engine blocks and of benign requests it blocks:
 // Rampart at levels 1 to 3 and Coraza with the CRS at blocking paranoia
 // levels 1 and 2, from the same raw requests. It asserts nothing about
@@ -51,6 +52,7 @@ func TestCorpusRatesSideBySide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	benign = append(benign, inspecttest.BrowsingTraffic()...)
 	rate := func(items []inspecttest.CorpusItem, blocks func(rawRequest) bool) (int, float64) {
 		n := 0
 		for _, it := range items {

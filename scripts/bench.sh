@@ -116,6 +116,8 @@ if want inspect; then
 	go test -run '^$' -bench . -count 3 ./internal/inspect/
 	# Side by side with Coraza and the Core Rule Set, in a module of its own.
 	(cd bench && go test -count=1 -run TestCorpusRatesSideBySide -v . | grep -E 'attacks|^(ok|FAIL)' && go test -run '^$' -bench . -count 3 .)
+	# The Core Rule Set's own regression requests, per family and level, Rampart and Coraza in one run.
+	(cd bench && go test -count=1 -run TestCRSRegression -v . | grep -E 'parsed|on the cases|caught|^(ok|FAIL)')
 fi
 if want workspace; then
 	echo "== workspace"

@@ -45,7 +45,7 @@ func TestWAFBasicRuleCatalogue(t *testing.T) {
 			want = append(want, r.ID)
 		}
 	}
-	f := ok(t, e.call(t, "GET", "policy/basic-protection/default-rules?level=2&risk_level=2&protection_type_names=sqli&enterprise_project_id=0", ""))
+	f := ok(t, e.call(t, "GET", "policy/basic-protection/default-rules?level=2&risk_level=2&protection_type_names=sqli&enterprise_project_id=0&limit=1000", ""))
 	var got []string
 	for _, it := range items(t, f) {
 		got = append(got, str(it.(map[string]any)["id"]))

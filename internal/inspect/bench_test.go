@@ -43,6 +43,9 @@ func benchmarkInspect(b *testing.B, r *inspect.Request) {
 
 func BenchmarkInspectCleanGET(b *testing.B)      { benchmarkInspect(b, cleanGET()) }
 func BenchmarkInspectCleanFormPOST(b *testing.B) { benchmarkInspect(b, cleanFormPOST()) }
+func BenchmarkInspectCleanProfileFormPOST(b *testing.B) {
+	benchmarkInspect(b, body("application/x-www-form-urlencoded", inspecttest.CleanProfileFormBody()))
+}
 
 // BenchmarkInspectAttackParam is the cost of a request that is flagged.
 func BenchmarkInspectAttackParam(b *testing.B) {

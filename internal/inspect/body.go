@@ -47,7 +47,9 @@ func (in *Inspector) form(sc *scratch, s, loc string) Verdict {
 }
 
 // json inspects every string literal of a JSON document (keys and
-// values), with its escapes left for the decoders. It does not validate
+// values). The escapes of JSON's own syntax (\" \\ \/) are undone, so
+// that a quote in text is a quote and not a backslash before one; the
+// others (\uXXXX, \n, …) are left for the decoders. It does not validate
 // the document: a truncated or malformed body is inspected as far as it
 // goes.
 func (in *Inspector) json(sc *scratch, s string) Verdict {
@@ -63,12 +65,32 @@ func (in *Inspector) json(sc *scratch, s string) Verdict {
 			j++
 		}
 		end := min(j, len(s))
-		if v := in.value(sc, s[i+1:end], tParams, LocationBody, false); v.Detected() {
+		lit := s[i+1 : end]
+		if strings.IndexByte(lit, '\\') >= 0 {
+			lit = lit[:min(len(lit), MaxValueBytes)] // value inspects no more
+			sc.json = unescapeJSONSyntax(sc.json[:0], lit)
+			lit = unsafe.String(unsafe.SliceData(sc.json), len(sc.json))
+		}
+		if v := in.value(sc, lit, tParams, LocationBody, false); v.Detected() {
 			return v
 		}
 		i = end
 	}
 	return Verdict{}
+}
+
+// unescapeJSONSyntax appends lit to dst with \" \\ and \/ replaced by
+// the byte they escape.
+func unescapeJSONSyntax(dst []byte, lit string) []byte {
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c == '\\' && i+1 < len(lit) && (lit[i+1] == '"' || lit[i+1] == '\\' || lit[i+1] == '/') {
+			i++
+			c = lit[i]
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // multipart inspects each part: the part headers for executable upload
@@ -89,13 +111,13 @@ func (in *Inspector) multipart(sc *scratch, s, contentType string) Verdict {
 		if strings.HasPrefix(s, "--") {
 			return Verdict{}
 		}
-		head, rest, ok := strings.Cut(s, "\r\n\r\n")
+		head, rest, ok := cutPartHead(s)
 		if !ok {
 			return in.value(sc, s, tPartHead, LocationBody, false)
 		}
 		content := rest
-		if j := strings.Index(rest, "\r\n"+delim); j >= 0 {
-			content = rest[:j]
+		if j := strings.Index(rest, "\n"+delim); j >= 0 {
+			content = strings.TrimSuffix(rest[:j], "\r")
 		}
 		s = rest[len(content):]
 		if v := in.value(sc, head, tPartHead, LocationBody, false); v.Detected() {
@@ -128,4 +150,18 @@ func (in *Inspector) raw(sc *scratch, s string) Verdict {
 		}
 	}
 	return Verdict{}
+}
+
+// cutPartHead splits a multipart part at the blank line after its
+// headers. Lines may end with CRLF, as the standard says, or with a bare
+// LF, as some clients and servers accept.
+func cutPartHead(s string) (head, rest string, ok bool) {
+	crlf, lf := strings.Index(s, "\r\n\r\n"), strings.Index(s, "\n\n")
+	switch {
+	case crlf >= 0 && (lf < 0 || crlf < lf):
+		return s[:crlf], s[crlf+4:], true
+	case lf >= 0:
+		return s[:lf], s[lf+2:], true
+	}
+	return s, "", false
 }

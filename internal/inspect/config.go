@@ -24,8 +24,9 @@ type Config struct {
 type Inspector struct {
 	cfg    Config
 	rules  [numTargets][]*rule
-	needs  [numTargets]class // the union of the prefilters of the rules of a target
-	always [numTargets]bool  // a rule of the target runs whatever the classes
+	needs  [numTargets]class        // the union of the prefilters of the rules of a target
+	always [numTargets]bool         // a rule of the target runs whatever the classes
+	kw     [numTargets]keywordIndex // the keywords of the first maxIndexedRules rules of each target
 	rounds int
 }
 
@@ -42,14 +43,18 @@ func Compile(cfg Config) (*Inspector, error) {
 	if !cfg.Enabled {
 		return in, nil
 	}
-	for i := range catalogue {
-		r := &catalogue[i]
-		if r.level > cfg.Level || r.webshell && !cfg.Webshell || !r.webshell && !cfg.Common {
+	for _, r := range byLevel(cfg.Level) {
+		if r.webshell && !cfg.Webshell || !r.webshell && !cfg.Common {
 			continue
 		}
 		for t := 0; t < numTargets; t++ {
 			if r.targets&(1<<t) == 0 {
 				continue
+			}
+			if n := len(in.rules[t]); n < maxIndexedRules {
+				for _, w := range r.keywords {
+					in.kw[t].add(w, n)
+				}
 			}
 			in.rules[t] = append(in.rules[t], r)
 			in.needs[t] |= r.needsAny | r.needsAll
@@ -59,6 +64,23 @@ func Compile(cfg Config) (*Inspector, error) {
 		}
 	}
 	return in, nil
+}
+
+// byLevel returns the rules up to level, those of level 1 first, then 2,
+// then 3, each level in catalogue order. A request two rules match is
+// reported by the stricter one: a loose level-3 rule (IN (…) as SQL)
+// never names the attack a precise level-1 rule (a Windows FOR loop as a
+// command) has found.
+func byLevel(level int) []*rule {
+	var rules []*rule
+	for l := 1; l <= level; l++ {
+		for i := range catalogue {
+			if catalogue[i].level == l {
+				rules = append(rules, &catalogue[i])
+			}
+		}
+	}
+	return rules
 }
 
 // Config returns the configuration the Inspector was compiled from.

@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func requestFor(it corpusItem) *inspect.Request {
 	case "header":
 		name, value, _ := strings.Cut(it.Payload, ": ")
 		r.Headers = append(r.Headers, inspect.Pair{Name: name, Value: value})
-	case "json", "form", "xml":
+	case "json", "form", "xml", "filename", "upload":
 		ct, b := it.Body()
 		r.Method, r.BodyType, r.Body = "POST", ct, []byte(b)
 	default:
@@ -59,23 +60,41 @@ func levelConfig(level int) inspect.Config {
 }
 
 // TestCorpusRates prints the detection rate on the attack corpus and the
-// false-alarm rate on the benign corpus at each level, and holds level 2 to
-// the bar: at least 90% detected, at most 0.5% of benign requests flagged.
-// Level 1 must flag no more than level 2, and level 3 detect no less.
+// false-alarm rate on the benign corpora (testdata/benign.txt and the
+// generated browsing traffic of inspecttest.BrowsingTraffic) at each
+// level, per attack type and for the attacks marked for that level, and
+// holds the levels to the bar: level 2 detects at least 90% and flags at
+// most 0.5% of benign values, level 3 at least 95% and at most 2%, level 1
+// flags no more than level 2 and level 3 detects no less.
 func TestCorpusRates(t *testing.T) {
 	attacks := loadCorpus(t, "attacks.txt", true)
-	benign := loadCorpus(t, "benign.txt", false)
+	benign := append(loadCorpus(t, "benign.txt", false), inspecttest.BrowsingTraffic()...)
 	detected := map[int]float64{}
 	falseAlarms := map[int]float64{}
 	for level := 1; level <= 3; level++ {
 		in := mustCompile(t, levelConfig(level))
-		hits, fps := 0, 0
+		hits, fps, marked, markedHits := 0, 0, 0, 0
+		perType := map[string][2]int{}
+		var types []string
 		for _, it := range attacks {
+			c, seen := perType[it.Attack]
+			if !seen {
+				types = append(types, it.Attack)
+			}
+			c[1]++
+			if it.Level <= level {
+				marked++
+			}
 			if in.Inspect(requestFor(it)).Detected() {
 				hits++
+				c[0]++
+				if it.Level <= level {
+					markedHits++
+				}
 			} else if testing.Verbose() {
-				t.Logf("level %d missed %s %s %q", level, it.Attack, it.Where, it.Payload)
+				t.Logf("level %d missed %s:%d %s %q", level, it.Attack, it.Level, it.Where, it.Payload)
 			}
+			perType[it.Attack] = c
 		}
 		for _, it := range benign {
 			if v := in.Inspect(requestFor(it)); v.Detected() {
@@ -85,14 +104,25 @@ func TestCorpusRates(t *testing.T) {
 		}
 		detected[level] = 100 * float64(hits) / float64(len(attacks))
 		falseAlarms[level] = 100 * float64(fps) / float64(len(benign))
-		t.Logf("level %d: detected %d/%d attacks (%.1f%%), flagged %d/%d benign requests (%.2f%%)",
-			level, hits, len(attacks), detected[level], fps, len(benign), falseAlarms[level])
+		var byType strings.Builder
+		for _, ty := range types {
+			c := perType[ty]
+			fmt.Fprintf(&byType, " %s %d/%d", ty, c[0], c[1])
+		}
+		t.Logf("level %d: detected %d/%d attacks (%.1f%%; %d/%d of those marked for level <= %d), flagged %d/%d benign values (%.2f%%); by type:%s",
+			level, hits, len(attacks), detected[level], markedHits, marked, level, fps, len(benign), falseAlarms[level], byType.String())
 	}
 	if detected[2] < 90 {
 		t.Errorf("level 2 detects %.1f%% of the attack corpus, want at least 90%%", detected[2])
 	}
 	if falseAlarms[2] > 0.5 {
 		t.Errorf("level 2 flags %.2f%% of the benign corpus, want at most 0.5%%", falseAlarms[2])
+	}
+	if detected[3] < 95 {
+		t.Errorf("level 3 detects %.1f%% of the attack corpus, want at least 95%%", detected[3])
+	}
+	if falseAlarms[3] > 2 {
+		t.Errorf("level 3 flags %.2f%% of the benign corpus, want at most 2%%", falseAlarms[3])
 	}
 	if falseAlarms[1] > falseAlarms[2] || detected[3] < detected[2] {
 		t.Errorf("levels are not ordered: false alarms %v, detection %v", falseAlarms, detected)

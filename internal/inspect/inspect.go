@@ -10,19 +10,22 @@ import (
 type scratch struct {
 	buf    [2][]byte
 	b64    []byte
-	values int // values inspected so far, bounded by MaxValues
+	json   []byte // a JSON string literal with its syntax escapes undone
+	values int    // values inspected so far, bounded by MaxValues
 }
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
-		buf: [2][]byte{make([]byte, 0, MaxValueBytes), make([]byte, 0, MaxValueBytes)},
-		b64: make([]byte, 0, MaxValueBytes),
+		buf:  [2][]byte{make([]byte, 0, MaxValueBytes), make([]byte, 0, MaxValueBytes)},
+		b64:  make([]byte, 0, MaxValueBytes),
+		json: make([]byte, 0, MaxValueBytes),
 	}
 }}
 
 // Inspect looks at the request and returns the first attack found, or the
 // zero Verdict when the request is clean (or protection is off). Parts are
-// looked at in this order: path, parameters, cookies, headers, body.
+// looked at in this order: path, parameters, cookies (names and values),
+// headers, body.
 func (in *Inspector) Inspect(r *Request) Verdict {
 	if !in.cfg.Enabled {
 		return Verdict{}
@@ -43,7 +46,7 @@ func (in *Inspector) Inspect(r *Request) Verdict {
 		return v
 	}
 	for _, c := range r.Cookies {
-		if v := in.value(sc, c.Value, tCookie, LocationCookie, false); v.Detected() {
+		if v := in.pair(sc, c.Name, c.Value, tCookie, LocationCookie, false); v.Detected() {
 			return v
 		}
 	}
@@ -123,7 +126,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	cur, k := s, 0
 	for round := 0; round < in.rounds && (classesOf(cur)&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
 		changed := false
-		for step := 0; step < 3; step++ {
+		for step := 0; step < 4; step++ {
 			var out []byte
 			var ok bool
 			switch step {
@@ -133,6 +136,8 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 				out, ok = UnicodeEscapeDecode(sc.buf[k][:0], cur)
 			case 2:
 				out, ok = HTMLEntityDecode(sc.buf[k][:0], cur)
+			case 3:
+				out, ok = OverlongDecode(sc.buf[k][:0], cur)
 			}
 			if ok {
 				sc.buf[k] = out
@@ -160,8 +165,23 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
-	for _, r := range in.rules[bit] {
-		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll || !r.kwset.in(s) {
+	// Rules that pass the class prefilter and have keywords: their
+	// keywords are looked for in one shared pass.
+	var want uint64
+	for i, r := range in.rules[bit] {
+		if i < maxIndexedRules && r.kwset != nil && (r.needsAny == 0 || m&r.needsAny != 0) && m&r.needsAll == r.needsAll {
+			want |= 1 << i
+		}
+	}
+	var present uint64
+	if want != 0 {
+		present = in.kw[bit].scan(s, want)
+	}
+	for i, r := range in.rules[bit] {
+		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll {
+			continue
+		}
+		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
 			continue
 		}
 		if start, end, ok := r.match(s); ok {

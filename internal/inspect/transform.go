@@ -33,14 +33,56 @@ func URLDecode(dst []byte, src string, plusSpace bool) ([]byte, bool) {
 	return dst, true
 }
 
+// OverlongDecode folds the overlong two-byte UTF-8 forms of ASCII
+// characters (0xC0 or 0xC1 then a continuation byte: C0 AF is '/', C0 AE
+// '.', C1 9C '\\') to the character. Old IIS and Tomcat servers accepted
+// them, and traversal payloads use them (percent-encoded, so they show up
+// after URL decoding) to hide their dots and slashes.
+func OverlongDecode(dst []byte, src string) ([]byte, bool) {
+	first := -1
+	for i := 0; i+1 < len(src); i++ {
+		if (src[i] == 0xC0 || src[i] == 0xC1) && src[i+1] >= 0x80 && src[i+1] <= 0xBF {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return dst, false
+	}
+	start := len(dst)
+	dst = append(dst, src[:first]...)
+	changed := false
+	for i := first; i < len(src); i++ {
+		c := src[i]
+		if (c == 0xC0 || c == 0xC1) && i+1 < len(src) && src[i+1] >= 0x80 && src[i+1] <= 0xBF {
+			dst = append(dst, (c&0x1F)<<6|src[i+1]&0x3F)
+			i++
+			changed = true
+			continue
+		}
+		dst = append(dst, c)
+	}
+	if !changed {
+		return dst[:start], false
+	}
+	return dst, true
+}
+
 // UnicodeEscapeDecode decodes the JavaScript \uXXXX and the IIS %uXXXX
-// escapes to UTF-8, folding full-width forms (U+FF01 to U+FF5E) to ASCII.
+// escapes to UTF-8, folding full-width forms (U+FF01 to U+FF5E), escaped
+// or already in UTF-8, to ASCII.
 func UnicodeEscapeDecode(dst []byte, src string) ([]byte, bool) {
 	return replaceRunes(dst, src, decodeUnicodeEscape)
 }
 
 // decodeUnicodeEscape decodes the escape at the start of s, if any.
 func decodeUnicodeEscape(s string) (rune, int) {
+	if len(s) >= 3 && s[0] == 0xEF {
+		if r, n := utf8.DecodeRuneInString(s); r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0, n // a full-width form already in UTF-8
+		}
+		return 0, 0
+	}
 	if len(s) < 6 || s[0] != '\\' && s[0] != '%' || s[1] != 'u' && s[1] != 'U' ||
 		!isHex(s[2]) || !isHex(s[3]) || !isHex(s[4]) || !isHex(s[5]) {
 		return 0, 0
@@ -59,7 +101,7 @@ func replaceRunes(dst []byte, src string, decode func(string) (rune, int)) ([]by
 	start := len(dst)
 	changed := false
 	for i := 0; i < len(src); {
-		if src[i] == '\\' || src[i] == '%' || src[i] == '&' {
+		if src[i] == '\\' || src[i] == '%' || src[i] == '&' || src[i] == 0xEF {
 			if r, n := decode(src[i:]); n > 0 {
 				dst = utf8.AppendRune(dst, r)
 				i += n
@@ -83,7 +125,7 @@ var htmlNamedEntities = map[string]byte{
 	"colon": ':', "tab": '\t', "newline": '\n', "lpar": '(', "rpar": ')',
 	"sol": '/', "bsol": '\\', "equals": '=', "semi": ';', "comma": ',',
 	"period": '.', "excl": '!', "num": '#', "dollar": '$', "percnt": '%',
-	"grave": '`', "lsqb": '[', "rsqb": ']', "lcub": '{', "rcub": '}',
+	"grave": '`', "lsqb": '[', "rsqb": ']', "lcub": '{', "rcub": '}', "lbrace": '{', "rbrace": '}',
 	"verbar": '|', "ast": '*', "plus": '+', "quest": '?', "commat": '@',
 }
 

@@ -31,8 +31,12 @@ func TestDecoders(t *testing.T) {
 		{"unicode/js", inspect.UnicodeEscapeDecode, `\u003cscript\u003e`, "<script>"},
 		{"unicode/iis", inspect.UnicodeEscapeDecode, "%u0027 or %U0031", "' or 1"},
 		{"unicode/full-width folded", inspect.UnicodeEscapeDecode, "%uff1cscript%uff1e", "<script>"},
+		{"unicode/full-width utf-8 folded", inspect.UnicodeEscapeDecode, "\uff1cscript \uff1e", "<script >"},
 		{"unicode/short kept", inspect.UnicodeEscapeDecode, `\u12 %u00`, `\u12 %u00`},
 		{"unicode/cjk", inspect.UnicodeEscapeDecode, `\u6771`, "東"},
+		{"overlong/slash and dot", inspect.OverlongDecode, "..\xc0\xaf\xc0\xae\xc0\xae\xc1\x9c", "../..\\"},
+		{"overlong/lone lead kept", inspect.OverlongDecode, "a\xc0b\xc1", "a\xc0b\xc1"},
+		{"overlong/valid utf-8 kept", inspect.OverlongDecode, "café 東", "café 東"},
 		{"entity/named", inspect.HTMLEntityDecode, "&lt;b&GT;&quot;&apos;&colon;", `<b>"':`},
 		{"entity/decimal", inspect.HTMLEntityDecode, "&#60;&#0000062;", "<>"},
 		{"entity/hex no semicolon", inspect.HTMLEntityDecode, "&#x3c&#X3E;", "<>"},
@@ -111,6 +115,18 @@ func FuzzUnicodeEscapeDecode(f *testing.F) {
 		checkDecoder(t, inspect.UnicodeEscapeDecode, in, `\%`)
 		if out, changed := inspect.UnicodeEscapeDecode(nil, in); changed && utf8.ValidString(in) && !utf8.Valid(out) {
 			t.Fatalf("valid UTF-8 %q decoded to invalid %q", in, out)
+		}
+	})
+}
+
+func FuzzOverlongDecode(f *testing.F) {
+	for _, s := range []string{"\xc0\xaf", "\xc1\x9c", "\xc0", "caf\xc3\xa9", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		checkDecoder(t, inspect.OverlongDecode, in, "")
+		if _, changed := inspect.OverlongDecode(nil, in); changed && utf8.ValidString(in) {
+			t.Fatalf("valid UTF-8 %q changed", in)
 		}
 	})
 }

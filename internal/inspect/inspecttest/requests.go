@@ -19,3 +19,15 @@ func CleanFormBody() string {
 	b.WriteString("&consent=on")
 	return b.String()
 }
+
+// CleanProfileFormBody is a URL-encoded profile form of 1 KB made of many
+// short fields of text with apostrophes, commas and common words (like,
+// and), the shape of the data plane's form benchmark.
+func CleanProfileFormBody() string {
+	var b strings.Builder
+	b.WriteString("name=Jane+O%27Neil&email=jane.oneil%40example.com&city=Lyon&country=FR&newsletter=on")
+	for b.Len() < 1024 {
+		b.WriteString("&bio=I+like+hiking%2C+books+and+coffee.+Ask+me+about+Lyon%27s+old+town")
+	}
+	return b.String()[:1024]
+}

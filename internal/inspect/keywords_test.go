@@ -1,0 +1,54 @@
+package inspect
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestKeywordIndexAgreesWithContains checks the one-pass keyword index
+// against a plain case-insensitive search, rule by rule, on values built
+// from pieces of the catalogue's keywords (so that near misses, overlaps
+// and keywords inside keywords occur) in mixed case.
+func TestKeywordIndexAgreesWithContains(t *testing.T) {
+	var pieces []string
+	for _, r := range catalogue {
+		for _, w := range r.keywords {
+			pieces = append(pieces, w, w[:len(w)/2], w[len(w)/2:])
+		}
+	}
+	pieces = append(pieces, " ", "a", "é", "\x00", "Z")
+	in, err := Compile(Config{Enabled: true, Common: true, Webshell: true, Level: 3, CheckAllHeaders: true, DeepDecode: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 3000; n++ {
+		var b strings.Builder
+		for range 1 + rnd.IntN(6) {
+			p := pieces[rnd.IntN(len(pieces))]
+			if rnd.IntN(2) == 0 {
+				p = strings.ToUpper(p)
+			}
+			b.WriteString(p)
+		}
+		s := b.String()
+		low := strings.ToLower(s)
+		for tg := range numTargets {
+			rules := in.rules[tg]
+			present := in.kw[tg].scan(s, ^uint64(0))
+			for i, r := range rules {
+				if r.kwset == nil || i >= maxIndexedRules {
+					continue
+				}
+				want := false
+				for _, w := range r.keywords {
+					want = want || strings.Contains(low, w)
+				}
+				if got := present&(1<<i) != 0; got != want {
+					t.Fatalf("rule %s (target %d) on %q: index says %v, search says %v", r.id, tg, s, got, want)
+				}
+			}
+		}
+	}
+}
