@@ -169,7 +169,9 @@ func serverWithDataPlane(t *testing.T) (*waf.WafClient, string, int) {
 		t.Fatal(err)
 	}
 	proxyAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	s := StartServer(t, WithArgs("--proxy-listen", proxyAddr))
+	// No metrics listener: tests running in parallel would all want its
+	// default port.
+	s := StartServer(t, WithArgs("--proxy-listen", proxyAddr, "--metrics-listen", ""))
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	t.Cleanup(origin.Close)
 	return wafClient(t, s), proxyAddr, origin.Listener.Addr().(*net.TCPAddr).Port
