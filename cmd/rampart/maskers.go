@@ -8,14 +8,12 @@ import (
 	"github.com/rampartsec/rampart/internal/inspect"
 	"github.com/rampartsec/rampart/internal/mask"
 	"github.com/rampartsec/rampart/internal/proxy"
-	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 // maskSource is what the data plane's false-alarm masking reads and writes
 // in the store.
 type maskSource interface {
-	FindPolicy(ctx context.Context, projectID, id string) (*waf.Policy, error)
 	FindIgnoreRules(ctx context.Context, f waf.RuleFilter) ([]*waf.IgnoreRule, int, error)
 	mask.HitStore
 }
@@ -30,20 +28,13 @@ type policyMaskers struct {
 	log   *slog.Logger
 }
 
-// Masker implements proxy.MaskerSource. A policy that is gone, has its
-// masking module off or has no enabled ignore rule masks nothing.
-func (m *policyMaskers) Masker(ctx context.Context, projectID, policyID string) (proxy.Masker, error) {
-	p, err := m.store.FindPolicy(ctx, projectID, policyID)
-	if rampart.ErrorKind(err) == rampart.KindNotFound {
+// Masker implements proxy.MaskerSource. A policy with its masking module
+// off or without an enabled ignore rule masks nothing.
+func (m *policyMaskers) Masker(ctx context.Context, pol *waf.Policy) (proxy.Masker, error) {
+	if !pol.Options["ignore"] {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if !p.Options["ignore"] {
-		return nil, nil
-	}
-	rules, _, err := m.store.FindIgnoreRules(ctx, waf.RuleFilter{ProjectID: projectID, PolicyIDs: []string{policyID},
+	rules, _, err := m.store.FindIgnoreRules(ctx, waf.RuleFilter{ProjectID: pol.ProjectID, PolicyIDs: []string{pol.ID},
 		Page: waf.Page{Limit: -1}})
 	if err != nil {
 		return nil, err
@@ -52,7 +43,7 @@ func (m *policyMaskers) Masker(ctx context.Context, projectID, policyID string) 
 	if set == nil {
 		return nil, nil
 	}
-	return &countingMasker{set: set, hits: &m.hits, projectID: projectID}, nil
+	return &countingMasker{set: set, hits: &m.hits, projectID: pol.ProjectID}, nil
 }
 
 // run flushes the hit counts to the store every interval until ctx ends,

@@ -7,24 +7,6 @@ import (
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
-// CompileByPolicy compiles the ignore rules of a project (as
-// waf.Store.FindIgnoreRules lists them) into one Set per policy; policies
-// without an enabled rule have none. Masking is a module of the policy:
-// the caller uses a policy's Set only while its options.ignore is on.
-func CompileByPolicy(rules []*waf.IgnoreRule) map[string]*Set {
-	byPolicy := map[string][]*waf.IgnoreRule{}
-	for _, r := range rules {
-		byPolicy[r.PolicyID] = append(byPolicy[r.PolicyID], r)
-	}
-	out := make(map[string]*Set, len(byPolicy))
-	for id, rs := range byPolicy {
-		if s := Compile(rs); s != nil {
-			out[id] = s
-		}
-	}
-	return out
-}
-
 // HitStore receives hit counts; waf.Store implements it.
 type HitStore interface {
 	AddIgnoreRuleHits(ctx context.Context, projectID string, hits []waf.IgnoreHit) error

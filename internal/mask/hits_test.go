@@ -40,13 +40,13 @@ func TestHitsReachTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sets := mask.CompileByPolicy(rules)
+	set := mask.Compile(rules)
 	var hits mask.Hits
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				if id, ok := sets[p.ID].Masks("www.example.com", request(), sqli); ok {
+				if id, ok := set.Masks("www.example.com", request(), sqli); ok {
 					hits.Add(proj, id)
 				}
 			}

@@ -42,10 +42,11 @@ type Masker interface {
 	Masks(host string, req *inspect.Request, v inspect.Verdict) (ruleID string, masked bool)
 }
 
-// MaskerSource gives the Masker of a policy when the host table is built.
-// A nil Masker masks nothing.
+// MaskerSource gives the Masker of a policy when the host table is built,
+// from the policy the table build has already read. A nil Masker masks
+// nothing.
 type MaskerSource interface {
-	Masker(ctx context.Context, projectID, policyID string) (Masker, error)
+	Masker(ctx context.Context, pol *waf.Policy) (Masker, error)
 }
 
 // Event is one protection event: a request that a rule blocked or logged.

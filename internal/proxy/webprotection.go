@@ -55,7 +55,7 @@ func (p *Proxy) loadWebProtection(ctx context.Context, hosts []*waf.Host) (map[s
 		}
 		wp := &webProtection{inspector: in, block: pol.Action == "block"}
 		if p.deps.Maskers != nil {
-			m, err := p.deps.Maskers.Masker(ctx, h.ProjectID, h.PolicyID)
+			m, err := p.deps.Maskers.Masker(ctx, pol)
 			if err != nil {
 				return nil, fmt.Errorf("false-alarm masks of policy %s: %w", h.PolicyID, err)
 			}

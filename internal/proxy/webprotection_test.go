@@ -53,8 +53,8 @@ func (m *pathMasker) Masks(host string, req *inspect.Request, v inspect.Verdict)
 
 type fakeMaskers map[string]Masker
 
-func (f fakeMaskers) Masker(_ context.Context, _, policyID string) (Masker, error) {
-	return f[policyID], nil
+func (f fakeMaskers) Masker(_ context.Context, pol *waf.Policy) (Masker, error) {
+	return f[pol.ID], nil
 }
 
 // A verdict the policy's Masker masks is neither blocked nor recorded;
