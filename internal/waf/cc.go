@@ -21,15 +21,15 @@ type CCRule struct {
 	TagType             string // ip, cookie, header, other (Referer), policy, domain, url
 	TagIndex            string // cookie or header name (tag_type cookie or header)
 	TagCondition        *CCTagCondition
-	LimitNum            int   // requests allowed per LimitPeriod
-	LimitPeriod         int   // seconds, 1 to 3600
-	UnlockNum           int   // dynamic_block: requests per period under which the key is let through again
-	LockTime            int   // seconds a key stays blocked after it went over the limit; 0: until its period ends
-	DomainAggregation   bool  // count the keys of every host of the policy together
-	RegionAggregation   bool  // global counting across nodes
-	Priority            *int  // 1 to 100 (edge)
-	CCPriority          *int  // 0 to 65535
-	Status              int   // 1 enabled, 0 disabled
+	LimitNum            int  // requests allowed per LimitPeriod
+	LimitPeriod         int  // seconds, 1 to 3600
+	UnlockNum           int  // dynamic_block: requests per period under which the key is let through again
+	LockTime            int  // seconds a key stays blocked after it went over the limit; 0: until its period ends
+	DomainAggregation   bool // count the keys of every host of the policy together
+	RegionAggregation   bool // global counting across nodes
+	Priority            *int // 1 to 100 (edge)
+	CCPriority          *int // 0 to 65535
+	Status              int  // 1 enabled, 0 disabled
 	CreatedAt           time.Time
 }
 
