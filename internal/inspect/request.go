@@ -1,5 +1,7 @@
 package inspect
 
+import "net/netip"
+
 // Pair is one name/value item of a request: a parameter, a cookie or a
 // header.
 type Pair struct {
@@ -15,7 +17,13 @@ type Pair struct {
 // body) already percent-decoded once. When Params is nil, RawQuery is split
 // and decoded here. Body is a prefix of the body of at most MaxBodyBytes
 // (anything longer is cut here too), BodyType its Content-Type.
+//
+// Host (the request's host name, lower case, no port) and Client (the
+// client address the data plane decided on) are read by precise-protection
+// and CC rules; basic web protection ignores them.
 type Request struct {
+	Host     string
+	Client   netip.Addr
 	Method   string
 	Path     string
 	RawQuery string
