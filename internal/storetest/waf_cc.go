@@ -29,8 +29,8 @@ func RunWAFCC(t *testing.T, newStore func(t *testing.T) waf.Store) {
 				{Category: "url", LogicOperation: "prefix", Contents: []string{"/login"}},
 				{Category: "header", Index: "x-client", LogicOperation: "equal_any", ValueListID: "v0000000000000000000000000000001"},
 			},
-			Action:   waf.CCAction{Category: "block", Response: &waf.CCResponse{ContentType: "application/json", Content: `{"slow":"down"}`}},
-			TagType:  "other", TagCondition: &waf.CCTagCondition{Category: "referer", Contents: []string{"https://a.example"}},
+			Action:  waf.CCAction{Category: "block", Response: &waf.CCResponse{ContentType: "application/json", Content: `{"slow":"down"}`}},
+			TagType: "other", TagCondition: &waf.CCTagCondition{Category: "referer", Contents: []string{"https://a.example"}},
 			LimitNum: 10, LimitPeriod: 60, LockTime: 120, DomainAggregation: true, RegionAggregation: true,
 			Priority: &seven, CCPriority: &three, Status: 1, CreatedAt: now}
 	}
