@@ -102,7 +102,7 @@ func nullableInt(p *int) any {
 }
 
 var wafCCKind = &wafRuleKind[*waf.CCRule]{what: "CC rule", table: "waf_cc_rules",
-	counter: "cc_count", selectFrom: `SELECT ` + ccColumns + ` FROM waf_cc_rules r`, scan: scanCC}
+	counter: "cc_count", byName: true, selectFrom: `SELECT ` + ccColumns + ` FROM waf_cc_rules r`, scan: scanCC}
 
 // CreateCCRules implements waf.Store.
 func (db *DB) CreateCCRules(ctx context.Context, rules []*waf.CCRule) error {

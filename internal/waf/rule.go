@@ -43,7 +43,7 @@ func ParseRuleType(s string) (RuleType, error) {
 type RuleFilter struct {
 	ProjectID string
 	PolicyIDs []string // empty: every policy of the project
-	Name      string   // substring (whiteblackip only)
+	Name      string   // substring (whiteblackip and cc only)
 	Page      Page
 }
 
