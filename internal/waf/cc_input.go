@@ -226,13 +226,13 @@ func (in *CCRuleInput) apply(r *CCRule) error {
 	if err := checkCCAction(in.Action, *in.Mode); err != nil {
 		return err
 	}
-	switch {
-	case in.Action.Category == "dynamic_block":
+	if in.UnlockNum != nil { // absent with dynamic_block: 0 (Terraform leaves a 0 out)
+		if in.Action.Category != "dynamic_block" {
+			return invalid(CodeBody, "unlock_num", "unlock_num is only allowed with action dynamic_block.")
+		}
 		if err := checkCCRange("unlock_num", in.UnlockNum, 0, maxCCLimitNum); err != nil {
 			return err
 		}
-	case in.UnlockNum != nil:
-		return invalid(CodeBody, "unlock_num", "unlock_num is only allowed with action dynamic_block.")
 	}
 	if in.LockTime != nil {
 		if err := checkCCRange("lock_time", in.LockTime, 0, maxCCLockTime); err != nil {
