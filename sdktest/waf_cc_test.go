@@ -52,7 +52,9 @@ func TestWAFCCRules(t *testing.T) {
 		{func(b *wm.CreateCcRuleRequestBody) { b.TagType = tag.OTHER; b.TagIndex = nil }, "WAF.00021003"},
 		{func(b *wm.CreateCcRuleRequestBody) { b.UnlockNum = ptr(int32(3)) }, "WAF.00021003"},
 		{func(b *wm.CreateCcRuleRequestBody) { b.Priority = ptr(int32(101)) }, "WAF.00021003"},
-		{func(b *wm.CreateCcRuleRequestBody) { b.Conditions = []wm.CcCondition{{Category: cat.ASN, LogicOperation: "equal", Contents: &[]string{"1"}}} }, "WAF.00013002"},
+		{func(b *wm.CreateCcRuleRequestBody) {
+			b.Conditions = []wm.CcCondition{{Category: cat.ASN, LogicOperation: "equal", Contents: &[]string{"1"}}}
+		}, "WAF.00013002"},
 		{func(b *wm.CreateCcRuleRequestBody) {
 			b.Conditions = []wm.CcCondition{{Category: cat.URL, LogicOperation: "prefix_any", ValueListId: ptr(wafUnknownID)}}
 		}, "WAF.00021003"},

@@ -200,7 +200,7 @@ func TestWAFCCRuleValidation(t *testing.T) {
 		{"ResponseWithLog", "POST", post, ccWith("action", `{"category":"log","detail":{"response":{"content_type":"text/html","content":"x"}}}`), 400, "WAF.00021014"},
 		{"ResponseBadType", "POST", post, ccWith("action", `{"category":"block","detail":{"response":{"content_type":"text/plain","content":"x"}}}`), 400, "WAF.00021003"},
 		{"ResponseEmpty", "POST", post, ccWith("action", `{"category":"block","detail":{"response":{"content_type":"text/html","content":""}}}`), 400, "WAF.00021003"},
-		{"ResponseTooLong", "POST", post, ccWith("action", `{"category":"block","detail":{"response":{"content_type":"text/html","content":"` + strings.Repeat("x", 4097) + `"}}}`), 400, "WAF.00021003"},
+		{"ResponseTooLong", "POST", post, ccWith("action", `{"category":"block","detail":{"response":{"content_type":"text/html","content":"`+strings.Repeat("x", 4097)+`"}}}`), 400, "WAF.00021003"},
 		{"Priority0", "POST", post, ccWith("priority", "0"), 400, "WAF.00021003"},
 		{"Priority101", "POST", post, ccWith("priority", "101"), 400, "WAF.00021003"},
 		{"CCPriorityNegative", "POST", post, ccWith("cc_priority", "-1"), 400, "WAF.00021003"},
