@@ -181,6 +181,24 @@ func RunWAFCC(t *testing.T, newStore func(t *testing.T) waf.Store) {
 		}
 	})
 
+	t.Run("NameFilter", func(t *testing.T) {
+		s := newStore(t)
+		p := policy(t, s, proj, "a")
+		named, plain := rule(t, proj, p.ID), plainRule(t, proj, p.ID)
+		named.Name = "login_50%"
+		must(t, s.CreateCCRules(ctx, []*waf.CCRule{named, plain}))
+		for _, tc := range []struct {
+			name string
+			want int
+		}{{"gin_5", 1}, {"50%", 1}, {"5%", 0}, {"_", 1}, {"", 2}, {"logout", 0}} {
+			rules, n, err := s.FindCCRules(ctx, waf.RuleFilter{ProjectID: proj, PolicyIDs: []string{p.ID}, Name: tc.name, Page: waf.Page{Limit: -1}})
+			must(t, err)
+			if n != tc.want || len(rules) != tc.want {
+				t.Errorf("name %q: total %d, %d rules, want %d", tc.name, n, len(rules), tc.want)
+			}
+		}
+	})
+
 	t.Run("ValueListInUse", func(t *testing.T) {
 		s := newStore(t)
 		p := policy(t, s, proj, "a")

@@ -301,3 +301,29 @@ func (in *CCRuleInput) apply(r *CCRule) error {
 	}
 	return nil
 }
+
+// clone returns a copy of r that shares no slice or pointer with it.
+func (r *CCRule) clone() *CCRule {
+	c := *r
+	c.Conditions = nil
+	for _, cond := range r.Conditions {
+		cond.Contents = append([]string{}, cond.Contents...)
+		c.Conditions = append(c.Conditions, cond)
+	}
+	if r.Action.Response != nil {
+		resp := *r.Action.Response
+		c.Action.Response = &resp
+	}
+	if r.TagCondition != nil {
+		c.TagCondition = &CCTagCondition{Category: r.TagCondition.Category, Contents: append([]string{}, r.TagCondition.Contents...)}
+	}
+	if r.Priority != nil {
+		p := *r.Priority
+		c.Priority = &p
+	}
+	if r.CCPriority != nil {
+		p := *r.CCPriority
+		c.CCPriority = &p
+	}
+	return &c
+}

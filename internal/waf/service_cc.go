@@ -17,12 +17,9 @@ func (s *Service) CreateCCRules(ctx context.Context, projectID, ep string, polic
 	now := s.clock()
 	rules := make([]*CCRule, len(policyIDs))
 	for i, pid := range policyIDs {
-		r := tmpl
+		r := tmpl.clone()
 		r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.CreatedAt = NewID(), projectID, pid, ep, now
-		if err := in.apply(&r); err != nil { // a deep copy of the template's slices and pointers
-			return nil, err
-		}
-		rules[i] = &r
+		rules[i] = r
 	}
 	if err := s.store.CreateCCRules(ctx, rules); err != nil {
 		return nil, err
