@@ -1,6 +1,9 @@
 package waf
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // CCRuleInput is the body of a CC rule create or update. Every update
 // (UpdateCcRule and BatchUpdateCcRules, whose SDK bodies carry the same
@@ -192,7 +195,7 @@ func (in *CCRuleInput) checkMode() error {
 	for i := range in.Conditions {
 		c := &in.Conditions[i]
 		if ccUnsupportedCategories[c.Category] {
-			return invalid(CodeFeature, "conditions", "CC condition category %s is not supported by this server.", c.Category)
+			return invalid(CodeFeature, "conditions["+strconv.Itoa(i)+"].category", "CC condition category %s is not supported by this server.", c.Category)
 		}
 		if err := c.checkIn(i, ccOperations, "CC"); err != nil {
 			return err
