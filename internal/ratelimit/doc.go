@@ -16,26 +16,27 @@
 //
 // The table is split into shards chosen by the top bits of the hash, each
 // with its own lock and a preallocated array of 32-byte slots addressed by
-// open addressing with linear probing over a window of ProbeWindow slots. A
-// shard holds at most its share of maxKeys keys in 1.5 times as many slots,
-// so a full table keeps a third of its slots empty and probes stay short.
-// Slots are never emptied: a key that is pushed out is overwritten in place
-// by the newcomer, so no tombstones are needed.
+// open addressing with linear probing over a window of ProbeWindow slots.
+// Every slot holds at most one key, so the table never tracks more keys
+// than it has slots (Cap). Slots are never emptied: a key that is pushed
+// out is overwritten in place by the newcomer, so no tombstones are needed
+// and a lookup stops at the first empty slot.
 //
 // # Eviction
 //
-// A new key takes an empty slot of its probe window while its shard is under
-// its share of keys. Otherwise it replaces, within its probe window, a key
-// whose state has run out (its window ended a full period ago and it is not
-// blocked: forgetting it changes nothing), else the least recently seen key
-// (one-second resolution) that is not protected. Protected keys are never
-// pushed out: a key locked by Block, a key over its limit in the current
-// window (Log), and a key blocked by Dynamic until one period after its
-// current window ends. When every slot of the window is protected, the new
-// key is not tracked: Count returns Untracked and the request is let
+// A new key takes the first empty slot of its probe window. When the window
+// has none (the table is nearly full), it replaces, within its window, a
+// key whose state has run out (its window ended a full period ago and it is
+// not blocked: forgetting it changes nothing), else the least recently seen
+// key (one-second resolution) that is not protected. Protected keys are
+// never pushed out: a key locked by Block, a key over its limit in the
+// current window (Log), and a key blocked by Dynamic until one period after
+// its current window ends. When every slot of the window is protected, the
+// new key is not tracked: Count returns Untracked and the request is let
 // through; Stats counts how often. An attacker can therefore get requests
-// through only by keeping more keys blocked at once than the table holds,
-// and never by flooding new keys to unblock a blocked one.
+// through only by keeping more keys blocked at once than the table holds
+// (more precisely, the ProbeWindow slots a new key may take), and never by
+// flooding new keys to unblock a blocked one.
 //
 // # Counting
 //

@@ -25,7 +25,6 @@ const (
 type Table struct {
 	seed      maphash.Seed
 	shardBits uint
-	perShard  int // keys a shard may hold
 	shards    []shard
 }
 
@@ -40,9 +39,9 @@ type shard struct {
 	_         [64]byte
 }
 
-// New makes a table that tracks at most maxKeys keys (rounded up to a
-// multiple of its shard count; Cap tells). All of its memory, about 48
-// bytes per key, is allocated here.
+// New makes a table of maxKeys slots (rounded up to a multiple of its shard
+// count; Cap tells), each of which tracks one key: 32 bytes per slot, all
+// allocated here.
 func New(maxKeys int) (*Table, error) {
 	if maxKeys < 1 {
 		return nil, errors.New("ratelimit: the table must hold at least one key")
@@ -51,12 +50,10 @@ func New(maxKeys int) (*Table, error) {
 	for n < maxShards && maxKeys/(n*2) >= minKeysPerShard {
 		n *= 2
 	}
-	per := (maxKeys + n - 1) / n
-	size := max(per+per/2, ProbeWindow)
+	size := max((maxKeys+n-1)/n, ProbeWindow)
 	t := &Table{
 		seed:      maphash.MakeSeed(),
 		shardBits: uint(bits.TrailingZeros(uint(n))),
-		perShard:  per,
 		shards:    make([]shard, n),
 	}
 	for i := range t.shards {
@@ -66,7 +63,7 @@ func New(maxKeys int) (*Table, error) {
 }
 
 // Cap is how many keys the table tracks at most.
-func (t *Table) Cap() int { return t.perShard * len(t.shards) }
+func (t *Table) Cap() int { return len(t.shards[0].slots) * len(t.shards) }
 
 // Key hashes a key: scope names the caller's counting (a rule and its
 // settings), host is empty when the key is not per host, value is the key
@@ -116,7 +113,7 @@ func (t *Table) Count(key uint64, l *Limit, now time.Time) Decision {
 	sec := uint32(now.Unix())
 	sh := &t.shards[key>>(64-t.shardBits)&(1<<t.shardBits-1)]
 	sh.mu.Lock()
-	s := sh.find(key, t.perShard, ns)
+	s := sh.find(key, ns)
 	if s == nil {
 		sh.untracked++
 		sh.mu.Unlock()
@@ -134,10 +131,10 @@ func (t *Table) Count(key uint64, l *Limit, now time.Time) Decision {
 // find returns the slot of key, or the slot a new key is to take (whose
 // hash is not key yet), or nil when every slot the key may take is
 // protected. The caller holds the lock.
-func (sh *shard) find(key uint64, perShard int, now int64) *slot {
+func (sh *shard) find(key uint64, now int64) *slot {
 	n := len(sh.slots)
 	i := int((uint64(uint32(key)) * uint64(n)) >> 32)
-	var empty, spent, oldest *slot
+	var spent, oldest *slot
 	for range ProbeWindow {
 		s := &sh.slots[i]
 		switch {
@@ -145,7 +142,8 @@ func (sh *shard) find(key uint64, perShard int, now int64) *slot {
 			return s
 		case s.hash == 0:
 			// Slots are never emptied, so the key is not further on.
-			empty = s
+			sh.live++
+			return s
 		case spent != nil:
 		case s.spent(now):
 			spent = s
@@ -153,16 +151,9 @@ func (sh *shard) find(key uint64, perShard int, now int64) *slot {
 		case oldest == nil || s.seen < oldest.seen:
 			oldest = s
 		}
-		if empty != nil {
-			break
-		}
 		if i++; i == n {
 			i = 0
 		}
-	}
-	if empty != nil && sh.live < perShard {
-		sh.live++
-		return empty
 	}
 	if spent != nil {
 		sh.evicted++
