@@ -11,7 +11,9 @@ import (
 
 // Matcher decides whether a request meets the conditions of an advanced
 // (Mode 1) rule.
-type Matcher interface{ Match(req *inspect.Request) bool }
+type Matcher interface {
+	Match(req *inspect.Request) bool
+}
 
 // CompileConditions compiles the conditions of an advanced rule; the data
 // plane passes the compiler of its condition package.
