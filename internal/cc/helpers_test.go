@@ -118,3 +118,5 @@ func withCookie(name, value string) func(*inspect.Request) {
 }
 
 func method(m string) func(*inspect.Request) { return func(r *inspect.Request) { r.Method = m } }
+
+type setHolder struct{ s *cc.Set }

@@ -90,14 +90,16 @@ func (s *Set) Check(req *inspect.Request, now time.Time) (Verdict, bool) {
 	return Verdict{RuleID: acting.id, Action: acting.action, Key: acting.keyText(req), Response: acting.response}, true
 }
 
-// bound cuts s to at most MaxKeyBytes without splitting a UTF-8 sequence.
+// bound cuts s to at most MaxKeyBytes without splitting a UTF-8 sequence
+// (bytes that are not UTF-8 are cut at MaxKeyBytes).
 func bound(s string) string {
 	if len(s) <= MaxKeyBytes {
 		return s
 	}
-	i := MaxKeyBytes
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
+	for i := MaxKeyBytes; i > MaxKeyBytes-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			return s[:i]
+		}
 	}
-	return s[:i]
+	return s[:MaxKeyBytes]
 }
