@@ -50,8 +50,8 @@ func TestConcurrentCount(t *testing.T) {
 // TestBytesPerKey: the table's memory, measured from the heap, is at most
 // 100 bytes per key it tracks when a million keys are live.
 func TestBytesPerKey(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocates and fills a table of a million keys")
+	if testing.Short() || raceEnabled {
+		t.Skip("allocates and fills a table of a million keys; slow under the race detector")
 	}
 	const live = 1_000_000
 	bytesPerSlot, bytesPerKey := fillMillion(t, live)
