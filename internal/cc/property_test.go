@@ -112,3 +112,32 @@ func TestConcurrentCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestFullOfBlockedKeys: when every slot a new client may take holds a
+// blocked client, the new client is not counted and is let through, and
+// the blocked ones stay blocked.
+func TestFullOfBlockedKeys(t *testing.T) {
+	tab := newTable(t, 1) // one shard of ProbeWindow slots
+	s := mustCompile(t, tab, ccRule("r", func(r *waf.CCRule) { r.LockTime = 600 }))
+	r := req("/")
+	for i := range tab.Cap() {
+		r.Client = netip.AddrFrom4([4]byte{10, 0, 0, byte(i)})
+		s.Check(r, t0)
+		if _, acted := s.Check(r, t0); !acted {
+			t.Fatalf("client %d not blocked", i)
+		}
+	}
+	r.Client = netip.MustParseAddr("192.0.2.99")
+	for i := range 5 {
+		if v, acted := s.Check(r, t0.Add(sec)); acted {
+			t.Fatalf("request %d of an untracked client: %+v, want let through", i, v)
+		}
+	}
+	if st := tab.Stats(); st.Untracked != 5 {
+		t.Fatalf("stats %+v, want 5 untracked requests", st)
+	}
+	r.Client = netip.AddrFrom4([4]byte{10, 0, 0, 3})
+	if _, acted := s.Check(r, t0.Add(sec)); !acted {
+		t.Fatal("a blocked client was let through")
+	}
+}
