@@ -69,6 +69,9 @@ type webCheck struct {
 // request is answered).
 func (p *Proxy) inspect(w http.ResponseWriter, r *http.Request, c webCheck, v *view, answer bool) bool {
 	in := c.web.inspector
+	if !in.Config().CheckAllHeaders {
+		v.basicHeaders()
+	}
 	if wantsBody(r, in) {
 		v.readBody(r)
 	}

@@ -420,3 +420,18 @@ func TestPolicyRulesMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Rules read every header, but basic web protection without
+// check_all_headers still inspects only its own (User-Agent and framing):
+// an attack in another header passes it, one in User-Agent does not.
+func TestPolicyRulesDoNotWidenBasicProtectionHeaders(t *testing.T) {
+	f := newRulesFixture(t, false, nil, nil)
+	rec, evs, _ := f.serve("192.0.2.9", "/", map[string]string{"X-Search": "1' OR 1=1--"})
+	if rec.Code != 200 || len(evs) != 0 {
+		t.Fatalf("status %d, events %+v", rec.Code, evs)
+	}
+	rec, evs, _ = f.serve("192.0.2.9", "/", map[string]string{"User-Agent": "sqlmap/1.7"})
+	if rec.Code != 418 || len(evs) != 1 || evs[0].AttackLocation != "header" {
+		t.Fatalf("user agent: status %d, events %+v", rec.Code, evs)
+	}
+}
