@@ -67,7 +67,9 @@ type PolicyRules interface {
 // The source decides which modules are on: precise-protection rules only with options.custom, CC rules only
 // with options.cc (a module that is off matches nothing); known-attack-source rules are looked up whenever a
 // block names one. The data plane calls it for every protected host's policy, whether or not basic web
-// protection is on, and keeps the result on the host's route.
+// protection is on, and keeps the result on the host's route. It is called again at every host-table rebuild
+// (any WAF write), so state that must outlive a rebuild, such as CC counts, belongs to the source, not to
+// one PolicyRules value.
 type PolicyRulesSource interface {
 	PolicyRules(ctx context.Context, pol *waf.Policy) (PolicyRules, error)
 }

@@ -70,7 +70,8 @@ func TestPolicyRulesThroughTheProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.eventually(t, "host routed", name, "192.0.2.1", 200)
-	e.policy(t, h, &waf.PolicyUpdate{Action: ptr("block"), Options: map[string]bool{"custom": true}}, name, "/admin", 418)
+	// New policies have options.custom on; the probe waits for block mode.
+	e.policy(t, h, &waf.PolicyUpdate{Action: ptr("block"), Options: map[string]bool{"custom": true}}, name, sqliQuery, 418)
 
 	do := func(method, target, client, cookie string, body io.Reader) (*http.Response, string, []proxy.Event) {
 		t.Helper()
