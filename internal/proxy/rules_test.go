@@ -195,6 +195,20 @@ func TestPolicyRulesPrecedenceRows(t *testing.T) {
 			t.Fatalf("status %d, events %+v, asked %v", rec.Code, evs, asked)
 		}
 	})
+	t.Run("A3 address log: every module runs", func(t *testing.T) {
+		rec, evs, asked := f.serve("198.18.0.3", "/precise-log"+sqliPath, nil)
+		if rec.Code != 418 || len(evs) != 3 || evs[0].RuleType != decision.RuleWhiteBlackIP || evs[0].Action != decision.ActionLog ||
+			evs[2].Attack != "sqli" || strings.Join(asked, ",") != "precise /precise-log,cc /precise-log" {
+			t.Fatalf("status %d, events %+v, asked %v", rec.Code, evs, asked)
+		}
+		wantEvent(t, evs[1], decision.RuleCustom, decision.ActionLog, "c-log")
+	})
+	t.Run("A4 no rule matches: forwarded", func(t *testing.T) {
+		rec, evs, asked := f.serve("192.0.2.9", "/nothing", nil)
+		if rec.Code != 200 || len(evs) != 0 || strings.Join(asked, ",") != "precise /nothing,cc /nothing" {
+			t.Fatalf("status %d, events %+v, asked %v", rec.Code, evs, asked)
+		}
+	})
 	t.Run("A5 precise log", func(t *testing.T) {
 		rec, evs, asked := f.serve("192.0.2.9", "/precise-log", nil)
 		if rec.Code != 200 || len(evs) != 1 || strings.Join(asked, ",") != "precise /precise-log,cc /precise-log" {
