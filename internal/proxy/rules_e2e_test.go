@@ -98,14 +98,14 @@ func TestPolicyRulesThroughTheProxy(t *testing.T) {
 	if resp.StatusCode != 418 || len(evs) != 1 || evs[0].RuleType != decision.RuleCustom || evs[0].RuleID != "c-admin" {
 		t.Fatalf("precise block: %d, events %+v", resp.StatusCode, evs)
 	}
-	// The session is punished, from any address, before any rule runs.
+	// The cookie is punished, from any address, before any rule runs.
 	resp, _, evs = do("GET", "/", "198.18.1.2", "sid=attacker", nil)
 	if resp.StatusCode != 418 || len(evs) != 1 || evs[0].RuleType != decision.RulePunishment || evs[0].RuleID != "pun-sid" ||
 		evs[0].KeyKind != "cookie" || evs[0].Key != "attacker" {
-		t.Fatalf("punished session: %d, events %+v", resp.StatusCode, evs)
+		t.Fatalf("punished cookie: %d, events %+v", resp.StatusCode, evs)
 	}
 	if resp, _, evs := do("GET", "/", "198.18.1.1", "sid=someone-else", nil); resp.StatusCode != 200 || len(evs) != 0 {
-		t.Fatalf("another session from the punished request's address: %d, events %+v", resp.StatusCode, evs)
+		t.Fatalf("another cookie value from the punished request's address: %d, events %+v", resp.StatusCode, evs)
 	}
 	// A pass rule skips basic web protection: the attack body reaches the origin whole.
 	body := "q=1'+OR+1=1--"

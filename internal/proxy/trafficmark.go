@@ -8,7 +8,7 @@ import (
 )
 
 // trafficMarks name what identifies a visitor to known-attack-source
-// rules, from the host's traffic_mark: cookie (Huawei's session mark, for
+// rules, from the host's traffic_mark: cookie (Huawei's Cookie mark, for
 // *_cookie_block), params (Huawei's user mark, for *_params_block) and
 // header (a Rampart extension key, for *_header_block: Huawei's
 // traffic_mark has no header mark). An empty name: the rules of that kind
