@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -203,7 +202,6 @@ func (sp *spec) values(c *cond, o operation) error {
 // parsePrefix reads an address or a CIDR block, masked; an IPv4-mapped
 // IPv6 address is read as IPv4.
 func parsePrefix(v string) (netip.Prefix, error) {
-	v = strings.TrimSpace(v)
 	if p, err := netip.ParsePrefix(v); err == nil {
 		if p.Addr().Is4In6() && p.Bits() >= 96 {
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)

@@ -84,11 +84,14 @@ func eachQueryParam(q string, fn func(name, value string) bool) {
 // decode percent-decodes s into *buf when it needs it; the result is valid
 // until the buffer is used again.
 func decode(buf *[]byte, s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
 	out, changed := inspect.URLDecode((*buf)[:0], s, true)
+	*buf = out // kept, grown, for the next value
 	if !changed {
 		return s
 	}
-	*buf = out
 	return unsafe.String(unsafe.SliceData(out), len(out))
 }
 
