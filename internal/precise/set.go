@@ -21,20 +21,21 @@ type Set struct {
 // others still compile. Compile returns nil when no rule is left.
 func Compile(rules []*waf.CustomRule, lists map[string]*waf.ValueList) (*Set, []error) {
 	var errs []error
-	s := &Set{idx: newIndex()}
+	s := &Set{}
+	var conds [][]waf.CustomCondition
 	for _, r := range ordered(rules) {
 		c, err := compileRule(r, lists)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		pos := int32(len(s.rules))
 		s.rules = append(s.rules, c)
-		s.idx.add(pos, r.Conditions, lists)
+		conds = append(conds, r.Conditions)
 	}
 	if len(s.rules) == 0 {
 		return nil, errs
 	}
+	s.idx = buildIndex(conds, lists)
 	return s, errs
 }
 
@@ -46,8 +47,11 @@ func (s *Set) Match(req *inspect.Request, now time.Time) Result {
 	if s == nil || req == nil {
 		return Result{}
 	}
-	var lists [keyKinds + 1][]int32
-	n := s.idx.candidates(req, &lists)
+	var lists [maxLists][]int32
+	n, ok := s.idx.candidates(req, &lists)
+	if !ok {
+		return s.matchLinear(req, now)
+	}
 	t := now.Unix()
 	var res Result
 	for {
