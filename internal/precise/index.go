@@ -466,4 +466,3 @@ func (ix *index) fieldLists(req *inspect.Request, sel *selection) {
 		}
 	}
 }
-
