@@ -10,6 +10,7 @@ type index struct {
 	byPath    map[string][]int32 // url equal / equal_any: the exact path
 	byNet     map[netKey][]int32 // ip, ipv6 equal / equal_any: the /16 (IPv4) or /32 (IPv6) of every block
 	byField   map[string][]int32 // params, cookie, header: the field's name and value, or its name only
+	names     map[string]bool    // the field names byField has keys of
 	bySegment map[string][]int32 // url prefix / prefix_any: the first path segment, "/api/"
 	grams     [gramFields]grams  // url, user-agent, referer contain / contain_any: a 4-byte piece of the needle
 	byMethod  map[string][]int32 // method equal
@@ -62,6 +63,7 @@ type netKey struct {
 type choice struct {
 	kind    int
 	strs    []string // path, field, segment or method keys
+	name    string   // field kinds: the part and name the keys begin with
 	nets    []netKey
 	field   int      // gram field
 	needles []string // gram needles
@@ -69,7 +71,7 @@ type choice struct {
 
 func buildIndex(conds [][]waf.CustomCondition, lists map[string]*waf.ValueList) index {
 	ix := index{byPath: map[string][]int32{}, byNet: map[netKey][]int32{}, byField: map[string][]int32{},
-		bySegment: map[string][]int32{}, byMethod: map[string][]int32{}}
+		names: map[string]bool{}, bySegment: map[string][]int32{}, byMethod: map[string][]int32{}}
 	choices := make([]choice, len(conds))
 	var counts [gramFields]map[uint32]int
 	for i := range counts {
@@ -96,6 +98,7 @@ func buildIndex(conds [][]waf.CustomCondition, lists map[string]*waf.ValueList) 
 			}
 		case keyFieldValue, keyFieldName:
 			fileUnder(ix.byField, c.strs, p)
+			ix.names[c.name] = true
 		case keySegment:
 			fileUnder(ix.bySegment, c.strs, p)
 		case keyGram:

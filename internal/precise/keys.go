@@ -89,14 +89,15 @@ func keyOf(c waf.CustomCondition, lists map[string]*waf.ValueList) choice {
 // fieldChoice files a rule under the field's name and, with values, one of
 // its values.
 func fieldChoice(kind int, part byte, name string, values []string) choice {
+	prefix := string(part) + name
 	if kind == keyFieldName {
-		return choice{kind: kind, strs: []string{string(part) + name}}
+		return choice{kind: kind, strs: []string{prefix}, name: prefix}
 	}
 	keys := make([]string, len(values))
 	for i, v := range values {
-		keys[i] = string(part) + name + "\x00" + v
+		keys[i] = prefix + "\x00" + v
 	}
-	return choice{kind: kind, strs: keys}
+	return choice{kind: kind, strs: keys, name: prefix}
 }
 
 // gramChoice files a rule under its needles when every needle is long

@@ -100,6 +100,9 @@ func (ix *index) fieldLists(req *inspect.Request, sel *selection) {
 				}
 			}
 		}
+		if !ix.names[string(buf[:n])] {
+			return true // no rule names the field
+		}
 		sel.add(ix.byField[string(buf[:n])])
 		buf[n] = 0
 		n += 1 + copy(buf[n+1:], value)

@@ -192,3 +192,32 @@ func TestIndexedKinds(t *testing.T) {
 		t.Error("ipv6 block of an ip table: no match")
 	}
 }
+
+// TestFieldKeys checks rules filed under field names and values match the
+// fields they name, whatever their spelling.
+func TestFieldKeys(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		c    waf.CustomCondition
+		req  func(*inspect.Request)
+		want bool
+	}{
+		{cond("header", "x-tenant", "equal", "blue"), func(*inspect.Request) {}, true},
+		{cond("header", "X-TENANT", "prefix", "bl"), func(*inspect.Request) {}, true},
+		{cond("user-agent", "", "equal", "sqlmap/1.7"), func(*inspect.Request) {}, true},
+		{cond("cookie", "session", "equal", "abc"), func(*inspect.Request) {}, true},
+		{cond("cookie", "Session", "equal", "abc"), func(*inspect.Request) {}, false},
+		{cond("params", "a\x00b", "equal", "v"), func(r *inspect.Request) { r.Params = []inspect.Pair{{Name: "a\x00b", Value: "v"}} }, true},
+		{cond("params", "a", "equal", "b\x00v"), func(r *inspect.Request) { r.Params = []inspect.Pair{{Name: "a", Value: "b\x00v"}} }, true},
+		{cond("params", "next", "num_less", "5"), func(r *inspect.Request) { r.Params = nil; r.RawQuery = "n%65xt=%34" }, true},
+		{cond("params", "next", "exist"), func(r *inspect.Request) { r.Params = nil; r.RawQuery = "" }, false},
+		{cond("header", "x-tenant", "equal", "blue"), func(r *inspect.Request) { r.Headers[1].Value = strings.Repeat("b", 600) }, false},
+	} {
+		req := request()
+		tc.req(req)
+		got := mustCompile(t, rule("r", "block", 1, 0, tc.c)).Match(req, epoch).Decided.RuleID == "r"
+		if got != tc.want {
+			t.Errorf("%s %q %s %v: %v, want %v", tc.c.Category, tc.c.Index, tc.c.LogicOperation, tc.c.Contents, got, tc.want)
+		}
+	}
+}
