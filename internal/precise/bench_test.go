@@ -19,8 +19,10 @@ import (
 // (/16 to /32), 1 on a table of client blocks, 2 on a method with a path
 // substring, 2 on a User-Agent substring, 1 on a header value, 1 on a
 // numeric parameter and a path suffix, 1 on a cookie, 1 on a table of
-// Referer substrings with the request length. The last seven kinds (a
-// quarter of the rules) name no literal the index can use.
+// Referer substrings with the request length. Every kind offers the index
+// a literal: exact path, client block, path segment, method, a 4-byte
+// piece of a User-Agent or Referer needle, a header or cookie name and
+// value, a parameter name.
 func mixedPolicy(n int) ([]*waf.CustomRule, map[string]*waf.ValueList) {
 	r := rand.New(rand.NewPCG(1000, 15))
 	lists := map[string]*waf.ValueList{
@@ -153,17 +155,37 @@ func benchPrecise1000(b *testing.B, loop func(*testing.B, func())) {
 	if errs != nil {
 		b.Fatal(errs)
 	}
+	negated, errs := Compile(negatedPolicy(1000))
+	if errs != nil {
+		b.Fatal(errs)
+	}
 	for _, rq := range []struct {
 		name string
+		set  *Set
 		req  *inspect.Request
-	}{{"browsing", browsingRequest()}, {"decided", decidedRequest()}} {
+	}{{"browsing", s, browsingRequest()}, {"decided", s, decidedRequest()}, {"unindexed", negated, browsingRequest()}} {
 		b.Run("compiled/"+rq.name, func(b *testing.B) {
-			loop(b, func() { s.Match(rq.req, epoch) })
+			loop(b, func() { rq.set.Match(rq.req, epoch) })
 		})
 		b.Run("linear/"+rq.name, func(b *testing.B) {
-			loop(b, func() { s.matchLinear(rq.req, epoch) })
+			loop(b, func() { rq.set.matchLinear(rq.req, epoch) })
 		})
 	}
+}
+
+// negatedPolicy is the index's worst case: n rules whose conditions are
+// all negations or lengths, which hold on a request without any literal,
+// so every rule is tried. None of them holds on browsingRequest.
+func negatedPolicy(n int) ([]*waf.CustomRule, map[string]*waf.ValueList) {
+	rules := make([]*waf.CustomRule, n)
+	for i := range rules {
+		rules[i] = &waf.CustomRule{ID: fmt.Sprintf("neg%04d", i), Status: 1, Priority: i % 1001, CreatedAt: epoch,
+			Action: waf.CustomAction{Category: "block"}, Conditions: []waf.CustomCondition{
+				{Category: "url", LogicOperation: "not_prefix", Contents: []string{fmt.Sprintf("/app%d/", i)}},
+				{Category: "header", Index: "X-Tenant", LogicOperation: "not_equal", Contents: []string{"blue"}},
+			}}
+	}
+	return rules, nil
 }
 
 // timed runs fn b.N times, timing every call, and reports the median and
