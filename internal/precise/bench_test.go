@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,5 +227,24 @@ func BenchmarkCompile1000(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Compile(rules, lists)
+	}
+}
+
+// TestLongFieldsKeepTheIndex checks that long fields no rule compares with
+// (a big cookie, a long Accept header) do not make a request fall back to
+// the linear walk.
+func TestLongFieldsKeepTheIndex(t *testing.T) {
+	t.Parallel()
+	s, errs := Compile(mixedPolicy(1000))
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	req := browsingRequest()
+	req.Cookies = append(req.Cookies, inspect.Pair{Name: "tracking", Value: strings.Repeat("a", 4000)})
+	req.Cookies[0].Value = strings.Repeat("s", 3000) // session: named by rules, longer than their values
+	req.Headers = append(req.Headers, inspect.Pair{Name: "X-Long", Value: strings.Repeat("b", 1500)})
+	var lists [maxLists][]int32
+	if _, ok := s.idx.candidates(req, &lists); !ok {
+		t.Fatal("a request with long fields no rule compares with falls back to the linear walk")
 	}
 }

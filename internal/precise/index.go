@@ -11,6 +11,7 @@ type index struct {
 	byNet     map[netKey][]int32 // ip, ipv6 equal / equal_any: the /16 (IPv4) or /32 (IPv6) of every block
 	byField   map[string][]int32 // params, cookie, header: the field's name and value, or its name only
 	names     map[string]bool    // the field names byField has keys of
+	maxValue  int                // the longest value in a byField key
 	bySegment map[string][]int32 // url prefix / prefix_any: the first path segment, "/api/"
 	grams     [gramFields]grams  // url, user-agent, referer contain / contain_any: a 4-byte piece of the needle
 	byMethod  map[string][]int32 // method equal
@@ -61,12 +62,13 @@ type netKey struct {
 
 // choice is the key kind a rule is filed under and its keys.
 type choice struct {
-	kind    int
-	strs    []string // path, field, segment or method keys
-	name    string   // field kinds: the part and name the keys begin with
-	nets    []netKey
-	field   int      // gram field
-	needles []string // gram needles
+	kind     int
+	strs     []string // path, field, segment or method keys
+	name     string   // field kinds: the part and name the keys begin with
+	maxValue int      // keyFieldValue: the longest value
+	nets     []netKey
+	field    int      // gram field
+	needles  []string // gram needles
 }
 
 func buildIndex(conds [][]waf.CustomCondition, lists map[string]*waf.ValueList) index {
@@ -99,6 +101,7 @@ func buildIndex(conds [][]waf.CustomCondition, lists map[string]*waf.ValueList) 
 		case keyFieldValue, keyFieldName:
 			fileUnder(ix.byField, c.strs, p)
 			ix.names[c.name] = true
+			ix.maxValue = max(ix.maxValue, c.maxValue)
 		case keySegment:
 			fileUnder(ix.bySegment, c.strs, p)
 		case keyGram:

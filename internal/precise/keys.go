@@ -94,10 +94,12 @@ func fieldChoice(kind int, part byte, name string, values []string) choice {
 		return choice{kind: kind, strs: []string{prefix}, name: prefix}
 	}
 	keys := make([]string, len(values))
+	longest := 0
 	for i, v := range values {
 		keys[i] = prefix + "\x00" + v
+		longest = max(longest, len(v))
 	}
-	return choice{kind: kind, strs: keys, name: prefix}
+	return choice{kind: kind, strs: keys, name: prefix, maxValue: longest}
 }
 
 // gramChoice files a rule under its needles when every needle is long

@@ -78,16 +78,17 @@ func (g *grams) scan(v string, sel *selection) {
 	}
 }
 
-// maxFieldKey bounds the field keys looked up; a longer field selects
-// every rule.
+// maxFieldKey bounds the field keys looked up: a field that some rule
+// names, with a value no longer than the longest value of a rule, whose key
+// would be longer selects every rule.
 const maxFieldKey = 512
 
 // fieldLists adds the lists of the name, and of the name and value, of
-// every parameter, cookie and header of req.
+// every parameter, cookie and header of req that a rule names.
 func (ix *index) fieldLists(req *inspect.Request, sel *selection) {
 	var buf [maxFieldKey]byte
 	look := func(part byte, name, value string, fold bool) bool {
-		if 1+len(name)+1+len(value) > maxFieldKey {
+		if 1+len(name) > maxFieldKey {
 			sel.full = true
 			return false
 		}
@@ -104,6 +105,13 @@ func (ix *index) fieldLists(req *inspect.Request, sel *selection) {
 			return true // no rule names the field
 		}
 		sel.add(ix.byField[string(buf[:n])])
+		if len(value) > ix.maxValue {
+			return !sel.full // longer than every value a rule compares with
+		}
+		if n+1+len(value) > maxFieldKey {
+			sel.full = true
+			return false
+		}
 		buf[n] = 0
 		n += 1 + copy(buf[n+1:], value)
 		sel.add(ix.byField[string(buf[:n])])
