@@ -36,7 +36,7 @@ type cond struct {
 	not       bool
 	allFields bool   // ignore rules' check_all_indexes_logic 1: every field
 	anyField  bool   // ignore rules' check_all_indexes_logic 2: any field
-	index     string // field name (params, cookie, header)
+	index     string // field name (params, cookie; header: ASCII lower case)
 	values    []string
 	n         int64
 	re        *regexp.Regexp
@@ -116,6 +116,9 @@ func (sp *spec) compile() (cond, error) {
 		return cond{}, ErrIndex
 	}
 	c.index = sp.index
+	if src == srcHeader {
+		c.index = lowerASCII(c.index) // header names compare case-insensitively
+	}
 	if err := sp.values(&c, o); err != nil {
 		return cond{}, err
 	}
@@ -244,4 +247,15 @@ func (c *cond) estimate() int {
 		cost += 3
 	}
 	return cost*32 + min(len(c.values)+len(c.prefixes), 31)
+}
+
+// lowerASCII returns s with ASCII letters in lower case.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -130,6 +130,24 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
+// equalLower reports whether name, with its ASCII letters in lower case,
+// is lower (which is in lower case already).
+func equalLower(name, lower string) bool {
+	if len(name) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // protocolLen is the length of "HTTP/1.1" (and "HTTP/1.0"): the request
 // view does not carry the protocol, and an HTTP/2 or HTTP/3 request has no
 // request line, so every request is measured as an HTTP/1.1 one.

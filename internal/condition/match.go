@@ -53,7 +53,7 @@ func (c *cond) fields(req *inspect.Request) bool {
 	if !c.allFields && !c.anyField {
 		found, result := false, false
 		EachField(req, part, func(name, v string) bool {
-			if part == Headers && equalFoldASCII(name, c.index) || part != Headers && name == c.index {
+			if part == Headers && equalLower(name, c.index) || part != Headers && name == c.index {
 				found, result = true, c.test(v, true)
 				return false
 			}
