@@ -50,6 +50,8 @@ func (s eventSink) Record(ev proxy.Event) bool {
 		RuleID: ev.RuleID, Action: ev.Action.String(), Method: ev.Method, URL: ev.URL}
 	if ev.Attack != "" {
 		we.RuleType, we.WebAttack, we.Payload, we.PayloadLocation = waf.EventWebAttack, ev.Attack, ev.Excerpt, ev.AttackLocation
+	} else if ev.Key != "" {
+		we.Payload, we.PayloadLocation = ev.Key, ev.KeyKind // a CC key or a punished source
 	}
 	if ev.ClientIP.IsValid() {
 		we.ClientIP = ev.ClientIP.String()

@@ -85,6 +85,10 @@ const (
 	RuleGeolocation
 	RuleIPReputation
 	RuleWorkspace
+	// The WAF data plane's request rules, decided after the address:
+	RuleCustom     // a precise-protection rule
+	RuleCC         // a CC attack protection rule
+	RulePunishment // a known-attack-source rule (the source is in the penalty box)
 )
 
 // String returns the rule type as the decision API spells it.
@@ -100,6 +104,12 @@ func (t RuleType) String() string {
 		return "ip_reputation"
 	case RuleWorkspace:
 		return "workspace_access_policy"
+	case RuleCustom:
+		return "custom"
+	case RuleCC:
+		return "cc"
+	case RulePunishment:
+		return "punishment"
 	}
 	return ""
 }

@@ -48,7 +48,8 @@ func eventJSON(e *waf.Event) wafEventJSON {
 	switch e.RuleType {
 	case waf.EventReputation:
 		out.Payload = e.Tag // the IDC tag that matched
-	case waf.EventWebAttack:
+	case waf.EventWebAttack, waf.EventCC, waf.EventPunishment:
+		// cc: the counted key; punishment: the punished source and its kind.
 		out.Payload, out.PayloadLocation = e.Payload, e.PayloadLocation
 	}
 	return out

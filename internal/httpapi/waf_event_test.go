@@ -179,3 +179,49 @@ func TestWAFEventWebAttack(t *testing.T) {
 		}
 	}
 }
+
+// Events of the data plane's precise-protection, CC and known-attack-source
+// rules list Huawei's attack types custom_custom, cc and followed_action;
+// the CC key and the punished source (with its kind) are the payload; the
+// attacks filter selects them by module.
+func TestWAFEventPolicyRules(t *testing.T) {
+	t.Parallel()
+	e := MustServeWAF(t)
+	at := e.clock.Now().UTC().Add(-time.Second)
+	mk := func(ruleType, rule, payload, location string) waf.Event {
+		return waf.Event{ID: waf.NewID(), ProjectID: e.Creds.ProjectID, Time: at, HostID: "h1", Host: "www.example.com",
+			PolicyID: "pol1", ClientIP: "192.0.2.9", RuleType: ruleType, RuleID: rule, Action: "block", Method: "GET",
+			URL: "/login", Status: 418, Payload: payload, PayloadLocation: location}
+	}
+	custom, cc, pun := mk(waf.EventCustom, "c1", "", ""), mk(waf.EventCC, "cc1", "192.0.2.9", ""), mk(waf.EventPunishment, "pu1", "sess-9", "cookie")
+	if err := e.DB.InsertEvents(context.Background(), []waf.Event{custom, cc, pun}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ev                        waf.Event
+		attack, payload, location string
+	}{
+		{custom, "custom_custom", "", ""},
+		{cc, "cc", "192.0.2.9", ""},
+		{pun, "followed_action", "sess-9", "cookie"},
+	} {
+		it := ok(t, e.call(t, "GET", "event/"+c.ev.ID, ""))["items"].([]any)[0].(map[string]any)
+		if it["attack"] != c.attack || it["rule"] != c.ev.RuleID || it["payload"] != c.payload || it["payload_location"] != c.location {
+			t.Errorf("%s: show item %v", c.ev.RuleType, it)
+		}
+	}
+	for _, c := range []struct {
+		query string
+		want  int
+	}{
+		{"recent=today&attacks=custom_custom", 1},
+		{"recent=today&attacks=cc", 1},
+		{"recent=today&attacks=followed_action", 1},
+		{"recent=today&attacks=cc&attacks=followed_action", 2},
+		{"recent=today&nattacks=cc", 2},
+	} {
+		if n := int(num(ok(t, e.call(t, "GET", "event?"+c.query, ""))["total"])); n != c.want {
+			t.Errorf("%s: total %d, want %d", c.query, n, c.want)
+		}
+	}
+}

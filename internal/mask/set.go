@@ -1,9 +1,9 @@
 package mask
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/rampartsec/rampart/internal/condition"
 	"github.com/rampartsec/rampart/internal/inspect"
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -27,7 +27,7 @@ type rule struct {
 	// advanced
 	location string   // "" (any), params, cookie, header or body
 	fields   []string // field names; empty: every field
-	conds    []condition
+	conds    *condition.Set
 }
 
 // attackBit numbers Huawei's attack types; 0 for any other.
@@ -107,13 +107,11 @@ func compileRule(r *waf.IgnoreRule) (rule, bool) {
 		}
 		c.fields = a.Fields
 	}
-	for _, wc := range r.Conditions {
-		cond, ok := compileCondition(wc)
-		if !ok {
-			return rule{}, false
-		}
-		c.conds = append(c.conds, cond)
+	conds, err := condition.CompileIgnore(r.Conditions)
+	if err != nil {
+		return rule{}, false
 	}
+	c.conds = conds
 	return c, true
 }
 
@@ -129,7 +127,7 @@ func (s *Set) Masks(host string, req *inspect.Request, v inspect.Verdict) (ruleI
 	host, bit := hostName(host), attackBit(v.Attack)
 	for i := range s.rules {
 		r := &s.rules[i]
-		if r.covers(v.RuleID, bit) && r.appliesTo(host) && r.locates(req, v) && r.holds(req) {
+		if r.covers(v.RuleID, bit) && r.appliesTo(host) && r.locates(req, v) && r.conds.Match(req) {
 			return r.id, true
 		}
 	}
@@ -181,17 +179,12 @@ func (r *rule) covers(ruleID string, bit uint16) bool {
 	return false
 }
 
-func (r *rule) holds(req *inspect.Request) bool {
-	for i := range r.conds {
-		if !r.conds[i].holds(req) {
+// isDigits reports whether s is a non-empty run of decimal digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
-	return true
-}
-
-// regexpOf compiles a stored regular expression.
-func regexpOf(s string) (*regexp.Regexp, bool) {
-	re, err := regexp.Compile(s)
-	return re, err == nil
+	return s != ""
 }

@@ -137,16 +137,17 @@ func (p *Proxy) serveWithDeadlines(h http.Handler, w http.ResponseWriter, r *htt
 	deadlineWriters.Put(dw)
 }
 
-// inspectAndForward runs the basic web protection of c, when the route
-// has one, and forwards what it lets through.
+// inspectAndForward runs the policy checks of c (known attack source,
+// precise protection, CC, basic web protection), when the route has any,
+// and forwards what they let through.
 func (p *Proxy) inspectAndForward(h http.Handler, w http.ResponseWriter, r *http.Request, c webCheck) {
-	if c.web == nil {
+	if c.web == nil && c.rules == nil {
 		h.ServeHTTP(w, r)
 		return
 	}
 	v := getView()
 	defer v.release()
-	if p.inspect(w, r, c, v) {
+	if p.protect(w, r, c, v) {
 		return
 	}
 	h.ServeHTTP(w, r)

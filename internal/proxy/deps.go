@@ -49,6 +49,48 @@ type MaskerSource interface {
 	Masker(ctx context.Context, pol *waf.Policy) (Masker, error)
 }
 
+// PolicyRules are the precise-protection, CC and known-attack-source rules of one policy, compiled when the host
+// table is built. Safe for concurrent use; called on the request path.
+type PolicyRules interface {
+	// Precise matches the policy's enabled precise-protection rules in
+	// priority order.
+	Precise(req *inspect.Request, now time.Time) PreciseResult
+	// CC counts the request against the policy's CC rules and reports the
+	// first rule whose key is over its limit.
+	CC(req *inspect.Request, now time.Time) (CCVerdict, bool)
+	// Punishment returns a known-attack-source rule of the policy by ID
+	// (a followed_action_id).
+	Punishment(ruleID string) (waf.PunishmentRule, bool)
+}
+
+// PolicyRulesSource gives a policy's PolicyRules from the policy the table build already read; nil: none.
+// The source decides which modules are on: precise-protection rules only with options.custom, CC rules only
+// with options.cc (a module that is off matches nothing); known-attack-source rules are looked up whenever a
+// block names one. The data plane calls it for every protected host's policy, whether or not basic web
+// protection is on, and keeps the result on the host's route. It is called again at every host-table rebuild
+// (any WAF write), so state that must outlive a rebuild, such as CC counts, belongs to the source, not to
+// one PolicyRules value.
+type PolicyRulesSource interface {
+	PolicyRules(ctx context.Context, pol *waf.Policy) (PolicyRules, error)
+}
+
+// PreciseHit is a precise-protection rule that matched: Action block, pass
+// or log, and the known-attack-source rule a block names. RuleID "": none.
+type PreciseHit struct{ RuleID, Action, FollowedActionID string }
+
+// PreciseResult is what the precise-protection rules say of a request:
+// Decided is the first block or pass rule that matched, Logged the first
+// log rule that matched before it.
+type PreciseResult struct{ Decided, Logged PreciseHit }
+
+// CCVerdict is a CC rule whose key went over its limit: Action block,
+// log, dynamic_block or captcha, the counted key, and the rule's custom
+// block response (nil: the block page).
+type CCVerdict struct {
+	RuleID, Action, Key string
+	Response            *waf.CCResponse
+}
+
 // Event is one protection event: a request that a rule blocked or logged.
 type Event struct {
 	Time      time.Time
@@ -74,6 +116,11 @@ type Event struct {
 	Attack         string // Huawei's attack type: sqli, xss, cmdi, lfi, rfi, webshell, robot, vuln
 	AttackLocation string // where it matched: url, params, cookie, header or body
 	Excerpt        string // the bounded, escaped part of the value that matched
+	// The source of a CC event (the counted key; KeyKind "") or of a
+	// known-attack-source event (the punished value; KeyKind ip, cookie,
+	// params or header), at most maxKeyBytes.
+	Key     string
+	KeyKind string
 }
 
 // EventSink records protection events durably. Record must not block: it

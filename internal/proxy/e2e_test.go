@@ -89,6 +89,13 @@ type env struct {
 // as a trusted proxy so tests choose client addresses by X-Forwarded-For.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWithRules(t, nil)
+}
+
+// newEnvWithRules is newEnv with a source of precise-protection, CC and
+// known-attack-source rules.
+func newEnvWithRules(t *testing.T, rules proxy.PolicyRulesSource) *env {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rampart.db"), sqlite.Options{})
 	if err != nil {
@@ -101,7 +108,7 @@ func newEnv(t *testing.T) *env {
 	}
 	reg := enforce.NewRegistry(enforce.Sources{SecMaster: e.sm, WAF: db, Workspace: workspace.New(db, workspace.Config{}), Revisions: db}, testGeo{}, nil, nil)
 	trusted, _ := proxy.ParseTrustedProxies("127.0.0.1/32")
-	e.px = proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Events: e.sink, Locator: testGeo{}, Policies: db})
+	e.px = proxy.New(proxy.Config{TrustedProxies: trusted}, proxy.Deps{Hosts: db, Revisions: db, Decisions: reg, Events: e.sink, Locator: testGeo{}, Policies: db, Rules: rules})
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -66,3 +66,31 @@ func FuzzParseTrustedProxies(f *testing.F) {
 		}
 	})
 }
+
+// The identifying parameter of a known-attack-source rule is the raw value
+// of the first query item with that exact name, as a plain split finds it;
+// finding it allocates nothing.
+func FuzzQueryValue(f *testing.F) {
+	f.Add("a=1&user=u%2042&user=2", "user")
+	f.Add("user", "user")
+	f.Add("&&user=&x=1", "user")
+	f.Add("u=1;user=2", "user")
+	f.Add("a=1", "")
+	f.Fuzz(func(t *testing.T, rawQuery, name string) {
+		want := ""
+		if name != "" {
+			for _, item := range strings.Split(rawQuery, "&") {
+				if k, v, _ := strings.Cut(item, "="); k == name {
+					want = v
+					break
+				}
+			}
+		}
+		if got := queryValue(rawQuery, name); got != want {
+			t.Fatalf("queryValue(%q, %q) = %q, want %q", rawQuery, name, got, want)
+		}
+		if n := testing.AllocsPerRun(3, func() { queryValue(rawQuery, name) }); n != 0 {
+			t.Fatalf("%v allocations", n)
+		}
+	})
+}

@@ -12,9 +12,10 @@ import (
 // ServeHTTP routes a client request: unknown host → 404 page; a protected
 // host (protect_status 1) is decided by the project's engine on the client
 // address (block → 418 block page; log → recorded and forwarded; an allow
-// rule → forwarded without web inspection), then by the basic web
-// protection of the host's policy (see docs/decisions.md); then the
-// request goes to an upstream server of the host.
+// rule → forwarded without further checks), then by the known-attack-source,
+// precise-protection, CC and basic web protection of the host's policy (see
+// docs/decisions.md); then the request goes to an upstream server of the
+// host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host := requestHost(r)
 	rt := p.table.Load().lookup(host)
@@ -26,7 +27,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := webCheck{rt: rt, host: host}
 	if rt.protect == 1 {
 		c.client, _ = p.clientIP(r)
-		c.web = rt.web
+		c.web, c.rules = rt.web, rt.rules
 		if d, ok := p.decide(r, rt, host, c.client); ok {
 			switch {
 			case d.Action == decision.ActionBlock:
@@ -37,7 +38,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			case d.Action == decision.ActionLog:
 				p.record(r, c, &d, nil)
 			case d.RuleType != decision.RuleNone:
-				c.web = nil // an allow rule: trusted, not inspected
+				c.web, c.rules = nil, nil // an allow rule: trusted, not inspected
 			}
 		}
 	}
@@ -50,21 +51,27 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.serveWithDeadlines(pl.rp, w, r, c)
 }
 
-// webCheck is what the basic web protection of one request needs.
+// webCheck is what the policy checks of one request need.
 type webCheck struct {
 	rt     *route
 	web    *webProtection // nil: not inspected
+	rules  PolicyRules    // nil: no precise-protection, CC or known-attack-source checks
 	host   string
 	client netip.Addr
 }
 
-// inspect runs the basic web protection on r, reading a bounded body
-// prefix into v when the inspector looks at bodies (r.Body then serves
-// the prefix and the rest). A detection is recorded; in block mode the
-// block page is sent and inspect reports true (the request is answered).
-func (p *Proxy) inspect(w http.ResponseWriter, r *http.Request, c webCheck, v *view) bool {
+// inspect runs the basic web protection on r (whose view protect
+// filled), reading a bounded body prefix into v when the inspector looks
+// at bodies (r.Body then serves the prefix and the rest). A detection is
+// recorded; in block mode the source is punished when the policy's
+// action.followed_action_id names a known-attack-source rule, and, when
+// answer is set, the block page is sent and inspect reports true (the
+// request is answered).
+func (p *Proxy) inspect(w http.ResponseWriter, r *http.Request, c webCheck, v *view, answer bool) bool {
 	in := c.web.inspector
-	v.fill(r, in.Config().CheckAllHeaders)
+	if !in.Config().CheckAllHeaders {
+		v.basicHeaders()
+	}
 	if wantsBody(r, in) {
 		v.readBody(r)
 	}
@@ -79,6 +86,10 @@ func (p *Proxy) inspect(w http.ResponseWriter, r *http.Request, c webCheck, v *v
 	p.metrics.webAttacks[d.Action].Add(1)
 	id := p.record(r, c, &d, &verdict)
 	if d.Action != decision.ActionBlock {
+		return false
+	}
+	p.punish(r, c, v, c.rt.followedActionID, p.now())
+	if !answer {
 		return false
 	}
 	c.rt.metrics.count(pageBlocked.Status)
@@ -104,6 +115,12 @@ func (p *Proxy) decide(r *http.Request, rt *route, host string, client netip.Add
 // verdict) to the event sink and returns the event ID. It never waits: a
 // full queue drops the event (counted).
 func (p *Proxy) record(r *http.Request, c webCheck, d *decision.Decision, verdict *inspect.Verdict) string {
+	return p.recordKey(r, c, d, verdict, "", "")
+}
+
+// recordKey is record with the source of a CC or known-attack-source
+// event (Event.Key, Event.KeyKind).
+func (p *Proxy) recordKey(r *http.Request, c webCheck, d *decision.Decision, verdict *inspect.Verdict, key, keyKind string) string {
 	id := p.eventID()
 	if p.deps.Events == nil {
 		return id
@@ -111,7 +128,7 @@ func (p *Proxy) record(r *http.Request, c webCheck, d *decision.Decision, verdic
 	rt, client := c.rt, c.client
 	ev := Event{Time: p.now(), ProjectID: rt.projectID, EnterpriseProjectID: rt.epID, HostID: rt.hostID, Hostname: c.host, PolicyID: d.PolicyID,
 		ClientIP: client, RuleType: d.RuleType, RuleID: d.RuleID, Action: d.Action, Method: r.Method,
-		URL: r.RequestURI, EventID: id}
+		URL: r.RequestURI, EventID: id, Key: key, KeyKind: keyKind}
 	if verdict != nil {
 		ev.Attack, ev.AttackLocation, ev.Excerpt = verdict.Attack, verdict.Location, verdict.Excerpt
 	}

@@ -21,8 +21,8 @@ type metrics struct {
 	mu    sync.Mutex
 	hosts map[string]*hostMetrics // by host name as stored; kept across table rebuilds while the host exists
 
-	unknown   hostMetrics                                                       // requests to no protected host
-	decisions [decision.ActionLog + 1][decision.RuleWorkspace + 1]atomic.Uint64 // action × rule type
+	unknown   hostMetrics                                                        // requests to no protected host
+	decisions [decision.ActionLog + 1][decision.RulePunishment + 1]atomic.Uint64 // action × rule type
 	// webAttacks counts basic web protection detections by action (block
 	// or log; masked ones are not counted).
 	webAttacks [decision.ActionLog + 1]atomic.Uint64
@@ -117,7 +117,7 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 			}
 		}
 	}
-	fmt.Fprint(b, "# HELP rampart_proxy_decisions_total Decisions on protected requests, by action and rule type (empty: no rule matched).\n# TYPE rampart_proxy_decisions_total counter\n")
+	fmt.Fprint(b, "# HELP rampart_proxy_decisions_total Decisions on protected requests, by action and rule type: the address decision (empty: no rule matched), then the policy's precise-protection (custom; allow: a pass rule), CC and known-attack-source (punishment) rules.\n# TYPE rampart_proxy_decisions_total counter\n")
 	for a := range m.decisions {
 		for t := range m.decisions[a] {
 			if n := m.decisions[a][t].Load(); n > 0 {

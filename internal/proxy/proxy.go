@@ -19,6 +19,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/inspect"
+	"github.com/rampartsec/rampart/internal/penalty"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -45,6 +46,10 @@ type Config struct {
 	MaxIdleConnsPerHost int
 	// Logger receives refresh errors and host-name conflicts (nil: discarded).
 	Logger *slog.Logger
+	// PenaltyCapacity is the most sources the known-attack-source box
+	// holds (0: penalty.DefaultCapacity); see package penalty for the
+	// eviction rule.
+	PenaltyCapacity int
 	// Now is the clock of decisions and events (nil: time.Now).
 	Now func() time.Time
 }
@@ -60,6 +65,7 @@ type Deps struct {
 	Locator      Locator           // nil: events carry no location or tag
 	Policies     PolicySource      // nil: no basic web protection
 	Maskers      MaskerSource      // nil: nothing is masked
+	Rules        PolicyRulesSource // nil: no precise-protection, CC or known-attack-source rules
 }
 
 // Proxy is the WAF data plane. It is an http.Handler for the client-facing
@@ -73,6 +79,9 @@ type Proxy struct {
 	transport roundTripCloser
 	buffers   bufferPool
 	metrics   *metrics
+	// penalties holds the sources known-attack-source rules block, across
+	// table rebuilds.
+	penalties *penalty.Box
 	// inspectors compiles each distinct basic web protection setting
 	// once; every policy with that setting shares the inspector.
 	inspectors inspect.Cache
@@ -118,7 +127,8 @@ func New(cfg Config, deps Deps) *Proxy {
 	if cfg.MaxIdleConnsPerHost <= 0 {
 		cfg.MaxIdleConnsPerHost = 256
 	}
-	p := &Proxy{cfg: cfg, deps: deps, log: cfg.Logger, now: cfg.Now, metrics: newMetrics(), certs: map[string]certEntry{}}
+	p := &Proxy{cfg: cfg, deps: deps, log: cfg.Logger, now: cfg.Now, metrics: newMetrics(), certs: map[string]certEntry{},
+		penalties: penalty.New(cfg.PenaltyCapacity)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -173,7 +183,7 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("hosts: %w", err)
 	}
-	web, err := p.loadWebProtection(ctx, hosts)
+	prot, err := p.loadPolicies(ctx, hosts)
 	if err != nil {
 		return false, err
 	}
@@ -185,7 +195,7 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 		c, ok := p.certificate(ctx, key, h)
 		unread = unread || !ok
 		return c
-	}, web, p.log)
+	}, prot, p.log)
 	p.certRetry = time.Time{}
 	if unread {
 		p.certRetry = p.now().Add(certRetryAfter)

@@ -25,6 +25,13 @@ type route struct {
 	tls       *pool            // servers whose front_protocol is HTTPS
 	metrics   *hostMetrics
 	web       *webProtection // nil: no basic web protection
+	// The precise-protection, CC and known-attack-source rules of the
+	// policy (nil: none), with the policy settings that order them.
+	rules            PolicyRules
+	fullDetection    bool
+	followedActionID string
+	scope            string // "project/policy": the penalty box's scope of the route's punished sources
+	marks            trafficMarks
 }
 
 // pool picks the pool for a request: the servers of the request's front
@@ -74,10 +81,10 @@ func (t *table) lookup(host string) *route {
 // buildTable compiles hosts (oldest first) into a table. When projects
 // protect the same host name, the oldest host wins and the conflict is
 // logged. newProxy builds the forwarding of one pool; cert loads a host's
-// certificate (nil: the default certificate); web holds the basic web
-// protection of each "project/policy" (absent or nil: none).
+// certificate (nil: the default certificate); prot holds what is enforced
+// of each "project/policy" (absent or nil: nothing but the address rules).
 func buildTable(hosts []*waf.Host, m *metrics, newProxy func(*pool) *httputil.ReverseProxy,
-	cert func(h *waf.Host) *tls.Certificate, web map[string]*webProtection, log *slog.Logger) *table {
+	cert func(h *waf.Host) *tls.Certificate, prot map[string]*policyProtection, log *slog.Logger) *table {
 	t := &table{exact: map[string]*route{}, wild: map[string]*route{}}
 	hosts = slices.Clone(hosts)
 	slices.SortStableFunc(hosts, func(a, b *waf.Host) int { return a.CreatedAt.Compare(b.CreatedAt) })
@@ -95,8 +102,10 @@ func buildTable(hosts []*waf.Host, m *metrics, newProxy func(*pool) *httputil.Re
 		}
 		rt := &route{projectID: h.ProjectID, epID: h.EnterpriseProjectID, hostID: h.ID, hostname: name, policyID: h.PolicyID,
 			protect: h.ProtectStatus, certID: h.CertificateID, metrics: m.host(name)}
-		if h.ProtectStatus == 1 {
-			rt.web = web[h.ProjectID+"/"+h.PolicyID]
+		if pp := prot[h.ProjectID+"/"+h.PolicyID]; h.ProtectStatus == 1 && pp != nil {
+			rt.web, rt.rules, rt.fullDetection, rt.followedActionID = pp.web, pp.rules, pp.fullDetection, pp.followedActionID
+			rt.scope = h.ProjectID + "/" + h.PolicyID
+			rt.marks = trafficMarksOf(h)
 		}
 		var plain, secure []waf.Server
 		for _, s := range h.Servers {

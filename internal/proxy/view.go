@@ -18,6 +18,7 @@ type view struct {
 	req     inspect.Request
 	cookies []inspect.Pair
 	headers []inspect.Pair
+	nBasic  int                         // headers[:nBasic] are those basic web protection reads without check_all_headers
 	buf     *[inspect.MaxBodyBytes]byte // the body prefix; nil when no body was read
 	// body is the request body that serves buf. It is not pooled: the
 	// upstream transport may hold it after the request ended.
@@ -44,15 +45,15 @@ func (v *view) release() {
 	}
 	clear(v.cookies)
 	clear(v.headers)
-	v.cookies, v.headers = v.cookies[:0], v.headers[:0]
+	v.cookies, v.headers, v.nBasic = v.cookies[:0], v.headers[:0], 0
 	v.req = inspect.Request{}
 	views.Put(v)
 }
 
 // fill sets the method, path, query, cookies and headers of the view from
-// r. Headers are all of them with allHeaders, else only those the
-// inspector reads without check_all_headers (User-Agent and the framing
-// headers).
+// r. The headers basic web protection reads without check_all_headers
+// (User-Agent and the framing headers) come first, and then, with
+// allHeaders, every other one; basicHeaders gives the first part.
 func (v *view) fill(r *http.Request, allHeaders bool) {
 	v.req.Method = r.Method
 	v.req.Path = requestPath(r)
@@ -68,26 +69,38 @@ func (v *view) fill(r *http.Request, allHeaders bool) {
 			v.cookies = append(v.cookies, inspect.Pair{Name: name, Value: value})
 		}
 	}
-	if allHeaders {
-		for name, values := range r.Header {
-			for _, value := range values {
-				v.headers = append(v.headers, inspect.Pair{Name: name, Value: value})
-			}
-		}
-	} else {
-		for _, name := range [...]string{"User-Agent", "Content-Length"} {
-			for _, value := range r.Header[name] {
-				v.headers = append(v.headers, inspect.Pair{Name: name, Value: value})
-			}
+	for _, name := range basicHeaderNames {
+		for _, value := range r.Header[name] {
+			v.headers = append(v.headers, inspect.Pair{Name: name, Value: value})
 		}
 	}
 	// The server moves Transfer-Encoding out of the header map.
 	for _, te := range r.TransferEncoding {
 		v.headers = append(v.headers, inspect.Pair{Name: "Transfer-Encoding", Value: te})
 	}
+	v.nBasic = len(v.headers)
+	if allHeaders {
+		for name, values := range r.Header {
+			if name == "User-Agent" || name == "Content-Length" {
+				continue
+			}
+			for _, value := range values {
+				v.headers = append(v.headers, inspect.Pair{Name: name, Value: value})
+			}
+		}
+	}
 	v.req.Cookies = v.cookies
 	v.req.Headers = v.headers
 }
+
+// basicHeaderNames are the headers basic web protection reads without
+// check_all_headers (with Transfer-Encoding).
+var basicHeaderNames = [...]string{"User-Agent", "Content-Length"}
+
+// basicHeaders narrows the view's headers to those basic web protection
+// reads without check_all_headers (the rules, which read them all, have
+// run by then).
+func (v *view) basicHeaders() { v.req.Headers = v.headers[:v.nBasic] }
 
 // requestPath is the path as the client sent it (still percent-encoded).
 func requestPath(r *http.Request) string {

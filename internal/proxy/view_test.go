@@ -85,9 +85,21 @@ func TestViewOfARequest(t *testing.T) {
 		for _, h := range v.req.Headers {
 			names[h.Name] = true
 		}
-		if !names["User-Agent"] || !names["Transfer-Encoding"] || names["Referer"] != all {
+		if !names["User-Agent"] || !names["Transfer-Encoding"] || names["Referer"] != all || len(v.req.Headers) != 2+2*btoi(all) {
 			t.Fatalf("all headers %v: %+v", all, v.req.Headers)
+		}
+		// Narrowed for basic web protection, only the first two remain.
+		v.basicHeaders()
+		if len(v.req.Headers) != 2 || v.req.Headers[0].Name != "User-Agent" || v.req.Headers[1].Name != "Transfer-Encoding" {
+			t.Fatalf("all headers %v, narrowed: %+v", all, v.req.Headers)
 		}
 		v.release()
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -22,15 +22,19 @@ type Event struct {
 	Location            string // Huawei geolocation code of the client, or ""
 	Tag                 string // IDC tag of the client, or ""
 	// RuleType is the deciding rule type as the decision API spells it
-	// (emergency, whiteblackip, geoip or ip_reputation), or webattack for
-	// basic web protection.
+	// (emergency, whiteblackip, geoip or ip_reputation), webattack for
+	// basic web protection, or custom, cc or punishment for the policy's
+	// precise-protection, CC and known-attack-source rules.
 	RuleType string
 	RuleID   string // for webattack, the 6-digit inspection rule
 	Action   string // block or log
 	Method   string
 	URL      string // path and query of the request
 	Status   int    // response status sent to the client; 0 when unknown
-	// The detection of a webattack event (empty for the others).
+	// The detection of a webattack event; for a cc event, Payload is the
+	// counted key; for a punishment event, the punished source (Payload)
+	// and its kind (PayloadLocation: ip, cookie, params or header). Empty
+	// for the others.
 	WebAttack       string // Huawei's attack type: sqli, xss, cmdi, lfi, rfi, webshell, robot, vuln
 	Payload         string // the bounded, escaped excerpt of the value that matched
 	PayloadLocation string // url, params, cookie, header or body
@@ -42,7 +46,10 @@ const (
 	EventWhiteBlackIP = "whiteblackip"
 	EventGeoIP        = "geoip"
 	EventReputation   = "ip_reputation"
-	EventWebAttack    = "webattack" // basic web protection
+	EventWebAttack    = "webattack"  // basic web protection
+	EventCustom       = "custom"     // a precise-protection rule
+	EventCC           = "cc"         // a CC attack protection rule
+	EventPunishment   = "punishment" // a known-attack-source rule
 )
 
 // eventAttacks maps a rule type to the attack type Huawei's event items
@@ -52,12 +59,16 @@ var eventAttacks = map[string]string{
 	EventWhiteBlackIP: "custom_whiteblackip",
 	EventGeoIP:        "custom_geoip",
 	EventReputation:   "custom_idc_ip",
+	EventCustom:       "custom_custom",
+	EventCC:           "cc",
+	EventPunishment:   "followed_action",
 }
 
 // Attack returns the event's attack type as ListEvent reports it: the web
 // attack type of a webattack event; custom_whiteblackip, custom_geoip,
 // custom_idc_ip (IP reputation, whose rules are IDC tags) or custom_blackip
-// (SecMaster emergency block) for the address rules.
+// (SecMaster emergency block) for the address rules; custom_custom, cc or
+// followed_action for precise-protection, CC and known-attack-source rules.
 func (e *Event) Attack() string {
 	if e.RuleType == EventWebAttack && e.WebAttack != "" {
 		return e.WebAttack

@@ -1,63 +1,14 @@
 package mask
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
 
+	"github.com/rampartsec/rampart/internal/condition"
 	"github.com/rampartsec/rampart/internal/inspect"
 )
-
-// eachField calls fn with the name and value of every field of a params,
-// cookie or header source, in request order, until fn returns false.
-// Parameters come from req.Params, or from req.RawQuery when the data plane
-// left Params nil (decoding a parameter that needs it allocates).
-func eachField(req *inspect.Request, src source, fn func(name, value string) bool) {
-	var pairs []inspect.Pair
-	switch src {
-	case srcCookie:
-		pairs = req.Cookies
-	case srcHeader:
-		pairs = req.Headers
-	case srcParams:
-		if req.Params == nil {
-			eachQueryParam(req.RawQuery, fn)
-			return
-		}
-		pairs = req.Params
-	}
-	for _, p := range pairs {
-		if !fn(p.Name, p.Value) {
-			return
-		}
-	}
-}
-
-func eachQueryParam(q string, fn func(name, value string) bool) {
-	for q != "" {
-		var kv string
-		kv, q, _ = strings.Cut(q, "&")
-		if kv == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		if !fn(unescape(k), unescape(v)) {
-			return
-		}
-	}
-}
-
-func unescape(s string) string {
-	if !strings.ContainsAny(s, "%+") {
-		return s
-	}
-	if u, err := url.QueryUnescape(s); err == nil {
-		return u
-	}
-	return s
-}
 
 // locates reports whether v lies where the rule's advanced settings limit
 // it: in the right part of the request and, when fields are named, in one
@@ -82,16 +33,16 @@ func (r *rule) locates(req *inspect.Request, v inspect.Verdict) bool {
 	if ex == "" {
 		return false
 	}
-	src := srcParams
+	part := condition.Params
 	switch r.location {
 	case inspect.LocationCookie:
-		src = srcCookie
+		part = condition.Cookies
 	case inspect.LocationHeader:
-		src = srcHeader
+		part = condition.Headers
 	}
 	found := false
-	eachField(req, src, func(name, value string) bool {
-		if r.names(name, src == srcHeader) && (strings.Contains(name, ex) || decodedContains(value, ex)) {
+	condition.EachField(req, part, func(name, value string) bool {
+		if r.names(name, part == condition.Headers) && (strings.Contains(name, ex) || decodedContains(value, ex)) {
 			found = true
 			return false
 		}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cc_test
+
+const raceEnabled = false

@@ -1,0 +1,204 @@
+package proxy
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/penalty"
+	"github.com/rampartsec/rampart/internal/waf"
+)
+
+// maxKeyBytes bounds the CC key or punished source an event records.
+const maxKeyBytes = 256
+
+// protect runs what the route enforces after the address decision, in the
+// order of docs/decisions.md ("Address rules and basic web protection"):
+// the known-attack-source box, precise protection, CC, basic web
+// protection. It fills the view first. It reports true when it answered
+// the request (a block).
+func (p *Proxy) protect(w http.ResponseWriter, r *http.Request, c webCheck, v *view) bool {
+	allHeaders := c.rules != nil || (c.web != nil && c.web.inspector.Config().CheckAllHeaders)
+	v.fill(r, allHeaders)
+	v.req.Host, v.req.Client = c.host, c.client
+	if c.rules == nil {
+		return p.inspect(w, r, c, v, true)
+	}
+	now := p.now()
+	if p.punished(w, r, c, v, now) {
+		return true
+	}
+	res := c.rules.Precise(&v.req, now)
+	if res.Logged.RuleID != "" {
+		p.ruleEvent(r, c, decision.RuleCustom, decision.ActionLog, res.Logged.RuleID, "", "")
+	}
+	pending := "" // the event ID of a precise block answered after full detection
+	if hit := res.Decided; hit.RuleID != "" {
+		switch hit.Action {
+		case "pass":
+			p.metrics.decisions[decision.ActionAllow][decision.RuleCustom].Add(1)
+			return false
+		case "block":
+			id := p.ruleEvent(r, c, decision.RuleCustom, decision.ActionBlock, hit.RuleID, "", "")
+			p.punish(r, c, v, hit.FollowedActionID, now)
+			if !c.rt.fullDetection {
+				c.rt.metrics.count(pageBlocked.Status)
+				pageBlocked.write(w, r, id)
+				return true
+			}
+			pending = id
+		}
+	}
+	if p.cc(w, r, c, v, now, pending == "") {
+		return true
+	}
+	if c.web != nil && p.inspect(w, r, c, v, pending == "") {
+		return true
+	}
+	if pending != "" {
+		c.rt.metrics.count(pageBlocked.Status)
+		pageBlocked.write(w, r, pending)
+		return true
+	}
+	return false
+}
+
+// cc counts the request against the policy's CC rules. A block (block,
+// dynamic_block, and captcha, which Rampart answers as a block) is
+// recorded and, when answer is set, answered with the rule's custom
+// response or the block page; a log is recorded.
+func (p *Proxy) cc(w http.ResponseWriter, r *http.Request, c webCheck, v *view, now time.Time, answer bool) bool {
+	verdict, hit := c.rules.CC(&v.req, now)
+	if !hit {
+		return false
+	}
+	a := decision.ActionBlock
+	switch verdict.Action {
+	case "block", "dynamic_block", "captcha":
+	case "log":
+		a = decision.ActionLog
+	default:
+		return false
+	}
+	id := p.ruleEvent(r, c, decision.RuleCC, a, verdict.RuleID, verdict.Key, "")
+	if a != decision.ActionBlock || !answer {
+		return false
+	}
+	c.rt.metrics.count(pageBlocked.Status)
+	if verdict.Response != nil {
+		writeCCResponse(w, verdict.Response)
+	} else {
+		pageBlocked.write(w, r, id)
+	}
+	return true
+}
+
+// writeCCResponse sends a CC rule's custom block response: status 418 (the
+// block page's), the rule's content type and content.
+func writeCCResponse(w http.ResponseWriter, resp *waf.CCResponse) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	ct := resp.ContentType
+	if ct == "" {
+		ct = "text/html"
+	}
+	h.Set("Content-Type", ct)
+	w.WriteHeader(http.StatusTeapot)
+	_, _ = w.Write([]byte(resp.Content))
+}
+
+// punished blocks a request whose source is in the known-attack-source
+// box for the route's policy: the client address, or the value of the
+// host's cookie, parameter or header mark.
+func (p *Proxy) punished(w http.ResponseWriter, r *http.Request, c webCheck, v *view, now time.Time) bool {
+	if p.penalties.Empty() {
+		return false
+	}
+	scope, kind, value := c.rt.scope, penalty.KindIP, ""
+	ruleID, blocked := p.penalties.BlockedAddr(scope, c.client, now)
+	if !blocked {
+		for k := penalty.KindCookie; k <= penalty.KindHeader; k++ {
+			if value = sourceValue(r, c.rt.marks, v, k); value == "" {
+				continue
+			}
+			if ruleID, blocked = p.penalties.Blocked(scope, k, value, now); blocked {
+				kind = k
+				break
+			}
+		}
+	}
+	if !blocked {
+		return false
+	}
+	if kind == penalty.KindIP {
+		value = c.client.String()
+	}
+	id := p.ruleEvent(r, c, decision.RulePunishment, decision.ActionBlock, ruleID, value, kind.String())
+	c.rt.metrics.count(pageBlocked.Status)
+	pageBlocked.write(w, r, id)
+	return true
+}
+
+// punish puts the source of a blocked request into the box when the block
+// names a known-attack-source rule of the policy (followedActionID): for
+// block_time × time_unit from now. A source the host has no mark for, or
+// that the request does not carry, is not punished.
+func (p *Proxy) punish(r *http.Request, c webCheck, v *view, followedActionID string, now time.Time) {
+	if followedActionID == "" || c.rules == nil {
+		return
+	}
+	rule, ok := c.rules.Punishment(followedActionID)
+	if !ok {
+		return
+	}
+	kind, ok := penalty.KindOf(rule.Category)
+	if !ok {
+		return
+	}
+	d, ok := penalty.Duration(rule.BlockTime, rule.TimeUnit)
+	if !ok {
+		return
+	}
+	until := now.Add(d)
+	if kind == penalty.KindIP {
+		p.penalties.PutAddr(c.rt.scope, c.client, rule.ID, until, now)
+		return
+	}
+	p.penalties.Put(c.rt.scope, kind, sourceValue(r, c.rt.marks, v, kind), rule.ID, until, now)
+}
+
+// sourceValue is the value that identifies the request's source of a
+// non-address kind, by the host's traffic marks; "" when none.
+func sourceValue(r *http.Request, m trafficMarks, v *view, k penalty.Kind) string {
+	switch k {
+	case penalty.KindCookie:
+		return v.cookieValue(m.cookie)
+	case penalty.KindParams:
+		return queryValue(v.req.RawQuery, m.param)
+	case penalty.KindHeader:
+		if m.header != "" {
+			if vs := r.Header[m.header]; len(vs) > 0 {
+				return vs[0]
+			}
+		}
+	}
+	return ""
+}
+
+// ruleEvent counts and records a decision of a policy rule (precise
+// protection, CC or known attack source) and returns the event ID.
+func (p *Proxy) ruleEvent(r *http.Request, c webCheck, t decision.RuleType, a decision.Action, ruleID, key, keyKind string) string {
+	p.metrics.decisions[a][t].Add(1)
+	d := decision.Decision{Action: a, RuleType: t, RuleID: ruleID}
+	return p.recordKey(r, c, &d, nil, boundKey(key), keyKind)
+}
+
+// boundKey cuts a key to maxKeyBytes, keeping it valid UTF-8.
+func boundKey(s string) string {
+	if len(s) <= maxKeyBytes {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxKeyBytes], "")
+}
