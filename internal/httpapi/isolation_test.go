@@ -149,6 +149,20 @@ var isolationMatrix = map[string]isoRequest{
 	"PUT /v1/{project_id}/waf/rule/custom/batch-update":                        {body: `{"status":0,"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_CUSTOM}"]}]}`, refused: true},
 	"GET /v1/{project_id}/waf/tag/geoip/map":                                   {},
 	"GET /v1/{project_id}/waf/tag/ip-reputation/map":                           {},
+	"POST /v1/{project_id}/waf/policy/{policy_id}/cc":                          {body: `{"name":"c","mode":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"},"tag_type":"ip","limit_num":10,"limit_period":60}`},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/cc":                           {},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/cc/{rule_id}":                 {},
+	"PUT /v1/{project_id}/waf/policy/{policy_id}/cc/{rule_id}":                 {body: `{"name":"c","mode":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"},"tag_type":"ip","limit_num":10,"limit_period":60}`},
+	"DELETE /v1/{project_id}/waf/policy/{policy_id}/cc/{rule_id}":              {},
+	"POST /v1/{project_id}/waf/rule/cc":                                        {body: `{"name":"c","mode":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"},"tag_type":"ip","limit_num":10,"limit_period":60,"policy_ids":["{A_WAF_POLICY}"]}`, refused: true},
+	"GET /v1/{project_id}/waf/rule/cc":                                         {query: "policyids={A_WAF_POLICY}"},
+	"POST /v1/{project_id}/waf/rule/cc/batch-update":                           {body: `{"name":"c","mode":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"},"tag_type":"ip","limit_num":10,"limit_period":60,"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_CC}"]}]}`, refused: true},
+	"PUT /v1/{project_id}/waf/rule/cc/batch-update":                            {body: `{"name":"c","mode":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],"action":{"category":"block"},"tag_type":"ip","limit_num":10,"limit_period":60,"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_CC}"]}]}`, refused: true},
+	"POST /v1/{project_id}/waf/policy/{policy_id}/punishment":                  {body: `{"category":"short_ip_block","block_time":60}`},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/punishment":                   {},
+	"GET /v1/{project_id}/waf/policy/{policy_id}/punishment/{rule_id}":         {},
+	"PUT /v1/{project_id}/waf/policy/{policy_id}/punishment/{rule_id}":         {body: `{"category":"long_ip_block","block_time":700}`},
+	"DELETE /v1/{project_id}/waf/policy/{policy_id}/punishment/{rule_id}":      {},
 	"PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status": {body: `{"status":0}`},
 	"POST /v1/{project_id}/waf/rule/{rule_type}/batch-delete":                  {body: `{"policy_rule_ids":[{"policy_id":"{A_WAF_POLICY}","rule_ids":["{A_WHITEBLACKIP}"]}]}`, refused: true},
 	"POST /v1/{project_id}/waf/ip-groups":                                      {body: `{"name":"intruder","ips":"192.0.2.1"}`},
@@ -344,6 +358,10 @@ func substituteWildcards(path string, ids map[string]string) string {
 		set("rule_id", ids["A_IGNORE"])
 	case family("/custom/"):
 		set("rule_id", ids["A_CUSTOM"])
+	case family("/cc/"):
+		set("rule_id", ids["A_CC"])
+	case family("/punishment/"):
+		set("rule_id", ids["A_PUNISHMENT"])
 	}
 	set("rule_type", "whiteblackip")
 	set("rule_id", ids["A_WHITEBLACKIP"])
@@ -445,6 +463,11 @@ func victimFixtures(t *testing.T, e *smEnv) map[string]string {
 		`{"domain":["alpha.example.com"],"conditions":[{"category":"url","logic_operation":"prefix","contents":["/alpha"]}],"mode":1,"rule":"sqli"}`))["id"])
 	ids["A_CUSTOM"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/custom",
 		`{"name":"alpha-custom","time":false,"priority":3,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/alpha"]}],"action":{"category":"block"}}`))["id"])
+	ids["A_CC"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/cc",
+		`{"name":"alpha-cc","mode":1,"conditions":[{"category":"url","logic_operation":"prefix_any","value_list_id":"`+ids["A_VALUELIST"]+
+			`"}],"action":{"category":"block"},"tag_type":"ip","limit_num":5,"limit_period":10}`))["id"])
+	ids["A_PUNISHMENT"] = str(ok(t, w.call(t, "POST", "policy/"+ids["A_WAF_POLICY"]+"/punishment",
+		`{"category":"long_ip_block","block_time":10,"time_unit":"MINUTE"}`))["id"])
 	ids["A_CERT"] = w.mustCertificate(t, "alpha-cert")
 	ids["A_HOST"] = str(ok(t, w.call(t, "POST", "instance", `{"hostname":"alpha.example.com","policyid":"`+ids["A_WAF_POLICY"]+
 		`","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"192.0.2.10","port":80,"type":"ipv4"}],"proxy":false}`))["id"])
@@ -510,6 +533,14 @@ func crossReferences(in *intruder, ids map[string]string, victim string) []cross
 			`{"name":"x","ip_group_id":"` + ids["A_IP_GROUP"] + `","white":1}`},
 		{"own certificate applied to the victim's host", "POST", own + "/waf/certificate/" + in.own["OWN_CERT"] + "/apply-to-hosts",
 			`{"cloud_host_ids":["` + ids["A_HOST"] + `"]}`},
+		{"own precise rule following the victim's known-attack-source rule", "POST", own + "/waf/policy/" + in.own["OWN_POLICY"] + "/custom",
+			`{"name":"x","time":false,"priority":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/x"]}],` +
+				`"action":{"category":"block","followed_action_id":"` + ids["A_PUNISHMENT"] + `"}}`},
+		{"own policy following the victim's known-attack-source rule", "PATCH", own + "/waf/policy/" + in.own["OWN_POLICY"],
+			`{"action":{"category":"block","followed_action_id":"` + ids["A_PUNISHMENT"] + `"}}`},
+		{"own CC rule over the victim's reference table", "POST", own + "/waf/policy/" + in.own["OWN_POLICY"] + "/cc",
+			`{"mode":1,"conditions":[{"category":"url","logic_operation":"prefix_any","value_list_id":"` + ids["A_VALUELIST"] + `"}],` +
+				`"action":{"category":"block"},"tag_type":"ip","limit_num":5,"limit_period":10}`},
 		{"own batch rules on own and victim policies", "POST", own + "/waf/rule/whiteblackip",
 			`{"name":"x","addr":"192.0.2.1","white":1,"policy_ids":["` + in.own["OWN_POLICY"] + `","` + ids["A_WAF_POLICY"] + `"]}`},
 		{"SecMaster policy delivered to the victim", "POST", own + "/workspaces/" + in.own["OWN_WS"] + "/soc/policys?action_type=create", wsBody(victim)},
@@ -542,7 +573,7 @@ func victimState(t *testing.T, e *smEnv) string {
 		fmt.Fprintf(&b, "%s %v\n", layer, es)
 	}
 	for _, path := range []string{"/waf/policy", "/waf/instance", "/waf/ip-groups", "/waf/certificate", "/waf/event?recent=today",
-		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/waf/rule/custom", "/waf/valuelist", "/workspaces"} {
+		"/waf/rule/whiteblackip", "/waf/rule/geoip", "/waf/rule/ip-reputation", "/waf/rule/ignore", "/waf/rule/custom", "/waf/rule/cc", "/waf/valuelist", "/workspaces"} {
 		res := e.call("GET", "/v1/"+A+path, "")
 		if res.Status != 200 {
 			t.Fatalf("victim %s: %d %s", path, res.Status, res.Raw)

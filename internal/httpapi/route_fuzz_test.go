@@ -97,6 +97,8 @@ func (e *fuzzEnv) fixtures() {
 	e.ids["ip-reputation"] = id("POST", p+"/ip-reputation", `{"name":"r`+n+`","type":"idc","tags":["HW"],"action":{"category":"block"}}`, "id")
 	e.ids["whiteblackip"] = id("POST", p+"/whiteblackip", `{"name":"w`+n+`","addr":"192.0.2.9","white":0}`, "id")
 	e.ids["custom"] = id("POST", p+"/custom", `{"name":"c`+n+`","time":false,"priority":5,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/a"]}],"action":{"category":"block"}}`, "id")
+	e.ids["cc"] = id("POST", p+"/cc", `{"name":"cc`+n+`","mode":1,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/a"]}],"action":{"category":"block"},"tag_type":"ip","limit_num":10,"limit_period":60}`, "id")
+	e.ids["punishment"] = id("POST", p+"/punishment", `{"category":"long_ip_block","block_time":10,"time_unit":"MINUTE"}`, "id")
 	e.ids["id"] = id("POST", w+"ip-groups", `{"name":"g`+n+`","ips":"192.0.2.1"}`, "id")
 	e.ids["valuelistid"] = id("POST", w+"valuelist", `{"name":"v`+n+`","type":"url","values":["/a"]}`, "id")
 	e.ids["certificate_id"] = e.mustCertificate(e.tb, "c"+n)
@@ -200,8 +202,8 @@ func (f *fuzzer) pick(xs []string) string { return xs[f.rng.IntN(len(xs))] }
 
 // path fills the route's parameters, now and then with a malformed value.
 func (f *fuzzer) path(rt fuzzRoute) string {
-	ruleType := f.pick([]string{"geoip", "ip-reputation", "whiteblackip", "custom"})
-	for _, t := range []string{"geoip", "ip-reputation", "whiteblackip", "custom"} {
+	ruleType := f.pick([]string{"geoip", "ip-reputation", "whiteblackip", "custom", "cc"})
+	for _, t := range []string{"geoip", "ip-reputation", "whiteblackip", "custom", "cc", "punishment"} {
 		if strings.Contains(rt.pattern, "/"+t) {
 			ruleType = t
 		}
@@ -370,9 +372,15 @@ func (e *fuzzEnv) templates() map[string]string {
 		"PUT /v1/{project_id}/waf/policy/{policy_id}/whiteblackip/{rule_id}":       `{"name":"w","addr":"198.51.100.7","white":0}`,
 		"POST /v1/{project_id}/waf/rule/whiteblackip":                              strings.TrimSuffix(pol, "}") + `,"name":"b","addr":"203.0.113.0/24","white":0}`,
 		"POST /v1/{project_id}/waf/policy/{policy_id}/custom":                      `{"name":"c","description":"d","time":true,"start":1700000000,"terminal":1800000000,"priority":3,"conditions":[{"category":"params","index":"id","logic_operation":"num_greater","contents":["9"]},{"category":"ip","logic_operation":"not_equal","contents":["192.0.2.0/24"]}],"action":{"category":"log"}}`,
-		"PUT /v1/{project_id}/waf/policy/{policy_id}/custom/{rule_id}":             `{"name":"c2","time":false,"priority":0,"conditions":[{"category":"method","logic_operation":"equal","contents":["POST"]}],"action":{"category":"block","followed_action_id":"a1"}}`,
+		"PUT /v1/{project_id}/waf/policy/{policy_id}/custom/{rule_id}":             `{"name":"c2","time":false,"priority":0,"conditions":[{"category":"method","logic_operation":"equal","contents":["POST"]}],"action":{"category":"block","followed_action_id":"` + e.ids["punishment"] + `"}}`,
 		"POST /v1/{project_id}/waf/rule/custom":                                    strings.TrimSuffix(pol, "}") + `,"name":"c3","time":false,"priority":9,"conditions":[{"category":"request","logic_operation":"len_greater","contents":["4096"]}],"action":{"category":"pass"}}`,
 		"POST /v1/{project_id}/waf/rule/custom/batch-update":                       `{"status":0,"priority":4,"policy_rule_ids":[{"policy_id":"` + e.ids["policy_id"] + `","rule_ids":["` + e.ids["custom"] + `"]}]}`,
+		"POST /v1/{project_id}/waf/policy/{policy_id}/cc":                          `{"name":"cc","description":"d","mode":1,"conditions":[{"category":"header","index":"x-k","logic_operation":"prefix","contents":["v"]},{"category":"ip","logic_operation":"equal","contents":["192.0.2.0/24"]}],"action":{"category":"dynamic_block","detail":{"response":{"content_type":"application/json","content":"{}"}}},"tag_type":"cookie","tag_index":"sid","limit_num":10,"limit_period":60,"unlock_num":2,"lock_time":30,"domain_aggregation":true,"priority":5,"cc_priority":9}`,
+		"PUT /v1/{project_id}/waf/policy/{policy_id}/cc/{rule_id}":                 `{"name":"cc2","mode":0,"url":"/api","prefix":true,"action":{"category":"log"},"tag_type":"other","tag_condition":{"category":"referer","contents":["https://a.example"]},"limit_num":5,"limit_period":1}`,
+		"POST /v1/{project_id}/waf/rule/cc":                                        strings.TrimSuffix(pol, "}") + `,` + strings.TrimPrefix(`{"name":"cc2","mode":0,"url":"/api","prefix":true,"action":{"category":"log"},"tag_type":"other","tag_condition":{"category":"referer","contents":["https://a.example"]},"limit_num":5,"limit_period":1}`, "{"),
+		"POST /v1/{project_id}/waf/rule/cc/batch-update":                           strings.TrimSuffix(`{"name":"cc","description":"d","mode":1,"conditions":[{"category":"header","index":"x-k","logic_operation":"prefix","contents":["v"]},{"category":"ip","logic_operation":"equal","contents":["192.0.2.0/24"]}],"action":{"category":"dynamic_block","detail":{"response":{"content_type":"application/json","content":"{}"}}},"tag_type":"cookie","tag_index":"sid","limit_num":10,"limit_period":60,"unlock_num":2,"lock_time":30,"domain_aggregation":true,"priority":5,"cc_priority":9}`, "}") + `,"policy_rule_ids":[{"policy_id":"` + e.ids["policy_id"] + `","rule_ids":["` + e.ids["cc"] + `"]}]}`,
+		"POST /v1/{project_id}/waf/policy/{policy_id}/punishment":                  `{"category":"short_header_block","time_unit":"SECOND","block_time":120,"description":"d"}`,
+		"PUT /v1/{project_id}/waf/policy/{policy_id}/punishment/{rule_id}":         `{"category":"long_ip_block","time_unit":"DAY","block_time":3}`,
 		"PUT /v1/{project_id}/waf/policy/{policy_id}/{rule_type}/{rule_id}/status": `{"status":0}`,
 		"POST /v1/{project_id}/waf/ip-groups":                                      `{"name":"grp","ips":"198.51.100.1,198.51.100.0/28","description":"d","ip_remarks":{"198.51.100.1":"r"}}`,
 		"PUT /v1/{project_id}/waf/ip-group/{id}":                                   `{"name":"grp2","ips":"198.51.100.2","description":"d"}`,
@@ -404,7 +412,8 @@ func (e *fuzzEnv) readBack(after string) {
 	for _, c := range []struct{ method, path, body string }{
 		{"GET", w + "policy?pagesize=100", ""}, {"GET", w + "instance?pagesize=100", ""}, {"GET", w + "ip-groups?pagesize=100", ""}, {"GET", w + "valuelist", ""},
 		{"GET", w + "certificate?pagesize=100", ""}, {"GET", w + "rule/geoip", ""}, {"GET", w + "rule/ip-reputation", ""},
-		{"GET", w + "rule/whiteblackip", ""}, {"GET", w + "rule/custom", ""}, {"GET", "/v1/" + pid + "/workspaces?limit=100", ""},
+		{"GET", w + "rule/whiteblackip", ""}, {"GET", w + "rule/custom", ""}, {"GET", w + "rule/cc", ""},
+		{"GET", "/v1/" + pid + "/workspaces?limit=100", ""},
 		{"GET", "/v2/" + pid + "/access-policy", ""},
 	} {
 		if st, _, raw := e.send(c.method, c.path, c.body); st != 200 {

@@ -9,7 +9,20 @@ import (
 // customBody is a valid precise-protection rule body with a time window.
 const customBody = `{"name":"login","description":"admin login","time":true,"start":1700000000,"terminal":1800000000,` +
 	`"priority":10,"conditions":[{"category":"url","logic_operation":"prefix","contents":["/admin"]},` +
-	`{"category":"header","index":"x-debug","logic_operation":"exist"}],"action":{"category":"block","followed_action_id":"a1b2"}}`
+	`{"category":"header","index":"x-debug","logic_operation":"exist"}],"action":{"category":"block"}}`
+
+// customFollowing is customBody whose block is followed by the
+// known-attack-source rule id.
+func customFollowing(id string) string {
+	return strings.Replace(customBody, `"action":{"category":"block"}`, `"action":{"category":"block","followed_action_id":"`+id+`"}`, 1)
+}
+
+// mustPunishment creates a known-attack-source rule of the category in the
+// policy and returns its ID.
+func (e *wafEnv) mustPunishment(t *testing.T, policyID, category string) string {
+	t.Helper()
+	return str(ok(t, e.call(t, "POST", "policy/"+policyID+"/punishment", `{"category":"`+category+`","block_time":10,"time_unit":"MINUTE"}`))["id"])
+}
 
 // customWith is customBody with one top-level field replaced (or added).
 func customWith(field, value string) string {
@@ -37,14 +50,15 @@ func TestWAFCustomRuleLifecycle(t *testing.T) {
 	t.Parallel()
 	e := MustServeWAF(t)
 	pid := e.mustPolicy(t, "custom")
+	fid := e.mustPunishment(t, pid, "long_ip_block")
 	rev := e.revision(t)
-	body := ok(t, e.call(t, "POST", "policy/"+pid+"/custom?enterprise_project_id=0", customBody))
+	body := ok(t, e.call(t, "POST", "policy/"+pid+"/custom?enterprise_project_id=0", customFollowing(fid)))
 	id := str(body["id"])
 	act, _ := body["action"].(map[string]any)
 	if id == "" || body["policyid"] != pid || body["name"] != "login" || body["description"] != "admin login" ||
 		body["time"] != true || num(body["start"]) != 1700000000 || num(body["terminal"]) != 1800000000 ||
 		num(body["priority"]) != 10 || num(body["status"]) != 1 || num(body["timestamp"]) == 0 || num(body["producer"]) != 1 ||
-		act["category"] != "block" || act["followed_action_id"] != "a1b2" {
+		act["category"] != "block" || act["followed_action_id"] != fid {
 		t.Fatalf("create: %v", body)
 	}
 	if e.revision(t) != rev+1 {
@@ -108,7 +122,7 @@ func TestWAFCustomRuleBatch(t *testing.T) {
 		r := ok(t, e.call(t, "GET", "policy/"+pid+"/custom/"+ids[i], ""))
 		if num(r["status"]) != 0 || num(r["priority"]) != 3 || r["name"] != "login" || r["time"] != true ||
 			num(r["start"]) != 1700000000 || num(r["terminal"]) != 1800000000 || len(r["conditions"].([]any)) != 2 ||
-			r["action"].(map[string]any)["followed_action_id"] != "a1b2" {
+			r["action"].(map[string]any)["followed_action_id"] != nil {
 			t.Fatalf("after batch update: %v", r)
 		}
 	}
@@ -133,6 +147,7 @@ func TestWAFCustomRuleValidation(t *testing.T) {
 	pid := e.mustPolicy(t, "custom")
 	rid := str(ok(t, e.call(t, "POST", "policy/"+pid+"/custom", customBody))["id"])
 	unknown := "0123456789abcdef0123456789abcdef"
+	theirs := e.mustPunishment(t, e.mustPolicy(t, "other"), "long_ip_block")
 	cond := func(c string) string { return customCondition(c) }
 	many := strings.TrimSuffix(strings.Repeat(`{"category":"url","logic_operation":"contain","contents":["a"]},`, 31), ",")
 	for _, tc := range []struct {
@@ -158,6 +173,11 @@ func TestWAFCustomRuleValidation(t *testing.T) {
 		{"ActionCaptcha", "POST", "policy/" + pid + "/custom", customWith("action", `{"category":"captcha"}`), 400, "WAF.00021014"},
 		{"FollowedWithLog", "POST", "policy/" + pid + "/custom", customWith("action", `{"category":"log","followed_action_id":"a1"}`), 400, "WAF.00021014"},
 		{"FollowedNotAnID", "POST", "policy/" + pid + "/custom", customWith("action", `{"category":"block","followed_action_id":"a/b"}`), 400, "WAF.00021014"},
+		{"FollowedUnknown", "POST", "policy/" + pid + "/custom", customFollowing(unknown), 400, "WAF.00021014"},
+		{"FollowedOfAnotherPolicy", "POST", "policy/" + pid + "/custom", customFollowing(theirs), 400, "WAF.00021014"},
+		{"FollowedUnknownUpdate", "PUT", "policy/" + pid + "/custom/" + rid, customFollowing(theirs), 400, "WAF.00021014"},
+		{"FollowedUnknownBatchUpdate", "POST", "rule/custom/batch-update", `{"action":{"category":"block","followed_action_id":"` + theirs + `"},"policy_rule_ids":[{"policy_id":"` + pid + `","rule_ids":["` + rid + `"]}]}`, 400, "WAF.00021014"},
+		{"FollowedUnknownPolicy", "POST", "policy/" + unknown + "/custom", customFollowing(theirs), 404, "WAF.00022001"},
 		{"BadDescription", "POST", "policy/" + pid + "/custom", customWith("description", `"<b>"`), 400, "WAF.00021016"},
 		{"UnknownCategory", "POST", "policy/" + pid + "/custom", cond(`{"category":"body","logic_operation":"contain","contents":["a"]}`), 400, "WAF.00021003"},
 		{"UnknownOperation", "POST", "policy/" + pid + "/custom", cond(`{"category":"url","logic_operation":"like","contents":["a"]}`), 400, "WAF.00021003"},
@@ -296,9 +316,10 @@ func TestWAFCustomRuleTerraform(t *testing.T) {
 	t.Parallel()
 	e := MustServeWAF(t)
 	pid := e.mustPolicy(t, "tf")
+	fid := e.mustPunishment(t, pid, "long_ip_block")
 	created := ok(t, e.call(t, "POST", "policy/"+pid+"/custom?enterprise_project_id=0",
 		`{"name":"rule_01","priority":10,"description":"description information","time":true,"start":1682942400,"terminal":1683720000,`+
-			`"action":{"category":"block","followed_action_id":"5f1b1c1d1e1f40a0b0c0d0e0f0a0b0c0"},`+
+			`"action":{"category":"block","followed_action_id":"`+fid+`"},`+
 			`"conditions":[{"category":"url","logic_operation":"contain","contents":["login"]},`+
 			`{"category":"params","index":"param_info","logic_operation":"contain","contents":["register"]}]}`))
 	id := str(created["id"])
@@ -309,7 +330,7 @@ func TestWAFCustomRuleTerraform(t *testing.T) {
 	act, _ := read["action"].(map[string]any)
 	if read["name"] != "rule_01" || read["policyid"] != pid || read["description"] != "description information" ||
 		num(read["priority"]) != 10 || num(read["status"]) != 0 || act["category"] != "block" ||
-		act["followed_action_id"] != "5f1b1c1d1e1f40a0b0c0d0e0f0a0b0c0" || num(read["start"]) != 1682942400 ||
+		act["followed_action_id"] != fid || num(read["start"]) != 1682942400 ||
 		num(read["terminal"]) != 1683720000 || len(conds) != 2 {
 		t.Fatalf("read after create: %v", read)
 	}

@@ -93,7 +93,7 @@ func TestWAFGeoIPValidation(t *testing.T) {
 		{"StatusBad", "PUT", "policy/" + pid + "/geoip/" + rid + "/status", `{"status":5}`, 400, "WAF.00021015"},
 		{"StatusMissing", "PUT", "policy/" + pid + "/geoip/" + rid + "/status", `{}`, 400, "WAF.00021015"},
 		{"StatusUnknownType", "PUT", "policy/" + pid + "/bogus/" + rid + "/status", `{"status":1}`, 400, "WAF.00021002"},
-		{"StatusUnsupportedType", "PUT", "policy/" + pid + "/cc/" + rid + "/status", `{"status":1}`, 400, "WAF.00013002"},
+		{"StatusUnsupportedType", "PUT", "policy/" + pid + "/privacy/" + rid + "/status", `{"status":1}`, 400, "WAF.00013002"},
 		{"StatusWrongType", "PUT", "policy/" + pid + "/whiteblackip/" + rid + "/status", `{"status":0}`, 404, "WAF.00022001"},
 		{"BatchCreateNoPolicies", "POST", "rule/geoip", `{"white":0,"geoip":"SH"}`, 400, "WAF.00021003"},
 		{"BatchCreateOneUnknown", "POST", "rule/geoip", `{"white":0,"geoip":"SH","policy_ids":["` + pid + `","` + unknown + `"]}`, 404, "WAF.00022001"},

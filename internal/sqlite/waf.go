@@ -169,6 +169,10 @@ func wafForEachRule(ctx context.Context, tx *sql.Tx, table, projectID string, id
 func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType, ids []waf.PolicyRuleIDs) error {
 	table := ""
 	switch t {
+	case waf.RuleCC:
+		table = "waf_cc_rules"
+	case waf.RulePunishment:
+		table = "waf_punishment_rules"
 	case waf.RuleCustom:
 		table = "waf_custom_rules"
 	case waf.RuleGeoIP:
@@ -183,7 +187,12 @@ func (db *DB) DeleteRules(ctx context.Context, projectID string, t waf.RuleType,
 		return rampart.Invalid("rule_type", "Unknown rule type %q.", t)
 	}
 	return db.wafWrite(ctx, projectID, func(ctx context.Context, tx *sql.Tx) error {
-		return wafForEachRule(ctx, tx, table, projectID, ids, func(_, id string) error {
+		return wafForEachRule(ctx, tx, table, projectID, ids, func(policyID, id string) error {
+			if t == waf.RulePunishment {
+				if err := punishmentRuleUse(ctx, tx, policyID, id); err != nil {
+					return err
+				}
+			}
 			_, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
 			return err
 		})

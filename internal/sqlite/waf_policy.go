@@ -189,6 +189,9 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 			{"waf_whiteblackip_rules", "name, addr, ip_group_id, white, status, time_mode, start, terminal, description"},
 			{"waf_ignore_rules", "domains, conditions, mode, rule, advanced, description, status, updated_at"},
 			{"waf_custom_rules", "name, description, time_limited, start, terminal, conditions, action, priority, status"},
+			{"waf_cc_rules", "name, description, mode, url, prefix, conditions, action, tag_type, tag_index, tag_condition, " +
+				"limit_num, limit_period, unlock_num, lock_time, domain_aggregation, region_aggregation, priority, cc_priority, status"},
+			{"waf_punishment_rules", "category, block_time, time_unit, description"},
 		} {
 			rows, err := tx.QueryContext(ctx, `SELECT id FROM `+table.name+` WHERE policy_id = ? ORDER BY seq`, srcID)
 			if err != nil {
@@ -215,6 +218,11 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 					return err
 				}
 				switch table.name {
+				case "waf_punishment_rules":
+					err = remapFollowedAction(ctx, tx, dst.ID, old, nid)
+					if dst.FollowedActionID == old {
+						dst.FollowedActionID = nid
+					}
 				case "waf_geoip_rules":
 					_, err = tx.ExecContext(ctx, `INSERT INTO waf_geoip_locations (policy_id, code, rule_id)
 						SELECT ?, code, ? FROM waf_geoip_locations WHERE rule_id = ?`, dst.ID, nid, old)
@@ -229,6 +237,19 @@ func (db *DB) CopyPolicy(ctx context.Context, projectID, srcID string, dst *waf.
 		}
 		return nil
 	})
+}
+
+// remapFollowedAction points the followed actions of a copied policy and
+// of its copied precise-protection rules from the source policy's
+// known-attack-source rule old to its copy nid.
+func remapFollowedAction(ctx context.Context, tx *sql.Tx, policyID, old, nid string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE waf_custom_rules SET action = json_set(action, '$.followed_action_id', ?)
+		WHERE policy_id = ? AND json_extract(action, '$.followed_action_id') = ?`, nid, policyID, old); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE waf_policies SET followed_action_id = ? WHERE id = ? AND followed_action_id = ?`,
+		nid, policyID, old)
+	return err
 }
 
 // BindHosts implements waf.Store.

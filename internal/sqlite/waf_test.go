@@ -127,3 +127,11 @@ func TestWAFIgnoreConformance(t *testing.T) {
 func TestWAFCustomConformance(t *testing.T) {
 	storetest.RunWAFCustom(t, func(t *testing.T) waf.Store { return MustOpen(t) })
 }
+
+func TestWAFCCConformance(t *testing.T) {
+	storetest.RunWAFCC(t, func(t *testing.T) waf.Store { return MustOpen(t) })
+}
+
+func TestWAFPunishmentConformance(t *testing.T) {
+	storetest.RunWAFPunishment(t, func(t *testing.T) waf.Store { return MustOpen(t) })
+}

@@ -41,6 +41,7 @@ func (u valueListUser) query() string {
 // "value_list_id"} for a table with one condition per row.
 var valueListUsers = []valueListUser{
 	{waf.RuleCustom, "waf_custom_rules", "conditions", "value_list_id"},
+	{waf.RuleCC, "waf_cc_rules", "conditions", "value_list_id"},
 }
 
 // valueListUse returns the first rule of the project that references the

@@ -100,10 +100,17 @@ func UsesValueList(op string) bool {
 }
 
 func (c *CustomCondition) check(i int) error {
+	return c.checkIn(i, customOperations, "precise-protection")
+}
+
+// checkIn validates the condition against a table of the logic operations
+// of each category (precise-protection or CC); kind names the rule type in
+// messages.
+func (c *CustomCondition) checkIn(i int, table map[string]map[string]bool, kind string) error {
 	field := "conditions[" + strconv.Itoa(i) + "]"
-	ops, ok := customOperations[c.Category]
+	ops, ok := table[c.Category]
 	if !ok {
-		return invalid(CodeBody, field+".category", "category %q is not a precise-protection condition category.", c.Category)
+		return invalid(CodeBody, field+".category", "category %q is not a %s condition category.", c.Category, kind)
 	}
 	op := c.LogicOperation
 	if !ops[op] {

@@ -45,6 +45,11 @@ func TestParseRuleTypeAcceptsCustom(t *testing.T) {
 	if rt, err := waf.ParseRuleType("custom"); err != nil || rt != waf.RuleCustom {
 		t.Fatalf("custom: %q, %v", rt, err)
 	}
-	_, err := waf.ParseRuleType("cc")
+	if rt, err := waf.ParseRuleType("cc"); err != nil || rt != waf.RuleCC {
+		t.Fatalf("cc: %q, %v", rt, err)
+	}
+	_, err := waf.ParseRuleType("privacy")
 	wantCode(t, err, waf.CodeFeature)
+	_, err = waf.ParseRuleType("punishment") // no rule_type of the SDK's generic operations
+	wantCode(t, err, waf.CodeURLParam)
 }

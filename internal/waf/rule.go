@@ -13,23 +13,27 @@ type RuleType string
 
 // Rule types this server stores.
 const (
+	RuleCC           RuleType = "cc"
 	RuleCustom       RuleType = "custom"
 	RuleGeoIP        RuleType = "geoip"
 	RuleIgnore       RuleType = "ignore"
 	RuleReputation   RuleType = "ip-reputation"
 	RuleWhiteBlackIP RuleType = "whiteblackip"
+	// RulePunishment (known-attack-source rules) is no rule_type of the
+	// generic operations; only the store's DeleteRules takes it.
+	RulePunishment RuleType = "punishment"
 )
 
 // ParseRuleType validates a rule_type path value. Types the SDK knows but
-// this server does not store (cc, privacy, antitamper,
-// antileakage) give CodeFeature; anything else CodeURLParam.
+// this server does not store (privacy, antitamper, antileakage) give
+// CodeFeature; anything else CodeURLParam.
 func ParseRuleType(s string) (RuleType, error) {
 	switch RuleType(s) {
-	case RuleCustom, RuleGeoIP, RuleIgnore, RuleReputation, RuleWhiteBlackIP:
+	case RuleCC, RuleCustom, RuleGeoIP, RuleIgnore, RuleReputation, RuleWhiteBlackIP:
 		return RuleType(s), nil
 	}
 	switch s {
-	case "cc", "privacy", "antitamper", "antileakage":
+	case "privacy", "antitamper", "antileakage":
 		return "", invalid(CodeFeature, "rule_type", "rule_type %s is not supported by this server.", s)
 	}
 	return "", invalid(CodeURLParam, "rule_type", "rule_type %q is not a rule type.", s)
@@ -39,7 +43,7 @@ func ParseRuleType(s string) (RuleType, error) {
 type RuleFilter struct {
 	ProjectID string
 	PolicyIDs []string // empty: every policy of the project
-	Name      string   // substring (whiteblackip only)
+	Name      string   // substring (whiteblackip and cc only)
 	Page      Page
 }
 

@@ -11,8 +11,8 @@ import (
 // must be a table of the caller's project (else 400 naming the condition,
 // as for any other bad field) whose type is the condition's category (an
 // ipv6 condition takes an ip table).
-func (s *Service) checkValueLists(ctx context.Context, projectID string, in *CustomRuleInput) error {
-	for i, c := range in.Conditions {
+func (s *Service) checkValueLists(ctx context.Context, projectID string, conditions []CustomCondition) error {
+	for i, c := range conditions {
 		if c.ValueListID == "" {
 			continue
 		}
@@ -49,7 +49,10 @@ func (s *Service) CreateCustomRules(ctx context.Context, projectID, ep string, p
 	if err := in.apply(&tmpl); err != nil {
 		return nil, err
 	}
-	if err := s.checkValueLists(ctx, projectID, in); err != nil {
+	if err := s.checkValueLists(ctx, projectID, in.Conditions); err != nil {
+		return nil, err
+	}
+	if err := s.checkFollowedActions(ctx, projectID, policyIDs, tmpl.Action.FollowedActionID); err != nil {
 		return nil, err
 	}
 	now := s.clock()
@@ -96,8 +99,17 @@ func (s *Service) UpdateCustomRules(ctx context.Context, projectID string, ids [
 			return nil, err
 		}
 	}
-	if err := s.checkValueLists(ctx, projectID, in); err != nil {
+	if err := s.checkValueLists(ctx, projectID, in.Conditions); err != nil {
 		return nil, err
+	}
+	if in.Action != nil && in.Action.FollowedActionID != "" {
+		policies := make([]string, len(ids))
+		for i, pr := range ids {
+			policies[i] = pr.PolicyID
+		}
+		if err := s.checkFollowedActions(ctx, projectID, policies, in.Action.FollowedActionID); err != nil {
+			return nil, err
+		}
 	}
 	return s.store.UpdateCustomRules(ctx, projectID, uniqueRuleIDs(ids), func(r *CustomRule) error {
 		if partial {

@@ -48,6 +48,11 @@ func (s *Service) UpdatePolicy(ctx context.Context, projectID, id string, u *Pol
 	if err := CheckID("policy_id", id); err != nil {
 		return nil, err
 	}
+	if u.FollowedActionID != nil {
+		if err := s.checkFollowedAction(ctx, projectID, id, *u.FollowedActionID); err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.store.UpdatePolicy(ctx, projectID, id, u.apply)
 	if err != nil && u.Name != nil {
 		return nil, policyNameTaken(err, *u.Name)

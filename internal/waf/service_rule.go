@@ -230,6 +230,13 @@ func (s *Service) SetRuleStatus(ctx context.Context, projectID string, t RuleTyp
 	ids := []PolicyRuleIDs{{policyID, []string{ruleID}}}
 	set := func(p *int) error { *p = *status; return nil }
 	switch t {
+	case RuleCC:
+		rs, err := s.store.UpdateCCRules(ctx, projectID, ids, func(r *CCRule) error { return set(&r.Status) })
+		if err != nil {
+			return nil, err
+		}
+		r := rs[0]
+		return &RuleStatus{r.ID, r.PolicyID, r.Description, r.Status, r.CreatedAt}, nil
 	case RuleCustom:
 		rs, err := s.store.UpdateCustomRules(ctx, projectID, ids, func(r *CustomRule) error { return set(&r.Status) })
 		if err != nil {

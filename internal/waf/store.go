@@ -27,7 +27,10 @@ type Store interface {
 	// returns them. KindNotFound, KindInUse (a host uses one).
 	DeletePolicies(ctx context.Context, projectID string, ids []string) ([]*Policy, error)
 	// CopyPolicy inserts dst and copies every rule of srcID into it under
-	// new IDs from newID. KindNotFound (src), KindConflict (dst name).
+	// new IDs from newID. A followed_action_id (of dst or of a copied
+	// precise-protection rule) naming a known-attack-source rule of srcID
+	// is pointed at that rule's copy, in the store and in dst.
+	// KindNotFound (src), KindConflict (dst name).
 	CopyPolicy(ctx context.Context, projectID, srcID string, dst *Policy, newID func() string) error
 	// BindHosts moves the hosts to the policy and returns the policy.
 	// KindNotFound (policy or a host).
@@ -75,6 +78,29 @@ type Store interface {
 	FindCustomRules(ctx context.Context, f RuleFilter) ([]*CustomRule, int, error)
 	// UpdateCustomRules is UpdateGeoIPRules for precise-protection rules.
 	UpdateCustomRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*CustomRule) error) ([]*CustomRule, error)
+	// CreateCCRules inserts CC rules, all or none. KindNotFound when a
+	// policy does not exist.
+	CreateCCRules(ctx context.Context, rules []*CCRule) error
+	// FindCCRule returns a rule of a policy. KindNotFound.
+	FindCCRule(ctx context.Context, projectID, policyID, id string) (*CCRule, error)
+	// FindCCRules returns a page of rules (creation order) and the total;
+	// Page.Limit -1 is all.
+	FindCCRules(ctx context.Context, f RuleFilter) ([]*CCRule, int, error)
+	// UpdateCCRules is UpdateGeoIPRules for CC rules.
+	UpdateCCRules(ctx context.Context, projectID string, ids []PolicyRuleIDs, fn func(*CCRule) error) ([]*CCRule, error)
+
+	// CreatePunishmentRule inserts a known-attack-source rule. KindNotFound
+	// (policy), KindConflict (the policy has a rule of its category).
+	CreatePunishmentRule(ctx context.Context, r *PunishmentRule) error
+	// FindPunishmentRule returns a rule of a policy. KindNotFound.
+	FindPunishmentRule(ctx context.Context, projectID, policyID, id string) (*PunishmentRule, error)
+	// FindPunishmentRules returns a page of rules (creation order) and the
+	// total; Page.Limit -1 is all.
+	FindPunishmentRules(ctx context.Context, f RuleFilter) ([]*PunishmentRule, int, error)
+	// UpdatePunishmentRule loads a rule, lets fn change it and saves it
+	// (its category stays). KindNotFound.
+	UpdatePunishmentRule(ctx context.Context, projectID, policyID, id string, fn func(*PunishmentRule) error) (*PunishmentRule, error)
+
 	// CreateIgnoreRules inserts false-alarm masking rules, all or none.
 	// KindNotFound (policy).
 	CreateIgnoreRules(ctx context.Context, rules []*IgnoreRule) error
@@ -90,7 +116,9 @@ type Store interface {
 	// the WAF revision: hit counts do not change what the data plane does.
 	AddIgnoreRuleHits(ctx context.Context, projectID string, hits []IgnoreHit) error
 
-	// DeleteRules deletes rules of one type, all or none. KindNotFound.
+	// DeleteRules deletes rules of one type, all or none. KindNotFound;
+	// KindInUse for a known-attack-source rule (RulePunishment) that a
+	// precise-protection rule's or its policy's followed_action_id names.
 	DeleteRules(ctx context.Context, projectID string, t RuleType, ids []PolicyRuleIDs) error
 
 	// CreateIPGroup inserts g. KindConflict: the name is taken.
