@@ -33,6 +33,8 @@ type proxyConfig struct {
 	UpstreamTimeout time.Duration
 	ClientTimeout   time.Duration
 	MaxIdlePerHost  int
+	CCMaxKeys       int
+	PenaltyMaxKeys  int
 	MetricsListen   string
 
 	trusted []netip.Prefix
@@ -50,6 +52,8 @@ func (c *proxyConfig) register(e *envFlags, metricsDefault, metricsUsage string)
 	e.Duration(&c.UpstreamTimeout, "proxy-upstream-timeout", "RAMPART_PROXY_UPSTREAM_TIMEOUT", 60*time.Second, "timeout waiting for an upstream's response headers (then 504)")
 	e.Duration(&c.ClientTimeout, "proxy-client-timeout", "RAMPART_PROXY_CLIENT_TIMEOUT", 60*time.Second, "how long a client may send none of its request body or take none of the response before it is disconnected (0: no limit)")
 	e.Int(&c.MaxIdlePerHost, "proxy-max-idle-per-host", "RAMPART_PROXY_MAX_IDLE_PER_HOST", 256, "idle connections kept per upstream server")
+	e.Int(&c.CCMaxKeys, "cc-max-keys", "RAMPART_CC_MAX_KEYS", 1_000_000, "clients (keys) the CC rate limiter tracks at once, 32 bytes each; beyond it the least recently seen key under its limit is forgotten")
+	e.Int(&c.PenaltyMaxKeys, "penalty-max-keys", "RAMPART_PENALTY_MAX_KEYS", 65_536, "sources the known-attack-source penalty box holds at once; when full, the block ending soonest is dropped")
 	e.String(&c.MetricsListen, "metrics-listen", "RAMPART_METRICS_LISTEN", metricsDefault, metricsUsage)
 }
 
@@ -62,6 +66,12 @@ func (c *proxyConfig) validate() error {
 	}
 	if c.MaxIdlePerHost < 1 {
 		return errors.New("--proxy-max-idle-per-host must be at least 1")
+	}
+	if c.CCMaxKeys < 1 {
+		return errors.New("--cc-max-keys must be at least 1")
+	}
+	if c.PenaltyMaxKeys < 1 {
+		return errors.New("--penalty-max-keys must be at least 1")
 	}
 	t, err := proxy.ParseTrustedProxies(c.TrustedProxies)
 	if err != nil {
@@ -113,7 +123,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		}
 	}
 	pcfg := proxy.Config{TrustedProxies: c.trusted, DialTimeout: c.DialTimeout, UpstreamTimeout: c.UpstreamTimeout,
-		ClientTimeout: c.ClientTimeout, MaxIdleConnsPerHost: c.MaxIdlePerHost, Logger: logger}
+		ClientTimeout: c.ClientTimeout, MaxIdleConnsPerHost: c.MaxIdlePerHost, PenaltyCapacity: c.PenaltyMaxKeys, Logger: logger}
 	if c.ClientTimeout <= 0 {
 		pcfg.ClientTimeout = -1 // no limit
 	}
@@ -126,8 +136,13 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		pcfg.DefaultCertificate = &cert
 	}
 	masks := &policyMaskers{store: deps.Store, log: logger}
+	rules, err := newPolicyRules(deps.Store, c.CCMaxKeys, logger)
+	if err != nil {
+		closeAll(plain, secure)
+		return nil, err
+	}
 	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
-		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks})
+		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules})
 	if _, err := px.Refresh(ctx); err != nil {
 		closeAll(plain, secure)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)
