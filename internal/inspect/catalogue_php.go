@@ -55,6 +55,9 @@ func phpIniSetting(s string) (int, int, bool) {
 	if eq <= 0 || eq > 48 || strings.TrimSpace(t[eq+1:]) == "" || strings.ContainsAny(t[eq+1:], "&=") {
 		return 0, 0, false
 	}
+	if !phpIniValue(strings.TrimSpace(t[eq+1:])) {
+		return 0, 0, false
+	}
 	name := strings.ToLower(strings.TrimSpace(t[:eq]))
 	if phpIniDirectives[name] {
 		return 0, 0, true
@@ -67,4 +70,28 @@ func phpIniSetting(s string) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// phpIniValue reports whether v is shaped like a php.ini value: a switch
+// (on, off, true, false, yes, no, none), a number with an optional unit
+// (512M), a path or a quoted string.
+func phpIniValue(v string) bool {
+	switch strings.ToLower(v) {
+	case "on", "off", "true", "false", "yes", "no", "none", "0", "1":
+		return true
+	}
+	if v == "" || strings.ContainsAny(v, " \t") {
+		return false
+	}
+	switch c := v[0]; {
+	case c == '/' || c == '"' || c == '\'' || c == '.':
+		return true
+	case c >= '0' && c <= '9' || c == '-':
+		k := 1
+		for k < len(v) && v[k] >= '0' && v[k] <= '9' {
+			k++
+		}
+		return k == len(v) || k == len(v)-1 && strings.IndexByte("kKmMgG", v[k]) >= 0
+	}
+	return false
 }

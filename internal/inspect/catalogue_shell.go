@@ -11,10 +11,10 @@ import (
 // line break, SQLite shell dot commands, variables run as commands.
 var shellRules = []rule{
 	{id: "120010", attack: AttackCmdi, level: 2, targets: fields,
-		needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cSlash | cComment | cQuote | cAngle | cBrace | cParen,
-		match: shellCommandLine},
+		needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cSlash | cComment | cQuote | cAngle | cBrace | cParen | cDot,
+		match:    shellCommandLine},
 	// 120011: a value that is a Windows IF comparison or ERRORLEVEL test.
-	{id: "120011", keywords: []string{"if"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cEscape,
+	{id: "120011", keywords: []string{"if"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cEscape | cDot,
 		match: atStart(`(?i)^\s*if(?:\s*/i)?(?:\s+not)?\s+(?:errorlevel\s+\d|(?:"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^\s=(]+)\s*==\s*\S)`)},
 	{id: "120012", attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cComment | cPipe, match: shellExpansion},
 	// 120013: SMTP, POP3 and IMAP commands on a line of their own: a
@@ -23,7 +23,7 @@ var shellRules = []rule{
 		match: re(`(?im)[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:\s*<|(?:ehlo|helo)\s+[\w.-]+\s*$|(?:retr|dele|list|top)\s+\d+(?:\s+\d+)?\s*$|(?:apop|auth)\s+\w+\s+[\w+/=]{8,}\s*$|[a-z]+\d+\s+(?:authenticate|login|select|examine|status|fetch|store|uid|copy|logout|capability|lsub|append|search|expunge|create|delete|rename|subscribe|list)\b)`)},
 	// 120014: SQLite shell dot commands after a separator.
 	{id: "120014", keywords: []string{"."}, attack: AttackCmdi, level: 2, targets: fields, needsAll: cDot, needsAny: cSemi | cCtl,
-		match: re(`(?i);\s*\\?["']?\s*\.\s*\\?["']?\s*(?:shell|system|sh|databases|tables|dump|import|output|once|load|read)\b|\n\s*\.\s*(?:shell|system)\s`)},
+		match: re(`(?i);\s*(?:\\[nr])*\\?["']?\s*\.\s*\\?["']?\s*(?:shell|system|sh|databases|tables|dump|import|output|once|load|read)\b|\n\s*\.\s*(?:shell|system)\s`)},
 	// 120015: shell variables and expansions used as commands.
 	{id: "120015", keywords: []string{"$", "(", "{"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cDollar | cBrace | cParen,
 		match: re(`\$\{?SHELL\}?\s+-c\b|^\$\[[\d+*/ -]*\]$|\$\{\w+#|[<>]\(\s*[a-z]+\s*\)|(?:&&|\|\||[;|])\s*\$[a-z_]\w*\s+[-\w]|(?:^|[;&|])\s*\$[a-z_]\w*(?:\$[a-z_]\w*){2,}|\$[a-z_]\w*\s+\$[a-z_]\w*\$[a-z_]\w*|\w+\s*\(\s*\)\s*\{\s*\w+(?:\s*\(\s*\))?\s*[|&]\s*\w+(?:\s*\(\s*\))?\s*;?\s*\}|^\s*\(\s*\)\s*\{`)},

@@ -51,7 +51,9 @@ func phpCall(s string) (int, int, bool) {
 		case phpNamed:
 			return i, k + 1, true
 		case phpWordy:
-			if !gap && phpArgumentIsCode(s[k+1:]) || i == 0 || strings.TrimSpace(s[:i]) == "" {
+			atStart := strings.TrimSpace(s[:i]) == ""
+			arg := s[k+1:]
+			if !gap && phpArgumentIsCode(arg) || atStart && (phpStartWords[string(name)] || arg == "" || strings.IndexByte(")$'\"", arg[0]) >= 0) {
 				return i, k + 1, true
 			}
 		}
@@ -105,6 +107,10 @@ func phpArgumentIsCode(rest string) bool {
 	}
 	return false
 }
+
+// phpStartWords are the names that make a value starting with them a
+// call whatever the argument: exec (blah), eval /* x */ (...).
+var phpStartWords = map[string]bool{"exec": true, "eval": true, "assert": true}
 
 type phpKind uint8
 
@@ -183,7 +189,7 @@ var phpFunctions = func() map[string]phpKind {
 		mb_eregi_replace preg_replace_callback preg_filter unlink rmdir mkdir fsockopen posix_kill posix_setuid
 		posix_getpwuid posix_getuid pcntl_fork pcntl_signal dl gzpassthru htmlentities htmlspecialchars
 		ob_start ob_get_clean ob_get_contents header_register_callback get_headers imagecreatefromstring
-		mb_send_mail openlog syslog apache_setenv getallheaders uniqid md5 sha1 crc32
+		mb_send_mail openlog syslog apache_setenv getallheaders uniqid
 		hash_hmac str_replace str_ireplace str_repeat str_pad implode explode array_diff date_add
 		date_sub date_create levenshtein similar_text soundex metaphone wordwrap chunk_split number_format
 		money_format strrchr strncmp strcasecmp strncasecmp strcmp substr_replace ucfirst lcfirst ucwords
@@ -191,7 +197,7 @@ var phpFunctions = func() map[string]phpKind {
 		m[n] = phpNamed
 	}
 	for _, n := range strings.Fields(`exec system eval assert file unpack pack extract include require popen glob
-		header copy rename link touch trim chop join hash mail crypt virtual`) {
+		header copy rename link touch trim chop join hash mail crypt virtual md5 sha1 crc32 strlen`) {
 		m[n] = phpWordy
 	}
 	return m

@@ -177,13 +177,19 @@ func shellCommandAt(s string, at int, start bool) (int, bool) {
 		}
 		name := w.name()
 		kind, ok := shellPrograms[name]
-		if !ok {
-			kind, ok = shellPrograms[strings.TrimRight(name, "0123456789.")]
+		if !ok && name[len(name)-1] >= '0' && name[len(name)-1] <= '9' {
+			kind, ok = shellPrograms[strings.TrimRight(name, "0123456789.")] // gcc7.4, python3.10
 		}
 		if !ok {
 			return 0, false
 		}
+		if w.path {
+			kind = shellExotic // any program by its directory
+		}
 		rest := s[w.end:]
+		if w.noisy {
+			rest = strings.TrimLeft(rest, `'"`)
+		}
 		if shellPrefixes[name] && len(rest) > 1 && (rest[0] == ' ' || rest[0] == '\t') {
 			// time sh -c …: the next word is the command.
 			next := skipShellSpace(s, w.end)
@@ -200,12 +206,12 @@ func shellCommandAt(s string, at int, start bool) (int, bool) {
 		}
 		mode := argAfterSeparator
 		switch {
-		case prefixed:
+		case prefixed || w.noisy:
 			mode = argAfterPrefix
 		case start && !w.noisy:
 			mode = argAtStart
 		}
-		if kind == shellExotic && (mode != argAtStart || rest == "") || shellArgument(rest, mode) {
+		if kind == shellExotic && (mode != argAtStart || rest == "" || strings.IndexByte(";|&", rest[0]) >= 0) || shellArgument(rest, mode) {
 			return w.end, true
 		}
 		return 0, false
@@ -263,7 +269,7 @@ func readShellWord(s string, i int, w *shellWord) {
 	for i < len(s) && w.n < shellMaxWord {
 		c := s[i]
 		switch {
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == '+':
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_':
 			w.buf[w.n] = c
 			w.n++
 			i++
@@ -345,7 +351,7 @@ func shellWordEnds(rest string, exotic bool) bool {
 		return true
 	}
 	switch rest[0] {
-	case ' ', '\t', '\r', '\n', ';', '|', '&', '<', '>', '`', ')', '}', '\'', '"':
+	case ' ', '\t', '\r', '\n', ';', '|', '&', '<', '>', '`', ')', '}', '\'', '"', '+':
 		return true
 	case '/':
 		return exotic
@@ -362,13 +368,13 @@ func shellArgument(rest string, mode argMode) bool {
 	switch rest[0] {
 	case '<', '>', '|':
 		return true
-	case ';', '&', '`':
+	case ';', '&', '`', ')':
 		return mode != argAtStart
-	case ' ', '\t':
+	case ' ', '\t', '+':
 	default:
 		return false
 	}
-	a := strings.TrimLeft(rest, " \t")
+	a := strings.TrimLeft(rest, " \t+")
 	if a == "" {
 		return false
 	}
@@ -380,8 +386,17 @@ func shellArgument(rest string, mode argMode) bool {
 		hasFoldedPrefix(a, "http") && strings.HasPrefix(strings.TrimLeft(a[4:], "sS"), "://"),
 		len(a) > 2 && isLetter(a[0]) && a[1] == ':' && (a[2] == '\\' || a[2] == '/'):
 		return true
-	case mode != argAtStart && (strings.IndexByte("-\\~.'\"{", c) >= 0 || c >= '0' && c <= '9'):
+	case mode != argAtStart && strings.IndexByte("-\\~.'\"{", c) >= 0:
 		return true
+	case mode != argAtStart && c >= '0' && c <= '9':
+		// A number that ends the command (sleep 5) or an address or a
+		// time (ping 10.0.0.1, at 2:00), not a count in text (top 10
+		// episodes).
+		k := 0
+		for k < len(a) && (a[k] >= '0' && a[k] <= '9' || a[k] == '.' || a[k] == ':') {
+			k++
+		}
+		return k == len(a) || strings.IndexByte(";|&<>`\n", a[k]) >= 0 || strings.ContainsAny(a[:k], ".:")
 	}
 	word := a
 	if k := strings.IndexAny(word, " \t;|&"); k >= 0 {
@@ -395,5 +410,3 @@ func shellArgument(rest string, mode argMode) bool {
 	dot := strings.IndexByte(word, '.')
 	return mode == argAfterPrefix && dot > 0 && dot < len(word)-1
 }
-
-

