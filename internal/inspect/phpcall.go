@@ -53,7 +53,8 @@ func phpCall(s string) (int, int, bool) {
 		case phpWordy:
 			atStart := strings.TrimSpace(s[:i]) == ""
 			arg := s[k+1:]
-			if !gap && phpArgumentIsCode(arg) || atStart && (phpStartWords[string(name)] || arg == "" || strings.IndexByte(")$'\"", arg[0]) >= 0) {
+			codeArg := arg == "" || strings.IndexByte(")$'\"", arg[0]) >= 0
+			if !gap && (codeArg || phpRunWords[string(name)] && phpArgumentIsCode(arg)) || atStart && (phpStartWords[string(name)] || codeArg) {
 				return i, k + 1, true
 			}
 		}
@@ -107,6 +108,10 @@ func phpArgumentIsCode(rest string) bool {
 	}
 	return false
 }
+
+// phpRunWords are the names that are also words but run code or
+// commands: system(whoami) is a call, md5(checksum) is text.
+var phpRunWords = map[string]bool{"exec": true, "system": true, "eval": true, "assert": true, "popen": true, "unpack": true, "passthru": true}
 
 // phpStartWords are the names that make a value starting with them a
 // call whatever the argument: exec (blah), eval /* x */ (...).
