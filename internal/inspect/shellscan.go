@@ -383,7 +383,7 @@ func shellArgument(rest string, mode argMode) bool {
 	case strings.IndexByte("/$<>|", c) >= 0,
 		c == '-' && len(a) > 1 && (isLetter(a[1]) || a[1] == '-' && len(a) > 2 && isLetter(a[2])),
 		c == '~' && len(a) > 1 && a[1] == '/', c == '.' && len(a) > 1 && a[1] == '/',
-		hasFoldedPrefix(a, "http") && strings.HasPrefix(strings.TrimLeft(a[4:], "sS"), "://"),
+		len(a) > 4 && hasFoldedPrefix(a, "http") && strings.HasPrefix(strings.TrimLeft(a[4:], "sS"), "://"),
 		len(a) > 2 && isLetter(a[0]) && a[1] == ':' && (a[2] == '\\' || a[2] == '/'):
 		return true
 	case mode != argAtStart && strings.IndexByte("-\\~.'\"{", c) >= 0:
