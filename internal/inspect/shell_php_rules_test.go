@@ -74,3 +74,30 @@ func TestShellAndPHPRules(t *testing.T) {
 		}
 	}
 }
+
+// TestJavaClassNamesInXMLMarkup: a Java class or serialization marker in
+// the name of an XML element or attribute is not a payload (the Core Rule
+// Set's negative cases of 944100-944210); the same name in the text or an
+// attribute value is.
+func TestJavaClassNamesInXMLMarkup(t *testing.T) {
+	in := mustCompile(t, levelConfig(2))
+	for _, b := range []string{
+		`<?xml version="1.0"?><xml><java.lang.Runtime attribute_name="attribute_value">value</java.lang.Runtime></xml>`,
+		`<?xml version="1.0"?><xml><element java.lang.ProcessBuilder="attribute_value">element_value</element></xml>`,
+		`<?xml version="1.0"?><xml><ProcessBuilder.evil.invokertransformer a="b">value</ProcessBuilder.evil.invokertransformer></xml>`,
+		`<?xml version="1.0"?><xml><element rO0ABQ="attribute_value">element_value</element></xml>`,
+	} {
+		if v := in.Inspect(body("text/xml", b)); v.Detected() {
+			t.Errorf("markup names flagged: rule %s %q in %s", v.RuleID, v.Excerpt, b)
+		}
+	}
+	for _, b := range []string{
+		`<?xml version="1.0"?><xml><element>java.lang.Runtime</element></xml>`,
+		`<?xml version="1.0"?><xml><element a="java.lang.ProcessBuilder">x</element></xml>`,
+		`<?xml version="1.0"?><xml><java.lang.Runtime>x</java.lang.Runtime><e>rO0ABXNyABdqYXZhLnV0aWwuUHJpb3JpdHlRdWV1ZQ</e></xml>`,
+	} {
+		if v := in.Inspect(body("text/xml", b)); !v.Detected() || v.Attack != inspect.AttackVuln {
+			t.Errorf("payload in text or attribute value not flagged: %+v in %s", v, b)
+		}
+	}
+}
