@@ -146,6 +146,7 @@ var ruleDocs = map[string]ruleDoc{
 	"130024": {RiskMedium, "PHP code injection: variable variables (${'name'}, $ {$x}) and a request superglobal named alone ($_COOKIE)", []string{"PHP"}, ""},
 	"130025": {RiskHigh, "PHP code injection: a function called through a variable, an array element, a method or a static variable ($a[1](...), $f /* x */ (...), $o->$m(), C::$v())", []string{"PHP"}, ""},
 	"130026": {RiskHigh, "PHP code injection: a string, array element or parenthesised expression called as a function (\"system\"(ls);, [system][0](ls);, ('system')('id'))", []string{"PHP"}, ""},
+	"130027": {RiskMedium, "Code injection in other languages: Node.js console calls (console.info(1), console[\"log\"](x)), Ruby Process.spawn and Process.exec, Perl @{[ ]} interpolation, ERB and ASP control tags (<% if %>), text data URIs (data:text/plain;base64,...)", []string{"Node.js", "Ruby", "Perl", "PHP"}, ""},
 	"130018": {RiskMedium, "LDAP filter injection (*)(uid=*)) and XPath injection (' or name(, count(/, text()=')", general, ""},
 
 	"140001": {RiskHigh, "Directory traversal: three or more ../ in a row, or ../ into a system directory (etc, proc, windows, WEB-INF, ...)", general, ""},
@@ -157,6 +158,10 @@ var ruleDocs = map[string]ruleDoc{
 	"140007": {RiskHigh, "Directory traversal in the file name of a multipart upload", general, ""},
 
 	"150001": {RiskHigh, "Remote file inclusion and SSRF: a parameter that is a URL to a bare IPv4 or IPv6 address, loopback or cloud metadata, a data, gopher, dict, ldap, jar, tftp or local_file URL, or a URL whose user part hides an encoded slash (http://site%2f@evil/)", general, ""},
+	"150006": {RiskHigh, "Server-side request forgery: a value that addresses this machine or its container host by name (localhost/, localhost.localdomain, ip6-loopback, host.docker.internal, kubernetes.default.svc, localtest.me, lvh.me) or the metadata service of Equinix Metal (metadata.packet.net)", general, ""},
+	"150007": {RiskHigh, "Server-side request forgery: a URL whose host is an IPv4 address as one integer, in octal or hexadecimal, with ideographic dots or enclosed digits, an IPv6 zone or bracketed mapped form, backslash-escaped letters, a dotted address after a scheme without //, or a space before the '@' of the user part", general, ""},
+	"150008": {RiskMedium, "Remote file inclusion: a value that is only a URL scheme and '?' (http?, ftp?, file?)", general, ""},
+	"150009": {RiskMedium, "Remote file inclusion: an FTP URL as a parameter value", general, ""},
 	"150005": {RiskHigh, "Remote file inclusion: a parameter named like the globals old PHP applications include from (mosConfig_absolute_path, _CONF[path], GALLERY_BASEDIR, appserv_root, ...)", []string{"PHP", "Joomla"}, ""},
 	"150002": {RiskMedium, "Remote file inclusion: a URL parameter ending in ? or a NUL byte, or pointing to a .txt, .php or .inc file", general, ""},
 	"150003": {RiskLow, "Remote file inclusion: a URL parameter pointing to a server-side script (.jsp, .asp, .sh, .pl, .py, .cgi, .js), or a UNC path", general, ""},

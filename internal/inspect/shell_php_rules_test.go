@@ -101,3 +101,47 @@ func TestJavaClassNamesInXMLMarkup(t *testing.T) {
 		}
 	}
 }
+
+// TestSSRFAndOtherCodeRules: the internal host names, obfuscated address
+// forms, scheme-only and FTP values, and the Node.js, Ruby, Perl and
+// template shapes are flagged by their rules at level 2; ordinary URLs,
+// phone links and text are not.
+func TestSSRFAndOtherCodeRules(t *testing.T) {
+	in := mustCompile(t, levelConfig(2))
+	attacks := []struct{ rule, attack, value string }{
+		{"150006", inspect.AttackRFI, "localhost/"},
+		{"150006", inspect.AttackRFI, "http://host.docker.internal:2375/containers/json"},
+		{"150006", inspect.AttackRFI, "kubernetes.default.svc.cluster.local/"},
+		{"150006", inspect.AttackRFI, "https://metadata.packet.net/userdata"},
+		{"150007", inspect.AttackRFI, "http:2852039166"},
+		{"150007", inspect.AttackRFI, "http:0xA9FEA9FE"},
+		{"150007", inspect.AttackRFI, "ssh://0177.00.00.01"},
+		{"150007", inspect.AttackRFI, "http://[fe80::%zone1]"},
+		{"150007", inspect.AttackRFI, "http://169。254。169。254/"},
+		{"150007", inspect.AttackRFI, "acap://①②⑦.⓪.⓪.①"},
+		{"150007", inspect.AttackRFI, "http://google.com:80 &@google.com:80# @127.88.23.245:22/"},
+		{"150008", inspect.AttackRFI, "https?"},
+		{"150009", inspect.AttackRFI, "ftp://foo.bar"},
+		{"130027", inspect.AttackVuln, "console.info(1)"},
+		{"130027", inspect.AttackVuln, `console["info"](1)`},
+		{"130027", inspect.AttackVuln, `Process.spawn("id")`},
+		{"130027", inspect.AttackVuln, "@{   [   system \"id\"   ]   }"},
+		{"130027", inspect.AttackVuln, "<% if True %>49<% endif %>"},
+		{"130027", inspect.AttackVuln, "data:text/plain;base64,SSBsb3ZlIFBIUAo="},
+	}
+	for _, a := range attacks {
+		v := in.Inspect(param(a.value))
+		if !v.Detected() || v.RuleID != a.rule || v.Attack != a.attack {
+			t.Errorf("%q: rule %s %s, want rule %s %s", a.value, v.RuleID, v.Attack, a.rule, a.attack)
+		}
+	}
+	for _, text := range []string{
+		"https://www.example.com/cart?id=3", "tel:5551234567", "http:0xABCDEF", "http:0xA9.0xFE.0xA9", "localhost is where I test",
+		"what is http? a protocol", "data:image/png;base64,iVBORw0KGgo=", "the console (new model)", "my.localhost.example.com",
+		"user@example.com", "Process. Next step", "10:30", "https://maps.example/@48.85,2.35,15z",
+	} {
+		if v := in.Inspect(param(text)); v.Detected() {
+			t.Errorf("text %q flagged: rule %s %q", text, v.RuleID, v.Excerpt)
+		}
+	}
+}
