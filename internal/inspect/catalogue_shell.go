@@ -10,22 +10,26 @@ import (
 // comparisons, tilde and brace expansion, mail protocol commands after a
 // line break, SQLite shell dot commands, variables run as commands.
 var shellRules = []rule{
-	{id: "120010", attack: AttackCmdi, level: 2, targets: fields,
+	// 120010 looks after the separators, 120016 at the start of the
+	// value: a value without a separator never pays for the scan.
+	{id: "120010", attack: AttackCmdi, level: 2, targets: fields, needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cAngle,
+		match: shellCommandAfterSeparator},
+	{id: "120016", attack: AttackCmdi, level: 2, targets: fields,
 		needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cSlash | cComment | cQuote | cAngle | cBrace | cParen | cDot,
-		match:    shellCommandLine},
+		match:    shellCommandAtStart},
 	// 120011: a value that is a Windows IF comparison or ERRORLEVEL test.
-	{id: "120011", keywords: []string{"if"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cEscape | cDot,
-		match: atStart(`(?i)^\s*if(?:\s*/i)?(?:\s+not)?\s+(?:errorlevel\s+\d|(?:"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^\s=(]+)\s*==\s*\S)`)},
+	{id: "120011", attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cEscape | cDot,
+		match: startsWithIf(`(?i)^\s*if(?:\s*/i)?(?:\s+not)?\s+(?:errorlevel\s+\d|(?:"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^\s=(]+)\s*==\s*\S)`)},
 	{id: "120012", attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cComment | cPipe, match: shellExpansion},
 	// 120013: SMTP, POP3 and IMAP commands on a line of their own: a
 	// value that injects into a mail session.
 	{id: "120013", attack: AttackCmdi, level: 2, targets: fields, needsAll: cCtl,
 		match: re(`(?im)[\r\n]\s*(?:(?:mail\s+from|rcpt\s+to)\s*:\s*<|(?:ehlo|helo)\s+[\w.-]+\s*$|(?:retr|dele|list|top)\s+\d+(?:\s+\d+)?\s*$|(?:apop|auth)\s+\w+\s+[\w+/=]{8,}\s*$|[a-z]+\d+\s+(?:authenticate|login|select|examine|status|fetch|store|uid|copy|logout|capability|lsub|append|search|expunge|create|delete|rename|subscribe|list)\b)`)},
 	// 120014: SQLite shell dot commands after a separator.
-	{id: "120014", keywords: []string{"."}, attack: AttackCmdi, level: 2, targets: fields, needsAll: cDot, needsAny: cSemi | cCtl,
+	{id: "120014", attack: AttackCmdi, level: 2, targets: fields, needsAll: cDot, needsAny: cSemi | cCtl,
 		match: re(`(?i);\s*(?:\\[nr])*\\?["']?\s*\.\s*\\?["']?\s*(?:shell|system|sh|databases|tables|dump|import|output|once|load|read)\b|\n\s*\.\s*(?:shell|system)\s`)},
 	// 120015: shell variables and expansions used as commands.
-	{id: "120015", keywords: []string{"$", "(", "{"}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cDollar | cBrace | cParen,
+	{id: "120015", attack: AttackCmdi, level: 2, targets: fields, needsAny: cDollar | cBrace | cParen,
 		match: re(`\$\{?SHELL\}?\s+-c\b|^\$\[[\d+*/ -]*\]$|\$\{\w+#|[<>]\(\s*[a-z]+\s*\)|(?:&&|\|\||[;|])\s*\$[a-z_]\w*\s+[-\w]|(?:^|[;&|])\s*\$[a-z_]\w*(?:\$[a-z_]\w*){2,}|\$[a-z_]\w*\s+\$[a-z_]\w*\$[a-z_]\w*|\w+\s*\(\s*\)\s*\{\s*\w+(?:\s*\(\s*\))?\s*[|&]\s*\w+(?:\s*\(\s*\))?\s*;?\s*\}|^\s*\(\s*\)\s*\{`)},
 }
 
@@ -54,4 +58,17 @@ func shellExpansion(s string) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// startsWithIf runs the anchored expression only on a value whose first
+// word is "if": most text holds "if" somewhere, few values start with it.
+func startsWithIf(expr string) func(string) (int, int, bool) {
+	match := atStart(expr)
+	return func(s string) (int, int, bool) {
+		t := strings.TrimLeft(s, " \t\r\n")
+		if len(t) < 3 || !hasFoldedPrefix(t, "if") || isShellWordByte(t[2]) {
+			return 0, 0, false
+		}
+		return match(s)
+	}
 }

@@ -1,5 +1,10 @@
 package inspect
 
+import (
+	"regexp"
+	"strings"
+)
+
 // ssrfRules are the server-side request forgery and remote inclusion
 // rules for addresses a URL parser reads differently from a person:
 // loopback and container host names, integer, octal and hexadecimal
@@ -11,27 +16,107 @@ package inspect
 var ssrfRules = []rule{
 	// 150006: a value that is an address of this machine or its container
 	// host by name (localhost/, host.docker.internal, lvh.me).
-	{id: "150006", keywords: []string{"localhost", "loopback", ".internal", "kubernetes.default", "localtest.me", "lvh.me", "metadata.packet.net"}, attack: AttackRFI, level: 2, targets: fields,
-		needsAny: cSlash | cColon | cDot,
-		match:    re(`(?i)^\s*(?:[a-z][\w+.-]{1,10}:/*)?(?:[^/@\s]*@)?(?:localhost[46]?(?:\.localdomain[46]?)?|ip6-(?:localhost|loopback)|ipv6-localhost|(?:host|gateway|kubernetes)\.docker\.internal|host\.containers\.internal|kubernetes\.default(?:\.svc(?:\.cluster\.local)?)?|(?:[\w-]+\.)?localtest\.me|(?:[\w-]+\.)?lvh\.me|metadata\.packet\.net)(?:[:/?#]|$)`)},
+	{id: "150006", attack: AttackRFI, level: 2, targets: fields, needsAny: cSlash | cColon | cDot, match: internalHost},
 	// 150007: a URL whose host is an IPv4 address spelled as one
 	// integer, in octal or hexadecimal, with ideographic dots or enclosed
 	// digits, an IPv6 zone or a bracketed mapped form, backslash-escaped
 	// letters, a dotted address after a scheme without //, or a space
 	// before the '@' that ends a user part.
-	{id: "150007", keywords: []string{":"}, attack: AttackRFI, level: 2, targets: fields, needsAll: cColon,
+	{id: "150007", attack: AttackRFI, level: 2, targets: fields, needsAll: cColon,
 		match: re(`(?i)^\s*(?:https?|ftps?|sftp|ssh|rtmp|imap|pop3|smtp|acap|irc|gopher|dict|ldaps?|tftp|telnet|ws|wss|rsync|redis|mysql):/{0,2}(?:[^/@\s]*@)?(?:\[[0-9a-f:.]*(?:%[\w.-]+)?\]|\d{8,10}(?:[/:?#]|$)|0x[0-9a-f]{8}(?:[/:?#]|$)|0x[0-9a-f]{1,2}(?:\.0x[0-9a-f]{1,2}){3}(?:[/:?#]|$)|0\d{1,4}\.\d|0\d{6,}(?:[/:?#]|$)|\d{1,3}(?:\.\d{1,3}){3}(?:[/:?#]|$)|\d{1,3}(?:。\d{1,3}){3}|(?:\\[\w.]){4,})|^\s*[a-z]{2,8}://[^/\s]*[\x{2460}-\x{24FF}]|^\s*[a-z]{2,8}://\S*\s[^@]*@`)},
 	// 150008: a value that is only a URL scheme and a '?': the start of a
 	// remote include whose path the application appends.
-	{id: "150008", keywords: []string{"?"}, attack: AttackRFI, level: 2, targets: fields,
+	{id: "150008", attack: AttackRFI, level: 2, targets: fields, needsAll: cQuery,
 		match: re(`(?i)^\s*(?:file|ftps?|https?)\?+$`)},
 	// 150009: an FTP URL as a value: no page of a site is an FTP link, an
 	// include of one is.
-	{id: "150009", keywords: []string{"ftp://", "ftps://"}, attack: AttackRFI, level: 2, targets: fields, needsAll: cColon | cSlash,
-		match: re(`(?i)^\s*ftps?://[^\s]`)},
+	{id: "150009", attack: AttackRFI, level: 2, targets: fields, needsAll: cColon | cSlash, match: ftpURL},
 	// 130027: Node.js console calls, Ruby Process calls, Perl @{[ ]}
 	// interpolation, ERB and ASP control tags, text data URIs.
-	{id: "130027", keywords: []string{"console", "process", "@{", "<%", "data:text/"}, attack: AttackVuln, level: 2, targets: fields,
-		needsAny: cParen | cBrace | cAngle | cColon,
-		match:    re(`\bconsole\s*(?:\.\s*\w+|\[\s*['"]\w+['"]\s*\])\s*(?:\.\s*(?:call|apply|bind)\s*)?\(|\bProcess\s*\.\s*(?:spawn|exec|fork|kill|daemon)\s*\(|@\{\s*\[|<%\s*(?:if|unless|for|while|end\w*|else)\b|(?i:^\s*data:text/[\w+.-]+(?:;[^,]*)?(?:,|$))`)},
+	{id: "130027", attack: AttackVuln, level: 2, targets: fields, needsAny: cParen | cBrace | cAngle | cColon, match: otherLanguageCode},
+}
+
+// internalHostNames are the names 150006 takes as this machine or its
+// container host.
+var internalHostNames = []string{"localhost", "localhost4", "localhost6", "localhost.localdomain", "localhost4.localdomain4",
+	"localhost6.localdomain6", "ip6-localhost", "ip6-loopback", "ipv6-localhost", "host.docker.internal",
+	"gateway.docker.internal", "kubernetes.docker.internal", "host.containers.internal", "kubernetes.default",
+	"kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "metadata.packet.net"}
+
+// wildcardLoopbackDomains resolve, with every subdomain, to 127.0.0.1.
+var wildcardLoopbackDomains = []string{"localtest.me", "lvh.me"}
+
+// internalHost matches a value that starts, after an optional scheme and
+// user part, with an internal host name followed by a port, path, query
+// or fragment, or that is a scheme and such a name: localhost/,
+// http://localhost.localdomain:8080/, host.docker.internal:2375, x.lvh.me/.
+func internalHost(s string) (int, int, bool) {
+	h := strings.TrimLeft(s, " \t")
+	scheme := false
+	if k := strings.IndexByte(h[:min(len(h), 16)], ':'); k > 0 && isLetter(h[0]) && strings.HasPrefix(h[k+1:], "//") {
+		h, scheme = h[k+3:], true
+	}
+	if k := strings.IndexAny(h[:min(len(h), 64)], "@/"); k >= 0 && h[k] == '@' {
+		h = h[k+1:] // a user part
+	}
+	end := 0
+	for end < len(h) && end < 128 && strings.IndexByte(":/?#", h[end]) < 0 {
+		end++
+	}
+	host := h[:end]
+	if end == len(h) && !scheme {
+		return 0, 0, false // a bare word: "localhost" in text
+	}
+	for _, name := range internalHostNames {
+		if len(host) == len(name) && hasFoldedPrefix(host, name) {
+			return 0, 0, true
+		}
+	}
+	for _, name := range wildcardLoopbackDomains {
+		if hasFoldedSuffix(host, name) && (len(host) == len(name) || host[len(host)-len(name)-1] == '.') {
+			return 0, 0, true
+		}
+	}
+	return 0, 0, false
+}
+
+// hasFoldedSuffix reports whether s ends with the lower-case word w in
+// any case.
+func hasFoldedSuffix(s, w string) bool {
+	return len(s) >= len(w) && hasFoldedPrefix(s[len(s)-len(w):], w)
+}
+
+// ftpURL matches a value that is an FTP URL.
+func ftpURL(s string) (int, int, bool) {
+	t := strings.TrimLeft(s, " \t")
+	for _, p := range []string{"ftp://", "ftps://"} {
+		if len(t) > len(p) && hasFoldedPrefix(t, p) && t[len(p)] != ' ' {
+			return 0, len(s) - len(t) + len(p), true
+		}
+	}
+	return 0, 0, false
+}
+
+// otherLanguageShapes are 130027's shapes; the literal checks of
+// otherLanguageCode run first.
+var otherLanguageShapes = regexp.MustCompile(`\bconsole\s*(?:\.\s*\w+|\[\s*['"]\w+['"]\s*\])\s*(?:\.\s*(?:call|apply|bind)\s*)?\(|\bProcess\s*\.\s*(?:spawn|exec|fork|kill|daemon)\s*\(|@\{\s*\[|<%\s*(?:if|unless|for|while|end\w*|else)\b`)
+
+// otherLanguageCode matches Node.js console calls, Ruby Process calls,
+// Perl @{[ ]} interpolation, ERB and ASP control tags, and a value that
+// is a text data URI. The expression runs only on values that hold one of
+// its literals, found with the fast substring search rather than a
+// keyword pass of its own.
+func otherLanguageCode(s string) (int, int, bool) {
+	t := strings.TrimLeft(s, " \t")
+	if len(t) > 10 && hasFoldedPrefix(t, "data:text/") {
+		return 0, 10 + len(s) - len(t), true
+	}
+	if !strings.Contains(s, "console") && !strings.Contains(s, "Process") && !strings.Contains(s, "@{") && !strings.Contains(s, "<%") {
+		return 0, 0, false
+	}
+	loc := otherLanguageShapes.FindStringIndex(s)
+	if loc == nil {
+		return 0, 0, false
+	}
+	return loc[0], loc[1], true
 }

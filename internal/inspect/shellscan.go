@@ -104,40 +104,55 @@ type shellWord struct {
 
 func (w *shellWord) name() string { return string(w.buf[:w.n]) }
 
-// shellCommandLine reports a command injection in s as the tokenizer above
-// sees it.
+// shellCommandLine reports a command injection in s as the tokenizer
+// above sees it, at the start of the value or after a separator.
 func shellCommandLine(s string) (int, int, bool) {
-	positions := 0
-	start := true
-	for i := 0; i <= len(s) && positions < shellMaxCommands; {
-		var at int
-		if start {
-			at = 0
-		} else {
-			j := nextShellSeparator(s, i)
-			if j < 0 {
-				return 0, 0, false
-			}
-			at = j
+	if start, end, ok := shellCommandAtStart(s); ok {
+		return start, end, ok
+	}
+	return shellCommandAfterSeparator(s)
+}
+
+// shellCommandAtStart reports a command line that starts the value.
+func shellCommandAtStart(s string) (int, int, bool) {
+	if end, ok := shellCommandAt(s, 0, true); ok {
+		return 0, end, true
+	}
+	return 0, 0, false
+}
+
+// shellCommandAfterSeparator reports a command after one of the first
+// shellMaxCommands separators of s.
+func shellCommandAfterSeparator(s string) (int, int, bool) {
+	i := 0
+	for n := 0; n < shellMaxCommands; n++ {
+		at := nextShellSeparator(s, i)
+		if at < 0 {
+			return 0, 0, false
 		}
-		positions++
-		if end, ok := shellCommandAt(s, at, start); ok {
+		if end, ok := shellCommandAt(s, at, false); ok {
 			return at, end, true
-		}
-		if start {
-			start = false
-			i = 0
-			continue
 		}
 		i = at
 	}
 	return 0, 0, false
 }
 
+// shellSeparatorByte marks the bytes nextShellSeparator stops at.
+var shellSeparatorByte = func() (t [256]bool) {
+	for _, c := range []byte(";\n`|&$<>") {
+		t[c] = true
+	}
+	return t
+}()
+
 // nextShellSeparator returns the index just past the next command
 // separator at or after i, or -1.
 func nextShellSeparator(s string, i int) int {
 	for ; i < len(s); i++ {
+		if !shellSeparatorByte[s[i]] {
+			continue
+		}
 		switch s[i] {
 		case ';', '\n', '`':
 			return i + 1
