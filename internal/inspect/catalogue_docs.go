@@ -180,6 +180,8 @@ var ruleDocs = map[string]ruleDoc{
 	"170009": {RiskMedium, "Cookie attribute injection: a cookie named $Version, $Path or $Domain (RFC 2109 attributes that old parsers honour)", general, ""},
 	"170010": {RiskMedium, "A multipart boundary on a Content-Type that is not multipart (application/… or text/…; boundary=), which parsers disagree on", general, ""},
 	"170003": {RiskMedium, "NUL byte in a parameter or cookie", general, ""},
+	"170011": {RiskMedium, "Protocol violation: the obsolete Request-Range header, which no current client sends and range-exhaustion tools (Apache Killer) did", []string{"Apache HTTP Server"}, ""},
+	"170012": {RiskMedium, "Protocol violation: a request method with a byte other than a letter, a digit, '-' or '_' (|GET, a space or a control byte) or longer than 32 bytes", general, ""},
 	"170004": {RiskHigh, "HTTP request smuggling: a Transfer-Encoding other than chunked, or both Transfer-Encoding and Content-Length, or either twice", general, ""},
 
 	"180001": {RiskHigh, "Webshell: PHP, JSP or ASP code, eval of request input, or a known webshell (c99, r57, b374k, FilesMan) in a parameter or body", []string{"PHP", "Java", "ASP.NET"}, ""},
@@ -192,6 +194,8 @@ var ruleDocs = map[string]ruleDoc{
 // table: they look at how the request is framed, not at a value.
 var framingRules = []RuleInfo{
 	{ID: ruleSmuggling, Attack: AttackVuln, Level: 1},
+	{ID: ruleRequestRange, Attack: AttackVuln, Level: 1},
+	{ID: ruleBadMethod, Attack: AttackVuln, Level: 1},
 }
 
 // cveDescriptions describes each CVE a rule is about, for the

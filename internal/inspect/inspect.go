@@ -33,6 +33,9 @@ func (in *Inspector) Inspect(r *Request) Verdict {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.values = 0
+	if in.cfg.Common && !isMethodToken(r.Method) {
+		return Verdict{Attack: AttackVuln, RuleID: ruleBadMethod, Location: LocationURL, Excerpt: excerpt(r.Method, 0, 0)}
+	}
 	if v := in.value(sc, r.Path, tURL, LocationURL, false); v.Detected() {
 		return v
 	}
@@ -81,6 +84,8 @@ func (in *Inspector) headers(sc *scratch, hs []Pair) Verdict {
 			}
 		case strings.EqualFold(h.Name, "Content-Length"):
 			cl++
+		case strings.EqualFold(h.Name, "Request-Range") && in.cfg.Common:
+			return Verdict{Attack: AttackVuln, RuleID: ruleRequestRange, Location: LocationHeader, Excerpt: excerpt(h.Value, 0, 0)}
 		}
 		if in.cfg.CheckAllHeaders && !strings.EqualFold(h.Name, "Cookie") {
 			if v := in.value(sc, h.Value, tHeader, LocationHeader, false); v.Detected() {
@@ -98,6 +103,32 @@ func (in *Inspector) headers(sc *scratch, hs []Pair) Verdict {
 // Transfer-Encoding other than chunked, or both Transfer-Encoding and
 // Content-Length, or either twice.
 const ruleSmuggling = "170004"
+
+// ruleRequestRange is the rule of the obsolete Request-Range header, which
+// no current client sends and range-exhaustion tools (Apache Killer)
+// did.
+const ruleRequestRange = "170011"
+
+// ruleBadMethod is the rule of a request method that is not an HTTP token
+// (|GET, a method with spaces or control bytes).
+const ruleBadMethod = "170012"
+
+// isMethodToken reports whether m is empty or shaped like the methods of
+// HTTP and its extensions (GET, M-SEARCH, VERSION-CONTROL): letters,
+// digits, '-' and '_', at most 32 bytes. RFC 9110 allows more symbols in a
+// method, which no client uses and exploits (|GET) do.
+func isMethodToken(m string) bool {
+	if len(m) > 32 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // value inspects one value: prefilter, then the rules on the raw value and
 // on each decoding round that changed it.

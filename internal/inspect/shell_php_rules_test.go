@@ -145,3 +145,34 @@ func TestSSRFAndOtherCodeRules(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestRangeAndMethod: the obsolete Request-Range header and a
+// method that is no HTTP token are protocol violations with the common
+// switch on; ordinary methods, Range and Accept-Encoding are not.
+func TestRequestRangeAndMethod(t *testing.T) {
+	in := mustCompile(t, inspect.Config{Enabled: true, Common: true, Level: 2, CheckAllHeaders: true})
+	bad := []struct {
+		rule string
+		r    *inspect.Request
+	}{
+		{"170011", &inspect.Request{Method: "GET", Path: "/a.mp4", Headers: []inspect.Pair{{Name: "request-range", Value: "bytes=0-1023"}}}},
+		{"170012", &inspect.Request{Method: "|GET", Path: "/"}},
+		{"170012", &inspect.Request{Method: "GET /x", Path: "/"}},
+	}
+	for _, b := range bad {
+		if v := in.Inspect(b.r); v.RuleID != b.rule || v.Attack != inspect.AttackVuln {
+			t.Errorf("%s %+v: %+v, want rule %s", b.r.Method, b.r.Headers, v, b.rule)
+		}
+	}
+	for _, m := range []string{"GET", "POST", "PROPFIND", "M-SEARCH", "PATCH"} {
+		r := &inspect.Request{Method: m, Path: "/", Headers: []inspect.Pair{{Name: "Range", Value: "bytes=0-1023"},
+			{Name: "Accept-Encoding", Value: "gzip;q=1.0, identity; q=0.5, *;q=0"}, {Name: "Accept-Encoding", Value: "gzip"}}}
+		if v := in.Inspect(r); v.Detected() {
+			t.Errorf("%s with Range flagged: %+v", m, v)
+		}
+	}
+	off := mustCompile(t, inspect.Config{Enabled: true, Webshell: true, Level: 2})
+	if v := off.Inspect(bad[0].r); v.Detected() {
+		t.Errorf("Request-Range flagged with the common switch off: %+v", v)
+	}
+}
