@@ -15,10 +15,10 @@ var shellRules = []rule{
 	{id: "120010", attack: AttackCmdi, level: 2, targets: fields, needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cAngle,
 		match: shellCommandAfterSeparator},
 	{id: "120016", attack: AttackCmdi, level: 2, targets: fields,
-		needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cSlash | cComment | cQuote | cAngle | cBrace | cParen | cDot,
+		needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cSlash | cComment | cQuote | cAngle,
 		match:    shellCommandAtStart},
 	// 120011: a value that is a Windows IF comparison or ERRORLEVEL test.
-	{id: "120011", attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cEscape | cDot,
+	{id: "120011", attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cDot,
 		match: startsWithIf(`(?i)^\s*if(?:\s*/i)?(?:\s+not)?\s+(?:errorlevel\s+\d|(?:"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^\s=(]+)\s*==\s*\S)`)},
 	{id: "120012", attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cComment | cPipe, match: shellExpansion},
 	// 120013: SMTP, POP3 and IMAP commands on a line of their own: a
@@ -65,8 +65,11 @@ func shellExpansion(s string) (int, int, bool) {
 func startsWithIf(expr string) func(string) (int, int, bool) {
 	match := atStart(expr)
 	return func(s string) (int, int, bool) {
-		t := strings.TrimLeft(s, " \t\r\n")
-		if len(t) < 3 || !hasFoldedPrefix(t, "if") || isShellWordByte(t[2]) {
+		i := 0
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+			i++
+		}
+		if len(s)-i < 3 || s[i]|0x20 != 'i' || s[i+1]|0x20 != 'f' || isShellWordByte(s[i+2]) {
 			return 0, 0, false
 		}
 		return match(s)

@@ -16,7 +16,7 @@ import (
 var ssrfRules = []rule{
 	// 150006: a value that is an address of this machine or its container
 	// host by name (localhost/, host.docker.internal, lvh.me).
-	{id: "150006", attack: AttackRFI, level: 2, targets: fields, needsAny: cSlash | cColon | cDot, match: internalHost},
+	{id: "150006", attack: AttackRFI, level: 2, targets: fields, needsAny: cSlash | cColon, match: internalHost},
 	// 150007: a URL whose host is an IPv4 address spelled as one
 	// integer, in octal or hexadecimal, with ideographic dots or enclosed
 	// digits, an IPv6 zone or a bracketed mapped form, backslash-escaped
@@ -36,54 +36,54 @@ var ssrfRules = []rule{
 	{id: "130027", attack: AttackVuln, level: 2, targets: fields, needsAny: cParen | cBrace | cAngle | cColon, match: otherLanguageCode},
 }
 
-// internalHostNames are the names 150006 takes as this machine or its
-// container host.
+// internalHostNames are the names 150006 takes as this machine, its
+// container host or a metadata service.
 var internalHostNames = []string{"localhost", "localhost4", "localhost6", "localhost.localdomain", "localhost4.localdomain4",
 	"localhost6.localdomain6", "ip6-localhost", "ip6-loopback", "ipv6-localhost", "host.docker.internal",
 	"gateway.docker.internal", "kubernetes.docker.internal", "host.containers.internal", "kubernetes.default",
-	"kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "metadata.packet.net"}
+	"kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "metadata.packet.net", "localtest.me", "lvh.me"}
 
-// wildcardLoopbackDomains resolve, with every subdomain, to 127.0.0.1.
-var wildcardLoopbackDomains = []string{"localtest.me", "lvh.me"}
+// internalHostFirst marks the first letters of internalHostNames.
+var internalHostFirst = func() (t [256]bool) {
+	for _, n := range internalHostNames {
+		t[n[0]], t[n[0]-'a'+'A'] = true, true
+	}
+	return t
+}()
 
 // internalHost matches a value that starts, after an optional scheme and
 // user part, with an internal host name followed by a port, path, query
 // or fragment, or that is a scheme and such a name: localhost/,
-// http://localhost.localdomain:8080/, host.docker.internal:2375, x.lvh.me/.
+// http://localhost.localdomain:8080/, host.docker.internal:2375.
 func internalHost(s string) (int, int, bool) {
-	h := strings.TrimLeft(s, " \t")
+	h := s
+	for h != "" && (h[0] == ' ' || h[0] == '\t') {
+		h = h[1:]
+	}
 	scheme := false
 	if k := strings.IndexByte(h[:min(len(h), 16)], ':'); k > 0 && isLetter(h[0]) && strings.HasPrefix(h[k+1:], "//") {
 		h, scheme = h[k+3:], true
 	}
-	if k := strings.IndexAny(h[:min(len(h), 64)], "@/"); k >= 0 && h[k] == '@' {
+	if k := strings.IndexByte(h[:min(len(h), 64)], '@'); k >= 0 && strings.IndexByte(h[:k], '/') < 0 {
 		h = h[k+1:] // a user part
 	}
+	if h == "" || !internalHostFirst[h[0]] {
+		return 0, 0, false
+	}
 	end := 0
-	for end < len(h) && end < 128 && strings.IndexByte(":/?#", h[end]) < 0 {
+	for end < len(h) && end < 64 && h[end] != ':' && h[end] != '/' && h[end] != '?' && h[end] != '#' {
 		end++
 	}
-	host := h[:end]
 	if end == len(h) && !scheme {
 		return 0, 0, false // a bare word: "localhost" in text
 	}
+	host := h[:end]
 	for _, name := range internalHostNames {
 		if len(host) == len(name) && hasFoldedPrefix(host, name) {
 			return 0, 0, true
 		}
 	}
-	for _, name := range wildcardLoopbackDomains {
-		if hasFoldedSuffix(host, name) && (len(host) == len(name) || host[len(host)-len(name)-1] == '.') {
-			return 0, 0, true
-		}
-	}
 	return 0, 0, false
-}
-
-// hasFoldedSuffix reports whether s ends with the lower-case word w in
-// any case.
-func hasFoldedSuffix(s, w string) bool {
-	return len(s) >= len(w) && hasFoldedPrefix(s[len(s)-len(w):], w)
 }
 
 // ftpURL matches a value that is an FTP URL.
