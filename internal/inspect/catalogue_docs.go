@@ -163,6 +163,7 @@ var ruleDocs = map[string]ruleDoc{
 	"150007": {RiskHigh, "Server-side request forgery: a URL whose host is an IPv4 address as one integer, in octal or hexadecimal, with ideographic dots or enclosed digits, an IPv6 zone or bracketed mapped form, backslash-escaped letters, a dotted address after a scheme without //, or a space before the '@' of the user part", general, ""},
 	"150008": {RiskMedium, "Remote file inclusion: a value that is only a URL scheme and '?' (http?, ftp?, file?)", general, ""},
 	"150009": {RiskMedium, "Remote file inclusion: an FTP URL as a parameter value", general, ""},
+	"150010": {RiskHigh, "Remote file inclusion: an absolute http, https or FTP URL in a parameter whose name says the application loads it (file, include, inc, require, template, path, module, root, dir, conf, layout, load, ...)", general, ""},
 	"150005": {RiskHigh, "Remote file inclusion: a parameter named like the globals old PHP applications include from (mosConfig_absolute_path, _CONF[path], GALLERY_BASEDIR, appserv_root, ...)", []string{"PHP", "Joomla"}, ""},
 	"150002": {RiskMedium, "Remote file inclusion: a URL parameter ending in ? or a NUL byte, or pointing to a .txt, .php or .inc file", general, ""},
 	"150003": {RiskLow, "Remote file inclusion: a URL parameter pointing to a server-side script (.jsp, .asp, .sh, .pl, .py, .cgi, .js), or a UNC path", general, ""},
@@ -196,6 +197,7 @@ var framingRules = []RuleInfo{
 	{ID: ruleSmuggling, Attack: AttackVuln, Level: 1},
 	{ID: ruleRequestRange, Attack: AttackVuln, Level: 1},
 	{ID: ruleBadMethod, Attack: AttackVuln, Level: 1},
+	{ID: ruleIncludeParam, Attack: AttackRFI, Level: 2},
 }
 
 // cveDescriptions describes each CVE a rule is about, for the

@@ -64,6 +64,9 @@ func (in *Inspector) pair(sc *scratch, name, value string, t target, loc string,
 	if v := in.value(sc, name, t, loc, form); v.Detected() {
 		return v
 	}
+	if t == tParams && in.cfg.Common && in.cfg.Level >= 2 && includeParam(name, value) {
+		return Verdict{Attack: AttackRFI, RuleID: ruleIncludeParam, Location: loc, Excerpt: excerpt(value, 0, 0)}
+	}
 	return in.value(sc, value, t, loc, form)
 }
 

@@ -176,3 +176,32 @@ func TestRequestRangeAndMethod(t *testing.T) {
 		t.Errorf("Request-Range flagged with the common switch off: %+v", v)
 	}
 }
+
+// TestIncludeLikeParameterWithURL: an absolute URL in a parameter named
+// like an include (file=, template=) is a remote inclusion at level 2,
+// decoded or raw in the query; the same URL in other parameters, and a
+// relative path in an include-like one, are not.
+func TestIncludeLikeParameterWithURL(t *testing.T) {
+	in := mustCompile(t, levelConfig(2))
+	for _, r := range []*inspect.Request{
+		{Method: "GET", Path: "/index.php", Params: []inspect.Pair{{Name: "page", Value: "1"}, {Name: "file", Value: "https://example.org/x"}}},
+		{Method: "GET", Path: "/index.php", RawQuery: "Template=http%3A%2F%2Fexample.org%2Fhead"},
+		{Method: "GET", Path: "/index.php", RawQuery: "include=ftp://files.example.org/a"},
+	} {
+		if v := in.Inspect(r); v.RuleID != "150010" || v.Attack != inspect.AttackRFI {
+			t.Errorf("%+v %q: %+v, want rule 150010", r.Params, r.RawQuery, v)
+		}
+	}
+	for _, r := range []*inspect.Request{
+		{Method: "GET", Path: "/share", Params: []inspect.Pair{{Name: "url", Value: "https://example.org/x"}}},
+		{Method: "GET", Path: "/", Params: []inspect.Pair{{Name: "file", Value: "reports/2024.pdf"}}},
+		{Method: "GET", Path: "/", RawQuery: "return_to=https%3A%2F%2Fexample.org%2F&path=%2Fdocs"},
+	} {
+		if v := in.Inspect(r); v.Detected() {
+			t.Errorf("%+v %q flagged: %+v", r.Params, r.RawQuery, v)
+		}
+	}
+	if v := mustCompile(t, levelConfig(1)).Inspect(&inspect.Request{Method: "GET", Path: "/", Params: []inspect.Pair{{Name: "file", Value: "https://example.org/x"}}}); v.Detected() {
+		t.Errorf("level 1 flags an include-like parameter: %+v", v)
+	}
+}
