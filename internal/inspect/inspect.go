@@ -199,6 +199,14 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
+	if m == 0 {
+		return in.matchBare(s, bit, loc)
+	}
+	return in.matchAll(s, m, bit, loc)
+}
+
+// matchAll runs every rule of a target whose prefilter the value passes.
+func (in *Inspector) matchAll(s string, m class, bit int, loc string) Verdict {
 	// Rules that pass the class prefilter and have keywords: their
 	// keywords are looked for in one shared pass.
 	var want uint64
@@ -215,6 +223,33 @@ func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
 		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll {
 			continue
 		}
+		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
+			continue
+		}
+		if start, end, ok := r.match(s); ok {
+			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}
+		}
+	}
+	return Verdict{}
+}
+
+// matchBare is match for a value of no byte class (letters, digits,
+// spaces and neutral punctuation only): just the rules without a class
+// prefilter can match it, so only they are looked at, in the same order.
+func (in *Inspector) matchBare(s string, bit int, loc string) Verdict {
+	rules := in.rules[bit]
+	var want uint64
+	for _, i := range in.bare[bit] {
+		if i < maxIndexedRules && rules[i].kwset != nil {
+			want |= 1 << i
+		}
+	}
+	var present uint64
+	if want != 0 {
+		present = in.kw[bit].scan(s, want)
+	}
+	for _, i := range in.bare[bit] {
+		r := rules[i]
 		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
 			continue
 		}
