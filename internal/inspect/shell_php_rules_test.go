@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rampartsec/rampart/internal/inspect"
@@ -68,9 +69,17 @@ func TestShellAndPHPRules(t *testing.T) {
 		"The solar system (which has 8 planets)", "file(s) attached", "file(2).jpg", "Trim (optional)",
 		"price=12", "engine=v8 turbo", "${price}", "$5 (five dollars)", "see notes (above).",
 		"data:image/png;base64,iVBORw0KGgo=", "sleep; eat; repeat", "R&D; ls. staff", "System (optional)", "memory_limit=unknown value",
+		"Mozilla/5.0 (compatible; Wget/1.21.4)", "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0",
+		"gzip, deflate, br, zstd", `"Chromium";v="124", "Google Chrome";v="124"`, "text/html;q=0.9,*/*;q=0.8",
 	} {
 		if v := in.Inspect(param(text)); v.Detected() {
 			t.Errorf("text %q flagged: rule %s %q", text, v.RuleID, v.Excerpt)
+		}
+		if strings.ContainsAny(text, "\r\n") {
+			continue // a line break in a header is a violation of its own (170002)
+		}
+		if v := in.Inspect(header("X-Note", text)); v.Detected() {
+			t.Errorf("header %q flagged: rule %s %q", text, v.RuleID, v.Excerpt)
 		}
 	}
 }

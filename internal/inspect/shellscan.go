@@ -311,7 +311,8 @@ func isProgramDir(dir string) bool {
 }
 
 // shellWordEnds reports whether a command word may end where rest starts.
-// Exotic programs may be followed by a Windows switch (bcdboot/r).
+// Programs that are no words may be followed by a Windows switch
+// (bcdboot/r).
 func shellWordEnds(rest string, exotic bool) bool {
 	if rest == "" {
 		return true
@@ -320,7 +321,9 @@ func shellWordEnds(rest string, exotic bool) bool {
 	case ' ', '\t', '\r', '\n', ';', '|', '&', '<', '>', '`', ')', '}', '\'', '"', '+':
 		return true
 	case '/':
-		return exotic
+		// A Windows switch glued to the program (bcdboot/r file), not a
+		// version or a path (Wget/1.21, nmap/scripts).
+		return exotic && len(rest) > 1 && isLetter(rest[1]) && (len(rest) == 2 || rest[2] == ' ' || rest[2] == ':')
 	}
 	return false
 }
