@@ -181,11 +181,11 @@ func Request(r *rand.Rand) *inspect.Request {
 	return req
 }
 
-// repeat appends, half the time, more occurrences of names pairs already
+// repeat appends, two times in three, more occurrences of names pairs already
 // has (headers in another case when fold is set), with random values, so
 // that conditions often meet a repeated field whose occurrences disagree.
 func repeat(r *rand.Rand, pairs []inspect.Pair, fold bool) []inspect.Pair {
-	for len(pairs) > 0 && r.IntN(2) == 0 {
+	for len(pairs) > 0 && r.IntN(3) > 0 {
 		name := pairs[r.IntN(len(pairs))].Name
 		if fold && r.IntN(2) == 0 {
 			name = strings.ToUpper(name)
