@@ -124,8 +124,8 @@ func TestAgreesWithReferenceModel(t *testing.T) {
 }
 
 // FuzzIndex files one rule of an arbitrary condition and matches it on an
-// arbitrary request: the indexed walk never panics and agrees with the
-// linear one.
+// arbitrary request, whose header and cookie occur twice: the indexed walk
+// never panics and agrees with the linear one.
 func FuzzIndex(f *testing.F) {
 	f.Add("url", "", "contain", "admin", "/x/admin/y", "GET", "User-Agent", "curl/8", "10.1.2.3")
 	f.Add("user-agent", "", "contain", "sqlmap", "/", "POST", "user-agent", "xsqlmapx", "::1")
@@ -138,8 +138,8 @@ func FuzzIndex(f *testing.F) {
 		rules := []*waf.CustomRule{{ID: "r", Status: 1, Conditions: []waf.CustomCondition{c}, Action: waf.CustomAction{Category: "block"}}}
 		s, _ := Compile(rules, nil)
 		req := &inspect.Request{Method: method, Path: path, RawQuery: "id=" + hvalue + "&" + hname + "=" + content,
-			Headers: []inspect.Pair{{Name: hname, Value: hvalue}, {Name: "Referer", Value: content}},
-			Cookies: []inspect.Pair{{Name: index, Value: hvalue}}}
+			Headers: []inspect.Pair{{Name: hname, Value: hvalue}, {Name: "Referer", Value: content}, {Name: hname, Value: content}},
+			Cookies: []inspect.Pair{{Name: index, Value: hvalue}, {Name: index, Value: content}}}
 		if a, err := netip.ParseAddr(client); err == nil {
 			req.Client = a
 		}
