@@ -12,6 +12,11 @@
 // checked, regular expressions compiled, and the conditions of a Set
 // ordered so that the cheapest are tried first.
 //
+// A named field (params, cookie, header) may occur more than once; the two
+// kinds of rule read it so that repeating it never helps a request past
+// them: a rule's condition holds when one occurrence satisfies it, an
+// ignore rule's only when every occurrence does.
+//
 // How each category reads the request and what an operation does on a
 // field the request lacks is written in docs/compatibility.md ("Precise
 // protection: how conditions are evaluated").
