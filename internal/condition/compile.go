@@ -74,6 +74,20 @@ func Compile(conds []waf.CustomCondition, lists map[string]*waf.ValueList) (*Set
 	return compile(specs)
 }
 
+// CompilePass compiles the conditions of a precise-protection pass rule,
+// which lets a request skip the other checks: as Compile, except that a
+// condition on a named field holds only when every occurrence of the
+// field satisfies it (as for ignore rules), so that ?id=ok&id=<attack>
+// does not pass under "id equal ok".
+func CompilePass(conds []waf.CustomCondition, lists map[string]*waf.ValueList) (*Set, error) {
+	specs := make([]spec, len(conds))
+	for i, c := range conds {
+		specs[i] = spec{category: c.Category, index: c.Index, operation: c.LogicOperation, contents: c.Contents,
+			listID: c.ValueListID, lists: lists, every: true}
+	}
+	return compile(specs)
+}
+
 // CompileIgnore compiles the conditions of an ignore (false-alarm mask)
 // rule. They read no reference table. A condition on a named field holds
 // only when every occurrence of the field satisfies it (and, for the

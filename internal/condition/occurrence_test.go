@@ -87,6 +87,40 @@ var occurrenceLists = map[string]*waf.ValueList{
 	"tokens": {ID: "tokens", Type: "header", Values: []string{"ok", "evil"}},
 }
 
+// TestRepeatedFieldsInPassRules: a precise-protection pass rule lets a
+// request skip the other checks, so CompilePass reads a repeated field as
+// masks do: every occurrence must satisfy the condition.
+func TestRepeatedFieldsInPassRules(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		query string
+		c     waf.CustomCondition
+		want  bool
+	}{
+		{"?id=ok&id=evil: equal ok", "id=ok&id=evil", cond("params", "id", "equal", "ok"), false},
+		{"?id=ok&id=ok: equal ok", "id=ok&id=ok", cond("params", "id", "equal", "ok"), true},
+		{"?id=ok&id=evil: not_equal_all", "id=ok&id=evil", fieldTable("params", "id", "not_equal_all", "bad"), false},
+		{"?id=ok&id=fine: not_equal_all", "id=ok&id=fine", fieldTable("params", "id", "not_equal_all", "bad"), true},
+		{"?id=evil&id=worse: equal_any", "id=evil&id=worse", fieldTable("params", "id", "equal_any", "bad"), true},
+		{"no id: not_contain evil", "q=evil", cond("params", "id", "not_contain", "evil"), true},
+		{"no id: equal ok", "q=ok", cond("params", "id", "equal", "ok"), false},
+		{"cookie a=1; a=2: equal 1", "", cond("cookie", "a", "equal", "1"), false},
+		{"two X-Token headers: equal ok", "", cond("header", "x-token", "equal", "ok"), false},
+		{"two X-Token headers: len_less 5", "", cond("header", "x-token", "len_less", "5"), true},
+	} {
+		for _, parsed := range []bool{false, true} {
+			s, err := condition.CompilePass([]waf.CustomCondition{tc.c}, occurrenceLists)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if got := s.Match(repeated(tc.query, parsed)); got != tc.want {
+				t.Errorf("%s (params parsed %v): %v, want %v", tc.name, parsed, got, tc.want)
+			}
+		}
+	}
+}
+
 func ignoreCond(category, index, op string, contents ...string) waf.IgnoreCondition {
 	return waf.IgnoreCondition{Category: category, Index: index, LogicOperation: op, Contents: contents}
 }

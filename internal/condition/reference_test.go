@@ -118,7 +118,8 @@ func describe(lists map[string]*waf.ValueList) string {
 // FuzzCondition compiles one arbitrary condition and matches it on an
 // arbitrary request whose header and cookie occur twice: it never panics
 // and, when the condition compiles, agrees with the reference model, as a
-// rule's condition and, without a reference table, as an ignore rule's.
+// rule's condition, a pass rule's and, without a reference table, an
+// ignore rule's.
 func FuzzCondition(f *testing.F) {
 	f.Add("url", "", "prefix", "/api/", "", "/api/search", "q=1", "X-Key", "v", "10.0.0.1")
 	f.Add("header", "x-key", "equal", "v", "", "/", "", "X-Key", "v", "::1")
@@ -163,6 +164,13 @@ func FuzzCondition(f *testing.F) {
 		}
 		if got, want := s.Match(req), conditiontest.Holds(c, lists, req); got != want {
 			t.Fatalf("%+v on %+v: compiled %v, reference %v", c, req, got, want)
+		}
+		pass, err := condition.CompilePass([]waf.CustomCondition{c}, lists)
+		if err != nil {
+			t.Fatalf("%+v compiles for a rule, not for a pass rule: %v", c, err)
+		}
+		if got, want := pass.Match(req), conditiontest.HoldsEvery(c, lists, req); got != want {
+			t.Fatalf("pass %+v on %+v: compiled %v, reference %v", c, req, got, want)
 		}
 		if c.ValueListID != "" {
 			return

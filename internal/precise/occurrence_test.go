@@ -64,3 +64,48 @@ func TestRepeatedFieldsSelectTheRule(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedFieldsDoNotPass checks that a pass rule, which lets a
+// request skip CC and basic web protection, holds on a repeated field only
+// when every occurrence satisfies it: ?id=ok&id=evil is not passed by
+// "id equal ok", and the block rule behind it decides.
+func TestRepeatedFieldsDoNotPass(t *testing.T) {
+	t.Parallel()
+	rule := func(id, action string, priority int, c waf.CustomCondition) *waf.CustomRule {
+		return &waf.CustomRule{ID: id, Status: 1, Priority: priority, Action: waf.CustomAction{Category: action},
+			Conditions: []waf.CustomCondition{c}}
+	}
+	block := rule("block", "block", 5, waf.CustomCondition{Category: "params", Index: "id", LogicOperation: "contain", Contents: []string{"evil"}})
+	for _, tc := range []struct {
+		name string
+		pass waf.CustomCondition
+		req  inspect.Request
+		want string
+	}{
+		{"?id=ok&id=evil: pass id equal ok", waf.CustomCondition{Category: "params", Index: "id", LogicOperation: "equal", Contents: []string{"ok"}},
+			inspect.Request{RawQuery: "id=ok&id=evil"}, "block"},
+		{"?id=evil&id=ok: pass id equal ok", waf.CustomCondition{Category: "params", Index: "id", LogicOperation: "equal", Contents: []string{"ok"}},
+			inspect.Request{RawQuery: "id=evil&id=ok"}, "block"},
+		{"?id=ok&id=ok: pass id equal ok", waf.CustomCondition{Category: "params", Index: "id", LogicOperation: "equal", Contents: []string{"ok"}},
+			inspect.Request{RawQuery: "id=ok&id=ok"}, "pass"},
+		{"?id=x&id=evil: pass id not_contain evil", waf.CustomCondition{Category: "params", Index: "id", LogicOperation: "not_contain", Contents: []string{"evil"}},
+			inspect.Request{RawQuery: "id=x&id=evil"}, "block"},
+		{"two headers: pass x-token equal ok", waf.CustomCondition{Category: "header", Index: "X-Token", LogicOperation: "equal", Contents: []string{"ok"}},
+			inspect.Request{RawQuery: "id=evil", Headers: []inspect.Pair{{Name: "X-Token", Value: "ok"}, {Name: "x-token", Value: "other"}}}, "block"},
+		{"Cookie: a=1; a=2: pass a equal 1", waf.CustomCondition{Category: "cookie", Index: "a", LogicOperation: "equal", Contents: []string{"1"}},
+			inspect.Request{RawQuery: "id=evil", Cookies: []inspect.Pair{{Name: "a", Value: "1"}, {Name: "a", Value: "2"}}}, "block"},
+	} {
+		s, errs := Compile([]*waf.CustomRule{rule("pass", "pass", 1, tc.pass), block}, nil)
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		req := tc.req
+		req.Method, req.Path = "GET", "/item"
+		if got := s.Match(&req, epoch); got.Decided.RuleID != tc.want {
+			t.Errorf("%s: indexed %+v, want %s", tc.name, got, tc.want)
+		}
+		if got := s.matchLinear(&req, epoch); got.Decided.RuleID != tc.want {
+			t.Errorf("%s: linear %+v, want %s", tc.name, got, tc.want)
+		}
+	}
+}

@@ -18,7 +18,8 @@ import (
 var epoch = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 // naiveMatch is the reference model of Match: sort the enabled rules,
-// evaluate every condition from the stored model, note the first log rule
+// evaluate every condition from the stored model (a repeated field on any
+// occurrence, on every occurrence for pass rules), note the first log rule
 // and stop at the first block or pass rule.
 func naiveMatch(rules []*waf.CustomRule, lists map[string]*waf.ValueList, req *inspect.Request, now time.Time) Result {
 	var enabled []*waf.CustomRule
@@ -37,7 +38,11 @@ func naiveMatch(rules []*waf.CustomRule, lists map[string]*waf.ValueList, req *i
 		}
 		holds := true
 		for _, c := range r.Conditions {
-			holds = holds && conditiontest.Holds(c, lists, req)
+			if r.Action.Category == "pass" {
+				holds = holds && conditiontest.HoldsEvery(c, lists, req)
+			} else {
+				holds = holds && conditiontest.Holds(c, lists, req)
+			}
 		}
 		if !holds {
 			continue
