@@ -137,8 +137,13 @@ func (sp *spec) compile() (cond, error) {
 		return cond{}, ErrIndex
 	}
 	c.index = sp.index
-	if src == srcHeader {
+	switch src {
+	case srcHeader:
 		c.index = lowerASCII(c.index) // header names compare case-insensitively
+	case srcUserAgent:
+		c.index = "user-agent" // read as the header of that name, every occurrence
+	case srcReferer:
+		c.index = "referer"
 	}
 	if err := sp.values(&c, o); err != nil {
 		return cond{}, err

@@ -22,7 +22,7 @@ func partOf(src source) Part {
 	switch src {
 	case srcCookie:
 		return Cookies
-	case srcHeader:
+	case srcHeader, srcUserAgent, srcReferer:
 		return Headers
 	}
 	return Params

@@ -28,12 +28,6 @@ func (c *cond) holds(req *inspect.Request) bool {
 		return c.test(req.Path, true)
 	case srcMethod:
 		return c.test(req.Method, true)
-	case srcUserAgent:
-		v, ok := Header(req, "User-Agent")
-		return c.test(v, ok)
-	case srcReferer:
-		v, ok := Header(req, "Referer")
-		return c.test(v, ok)
 	case srcIP, srcIPv6:
 		return c.holdsAddress(req)
 	case srcRequestLine:
@@ -46,7 +40,8 @@ func (c *cond) holds(req *inspect.Request) bool {
 	return c.fields(req)
 }
 
-// fields evaluates a params, cookie or header condition: on the named
+// fields evaluates a params, cookie or header condition (user-agent and
+// referer conditions are header conditions on that name): on the named
 // field, on every field, or on any field. A named field that occurs more
 // than once holds when one occurrence satisfies the condition (Compile) or
 // when every occurrence does (CompileIgnore, c.every); a field that does

@@ -1,6 +1,7 @@
 package precise
 
 import (
+	"strings"
 	"unsafe"
 
 	"github.com/rampartsec/rampart/internal/condition"
@@ -49,14 +50,15 @@ func (ix *index) candidates(req *inspect.Request, out *[maxLists][]int32) (n int
 	if ix.grams[gramURL].lists != nil {
 		ix.grams[gramURL].scan(req.Path, &sel)
 	}
-	if ix.grams[gramUserAgent].lists != nil {
-		if v, ok := condition.Header(req, "User-Agent"); ok {
-			ix.grams[gramUserAgent].scan(v, &sel)
-		}
-	}
-	if ix.grams[gramReferer].lists != nil {
-		if v, ok := condition.Header(req, "Referer"); ok {
-			ix.grams[gramReferer].scan(v, &sel)
+	// Every User-Agent and Referer header, as the conditions read them.
+	if ua, ref := ix.grams[gramUserAgent].lists != nil, ix.grams[gramReferer].lists != nil; ua || ref {
+		for _, h := range req.Headers {
+			switch {
+			case ua && strings.EqualFold(h.Name, "User-Agent"):
+				ix.grams[gramUserAgent].scan(h.Value, &sel)
+			case ref && strings.EqualFold(h.Name, "Referer"):
+				ix.grams[gramReferer].scan(h.Value, &sel)
+			}
 		}
 	}
 	sel.add(ix.byMethod[req.Method])

@@ -162,7 +162,7 @@ func requestLine(req *inspect.Request) string {
 }
 
 // fieldValues returns the values the condition reads, in request order:
-// the path or the method; the first User-Agent or Referer header; every
+// the path or the method; every User-Agent or Referer header; every
 // occurrence of the named header, cookie or parameter. It is empty when
 // the request lacks the field.
 func fieldValues(c waf.CustomCondition, req *inspect.Request) []string {
@@ -172,9 +172,9 @@ func fieldValues(c waf.CustomCondition, req *inspect.Request) []string {
 	case "method":
 		return []string{req.Method}
 	case "user-agent":
-		return firstOf(all(req.Headers, "user-agent", true))
+		return all(req.Headers, "user-agent", true)
 	case "referer":
-		return firstOf(all(req.Headers, "referer", true))
+		return all(req.Headers, "referer", true)
 	case "header":
 		return all(req.Headers, c.Index, true)
 	case "cookie":
@@ -191,11 +191,6 @@ func fieldValues(c waf.CustomCondition, req *inspect.Request) []string {
 		}
 	}
 	return all(params, c.Index, false)
-}
-
-// firstOf returns the first of vs, or none.
-func firstOf(vs []string) []string {
-	return vs[:min(1, len(vs))]
 }
 
 // all returns the value of every pair named name, in order; fold compares
