@@ -1,0 +1,316 @@
+package sdktest
+
+import (
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	waf "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/waf/v1"
+	wm "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/waf/v1/model"
+)
+
+// rulesPlane is a real rampart process with a data plane, one host on it
+// bound to a policy of its own, and an origin answering "ok".
+type rulesPlane struct {
+	t         *testing.T
+	c         *waf.WafClient
+	proxyAddr string
+	host      string
+	policyID  string
+}
+
+// newRulesPlane starts the server, creates a policy with basic web
+// protection in block mode and a host bound to it, and waits until the
+// data plane forwards to the host.
+func newRulesPlane(t *testing.T, name string) *rulesPlane {
+	t.Helper()
+	c, proxyAddr, oport := serverWithDataPlane(t)
+	p := &rulesPlane{t: t, c: c, proxyAddr: proxyAddr, host: name + ".example.com", policyID: wafPolicy(t, c, name)}
+	_, err := c.CreateHost(&wm.CreateHostRequest{Body: &wm.CreateHostRequestBody{Hostname: p.host, Policyid: &p.policyID,
+		Server: []wm.CloudWafServer{{FrontProtocol: wm.GetCloudWafServerFrontProtocolEnum().HTTP, BackProtocol: wm.GetCloudWafServerBackProtocolEnum().HTTP,
+			Address: "127.0.0.1", Port: int32(oport), Type: wm.GetCloudWafServerTypeEnum().IPV4}}}})
+	if err != nil {
+		t.Fatalf("CreateHost: %v", err)
+	}
+	p.waitFor("/", nil, http.StatusOK)
+	return p
+}
+
+// blockMode switches the policy's basic web protection to block (with a
+// followed known-attack-source rule when followed is set).
+func (p *rulesPlane) blockMode(followed string) {
+	p.t.Helper()
+	block := wm.GetPolicyActionCategoryEnum().BLOCK
+	action := &wm.PolicyAction{Category: &block}
+	if followed != "" {
+		action.FollowedActionId = &followed
+	}
+	if _, err := p.c.UpdatePolicy(&wm.UpdatePolicyRequest{PolicyId: p.policyID, Body: &wm.UpdatePolicyRequestBody{Action: action}}); err != nil {
+		p.t.Fatalf("UpdatePolicy: %v", err)
+	}
+}
+
+// send makes one request to the host through the data plane and returns
+// the status, the content type and the body.
+func (p *rulesPlane) send(uri string, header http.Header) (int, string, string) {
+	p.t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+p.proxyAddr+uri, nil)
+	req.Host = p.host
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		p.t.Fatalf("GET %s: %v", uri, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(body)
+}
+
+func (p *rulesPlane) status(uri string, header http.Header) int {
+	p.t.Helper()
+	s, _, _ := p.send(uri, header)
+	return s
+}
+
+// waitFor sends the request until it is answered with want: the data
+// plane picks a write up within tens of milliseconds.
+func (p *rulesPlane) waitFor(uri string, header http.Header, want int) {
+	p.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := p.status(uri, header)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("GET %s %v: %d, want %d", uri, header, got, want)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// event waits for a recorded event of the attack type on the URL and
+// returns it.
+func (p *rulesPlane) event(attack, url string) wm.ListEventItems {
+	p.t.Helper()
+	recent := wm.GetListEventRequestRecentEnum().TODAY
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := p.c.ListEvent(&wm.ListEventRequest{Recent: &recent, Pagesize: ptr(int32(100))})
+		if err != nil {
+			p.t.Fatalf("ListEvent: %v", err)
+		}
+		for _, it := range *res.Items {
+			if it.Attack != nil && *it.Attack == attack && it.Url != nil && *it.Url == url {
+				return it
+			}
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no %s event of %s within 10 s", attack, url)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// events counts the recorded events of the attack type on the URL.
+func (p *rulesPlane) events(attack, url string) int {
+	p.t.Helper()
+	recent := wm.GetListEventRequestRecentEnum().TODAY
+	res, err := p.c.ListEvent(&wm.ListEventRequest{Recent: &recent, Pagesize: ptr(int32(100))})
+	if err != nil {
+		p.t.Fatalf("ListEvent: %v", err)
+	}
+	n := 0
+	for _, it := range *res.Items {
+		if it.Attack != nil && *it.Attack == attack && it.Url != nil && *it.Url == url {
+			n++
+		}
+	}
+	return n
+}
+
+// preciseRule creates a precise-protection rule on one condition.
+func (p *rulesPlane) preciseRule(name string, priority int32, action wm.CustomActionCategory, followed string,
+	category wm.CustomConditionsCategory, index, op, content string) string {
+	p.t.Helper()
+	cond := wm.CustomConditions{Category: &category, LogicOperation: &op, Contents: &[]string{content}}
+	if index != "" {
+		cond.Index = &index
+	}
+	act := &wm.CustomAction{Category: action}
+	if followed != "" {
+		act.FollowedActionId = &followed
+	}
+	res, err := p.c.CreateCustomRule(&wm.CreateCustomRuleRequest{PolicyId: p.policyID, Body: &wm.CreateCustomRuleRequestBody{
+		Name: name, Priority: priority, Conditions: []wm.CustomConditions{cond}, Action: act}})
+	if err != nil {
+		p.t.Fatalf("CreateCustomRule %s: %v", name, err)
+	}
+	return *res.Id
+}
+
+func hdr(kv ...string) http.Header {
+	h := http.Header{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h.Add(kv[i], kv[i+1])
+	}
+	return h
+}
+
+const dataPlaneSQLi = "/search?q=1'+OR+1=1--"
+
+// TestWAFPreciseProtectionDataPlane: precise-protection rules created
+// through the official SDK act on real traffic. A block rule on a header
+// answers 418 and records a custom_custom event; a pass rule of a lower
+// priority number lets an SQL injection through basic web protection in
+// block mode; a log rule forwards and records; status 0 through
+// UpdatePolicyRuleStatus stops the block rule.
+func TestWAFPreciseProtectionDataPlane(t *testing.T) {
+	t.Parallel()
+	p := newRulesPlane(t, "precise")
+	p.blockMode("")
+	p.waitFor(dataPlaneSQLi, nil, http.StatusTeapot)
+
+	cat, act := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
+	logID := p.preciseRule("audit", 20, act.LOG, "", cat.URL, "", "prefix", "/audit")
+	p.preciseRule("trusted", 1, act.PASS, "", cat.HEADER, "X-Trusted", "equal", "yes")
+	blockID := p.preciseRule("probe", 10, act.BLOCK, "", cat.HEADER, "X-Probe", "contain", "evil")
+	probe := hdr("X-Probe", "very-evil")
+	p.waitFor("/probe", probe, http.StatusTeapot) // the last write is in force, so are the others
+
+	// (a) block: 418 and a custom_custom event naming the rule.
+	if got := p.status("/probe", hdr("X-Probe", "fine")); got != http.StatusOK {
+		t.Fatalf("request the block rule does not match: %d", got)
+	}
+	ev := p.event("custom_custom", "/probe")
+	if *ev.Action != "block" || *ev.Rule != blockID || *ev.Host != p.host {
+		t.Fatalf("block event: action %s rule %s host %s, want block %s %s", *ev.Action, *ev.Rule, *ev.Host, blockID, p.host)
+	}
+	// The pass rule (priority 1) wins over the block rule (priority 10)
+	// and skips basic web protection.
+	if got := p.status(dataPlaneSQLi, hdr("X-Trusted", "yes", "X-Probe", "evil")); got != http.StatusOK {
+		t.Fatalf("SQLi with the pass rule's header: %d, want 200", got)
+	}
+	if got := p.status(dataPlaneSQLi, hdr("X-Trusted", "no")); got != http.StatusTeapot {
+		t.Fatalf("SQLi without the pass rule's header: %d, want 418", got)
+	}
+	// Log: forwarded and recorded.
+	if s, _, body := p.send("/audit/list", nil); s != http.StatusOK || body != "ok" {
+		t.Fatalf("log rule: %d %q, want the origin's 200 ok", s, body)
+	}
+	ev = p.event("custom_custom", "/audit/list")
+	if *ev.Action != "log" || *ev.Rule != logID {
+		t.Fatalf("log event: action %s rule %s, want log %s", *ev.Action, *ev.Rule, logID)
+	}
+	if n := p.events("custom_custom", dataPlaneSQLi); n != 0 {
+		t.Fatalf("the pass rule recorded %d custom events", n)
+	}
+
+	// (d) Disabling the block rule stops it.
+	st, err := p.c.UpdatePolicyRuleStatus(&wm.UpdatePolicyRuleStatusRequest{PolicyId: p.policyID, RuleId: blockID,
+		RuleType: wm.GetUpdatePolicyRuleStatusRequestRuleTypeEnum().CUSTOM, Body: &wm.UpdatePolicyRuleStatusRequestBody{Status: 0}})
+	if err != nil || *st.Status != 0 {
+		t.Fatalf("UpdatePolicyRuleStatus: %v %+v", err, st)
+	}
+	p.waitFor("/probe", probe, http.StatusOK)
+	if got := p.status(dataPlaneSQLi, hdr("X-Trusted", "yes")); got != http.StatusOK {
+		t.Fatalf("the pass rule after the block rule was disabled: %d", got)
+	}
+}
+
+// TestWAFCCDataPlane: CC rules created through the official SDK count real
+// traffic. By IP, a limit of 3 per 60 s lets exactly 3 requests through and
+// answers the 4th with the rule's custom response (418, its content type),
+// recording a cc event; by cookie, two values are counted apart.
+func TestWAFCCDataPlane(t *testing.T) {
+	t.Parallel()
+	p := newRulesPlane(t, "ccplane")
+	cat, act, tag := wm.GetCcConditionCategoryEnum(), wm.GetCreateCcRuleRequestBodyActionCategoryEnum(), wm.GetCreateCcRuleRequestBodyTagTypeEnum()
+	ctype := wm.GetCreateCcRuleRequestBodyActionDetailResponseContentTypeEnum()
+	under := func(path string) []wm.CcCondition {
+		return []wm.CcCondition{{Category: cat.URL, LogicOperation: "prefix", Contents: &[]string{path}}}
+	}
+	byIP, err := p.c.CreateCcRule(&wm.CreateCcRuleRequest{PolicyId: p.policyID, Body: &wm.CreateCcRuleRequestBody{
+		Name: ptr("api"), Mode: 1, Conditions: under("/api"), TagType: tag.IP, LimitNum: 3, LimitPeriod: 60,
+		Action: &wm.CreateCcRuleRequestBodyAction{Category: act.BLOCK, Detail: &wm.CreateCcRuleRequestBodyActionDetail{
+			Response: &wm.CreateCcRuleRequestBodyActionDetailResponse{ContentType: &ctype.APPLICATION_JSON, Content: ptr(`{"slow":"down"}`)}}}}})
+	if err != nil {
+		t.Fatalf("CreateCcRule by ip: %v", err)
+	}
+	if _, err := p.c.CreateCcRule(&wm.CreateCcRuleRequest{PolicyId: p.policyID, Body: &wm.CreateCcRuleRequestBody{
+		Name: ptr("cart"), Mode: 1, Conditions: under("/cart"), TagType: tag.COOKIE, TagIndex: ptr("sid"), LimitNum: 2, LimitPeriod: 60,
+		Action: &wm.CreateCcRuleRequestBodyAction{Category: act.BLOCK}}}); err != nil {
+		t.Fatalf("CreateCcRule by cookie: %v", err)
+	}
+	// A precise block rule written after the CC rules shows when they are
+	// in force, without counting: a precise block stops the request
+	// before CC (docs/decisions.md, A7).
+	pcat, pact := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
+	p.preciseRule("ready", 1, pact.BLOCK, "", pcat.HEADER, "X-Ready", "equal", "1")
+	p.waitFor("/api/ready", hdr("X-Ready", "1"), http.StatusTeapot)
+
+	for i := 1; i <= 3; i++ {
+		if got := p.status("/api/orders", nil); got != http.StatusOK {
+			t.Fatalf("request %d of a limit of 3: %d", i, got)
+		}
+	}
+	s, ct, body := p.send("/api/orders", nil)
+	if s != http.StatusTeapot || ct != "application/json" || body != `{"slow":"down"}` {
+		t.Fatalf("4th request: %d %q %q, want 418 with the rule's JSON response", s, ct, body)
+	}
+	ev := p.event("cc", "/api/orders")
+	if *ev.Action != "block" || *ev.Rule != *byIP.Id || *ev.Payload != "127.0.0.1" {
+		t.Fatalf("cc event: action %s rule %s payload %s, want block %s 127.0.0.1", *ev.Action, *ev.Rule, *ev.Payload, *byIP.Id)
+	}
+	if got := p.status("/shop", nil); got != http.StatusOK {
+		t.Fatalf("a URL no CC rule covers: %d", got)
+	}
+
+	a, b := hdr("Cookie", "sid=alpha"), hdr("Cookie", "sid=beta")
+	for i, h := range []http.Header{a, a, b, b} {
+		if got := p.status("/cart", h); got != http.StatusOK {
+			t.Fatalf("cart request %d (%v): %d, want 200: cookie values are counted apart", i+1, h, got)
+		}
+	}
+	if got := p.status("/cart", a); got != http.StatusTeapot {
+		t.Fatalf("third request of sid=alpha: %d, want 418", got)
+	}
+	if got := p.status("/cart", hdr("Cookie", "sid=gamma")); got != http.StatusOK {
+		t.Fatalf("first request of sid=gamma: %d, want 200", got)
+	}
+}
+
+// TestWAFKnownAttackSourceDataPlane: a short_ip_block known-attack-source
+// rule of 60 s, followed by the policy's basic web protection in block
+// mode: an SQL injection is blocked, and so is the next clean request
+// from the same client, recorded as a followed_action event.
+func TestWAFKnownAttackSourceDataPlane(t *testing.T) {
+	t.Parallel()
+	p := newRulesPlane(t, "punish")
+	unit := wm.GetCreatePunishmentRuleRequestBodyTimeUnitEnum().SECOND
+	pr, err := p.c.CreatePunishmentRule(&wm.CreatePunishmentRuleRequest{PolicyId: p.policyID, Body: &wm.CreatePunishmentRuleRequestBody{
+		Category: wm.GetCreatePunishmentRuleRequestBodyCategoryEnum().SHORT_IP_BLOCK, BlockTime: 60, TimeUnit: &unit}})
+	if err != nil {
+		t.Fatalf("CreatePunishmentRule: %v", err)
+	}
+	if got := p.status("/clean", nil); got != http.StatusOK {
+		t.Fatalf("clean request before any attack: %d", got)
+	}
+	p.blockMode(*pr.Id)
+	// The policy's action and its followed rule are one write: the first
+	// blocked SQL injection puts the client in the box.
+	p.waitFor(dataPlaneSQLi, nil, http.StatusTeapot)
+	if got := p.status("/clean", nil); got != http.StatusTeapot {
+		t.Fatalf("clean request after a blocked attack: %d, want 418", got)
+	}
+	ev := p.event("followed_action", "/clean")
+	if *ev.Action != "block" || *ev.Rule != *pr.Id || *ev.Payload != "127.0.0.1" {
+		t.Fatalf("followed_action event: action %s rule %s payload %s, want block %s 127.0.0.1", *ev.Action, *ev.Rule, *ev.Payload, *pr.Id)
+	}
+	if sqli := p.event("sqli", dataPlaneSQLi); *sqli.Action != "block" {
+		t.Fatalf("sqli event action %s", *sqli.Action)
+	}
+}
