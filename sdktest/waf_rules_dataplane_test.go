@@ -16,25 +16,41 @@ type rulesPlane struct {
 	t         *testing.T
 	c         *waf.WafClient
 	proxyAddr string
+	oport     int
 	host      string
 	policyID  string
 }
 
-// newRulesPlane starts the server, creates a policy with basic web
-// protection in block mode and a host bound to it, and waits until the
-// data plane forwards to the host.
+// newRulesPlane starts the server, creates a policy and a host bound to
+// it, and waits until the data plane forwards to the host.
 func newRulesPlane(t *testing.T, name string) *rulesPlane {
 	t.Helper()
 	c, proxyAddr, oport := serverWithDataPlane(t)
-	p := &rulesPlane{t: t, c: c, proxyAddr: proxyAddr, host: name + ".example.com", policyID: wafPolicy(t, c, name)}
+	p := &rulesPlane{t: t, c: c, proxyAddr: proxyAddr, oport: oport}
+	p.addHost(name)
+	return p
+}
+
+// sibling is another host of the same server, bound to a policy of its
+// own.
+func (p *rulesPlane) sibling(name string) *rulesPlane {
+	p.t.Helper()
+	q := &rulesPlane{t: p.t, c: p.c, proxyAddr: p.proxyAddr, oport: p.oport}
+	q.addHost(name)
+	return q
+}
+
+func (p *rulesPlane) addHost(name string) {
+	t, c := p.t, p.c
+	t.Helper()
+	p.host, p.policyID = name+".example.com", wafPolicy(t, c, name)
 	_, err := c.CreateHost(&wm.CreateHostRequest{Body: &wm.CreateHostRequestBody{Hostname: p.host, Policyid: &p.policyID,
 		Server: []wm.CloudWafServer{{FrontProtocol: wm.GetCloudWafServerFrontProtocolEnum().HTTP, BackProtocol: wm.GetCloudWafServerBackProtocolEnum().HTTP,
-			Address: "127.0.0.1", Port: int32(oport), Type: wm.GetCloudWafServerTypeEnum().IPV4}}}})
+			Address: "127.0.0.1", Port: int32(p.oport), Type: wm.GetCloudWafServerTypeEnum().IPV4}}}})
 	if err != nil {
 		t.Fatalf("CreateHost: %v", err)
 	}
 	p.waitFor("/", nil, http.StatusOK)
-	return p
 }
 
 // blockMode switches the policy's basic web protection to block (with a
@@ -92,8 +108,8 @@ func (p *rulesPlane) waitFor(uri string, header http.Header, want int) {
 	}
 }
 
-// event waits for a recorded event of the attack type on the URL and
-// returns it.
+// event waits for a recorded event of the attack type on the URL of the
+// host and returns it.
 func (p *rulesPlane) event(attack, url string) wm.ListEventItems {
 	p.t.Helper()
 	recent := wm.GetListEventRequestRecentEnum().TODAY
@@ -104,7 +120,7 @@ func (p *rulesPlane) event(attack, url string) wm.ListEventItems {
 			p.t.Fatalf("ListEvent: %v", err)
 		}
 		for _, it := range *res.Items {
-			if it.Attack != nil && *it.Attack == attack && it.Url != nil && *it.Url == url {
+			if p.is(it, attack, url) {
 				return it
 			}
 		}
@@ -115,7 +131,14 @@ func (p *rulesPlane) event(attack, url string) wm.ListEventItems {
 	}
 }
 
-// events counts the recorded events of the attack type on the URL.
+// is reports whether the event is of the attack type on the URL of the
+// host.
+func (p *rulesPlane) is(it wm.ListEventItems, attack, url string) bool {
+	return it.Attack != nil && *it.Attack == attack && it.Url != nil && *it.Url == url && it.Host != nil && *it.Host == p.host
+}
+
+// events counts the recorded events of the attack type on the URL of the
+// host.
 func (p *rulesPlane) events(attack, url string) int {
 	p.t.Helper()
 	recent := wm.GetListEventRequestRecentEnum().TODAY
@@ -125,7 +148,7 @@ func (p *rulesPlane) events(attack, url string) int {
 	}
 	n := 0
 	for _, it := range *res.Items {
-		if it.Attack != nil && *it.Attack == attack && it.Url != nil && *it.Url == url {
+		if p.is(it, attack, url) {
 			n++
 		}
 	}
@@ -176,7 +199,8 @@ func TestWAFPreciseProtectionDataPlane(t *testing.T) {
 
 	cat, act := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
 	logID := p.preciseRule("audit", 20, act.LOG, "", cat.URL, "", "prefix", "/audit")
-	p.preciseRule("trusted", 1, act.PASS, "", cat.HEADER, "X-Trusted", "equal", "yes")
+	// The header name is matched whatever its case.
+	p.preciseRule("trusted", 1, act.PASS, "", cat.HEADER, "x-trusted", "equal", "yes")
 	blockID := p.preciseRule("probe", 10, act.BLOCK, "", cat.HEADER, "X-Probe", "contain", "evil")
 	probe := hdr("X-Probe", "very-evil")
 	p.waitFor("/probe", probe, http.StatusTeapot) // the last write is in force, so are the others
@@ -219,6 +243,26 @@ func TestWAFPreciseProtectionDataPlane(t *testing.T) {
 	if got := p.status(dataPlaneSQLi, hdr("X-Trusted", "yes")); got != http.StatusOK {
 		t.Fatalf("the pass rule after the block rule was disabled: %d", got)
 	}
+
+	// options.custom off: no precise-protection rule is in force.
+	custom := func(on bool) {
+		t.Helper()
+		if _, err := p.c.UpdatePolicy(&wm.UpdatePolicyRequest{PolicyId: p.policyID, Body: &wm.UpdatePolicyRequestBody{
+			Options: &wm.PolicyOption{Custom: ptr(on)}}}); err != nil {
+			t.Fatalf("UpdatePolicy options.custom %v: %v", on, err)
+		}
+	}
+	custom(false)
+	p.waitFor(dataPlaneSQLi, hdr("X-Trusted", "yes"), http.StatusTeapot)
+	before := p.events("custom_custom", "/audit/off")
+	if got := p.status("/audit/off", nil); got != http.StatusOK {
+		t.Fatalf("log rule's URL with options.custom off: %d", got)
+	}
+	custom(true)
+	p.waitFor(dataPlaneSQLi, hdr("X-Trusted", "yes"), http.StatusOK)
+	if n := p.events("custom_custom", "/audit/off"); n != before {
+		t.Fatalf("the log rule recorded %d events while options.custom was off", n-before)
+	}
 }
 
 // TestWAFCCDataPlane: CC rules created through the official SDK count real
@@ -249,13 +293,23 @@ func TestWAFCCDataPlane(t *testing.T) {
 	// in force, without counting: a precise block stops the request
 	// before CC (docs/decisions.md, A7).
 	pcat, pact := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
-	p.preciseRule("ready", 1, pact.BLOCK, "", pcat.HEADER, "X-Ready", "equal", "1")
-	p.waitFor("/api/ready", hdr("X-Ready", "1"), http.StatusTeapot)
+	ready := func(mark string) {
+		t.Helper()
+		p.preciseRule("ready"+mark, 1, pact.BLOCK, "", pcat.HEADER, "X-Ready", "equal", mark)
+		p.waitFor("/ready", hdr("X-Ready", mark), http.StatusTeapot) // a URL no CC rule counts
+	}
+	ready("1")
 
-	for i := 1; i <= 3; i++ {
+	for i := 1; i <= 2; i++ {
 		if got := p.status("/api/orders", nil); got != http.StatusOK {
 			t.Fatalf("request %d of a limit of 3: %d", i, got)
 		}
+	}
+	// A write in between rebuilds the rules: the unchanged rule's count
+	// goes on.
+	ready("2")
+	if got := p.status("/api/orders", nil); got != http.StatusOK {
+		t.Fatalf("request 3 of a limit of 3: %d", got)
 	}
 	s, ct, body := p.send("/api/orders", nil)
 	if s != http.StatusTeapot || ct != "application/json" || body != `{"slow":"down"}` {
@@ -312,5 +366,31 @@ func TestWAFKnownAttackSourceDataPlane(t *testing.T) {
 	}
 	if sqli := p.event("sqli", dataPlaneSQLi); *sqli.Action != "block" {
 		t.Fatalf("sqli event action %s", *sqli.Action)
+	}
+
+	// The box is the policy's: a host of another policy still forwards the
+	// client. There, a precise-protection block rule naming that policy's
+	// known-attack-source rule puts the client in its box.
+	q := p.sibling("punish2")
+	if got := q.status("/clean", nil); got != http.StatusOK {
+		t.Fatalf("another policy's host, client boxed by the first: %d, want 200", got)
+	}
+	pr2, err := q.c.CreatePunishmentRule(&wm.CreatePunishmentRuleRequest{PolicyId: q.policyID, Body: &wm.CreatePunishmentRuleRequestBody{
+		Category: wm.GetCreatePunishmentRuleRequestBodyCategoryEnum().SHORT_IP_BLOCK, BlockTime: 60, TimeUnit: &unit}})
+	if err != nil {
+		t.Fatalf("CreatePunishmentRule: %v", err)
+	}
+	cat, act := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
+	probeID := q.preciseRule("probe", 1, act.BLOCK, *pr2.Id, cat.HEADER, "X-Probe", "contain", "evil")
+	q.waitFor("/probe", hdr("X-Probe", "evil"), http.StatusTeapot)
+	if got := q.status("/clean", nil); got != http.StatusTeapot {
+		t.Fatalf("clean request after a precise block that names a known-attack-source rule: %d, want 418", got)
+	}
+	ev = q.event("followed_action", "/clean")
+	if *ev.Rule != *pr2.Id || *ev.Host != q.host {
+		t.Fatalf("followed_action event: rule %s host %s, want %s %s", *ev.Rule, *ev.Host, *pr2.Id, q.host)
+	}
+	if ev := q.event("custom_custom", "/probe"); *ev.Rule != probeID {
+		t.Fatalf("custom event rule %s, want %s", *ev.Rule, probeID)
 	}
 }
