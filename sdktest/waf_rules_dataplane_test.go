@@ -18,6 +18,7 @@ type rulesPlane struct {
 	proxyAddr string
 	oport     int
 	host      string
+	hostID    string
 	policyID  string
 }
 
@@ -44,12 +45,13 @@ func (p *rulesPlane) addHost(name string) {
 	t, c := p.t, p.c
 	t.Helper()
 	p.host, p.policyID = name+".example.com", wafPolicy(t, c, name)
-	_, err := c.CreateHost(&wm.CreateHostRequest{Body: &wm.CreateHostRequestBody{Hostname: p.host, Policyid: &p.policyID,
+	res, err := c.CreateHost(&wm.CreateHostRequest{Body: &wm.CreateHostRequestBody{Hostname: p.host, Policyid: &p.policyID,
 		Server: []wm.CloudWafServer{{FrontProtocol: wm.GetCloudWafServerFrontProtocolEnum().HTTP, BackProtocol: wm.GetCloudWafServerBackProtocolEnum().HTTP,
 			Address: "127.0.0.1", Port: int32(p.oport), Type: wm.GetCloudWafServerTypeEnum().IPV4}}}})
 	if err != nil {
 		t.Fatalf("CreateHost: %v", err)
 	}
+	p.hostID = *res.Id
 	p.waitFor("/", nil, http.StatusOK)
 }
 
@@ -244,6 +246,27 @@ func TestWAFPreciseProtectionDataPlane(t *testing.T) {
 		t.Fatalf("the pass rule after the block rule was disabled: %d", got)
 	}
 
+	// A condition on a reference table follows the table's values.
+	list, err := p.c.CreateValueList(&wm.CreateValueListRequest{Body: &wm.CreateValueListRequestBody{Name: "admin_paths",
+		Type: wm.GetCreateValueListRequestBodyTypeEnum().URL, Values: []string{"/admin"}}})
+	if err != nil {
+		t.Fatalf("CreateValueList: %v", err)
+	}
+	if _, err := p.c.CreateCustomRule(&wm.CreateCustomRuleRequest{PolicyId: p.policyID, Body: &wm.CreateCustomRuleRequestBody{
+		Name: "admin", Priority: 5, Action: &wm.CustomAction{Category: act.BLOCK}, Conditions: []wm.CustomConditions{{
+			Category: &cat.URL, LogicOperation: ptr("prefix_any"), ValueListId: list.Id}}}}); err != nil {
+		t.Fatalf("CreateCustomRule on a reference table: %v", err)
+	}
+	p.waitFor("/admin/users", nil, http.StatusTeapot)
+	if got := p.status("/internal/users", nil); got != http.StatusOK {
+		t.Fatalf("a path the table does not hold yet: %d", got)
+	}
+	if _, err := p.c.UpdateValueList(&wm.UpdateValueListRequest{Valuelistid: *list.Id, Body: &wm.UpdateValueListRequestBody{
+		Name: "admin_paths", Type: wm.GetUpdateValueListRequestBodyTypeEnum().URL, Values: &[]string{"/admin", "/internal"}}}); err != nil {
+		t.Fatalf("UpdateValueList: %v", err)
+	}
+	p.waitFor("/internal/users", nil, http.StatusTeapot)
+
 	// options.custom off: no precise-protection rule is in force.
 	custom := func(on bool) {
 		t.Helper()
@@ -392,5 +415,42 @@ func TestWAFKnownAttackSourceDataPlane(t *testing.T) {
 	}
 	if ev := q.event("custom_custom", "/probe"); *ev.Rule != probeID {
 		t.Fatalf("custom event rule %s, want %s", *ev.Rule, probeID)
+	}
+}
+
+// TestWAFKnownAttackSourceByCookieDataPlane: a short_cookie_block
+// known-attack-source rule punishes the value of the host's cookie
+// traffic mark: after an SQL injection with sid=bad is blocked, clean
+// requests with sid=bad are blocked (a followed_action event with the
+// cookie's value and location) while sid=good is forwarded.
+func TestWAFKnownAttackSourceByCookieDataPlane(t *testing.T) {
+	t.Parallel()
+	p := newRulesPlane(t, "cookiebox")
+	if _, err := p.c.UpdateHost(&wm.UpdateHostRequest{InstanceId: p.hostID, Body: &wm.UpdateHostRequestBody{
+		TrafficMark: &wm.TrafficMark{Cookie: ptr("sid")}}}); err != nil {
+		t.Fatalf("UpdateHost traffic_mark: %v", err)
+	}
+	unit := wm.GetCreatePunishmentRuleRequestBodyTimeUnitEnum().SECOND
+	pr, err := p.c.CreatePunishmentRule(&wm.CreatePunishmentRuleRequest{PolicyId: p.policyID, Body: &wm.CreatePunishmentRuleRequestBody{
+		Category: wm.GetCreatePunishmentRuleRequestBodyCategoryEnum().SHORT_COOKIE_BLOCK, BlockTime: 60, TimeUnit: &unit}})
+	if err != nil {
+		t.Fatalf("CreatePunishmentRule: %v", err)
+	}
+	p.blockMode(*pr.Id)
+	bad, good := hdr("Cookie", "sid=bad"), hdr("Cookie", "sid=good")
+	p.waitFor(dataPlaneSQLi, bad, http.StatusTeapot)
+	if got := p.status("/clean", bad); got != http.StatusTeapot {
+		t.Fatalf("clean request with the punished cookie: %d, want 418", got)
+	}
+	if got := p.status("/clean?x=1", good); got != http.StatusOK {
+		t.Fatalf("clean request with another cookie value: %d, want 200", got)
+	}
+	if got := p.status("/clean?x=2", nil); got != http.StatusOK {
+		t.Fatalf("clean request without the cookie: %d, want 200", got)
+	}
+	ev := p.event("followed_action", "/clean")
+	if *ev.Action != "block" || *ev.Rule != *pr.Id || *ev.Payload != "bad" || *ev.PayloadLocation != "cookie" {
+		t.Fatalf("followed_action event: action %s rule %s payload %s location %s, want block %s bad cookie",
+			*ev.Action, *ev.Rule, *ev.Payload, *ev.PayloadLocation, *pr.Id)
 	}
 }
