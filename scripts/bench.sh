@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, inspect) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, rules, inspect) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -290,4 +290,46 @@ if want webprotection; then
 		off="$(sort -n "$tmp/wrps-$req-off.txt" | sed -n 2p)"
 		echo "-- $req: median requests/s on $on (rounds: $(tr '\n' ' ' <"$tmp/wrps-$req-on.txt")), off $off (rounds: $(tr '\n' ' ' <"$tmp/wrps-$req-off.txt")); on/off $(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f", a/b}')"
 	done
+fi
+if want rules; then
+	echo "== rules"
+	# Throughput of a clean GET through a host whose policy has 1,000 precise-
+	# protection rules and 10 CC rules (none deciding the request; basic web
+	# protection off), with the two modules switched on and off, interleaved.
+	ensure_wrk
+	go build -o "$tmp/proxybench" ./scripts/proxybench
+	go build -o "$tmp/rampart" ./cmd/rampart
+	"$tmp/proxybench" origin -listen 127.0.0.1:18320 &
+	mkdir -p "$tmp/rdata"
+	"$tmp/proxybench" seed -db "$tmp/rdata/rampart.db" -upstream 127.0.0.1:18320 -prefixes 0
+	"$tmp/proxybench" protect -db "$tmp/rdata/rampart.db" -webattack off
+	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
+		"$tmp/rampart" serve --listen 127.0.0.1:18194 --data-dir "$tmp/rdata" \
+		--proxy-listen 127.0.0.1:18322 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-rules.log" 2>&1 &
+	rurl="http://127.0.0.1:18322/app/7/profile?tab=orders&page=2"
+	rprobe() { curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "$1"; }
+	for _ in $(seq 600); do [ "$(rprobe "$rurl")" = 200 ] && break; sleep 0.5; done
+	# Switches the modules and waits until the path that precise rule 0
+	# blocks gets 418 (on) or 200 (off).
+	rules() {
+		"$tmp/proxybench" rules -db "$tmp/rdata/rampart.db" -state "$1"
+		want=200; [ "$1" = on ] && want=418
+		for _ in $(seq 600); do [ "$(rprobe "http://127.0.0.1:18322/app/0/settings")" = "$want" ] && return; sleep 0.1; done
+		echo "precise and CC rules did not switch $1" >&2; exit 1
+	}
+	for round in 1 2 3; do
+		order="off on"; [ "$round" = 2 ] && order="on off"
+		for state in $order; do
+			rules "$state"
+			echo "-- wrk round $round, 1,000 precise and 10 CC rules $state: clean GET, 1 thread, 64 connections, 10 s"
+			wrk -t1 -c64 -d10s -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' \
+				-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' \
+				-H 'Referer: https://www.example.com/app/7/' \
+				-H 'Cookie: sessionid=8f14e45fceea167a5a36dedd4bea2543; theme=dark; consent=yes' "$rurl" | tee "$tmp/rget-$state-$round.txt"
+			awk '/Requests\/sec/ {print $2}' "$tmp/rget-$state-$round.txt" >>"$tmp/rrps-$state.txt"
+		done
+	done
+	on="$(sort -n "$tmp/rrps-on.txt" | sed -n 2p)"
+	off="$(sort -n "$tmp/rrps-off.txt" | sed -n 2p)"
+	echo "-- median requests/s with the rules $on (rounds: $(tr '\n' ' ' <"$tmp/rrps-on.txt")), without $off (rounds: $(tr '\n' ' ' <"$tmp/rrps-off.txt")); with/without $(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f", a/b}')"
 fi

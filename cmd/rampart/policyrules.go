@@ -27,7 +27,8 @@ type ruleStore interface {
 
 // policyRules gives the data plane each policy's precise-protection rules
 // (while options.custom is on), CC rules (while options.cc is on) and
-// known-attack-source rules, compiled at every host-table rebuild. The CC
+// known-attack-source rules (while options.followed_action, Huawei's
+// switch of that module, is on), compiled at every host-table rebuild. The CC
 // counters live in one table for the life of the process, so that a
 // rebuild keeps the counts of every rule it did not change.
 type policyRules struct {
@@ -80,14 +81,16 @@ func (s *policyRules) PolicyRules(ctx context.Context, pol *waf.Policy) (proxy.P
 			out.cc = set
 		}
 	}
-	punish, _, err := s.store.FindPunishmentRules(ctx, all)
-	if err != nil {
-		return nil, fmt.Errorf("known-attack-source rules: %w", err)
-	}
-	if len(punish) > 0 {
-		out.punishments = make(map[string]waf.PunishmentRule, len(punish))
-		for _, r := range punish {
-			out.punishments[r.ID] = *r
+	if pol.Options["followed_action"] {
+		punish, _, err := s.store.FindPunishmentRules(ctx, all)
+		if err != nil {
+			return nil, fmt.Errorf("known-attack-source rules: %w", err)
+		}
+		if len(punish) > 0 {
+			out.punishments = make(map[string]waf.PunishmentRule, len(punish))
+			for _, r := range punish {
+				out.punishments[r.ID] = *r
+			}
 		}
 	}
 	if out.precise == nil && out.cc == nil && out.punishments == nil {

@@ -36,6 +36,7 @@ type cond struct {
 	not       bool
 	allFields bool   // ignore rules' check_all_indexes_logic 1: every field
 	anyField  bool   // ignore rules' check_all_indexes_logic 2: any field
+	every     bool   // ignore rules: the named field holds when every occurrence does, not one
 	index     string // field name (params, cookie; header: ASCII lower case)
 	values    []string
 	n         int64
@@ -53,10 +54,13 @@ type spec struct {
 	listID                     string
 	lists                      map[string]*waf.ValueList
 	allFields, anyField        bool
+	every                      bool
 }
 
-// Compile compiles the conditions of a precise-protection or CC rule. The
-// *_any / not_*_all operations read the reference table value_list_id
+// Compile compiles the conditions of a precise-protection or CC rule. A
+// condition on a named field (params, cookie, header) holds when any
+// occurrence of the field satisfies it, so that repeating a field never
+// hides a value from a rule. The *_any / not_*_all operations read the reference table value_list_id
 // names in lists; a table missing from lists, or of another type than the
 // condition's category, is an error, as is any condition the package
 // cannot evaluate. No condition compiles to a nil *Set, which matches
@@ -70,13 +74,30 @@ func Compile(conds []waf.CustomCondition, lists map[string]*waf.ValueList) (*Set
 	return compile(specs)
 }
 
+// CompilePass compiles the conditions of a precise-protection pass rule,
+// which lets a request skip the other checks: as Compile, except that a
+// condition on a named field holds only when every occurrence of the
+// field satisfies it (as for ignore rules), so that ?id=ok&id=<attack>
+// does not pass under "id equal ok".
+func CompilePass(conds []waf.CustomCondition, lists map[string]*waf.ValueList) (*Set, error) {
+	specs := make([]spec, len(conds))
+	for i, c := range conds {
+		specs[i] = spec{category: c.Category, index: c.Index, operation: c.LogicOperation, contents: c.Contents,
+			listID: c.ValueListID, lists: lists, every: true}
+	}
+	return compile(specs)
+}
+
 // CompileIgnore compiles the conditions of an ignore (false-alarm mask)
-// rule. They read no reference table.
+// rule. They read no reference table. A condition on a named field holds
+// only when every occurrence of the field satisfies it (and, for the
+// operations that need the field, there is one), so that a repeated field
+// cannot carry an attack past a mask written for another value.
 func CompileIgnore(conds []waf.IgnoreCondition) (*Set, error) {
 	specs := make([]spec, len(conds))
 	for i, c := range conds {
 		specs[i] = spec{category: c.Category, index: c.Index, operation: c.LogicOperation, contents: c.Contents,
-			allFields: c.CheckAllIndexes == 1, anyField: c.CheckAllIndexes == 2}
+			allFields: c.CheckAllIndexes == 1, anyField: c.CheckAllIndexes == 2, every: true}
 	}
 	return compile(specs)
 }
@@ -106,7 +127,7 @@ func (sp *spec) compile() (cond, error) {
 	if !ok || !allowed(src, o) {
 		return cond{}, ErrOperation
 	}
-	c := cond{src: src, op: o.op, not: o.not, allFields: sp.allFields, anyField: sp.anyField}
+	c := cond{src: src, op: o.op, not: o.not, allFields: sp.allFields, anyField: sp.anyField, every: sp.every}
 	switch {
 	case !src.hasFields() && (sp.index != "" || sp.allFields || sp.anyField):
 		return cond{}, ErrIndex

@@ -12,6 +12,13 @@
 // checked, regular expressions compiled, and the conditions of a Set
 // ordered so that the cheapest are tried first.
 //
+// A named field (params, cookie, header) may occur more than once; the two
+// kinds of rule read it so that repeating it never helps a request past
+// them: the condition of a rule that blocks, logs or counts (Compile)
+// holds when one occurrence satisfies it; that of a rule that lets a
+// request through (CompilePass, CompileIgnore) only when every occurrence
+// does.
+//
 // How each category reads the request and what an operation does on a
 // field the request lacks is written in docs/compatibility.md ("Precise
 // protection: how conditions are evaluated").

@@ -47,14 +47,24 @@ func (c *cond) holds(req *inspect.Request) bool {
 }
 
 // fields evaluates a params, cookie or header condition: on the named
-// field (its first occurrence), on every field, or on any field.
+// field, on every field, or on any field. A named field that occurs more
+// than once holds when one occurrence satisfies the condition (Compile) or
+// when every occurrence does (CompileIgnore, c.every); a field that does
+// not occur is an absent field.
 func (c *cond) fields(req *inspect.Request) bool {
 	part := partOf(c.src)
 	if !c.allFields && !c.anyField {
-		found, result := false, false
+		// The walk stops at the first occurrence that decides: one that
+		// satisfies the condition when one is enough, one that does not
+		// when every occurrence must.
+		found, result := false, c.every
 		EachField(req, part, func(name, v string) bool {
-			if part == Headers && equalLower(name, c.index) || part != Headers && name == c.index {
-				found, result = true, c.test(v, true)
+			if part == Headers && !equalLower(name, c.index) || part != Headers && name != c.index {
+				return true
+			}
+			found = true
+			if c.test(v, true) != c.every {
+				result = !c.every
 				return false
 			}
 			return true

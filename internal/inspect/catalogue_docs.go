@@ -109,6 +109,13 @@ var ruleDocs = map[string]ruleDoc{
 	"120004": {RiskMedium, "Command injection evasion: a command hidden by quotes, backslashes, $@ or ${x} inside its name (w'h'o'am'i, c\\at)", general, ""},
 	"120005": {RiskHigh, "Command injection on Windows: FOR ... IN (...) DO loops, IF EXIST/DEFINED/ERRORLEVEL, IF comparisons (EQU, NEQ, LSS, LEQ, GTR, GEQ), and the shell fork bomb", []string{"Windows"}, ""},
 	"120009": {RiskMedium, "Command injection: a value that defines a shell alias (alias a=curl, alias -p x=id)", general, ""},
+	"120010": {RiskHigh, "Command injection: a Unix or Windows program where a shell starts a command (the start of the value, after ; | & && || a newline, a backtick or $( ), read as the shell reads it (quotes, backslashes and empty variables inside the name dropped, /bin/ paths cut off); programs that are also words need a shell-looking argument", general, ""},
+	"120016": {RiskHigh, "Command injection: a value that starts with a command line as the shell tokenizer of 120010 reads it: a program that is no word of text alone or with an argument, a program that is also a word with a flag, path, variable or redirection, or any program behind time, nohup, sudo or strace", general, ""},
+	"120011": {RiskHigh, "Command injection on Windows: a value that is an IF == comparison or an IF ERRORLEVEL test", []string{"Windows"}, ""},
+	"120012": {RiskMedium, "Command injection: shell brace expansion ({ls,-l}, c{a,oun}t, {,ifconfig}) and a value that is a tilde expansion of the directory stack (~+, ~-1)", general, ""},
+	"120013": {RiskMedium, "Mail command injection: SMTP (MAIL FROM, RCPT TO, EHLO), POP3 (RETR, LIST, TOP, APOP, AUTH) and IMAP (tagged LOGIN, SELECT, FETCH, STORE, ...) commands on a line of their own", general, ""},
+	"120014": {RiskMedium, "Command injection through the SQLite shell: dot commands (.shell, .system, .databases, .dump, ...) after a separator", []string{"SQLite"}, ""},
+	"120015": {RiskHigh, "Command injection: shell variables run as commands ($SHELL -c, ;$a -nlvp, $c $a$b), parameter and arithmetic expansion (${x#y}, $[2+2]), process substitution <(cmd), the fork bomb under any name, a value that opens a function definition () {", general, ""},
 	"120008": {RiskHigh, "Command injection on Windows: a value that is an IF statement (IF EXIST, IF DEFINED, IF ERRORLEVEL, a == or EQU/NEQ/LSS/LEQ/GTR/GEQ comparison) running a command (ECHO, GOTO, CMD, CALL, ...)", []string{"Windows"}, ""},
 	"120006": {RiskHigh, "Command injection: a value that is a command line, a program that is no word of text (or any program by its path), possibly behind time, nohup or sudo", general, ""},
 	"120007": {RiskMedium, "Command injection: shell globs and bracket expressions in paths (/???/c[a]t), process substitution <( and >(, arithmetic expansion $((", general, ""},
@@ -135,6 +142,12 @@ var ruleDocs = map[string]ruleDoc{
 		[]string{"Laravel", "Oracle WebLogic", "JBoss", "F5 BIG-IP", "Citrix ADC", "Pulse Connect Secure", "Cisco ASA", "Huawei HG532", "Liferay", "Apache OFBiz", "WordPress"}, ""},
 	"130020": {RiskMedium, "PHP code injection: the request superglobals ($_SERVER[, $_GET[, $_POST[, $_COOKIE[, $GLOBALS[, $HTTP_*_VARS)", []string{"PHP"}, ""},
 	"130021": {RiskMedium, "Node.js code injection: process.env, process.binding, process[...], require.main, require[...], module.exports=, and the $n:constructor references of React Server Components payloads", []string{"Node.js", "React"}, ""},
+	"130022": {RiskHigh, "PHP code injection: a call of a PHP function by name (PHP's own names anywhere, with spaces, comments or line breaks before the parenthesis; names that are also words only when the value starts with them or the argument is code)", []string{"PHP"}, ""},
+	"130023": {RiskMedium, "PHP configuration injection: a value that sets a php.ini directive (allow_url_include=1, auto_prepend_file=..., opcache.*=...)", []string{"PHP"}, ""},
+	"130024": {RiskMedium, "PHP code injection: variable variables (${'name'}, $ {$x}) and a request superglobal named alone ($_COOKIE)", []string{"PHP"}, ""},
+	"130025": {RiskHigh, "PHP code injection: a function called through a variable, an array element, a method or a static variable ($a[1](...), $f /* x */ (...), $o->$m(), C::$v())", []string{"PHP"}, ""},
+	"130026": {RiskHigh, "PHP code injection: a string, array element or parenthesised expression called as a function (\"system\"(ls);, [system][0](ls);, ('system')('id'))", []string{"PHP"}, ""},
+	"130027": {RiskMedium, "Code injection in other languages: Node.js console calls (console.info(1), console[\"log\"](x)), Ruby Process.spawn and Process.exec, Perl @{[ ]} interpolation, ERB and ASP control tags (<% if %>), text data URIs (data:text/plain;base64,...)", []string{"Node.js", "Ruby", "Perl", "PHP"}, ""},
 	"130018": {RiskMedium, "LDAP filter injection (*)(uid=*)) and XPath injection (' or name(, count(/, text()=')", general, ""},
 
 	"140001": {RiskHigh, "Directory traversal: three or more ../ in a row, or ../ into a system directory (etc, proc, windows, WEB-INF, ...)", general, ""},
@@ -146,6 +159,11 @@ var ruleDocs = map[string]ruleDoc{
 	"140007": {RiskHigh, "Directory traversal in the file name of a multipart upload", general, ""},
 
 	"150001": {RiskHigh, "Remote file inclusion and SSRF: a parameter that is a URL to a bare IPv4 or IPv6 address, loopback or cloud metadata, a data, gopher, dict, ldap, jar, tftp or local_file URL, or a URL whose user part hides an encoded slash (http://site%2f@evil/)", general, ""},
+	"150006": {RiskHigh, "Server-side request forgery: a value that addresses this machine or its container host by name (localhost/, localhost.localdomain, ip6-loopback, host.docker.internal, kubernetes.default.svc, localtest.me, lvh.me) or the metadata service of Equinix Metal (metadata.packet.net)", general, ""},
+	"150007": {RiskHigh, "Server-side request forgery: a URL whose host is an IPv4 address as one integer, in octal or hexadecimal, with ideographic dots or enclosed digits, an IPv6 zone or bracketed mapped form, backslash-escaped letters, a dotted address after a scheme without //, or a space before the '@' of the user part", general, ""},
+	"150008": {RiskMedium, "Remote file inclusion: a value that is only a URL scheme and '?' (http?, ftp?, file?)", general, ""},
+	"150009": {RiskMedium, "Remote file inclusion: an FTP URL as a parameter value", general, ""},
+	"150010": {RiskHigh, "Remote file inclusion: an absolute http, https or FTP URL in a parameter whose name says the application loads it (file, include, inc, require, template, path, module, root, dir, conf, layout, load, ...)", general, ""},
 	"150005": {RiskHigh, "Remote file inclusion: a parameter named like the globals old PHP applications include from (mosConfig_absolute_path, _CONF[path], GALLERY_BASEDIR, appserv_root, ...)", []string{"PHP", "Joomla"}, ""},
 	"150002": {RiskMedium, "Remote file inclusion: a URL parameter ending in ? or a NUL byte, or pointing to a .txt, .php or .inc file", general, ""},
 	"150003": {RiskLow, "Remote file inclusion: a URL parameter pointing to a server-side script (.jsp, .asp, .sh, .pl, .py, .cgi, .js), or a UNC path", general, ""},
@@ -163,6 +181,8 @@ var ruleDocs = map[string]ruleDoc{
 	"170009": {RiskMedium, "Cookie attribute injection: a cookie named $Version, $Path or $Domain (RFC 2109 attributes that old parsers honour)", general, ""},
 	"170010": {RiskMedium, "A multipart boundary on a Content-Type that is not multipart (application/… or text/…; boundary=), which parsers disagree on", general, ""},
 	"170003": {RiskMedium, "NUL byte in a parameter or cookie", general, ""},
+	"170011": {RiskMedium, "Protocol violation: the obsolete Request-Range header, which no current client sends and range-exhaustion tools (Apache Killer) did", []string{"Apache HTTP Server"}, ""},
+	"170012": {RiskMedium, "Protocol violation: a request method with a byte other than a letter, a digit, '-' or '_' (|GET, a space or a control byte) or longer than 32 bytes", general, ""},
 	"170004": {RiskHigh, "HTTP request smuggling: a Transfer-Encoding other than chunked, or both Transfer-Encoding and Content-Length, or either twice", general, ""},
 
 	"180001": {RiskHigh, "Webshell: PHP, JSP or ASP code, eval of request input, or a known webshell (c99, r57, b374k, FilesMan) in a parameter or body", []string{"PHP", "Java", "ASP.NET"}, ""},
@@ -175,6 +195,9 @@ var ruleDocs = map[string]ruleDoc{
 // table: they look at how the request is framed, not at a value.
 var framingRules = []RuleInfo{
 	{ID: ruleSmuggling, Attack: AttackVuln, Level: 1},
+	{ID: ruleRequestRange, Attack: AttackVuln, Level: 1},
+	{ID: ruleBadMethod, Attack: AttackVuln, Level: 1},
+	{ID: ruleIncludeParam, Attack: AttackRFI, Level: 2},
 }
 
 // cveDescriptions describes each CVE a rule is about, for the

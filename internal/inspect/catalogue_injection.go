@@ -71,7 +71,7 @@ var codeRules = []rule{
 	{id: "130002", keywords: []string{"${"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tUA | tRaw, needsAny: cDollar | cBrace,
 		match: re(`(?i)\$\{\s*(?:jndi|(?:lower|upper|env|sys|java|date|main|base64|::-)[^}]*\}?\s*[jJ$])|\$\{\s*jndi\s*:|\$\{\w{0,4}\$\{\w+:[^}]*\}`)},
 	{id: "130003", keywords: []string{"java.", "getruntime", "class.forname", "_memberaccess", "ognl", "#context", "getclass", "new java", "javax", "freemarker", "t(", "application"}, attack: AttackVuln, level: 1, targets: fields | tURL | tHeader | tRaw, needsAny: cDot | cAt | cBrace | cParen,
-		match: re(`(?i)java\.lang\.(?:Runtime|ProcessBuilder|System)\b|getRuntime\s*\(\s*\)|\bClass\.forName\s*\(|#_memberAccess|@ognl\.OgnlContext|#context\s*\[|\.getClass\s*\(\s*\)\s*\.|new\s+java\.|javax\.script\.ScriptEngineManager|freemarker\.template\.utility\.Execute|\bT\s*\(\s*java\.|#?\bapplication\s*\[\s*['"]`)},
+		match: outsideMarkupNames(re(`(?i)java\.lang\.(?:Runtime|ProcessBuilder|System)\b|getRuntime\s*\(\s*\)|\bClass\.forName\s*\(|#_memberAccess|@ognl\.OgnlContext|#context\s*\[|\.getClass\s*\(\s*\)\s*\.|new\s+java\.|javax\.script\.ScriptEngineManager|freemarker\.template\.utility\.Execute|\bT\s*\(\s*java\.|#?\bapplication\s*\[\s*['"]`))},
 	{id: "130004", keywords: []string{"{{", "${", "#{", "__", "{%", "<%=", "config.", "lipsum", "cycler", "joiner", "namespace", "self._", "{php}"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAny: cBrace | cDot | cAngle | cPipe,
 		match: re(`(?i)\{\{\s*[\w.'"\[\]()]*\s*[*+]\s*['"]?\d+['"]?\s*\}\}|[$#]\{\s*\d+\s*[*+]\s*\d+\s*\}|__(?:class|mro|subclasses|globals|builtins|import|init)__|\{%\s*(?:import|include|set|for|if|print|exec)\b|<%=|\bconfig\.items\s*\(|\b(?:lipsum|cycler|joiner|namespace)\.__|self\._TemplateReference|\{php\}|\{\{\s*(?:request|config|self|settings)\b`)},
 	{id: "130005", keywords: []string{"${", "#{", "%{", "{{"}, attack: AttackVuln, level: 3, targets: fields, needsAny: cBrace,
@@ -83,16 +83,16 @@ var codeRules = []rule{
 	{id: "130008", keywords: []string{"classloader", "think\\", "vars[", "#value", "#markup", "server[request_method]", "post_render", "pre_render", "lazy_builder", "access_callback", "eval-stdin", "__proto__", "prototype"}, attack: AttackVuln, level: 1, targets: fields | tURL, needsAny: cDot | cSlash | cBrace,
 		match: re(`(?i)\bclass\.(?:module\.)?classLoader\b|\.classLoader\.(?:resources|URLs|parent)|\bthink\\(?:app|Container|Request|template|view)\b|\w/#(?:value|markup|post_render|pre_render)$|^vars\[\d\](?:\[\])?$|^server\[REQUEST_METHOD\]$|\[\s*#(?:post_render|pre_render|lazy_builder|access_callback)\s*\]|\beval-stdin\.php|__proto__|\bconstructor\s*(?:\[\s*prototype\s*\]|\]\s*\[\s*prototype\b|\.prototype\b)`)},
 	{id: "130009", keywords: []string{"o:", "a:", "ro0ab", "kztaau", "cs7qaf", "aced0005"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cColon | cUpper,
-		match: re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\b(?:rO0AB|KztAAU|Cs7QAF)|\b(?i:aced0005)`)},
+		match: outsideMarkupNames(re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\b(?:rO0AB|KztAAU|Cs7QAF)|\b(?i:aced0005)`))},
 	{id: "130010", keywords: []string{"${", "_self", "registerundefined", "|filter", "|map", "| filter", "| map", "child_process", "mainmodule", "constructor", "import", "popen", "xi:include", "xinclude"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDollar | cBrace | cDot | cParen | cColon,
 		match: re(`(?i)\$\{\s*@?[a-z_]\w*\s*\(|\b_self\.env\b|registerUndefinedFilterCallback|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)|child_process|process\.mainModule|\.constructor\s*\.\s*constructor\s*\(|__import__\s*\(|\bos\.(?:popen|system)\s*\(|<\w+:include\b[^>]*\bhref\s*=|XInclude`)},
 	{id: "130012", keywords: []string{")(", ") (", "\"(", "'(", "\" (", "' ("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
 		match: re(`(?i)\(\s*(?:\(?\s*['"]?\w*['"]?\s*\)?\s*\.\s*)+\(?\s*['"]?\w*['"]?\s*\)?\s*\)\s*\(|\(\s*(?:` + phpCallable + `)\s*\)\s*\(|\(\s*string\s*\)\s*['"]\w+['"]\s*\(`)},
 	{id: "130013", keywords: []string{"java.", "javax.", "com.sun.", "com.opensymphony", "org.apache.", "org.dom4j", "org.jdom2", "org.omg.", "org.xml.sax", "freemarker.", "sun.reflect", "javassist", "ognl", "propertyutilsbean", "declaredclass", "classloader"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper,
-		match: re(`(?i)\bjava\.lang\.(?:Class|ClassLoader|Enum|Integer|Number|Object|Process|ProcessBuilder|reflect|Runtime|String|System|Thread)\b|\bjava\.io\.(?:\w*(?:Stream|Reader|Writer)|File\w*)\b|\bjava\.net\.(?:Socket|ServerSocket|DatagramSocket|MulticastSocket|URL|\w*URLConnection)\b|\bjava\.(?:nio\.file|beans\.XMLDecoder|rmi)\b|\bjavax\.(?:naming|script|xml|management)\.|\bcom\.sun\.org\.apache|\bcom\.opensymphony\.xwork2|\borg\.apache\.(?:commons|struts2?|xalan|bcel)\b|\borg\.(?:dom4j|jdom2|omg\.CORBA|xml\.sax)\b|\bfreemarker\.(?:core|template|ext)\b|\bsun\.reflect\b|\bjavassist\b|\bOgnl(?:Context|Util)\b|\bPropertyUtilsBean\b|\bdeclaredClass\b|\bclassLoader\b`)},
-	{id: "130014", keywords: []string{"runtime", "processbuilder"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper | cAngle, match: javaGadget},
+		match: outsideMarkupNames(re(`(?i)\bjava\.lang\.(?:Class|ClassLoader|Enum|Integer|Number|Object|Process|ProcessBuilder|reflect|Runtime|String|System|Thread)\b|\bjava\.io\.(?:\w*(?:Stream|Reader|Writer)|File\w*)\b|\bjava\.net\.(?:Socket|ServerSocket|DatagramSocket|MulticastSocket|URL|\w*URLConnection)\b|\bjava\.(?:nio\.file|beans\.XMLDecoder|rmi)\b|\bjavax\.(?:naming|script|xml|management)\.|\bcom\.sun\.org\.apache|\bcom\.opensymphony\.xwork2|\borg\.apache\.(?:commons|struts2?|xalan|bcel)\b|\borg\.(?:dom4j|jdom2|omg\.CORBA|xml\.sax)\b|\bfreemarker\.(?:core|template|ext)\b|\bsun\.reflect\b|\bjavassist\b|\bOgnl(?:Context|Util)\b|\bPropertyUtilsBean\b|\bdeclaredClass\b|\bclassLoader\b`))},
+	{id: "130014", keywords: []string{"runtime", "processbuilder"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper | cAngle, match: outsideMarkupNames(javaGadget)},
 	{id: "130015", keywords: []string{"<?", "php]", "php}", "<php>", "base64_decode", "bzdecompress", "gzdecode", "gzinflate", "gzuncompress", "str_rot13", "convert_uu", "file_get_contents", "fsockopen", "move_uploaded_file", "posix_", "ini_set", "escapeshell", "register_shutdown_function", "highlight_file", "show_source", "php_uname", "get_current_user", "call_user_func", "create_function", "shell_exec", "proc_open", "pcntl_exec", "file_put_contents", "$"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cAngle | cBrace | cParen,
-		match: re(`(?i)<\?\s*php\b|<\?(?:=|$|\s+(?:echo|print|system|exec|passthru|eval|include|require|phpinfo)\b|\s+\$|\s.*\?>)|\[[/\\]?php\]|\{/?php\}|<php>|(?:base64_decode|bzdecompress|gzdecode|gzinflate|gzuncompress|str_rot13|convert_uu(?:en|de)code|file_get_contents|file_put_contents|p?fsockopen|move_uploaded_file|posix_\w+|ini_set|escapeshell(?:arg|cmd)|register_shutdown_function|highlight_file|show_source|php_uname|get_current_user|call_user_func(?:_array)?|create_function|shell_exec|proc_open|pcntl_exec)\s*\(|^\s*@?\$+\w*(?:\s*\[[^\]]*\]|\s*\{[^}]*\})*\s*\(`)},
+		match: re(`(?i)<\?\s*php\b|<\?(?:=|$|\s+(?:echo|print|system|exec|passthru|eval|include|require|phpinfo)\b|\s+\$|\s.*\?>)|\[[/\\]?php\]|\{/?php\}|<php>|(?:base64_decode|bzdecompress|gzdecode|gzinflate|gzuncompress|str_rot13|convert_uu(?:en|de)code|file_get_contents|file_put_contents|p?fsockopen|move_uploaded_file|posix_\w+|ini_set|escapeshell(?:arg|cmd)|register_shutdown_function|highlight_file|show_source|php_uname|get_current_user|call_user_func(?:_array)?|create_function|shell_exec|proc_open|pcntl_exec)\s*\(|^\s*@?\$+(?:[A-Za-z_]\w*)?(?:\s*\[[^\]]*\]|\s*\{[^}]*\})*\s*\(`)},
 	{id: "130016", keywords: []string{"while", "nd_func", "__js_function", "fromcharcode", "@{["}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cParen | cDollar | cBrace,
 		match: re(`(?i)\bwhile\s*\(\s*(?:true|1|!\s*(?:false|[-+]?0))\s*\)|\bwhile\s*\(+\s*(?:!!\s*(?:""|''|` + "``" + `|\{\}|\[\]|\w+)|!\s*(?:""|''|` + "``" + `|null|undefined|NaN|false|0)|[+-]?(?:Infinity|0*[1-9]\d*)|new\s+Date|this|String|true)\s*\)+\s*(?:;|\{\s*\}|$)|_\$\$ND_FUNC\$\$_|__js_function|\beval\s*\(\s*String\.fromCharCode|@\{\[[^\]]*\]\}`)},
 	{id: "130017", keywords: []string{"<!--#"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAll: cAngle | cComment,
@@ -203,4 +203,50 @@ func atStart(expr string) func(string) (int, int, bool) {
 		}
 		return loc[0], loc[1], true
 	}
+}
+
+// outsideMarkupNames runs match and passes over what it finds in the
+// names of XML elements and attributes (<java.lang.Runtime a="1">,
+// <x rO0ABQ="1">), looking again after them: the CRS reads an XML body's
+// text and attribute values, not its markup names, and a payload in a
+// name is not deserialized. Text, attribute values and non-XML values
+// are matched as before.
+func outsideMarkupNames(match func(string) (int, int, bool)) func(string) (int, int, bool) {
+	return func(s string) (int, int, bool) {
+		off := 0
+		for tries := 0; tries < 8; tries++ {
+			start, end, ok := match(s[off:])
+			if !ok {
+				return 0, 0, false
+			}
+			if end == 0 {
+				end = len(s) - off // a whole-value match
+			}
+			if !inMarkupName(s, off+start) {
+				return off + start, off + end, true
+			}
+			if end <= start {
+				end = start + 1
+			}
+			off += end
+			if off >= len(s) {
+				return 0, 0, false
+			}
+		}
+		return 0, 0, false
+	}
+}
+
+// inMarkupName reports whether position i of s lies in a tag's element or
+// attribute names: after a '<' with no '>' since, outside quotes.
+func inMarkupName(s string, i int) bool {
+	lt := strings.LastIndexByte(s[:i], '<')
+	if lt < 0 || strings.IndexByte(s[lt:i], '>') >= 0 {
+		return false
+	}
+	if lt+1 < len(s) && (s[lt+1] == '!' || s[lt+1] == '?') {
+		return false // a declaration or processing instruction
+	}
+	quotes := strings.Count(s[lt:i], `"`) + strings.Count(s[lt:i], "'")
+	return quotes%2 == 0
 }

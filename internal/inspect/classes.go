@@ -25,13 +25,14 @@ const (
 	cAt                        // @
 	cHigh                      // bytes >= 0x80
 	cUpper                     // A-Z (only used by case-sensitive rules)
+	cQuery                     // ?
 )
 
 // cDecode are the classes that mean a decoder could change the value.
 const cDecode = cEscape | cPipe | cSlash
 
 // byteClass maps each byte to its class; letters, digits, space and
-// , ? ! ~ ^ + _ are 0.
+// , ! ~ ^ + _ are 0.
 var byteClass = func() (t [256]class) {
 	set := func(chars string, c class) {
 		for i := 0; i < len(chars); i++ {
@@ -53,6 +54,7 @@ var byteClass = func() (t [256]class) {
 	set("%", cEscape)
 	set(":", cColon)
 	set("@", cAt)
+	set("?", cQuery)
 	for c := 0; c < 0x20; c++ {
 		t[c] = cCtl
 	}

@@ -26,6 +26,7 @@ type Inspector struct {
 	rules  [numTargets][]*rule
 	needs  [numTargets]class        // the union of the prefilters of the rules of a target
 	always [numTargets]bool         // a rule of the target runs whatever the classes
+	bare   [numTargets][]int        // the positions of those rules in rules, for values of no class
 	kw     [numTargets]keywordIndex // the keywords of the first maxIndexedRules rules of each target
 	rounds int
 }
@@ -60,6 +61,7 @@ func Compile(cfg Config) (*Inspector, error) {
 			in.needs[t] |= r.needsAny | r.needsAll
 			if r.needsAny == 0 && r.needsAll == 0 {
 				in.always[t] = true
+				in.bare[t] = append(in.bare[t], len(in.rules[t])-1)
 			}
 		}
 	}

@@ -33,6 +33,9 @@ func (in *Inspector) Inspect(r *Request) Verdict {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	sc.values = 0
+	if in.cfg.Common && !isMethodToken(r.Method) {
+		return Verdict{Attack: AttackVuln, RuleID: ruleBadMethod, Location: LocationURL, Excerpt: excerpt(r.Method, 0, 0)}
+	}
 	if v := in.value(sc, r.Path, tURL, LocationURL, false); v.Detected() {
 		return v
 	}
@@ -61,6 +64,9 @@ func (in *Inspector) pair(sc *scratch, name, value string, t target, loc string,
 	if v := in.value(sc, name, t, loc, form); v.Detected() {
 		return v
 	}
+	if t == tParams && in.cfg.Common && in.cfg.Level >= 2 && includeParam(name, value) {
+		return Verdict{Attack: AttackRFI, RuleID: ruleIncludeParam, Location: loc, Excerpt: excerpt(value, 0, 0)}
+	}
 	return in.value(sc, value, t, loc, form)
 }
 
@@ -81,6 +87,8 @@ func (in *Inspector) headers(sc *scratch, hs []Pair) Verdict {
 			}
 		case strings.EqualFold(h.Name, "Content-Length"):
 			cl++
+		case strings.EqualFold(h.Name, "Request-Range") && in.cfg.Common:
+			return Verdict{Attack: AttackVuln, RuleID: ruleRequestRange, Location: LocationHeader, Excerpt: excerpt(h.Value, 0, 0)}
 		}
 		if in.cfg.CheckAllHeaders && !strings.EqualFold(h.Name, "Cookie") {
 			if v := in.value(sc, h.Value, tHeader, LocationHeader, false); v.Detected() {
@@ -98,6 +106,32 @@ func (in *Inspector) headers(sc *scratch, hs []Pair) Verdict {
 // Transfer-Encoding other than chunked, or both Transfer-Encoding and
 // Content-Length, or either twice.
 const ruleSmuggling = "170004"
+
+// ruleRequestRange is the rule of the obsolete Request-Range header, which
+// no current client sends and range-exhaustion tools (Apache Killer)
+// did.
+const ruleRequestRange = "170011"
+
+// ruleBadMethod is the rule of a request method that is not an HTTP token
+// (|GET, a method with spaces or control bytes).
+const ruleBadMethod = "170012"
+
+// isMethodToken reports whether m is empty or shaped like the methods of
+// HTTP and its extensions (GET, M-SEARCH, VERSION-CONTROL): letters,
+// digits, '-' and '_', at most 32 bytes. RFC 9110 allows more symbols in a
+// method, which no client uses and exploits (|GET) do.
+func isMethodToken(m string) bool {
+	if len(m) > 32 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // value inspects one value: prefilter, then the rules on the raw value and
 // on each decoding round that changed it.
@@ -165,6 +199,14 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
+	if m == 0 {
+		return in.matchBare(s, bit, loc)
+	}
+	return in.matchAll(s, m, bit, loc)
+}
+
+// matchAll runs every rule of a target whose prefilter the value passes.
+func (in *Inspector) matchAll(s string, m class, bit int, loc string) Verdict {
 	// Rules that pass the class prefilter and have keywords: their
 	// keywords are looked for in one shared pass.
 	var want uint64
@@ -181,6 +223,33 @@ func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
 		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll {
 			continue
 		}
+		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
+			continue
+		}
+		if start, end, ok := r.match(s); ok {
+			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}
+		}
+	}
+	return Verdict{}
+}
+
+// matchBare is match for a value of no byte class (letters, digits,
+// spaces and neutral punctuation only): just the rules without a class
+// prefilter can match it, so only they are looked at, in the same order.
+func (in *Inspector) matchBare(s string, bit int, loc string) Verdict {
+	rules := in.rules[bit]
+	var want uint64
+	for _, i := range in.bare[bit] {
+		if i < maxIndexedRules && rules[i].kwset != nil {
+			want |= 1 << i
+		}
+	}
+	var present uint64
+	if want != 0 {
+		present = in.kw[bit].scan(s, want)
+	}
+	for _, i := range in.bare[bit] {
+		r := rules[i]
 		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
 			continue
 		}

@@ -81,7 +81,7 @@ func whole(f func(string) bool) func(string) (int, int, bool) {
 }
 
 // catalogue is every built-in rule, in the order they are tried.
-var catalogue = concat(sqliRules, xssRules, webshellRules, cmdiRules, codeRules, inclusionRules, protocolRules, robotRules)
+var catalogue = concat(sqliRules, xssRules, webshellRules, cmdiRules, codeRules, inclusionRules, protocolRules, robotRules, shellRules, phpRules, ssrfRules)
 
 func concat(lists ...[]rule) []rule {
 	var all []rule

@@ -84,7 +84,9 @@ func (g *grams) scan(v string, sel *selection) {
 const maxFieldKey = 512
 
 // fieldLists adds the lists of the name, and of the name and value, of
-// every parameter, cookie and header of req that a rule names.
+// every parameter, cookie and header of req that a rule names. Every
+// occurrence of a repeated field is looked up: a rule's condition holds
+// when any occurrence satisfies it.
 func (ix *index) fieldLists(req *inspect.Request, sel *selection) {
 	var buf [maxFieldKey]byte
 	look := func(part byte, name, value string, fold bool) bool {

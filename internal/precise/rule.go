@@ -55,7 +55,11 @@ func compileRule(r *waf.CustomRule, lists map[string]*waf.ValueList) (rule, erro
 	default:
 		return rule{}, fmt.Errorf("precise-protection rule %s: action %q is not block, pass or log", r.ID, r.Action.Category)
 	}
-	conds, err := condition.Compile(r.Conditions, lists)
+	compile := condition.Compile // one occurrence of a repeated field is enough to block or log
+	if r.Action.Category == ActionPass {
+		compile = condition.CompilePass // every occurrence is needed to let the request through
+	}
+	conds, err := compile(r.Conditions, lists)
 	if err != nil {
 		return rule{}, fmt.Errorf("precise-protection rule %s: %w", r.ID, err)
 	}

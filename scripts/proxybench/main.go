@@ -51,7 +51,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: proxybench origin|bare|seed [flags]")
+		fmt.Fprintln(os.Stderr, "usage: proxybench origin|bare|seed|protect|rampart|rules [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -66,6 +66,8 @@ func main() {
 		err = protect(os.Args[2:])
 	case "rampart":
 		err = dataPlane(os.Args[2:])
+	case "rules":
+		err = rules(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -236,18 +238,9 @@ func protect(args []string) error {
 		return err
 	}
 	defer db.Close()
-	hosts, err := db.AllHosts(ctx)
+	policyID, err := policyOf(ctx, db, *hostname)
 	if err != nil {
 		return err
-	}
-	policyID := ""
-	for _, h := range hosts {
-		if h.ProjectID == project && h.Hostname == *hostname {
-			policyID = h.PolicyID
-		}
-	}
-	if policyID == "" {
-		return fmt.Errorf("no host %s", *hostname)
 	}
 	svc := waf.NewService(db, nil)
 	on := *state == "on"

@@ -14,9 +14,23 @@ import (
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
-// Holds reports whether req satisfies the condition c, with the reference
-// tables lists. The condition must be one that package condition compiles.
+// Holds reports whether req satisfies the condition c of a
+// precise-protection or CC rule, with the reference tables lists: a named
+// field that occurs more than once satisfies c when one of its occurrences
+// does. The condition must be one that package condition compiles.
 func Holds(c waf.CustomCondition, lists map[string]*waf.ValueList, req *inspect.Request) bool {
+	return holds(c, lists, req, false)
+}
+
+// HoldsEvery reports whether req satisfies the condition c read as an
+// ignore rule's condition (package condition's CompileIgnore): a named
+// field that occurs more than once satisfies c only when every one of its
+// occurrences does.
+func HoldsEvery(c waf.CustomCondition, lists map[string]*waf.ValueList, req *inspect.Request) bool {
+	return holds(c, lists, req, true)
+}
+
+func holds(c waf.CustomCondition, lists map[string]*waf.ValueList, req *inspect.Request, every bool) bool {
 	op := c.LogicOperation
 	values := c.Contents
 	if strings.HasSuffix(op, "_any") || strings.HasSuffix(op, "_all") {
@@ -56,7 +70,25 @@ func Holds(c waf.CustomCondition, lists map[string]*waf.ValueList, req *inspect.
 		return lengthHolds(base, b.Len(), values[0]) != negated
 	}
 
-	v, present := field(c, req)
+	occurrences := fieldValues(c, req)
+	if len(occurrences) == 0 {
+		return valueHolds(base, negated, values, "", false)
+	}
+	for _, v := range occurrences {
+		r := valueHolds(base, negated, values, v, true)
+		if every && !r {
+			return false
+		}
+		if !every && r {
+			return true
+		}
+	}
+	return every
+}
+
+// valueHolds applies the operation base (negated or not) with the contents
+// values to one value v; present is false for a field the request lacks.
+func valueHolds(base string, negated bool, values []string, v string, present bool) bool {
 	switch base {
 	case "exist":
 		return present != negated
@@ -129,22 +161,24 @@ func requestLine(req *inspect.Request) string {
 	return req.Method + " " + uri + " HTTP/1.1"
 }
 
-// field returns the value the condition reads and whether the request has
-// it.
-func field(c waf.CustomCondition, req *inspect.Request) (string, bool) {
+// fieldValues returns the values the condition reads, in request order:
+// the path or the method; the first User-Agent or Referer header; every
+// occurrence of the named header, cookie or parameter. It is empty when
+// the request lacks the field.
+func fieldValues(c waf.CustomCondition, req *inspect.Request) []string {
 	switch c.Category {
 	case "url":
-		return req.Path, true
+		return []string{req.Path}
 	case "method":
-		return req.Method, true
+		return []string{req.Method}
 	case "user-agent":
-		return first(req.Headers, "user-agent", true)
+		return firstOf(all(req.Headers, "user-agent", true))
 	case "referer":
-		return first(req.Headers, "referer", true)
+		return firstOf(all(req.Headers, "referer", true))
 	case "header":
-		return first(req.Headers, c.Index, true)
+		return all(req.Headers, c.Index, true)
 	case "cookie":
-		return first(req.Cookies, c.Index, false)
+		return all(req.Cookies, c.Index, false)
 	}
 	params := req.Params
 	if params == nil {
@@ -156,16 +190,24 @@ func field(c waf.CustomCondition, req *inspect.Request) (string, bool) {
 			params = append(params, inspect.Pair{Name: unescape(k), Value: unescape(v)})
 		}
 	}
-	return first(params, c.Index, false)
+	return all(params, c.Index, false)
 }
 
-func first(pairs []inspect.Pair, name string, fold bool) (string, bool) {
+// firstOf returns the first of vs, or none.
+func firstOf(vs []string) []string {
+	return vs[:min(1, len(vs))]
+}
+
+// all returns the value of every pair named name, in order; fold compares
+// names with ASCII letters in lower case.
+func all(pairs []inspect.Pair, name string, fold bool) []string {
+	var out []string
 	for _, p := range pairs {
 		if p.Name == name || fold && lowerASCII(p.Name) == lowerASCII(name) {
-			return p.Value, true
+			out = append(out, p.Value)
 		}
 	}
-	return "", false
+	return out
 }
 
 func lowerASCII(s string) string {

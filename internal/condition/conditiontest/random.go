@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/rampartsec/rampart/internal/inspect"
 	"github.com/rampartsec/rampart/internal/waf"
@@ -154,24 +155,42 @@ func Request(r *rand.Rand) *inspect.Request {
 	for range r.IntN(4) {
 		req.Headers = append(req.Headers, inspect.Pair{Name: headers[r.IntN(len(headers))], Value: values[r.IntN(len(values))]})
 	}
+	req.Headers = repeat(r, req.Headers, true)
 	for range r.IntN(3) {
 		req.Cookies = append(req.Cookies, inspect.Pair{Name: cookies[r.IntN(len(cookies))], Value: values[r.IntN(len(values))]})
 	}
-	n := r.IntN(4)
+	req.Cookies = repeat(r, req.Cookies, false)
+	var ps []inspect.Pair
+	for range r.IntN(4) {
+		ps = append(ps, inspect.Pair{Name: params[r.IntN(len(params))], Value: values[r.IntN(len(values))]})
+	}
+	ps = repeat(r, ps, false)
 	if r.IntN(3) == 0 { // a query the matcher splits itself
-		for i := range n {
+		for i, p := range ps {
 			if i > 0 {
 				req.RawQuery += "&"
 			}
-			req.RawQuery += params[r.IntN(len(params))] + "=" + values[r.IntN(len(values))]
+			req.RawQuery += p.Name + "=" + p.Value
 		}
 		return req
 	}
-	for range n {
-		req.Params = append(req.Params, inspect.Pair{Name: params[r.IntN(len(params))], Value: values[r.IntN(len(values))]})
-	}
-	if n > 0 {
+	req.Params = ps
+	if len(ps) > 0 {
 		req.RawQuery = "x=1"
 	}
 	return req
+}
+
+// repeat appends, two times in three, more occurrences of names pairs already
+// has (headers in another case when fold is set), with random values, so
+// that conditions often meet a repeated field whose occurrences disagree.
+func repeat(r *rand.Rand, pairs []inspect.Pair, fold bool) []inspect.Pair {
+	for len(pairs) > 0 && r.IntN(3) > 0 {
+		name := pairs[r.IntN(len(pairs))].Name
+		if fold && r.IntN(2) == 0 {
+			name = strings.ToUpper(name)
+		}
+		pairs = append(pairs, inspect.Pair{Name: name, Value: values[r.IntN(len(values))]})
+	}
+	return pairs
 }

@@ -1,0 +1,50 @@
+package inspect
+
+import "testing"
+
+// checkSpan fails when a matcher's span is not inside the value.
+func checkSpan(t *testing.T, s string, start, end int, ok bool) {
+	t.Helper()
+	if ok && (start < 0 || end < start || end > len(s)) {
+		t.Fatalf("span %d..%d outside %q", start, end, s)
+	}
+	if !ok && (start != 0 || end != 0) {
+		t.Fatalf("no match but span %d..%d on %q", start, end, s)
+	}
+}
+
+// FuzzShellCommandLine feeds arbitrary values to the shell tokenizer: no
+// panic, a span inside the value, the same answer twice, and a match
+// always names a program from a command position.
+func FuzzShellCommandLine(f *testing.F) {
+	for _, s := range []string{";perf --version", "cu$@rl google.com", `""p""y""t""h""o""n""3`, "/bin/ca? /et*/passwd",
+		"time sh -c whoami", "x&ls=2", "a;b;c;d;e", "`", "$(", "<()", "${", "bin/", "/", ";/usr/local/bin/x -y", "ti''me"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, ok := shellCommandLine(s)
+		checkSpan(t, s, start, end, ok)
+		if s2, e2, ok2 := shellCommandLine(s); s2 != start || e2 != end || ok2 != ok {
+			t.Fatalf("two answers for %q", s)
+		}
+		if ok && end == start {
+			t.Fatalf("empty command span on %q", s)
+		}
+	})
+}
+
+// FuzzPHPCall feeds arbitrary values to the PHP call scanner: no panic, a
+// span inside the value that ends at a '(' after a name.
+func FuzzPHPCall(f *testing.F) {
+	for _, s := range []string{"exec #c\r\n (x)", "gzuncompress/*c*/()", "ZlIb_DeCoDe=(bla)", "/*", "#", "a(", "(", "md5(checksum)",
+		"system(whoami)", "x__________________________________________________________y("} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, ok := phpCall(s)
+		checkSpan(t, s, start, end, ok)
+		if ok && s[end-1] != '(' {
+			t.Fatalf("span %q of %q does not end at '('", s[start:end], s)
+		}
+	})
+}
