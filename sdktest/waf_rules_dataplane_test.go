@@ -56,16 +56,27 @@ func (p *rulesPlane) addHost(name string) {
 }
 
 // blockMode switches the policy's basic web protection to block (with a
-// followed known-attack-source rule when followed is set).
+// followed known-attack-source rule when followed is set, and the
+// followed_action switch on).
 func (p *rulesPlane) blockMode(followed string) {
 	p.t.Helper()
 	block := wm.GetPolicyActionCategoryEnum().BLOCK
-	action := &wm.PolicyAction{Category: &block}
+	body := &wm.UpdatePolicyRequestBody{Action: &wm.PolicyAction{Category: &block}}
 	if followed != "" {
-		action.FollowedActionId = &followed
+		body.Action.FollowedActionId = &followed
+		body.Options = &wm.PolicyOption{FollowedAction: ptr(true)}
 	}
-	if _, err := p.c.UpdatePolicy(&wm.UpdatePolicyRequest{PolicyId: p.policyID, Body: &wm.UpdatePolicyRequestBody{Action: action}}); err != nil {
+	if _, err := p.c.UpdatePolicy(&wm.UpdatePolicyRequest{PolicyId: p.policyID, Body: body}); err != nil {
 		p.t.Fatalf("UpdatePolicy: %v", err)
+	}
+}
+
+// followedAction turns the policy's known-attack-source switch on or off.
+func (p *rulesPlane) followedAction(on bool) {
+	p.t.Helper()
+	if _, err := p.c.UpdatePolicy(&wm.UpdatePolicyRequest{PolicyId: p.policyID, Body: &wm.UpdatePolicyRequestBody{
+		Options: &wm.PolicyOption{FollowedAction: ptr(on)}}}); err != nil {
+		p.t.Fatalf("UpdatePolicy options.followed_action %v: %v", on, err)
 	}
 }
 
@@ -403,6 +414,7 @@ func TestWAFKnownAttackSourceDataPlane(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreatePunishmentRule: %v", err)
 	}
+	q.followedAction(true)
 	cat, act := wm.GetCustomConditionsCategoryEnum(), wm.GetCustomActionCategoryEnum()
 	probeID := q.preciseRule("probe", 1, act.BLOCK, *pr2.Id, cat.HEADER, "X-Probe", "contain", "evil")
 	q.waitFor("/probe", hdr("X-Probe", "evil"), http.StatusTeapot)
@@ -436,11 +448,33 @@ func TestWAFKnownAttackSourceByCookieDataPlane(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreatePunishmentRule: %v", err)
 	}
-	p.blockMode(*pr.Id)
+	// Block mode naming the rule, with options.followed_action off, in
+	// one write: once the policy blocks, the switch is off.
+	block := wm.GetPolicyActionCategoryEnum().BLOCK
+	if _, err := p.c.UpdatePolicy(&wm.UpdatePolicyRequest{PolicyId: p.policyID, Body: &wm.UpdatePolicyRequestBody{
+		Action:  &wm.PolicyAction{Category: &block, FollowedActionId: pr.Id},
+		Options: &wm.PolicyOption{FollowedAction: ptr(false)}}}); err != nil {
+		t.Fatalf("UpdatePolicy: %v", err)
+	}
 	bad, good := hdr("Cookie", "sid=bad"), hdr("Cookie", "sid=good")
 	p.waitFor(dataPlaneSQLi, bad, http.StatusTeapot)
-	if got := p.status("/clean", bad); got != http.StatusTeapot {
-		t.Fatalf("clean request with the punished cookie: %d, want 418", got)
+	// With options.followed_action off, the block punishes nothing.
+	if got := p.status("/clean?off", bad); got != http.StatusOK {
+		t.Fatalf("clean request after a block with options.followed_action off: %d, want 200", got)
+	}
+	p.followedAction(true)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if got := p.status(dataPlaneSQLi, bad); got != http.StatusTeapot {
+			t.Fatalf("SQLi: %d", got)
+		}
+		if p.status("/clean", bad) == http.StatusTeapot {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a block with options.followed_action on did not punish the cookie within 10 s")
+		}
+		time.Sleep(25 * time.Millisecond)
 	}
 	if got := p.status("/clean?x=1", good); got != http.StatusOK {
 		t.Fatalf("clean request with another cookie value: %d, want 200", got)

@@ -210,8 +210,8 @@ func TestPolicyRulesReferenceTables(t *testing.T) {
 	}
 }
 
-// Known-attack-source rules are returned by ID whatever the module
-// switches.
+// Known-attack-source rules are returned by ID while options.followed_action
+// is on.
 func TestPolicyRulesPunishmentsByID(t *testing.T) {
 	f := newRulesFixture(t)
 	ctx := context.Background()
@@ -224,9 +224,13 @@ func TestPolicyRulesPunishmentsByID(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if r := f.rules(t); r != nil {
+		t.Fatalf("options.followed_action off: rules %#v", r)
+	}
+	f.setOption(t, "followed_action", true)
 	r := f.rules(t)
 	if r == nil {
-		t.Fatal("no rules")
+		t.Fatal("options.followed_action on: no rules")
 	}
 	for _, want := range []*waf.PunishmentRule{short, long} {
 		got, ok := r.Punishment(want.ID)
