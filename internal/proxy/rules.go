@@ -111,22 +111,27 @@ func writeCCResponse(w http.ResponseWriter, resp *waf.CCResponse) {
 
 // punished blocks a request whose source is in the known-attack-source
 // box for the route's policy: the client address, or the value of the
-// host's cookie, parameter or header mark.
+// host's cookie, parameter or header mark. An entry whose rule is no longer
+// in force (deleted, or the policy's followed_action switch turned off)
+// blocks nothing, so that turning the module off releases every source at
+// once.
 func (p *Proxy) punished(w http.ResponseWriter, r *http.Request, c webCheck, v *view, now time.Time) bool {
 	if p.penalties.Empty() {
 		return false
 	}
 	scope, kind, value := c.rt.scope, penalty.KindIP, ""
 	ruleID, blocked := p.penalties.BlockedAddr(scope, c.client, now)
+	blocked = blocked && c.punishes(ruleID)
 	if !blocked {
 		for k := penalty.KindCookie; k <= penalty.KindHeader; k++ {
 			if value = sourceValue(r, c.rt.marks, v, k); value == "" {
 				continue
 			}
-			if ruleID, blocked = p.penalties.Blocked(scope, k, value, now); blocked {
+			if ruleID, blocked = p.penalties.Blocked(scope, k, value, now); blocked && c.punishes(ruleID) {
 				kind = k
 				break
 			}
+			blocked = false
 		}
 	}
 	if !blocked {
@@ -201,4 +206,14 @@ func boundKey(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:maxKeyBytes], "")
+}
+
+// punishes reports whether the known-attack-source rule is in force for the
+// route's policy.
+func (c webCheck) punishes(ruleID string) bool {
+	if c.rules == nil {
+		return false
+	}
+	_, ok := c.rules.Punishment(ruleID)
+	return ok
 }

@@ -449,3 +449,26 @@ func TestPolicyRulesDoNotWidenBasicProtectionHeaders(t *testing.T) {
 		t.Fatalf("user agent: status %d, events %+v", rec.Code, evs)
 	}
 }
+
+// A source in the box is released at once when its known-attack-source rule
+// leaves the policy's rules (deleted, or the followed_action switch off),
+// whether or not the policy has other rules in force.
+func TestPunishedSourceReleasedWhenItsRuleIsGone(t *testing.T) {
+	f := newRulesFixture(t, false, nil, nil)
+	if rec, _, _ := f.serve("192.0.2.60", "/"+sqliPath, nil); rec.Code != 418 {
+		t.Fatalf("attack: %d", rec.Code)
+	}
+	if rec, _, _ := f.serve("192.0.2.60", "/precise-log", nil); rec.Code != 418 {
+		t.Fatalf("punished: %d", rec.Code)
+	}
+	delete(f.rules.punishments, "pun-ip")
+	rec, evs, _ := f.serve("192.0.2.60", "/precise-log", nil)
+	if rec.Code != 200 {
+		t.Fatalf("after the rule left the policy: status %d, events %+v", rec.Code, evs)
+	}
+	for _, ev := range evs {
+		if ev.RuleType == decision.RulePunishment {
+			t.Fatalf("punishment event after the rule left the policy: %+v", ev)
+		}
+	}
+}
