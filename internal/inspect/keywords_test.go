@@ -36,16 +36,24 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 		low := strings.ToLower(s)
 		for tg := range numTargets {
 			rules := in.rules[tg]
-			present := in.kw[tg].scan(s, ^uint64(0))
+			all := make([]uint64, len(in.kw[tg]))
+			for b := range all {
+				all[b] = in.kw[tg][b].scan(s, ^uint64(0))
+			}
 			for i, r := range rules {
-				if r.kwset == nil || i >= maxIndexedRules {
+				if r.kwset == nil {
 					continue
 				}
+				alone := in.kw[tg][i/64].scan(s, 1<<(i%64))
+				if (all[i/64]^alone)&(1<<(i%64)) != 0 {
+					t.Fatalf("rule %s (target %d) on %q: the scan for every rule and the scan for it alone disagree", r.id, tg, s)
+				}
+				present := all[i/64]
 				want := false
 				for _, w := range r.keywords {
 					want = want || strings.Contains(low, w)
 				}
-				if got := present&(1<<i) != 0; got != want {
+				if got := present&(1<<(i%64)) != 0; got != want {
 					t.Fatalf("rule %s (target %d) on %q: index says %v, search says %v", r.id, tg, s, got, want)
 				}
 			}
