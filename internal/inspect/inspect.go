@@ -158,10 +158,15 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	if v := in.match(s, m, bit, loc); v.Detected() {
 		return v
 	}
-	cur, k := s, 0
-	for round := 0; round < in.rounds && (classesOf(cur)&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
+	cur, cls, k := s, m, 0
+	for round := 0; round < in.rounds && (cls&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
 		changed := false
 		for step := 0; step < 4; step++ {
+			// A decoder runs only when the value holds a byte it
+			// decodes from: most values of a form have none.
+			if cls&decoderNeeds[step] == 0 && !(step == 0 && form && round == 0) {
+				continue
+			}
 			var out []byte
 			var ok bool
 			switch step {
@@ -177,6 +182,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 			if ok {
 				sc.buf[k] = out
 				cur = unsafe.String(unsafe.SliceData(out), len(out))
+				cls = classesOf(cur)
 				k ^= 1
 				changed = true
 			}
@@ -184,7 +190,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 		if !changed {
 			break
 		}
-		if v := in.match(cur, classesOf(cur), bit, loc); v.Detected() {
+		if v := in.match(cur, cls, bit, loc); v.Detected() {
 			return v
 		}
 	}
@@ -197,6 +203,12 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	}
 	return Verdict{}
 }
+
+// decoderNeeds are, for each decoding step of value, the classes of the
+// bytes it can decode from: URLDecode '%' (a form's '+' is handled
+// apart), UnicodeEscapeDecode '\', '%' and the lead byte of full-width
+// forms, HTMLEntityDecode '&', OverlongDecode bytes of 0xC0 and 0xC1.
+var decoderNeeds = [4]class{cEscape, cEscape | cSlash | cHigh, cPipe, cHigh}
 
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
