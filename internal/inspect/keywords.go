@@ -72,7 +72,7 @@ func hasFoldedPrefix(s, w string) bool {
 // only with the keywords that start with that pair.
 type keywordIndex struct {
 	single [256]uint64                 // rules with a one-byte keyword, by byte (both cases)
-	pairs  [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords
+	pairs  [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords, and every pair starting with a one-byte keyword
 	slots  []pairSlot                  // those keywords by pair, open addressing
 	shift  uint                        // 32 - log2(len(slots))
 	build  map[uint16][]indexedKeyword // while compiling only
@@ -109,6 +109,10 @@ func (x *keywordIndex) add(word string, rule int) {
 	if len(w) == 1 {
 		x.single[w[0]] |= 1 << rule
 		x.single[strings.ToUpper(w)[0]] |= 1 << rule
+		for b := 0; b < 256; b++ { // a position holding it is looked at whatever follows
+			p := pairOf(w[0], byte(b))
+			x.pairs[p>>6] |= 1 << (p & 63)
+		}
 		return
 	}
 	p := pairOf(w[0], w[1])
@@ -152,35 +156,37 @@ func (x *keywordIndex) slot(p uint16) int {
 	return int((uint32(p) * 0x9e3779b1) >> x.shift)
 }
 
-// lookup returns the keywords that start with pair p, which the pairs
-// bitmap holds.
+// lookup returns the keywords that start with pair p (none when the
+// pair is in the bitmap for a one-byte keyword alone).
 func (x *keywordIndex) lookup(p uint16) []indexedKeyword {
-	j := x.slot(p)
-	for x.slots[j].pair != p || !x.slots[j].used {
-		j = (j + 1) & (len(x.slots) - 1)
+	for j := x.slot(p); ; j = (j + 1) & (len(x.slots) - 1) {
+		if sl := &x.slots[j]; !sl.used || sl.pair == p {
+			return sl.words
+		}
 	}
-	return x.slots[j].words
 }
 
 // scan returns the rules (as bits) that have a keyword in s, looking only
 // for the rules in want. Bits of rules not in want may be set too.
 func (x *keywordIndex) scan(s string, want uint64) uint64 {
 	var found uint64
-	for i := 0; i < len(s); i++ {
+	if len(s) == 0 {
+		return 0
+	}
+	for i := 0; i+1 < len(s); i++ {
+		p := pairOf(s[i], s[i+1])
+		if x.pairs[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
 		found |= x.single[s[i]]
-		if i+1 < len(s) {
-			p := pairOf(s[i], s[i+1])
-			if x.pairs[p>>6]&(1<<(p&63)) != 0 {
-				for _, k := range x.lookup(p) {
-					if k.rules&want&^found != 0 && len(s)-i >= len(k.word) && hasFoldedPrefix(s[i+2:], k.word[2:]) {
-						found |= k.rules
-					}
-				}
+		for _, k := range x.lookup(p) {
+			if k.rules&want&^found != 0 && len(s)-i >= len(k.word) && hasFoldedPrefix(s[i+2:], k.word[2:]) {
+				found |= k.rules
 			}
 		}
 		if found&want == want {
 			return found
 		}
 	}
-	return found
+	return found | x.single[s[len(s)-1]]
 }

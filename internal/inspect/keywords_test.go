@@ -60,3 +60,31 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 		}
 	}
 }
+
+// TestKeywordIndexFindsOneByteKeywordsAnywhere: a keyword of one byte is
+// found alone, first, last and in the middle of a value.
+func TestKeywordIndexFindsOneByteKeywordsAnywhere(t *testing.T) {
+	in, err := Compile(Config{Enabled: true, Common: true, Webshell: true, Level: 3, CheckAllHeaders: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for tg := range numTargets {
+		for i, r := range in.rules[tg] {
+			for _, w := range r.keywords {
+				if len(w) != 1 {
+					continue
+				}
+				for _, s := range []string{w, w + "zz", "zz" + w, "zz" + w + "zz"} {
+					if in.kw[tg][i/64].scan(s, 1<<(i%64))&(1<<(i%64)) == 0 {
+						t.Errorf("rule %s (target %d): keyword %q not found in %q", r.id, tg, w, s)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no one-byte keyword in the catalogue")
+	}
+}
