@@ -1,7 +1,5 @@
 package inspect
 
-import "math/bits"
-
 // maxRules is how many rules one target can hold: the rule sets of the
 // prefilter are fixed-size bit sets, so finding a value's candidate rules
 // allocates nothing.
@@ -20,18 +18,23 @@ func (b *ruleBits) set(i int) { b[i>>6] |= 1 << (i & 63) }
 func (b *ruleBits) has(i int) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 
 // prefilter is the class prefilter of a target's rules as bit sets, so
-// the rules a value's classes let through are found with a few word
-// operations per class the value holds, instead of a test per rule.
+// the rules a value's classes let through are found with a table lookup
+// per group of classesPerChunk classes, instead of a test per rule.
 type prefilter struct {
-	free     ruleBits             // rules with no needsAny
-	any      [numClasses]ruleBits // rules whose needsAny holds the class
-	all      [numClasses]ruleBits // rules whose needsAll holds the class
-	anyUnion class                // the classes some rule's needsAny holds
-	allUnion class                // the classes some rule's needsAll holds
-	bare     ruleBits             // rules without any class prefilter
-	keyed    ruleBits             // rules with keywords
-	words    int                  // how many words of the sets are in use
+	free ruleBits // rules with no needsAny
+	// anyOf[k][x] are the rules whose needsAny holds one of the classes
+	// of chunk k set in x; allOf[k][x] those whose needsAll does.
+	anyOf [numChunks][1 << classesPerChunk]ruleBits
+	allOf [numChunks][1 << classesPerChunk]ruleBits
+	bare  ruleBits // rules without any class prefilter
+	keyed ruleBits // rules with keywords
 }
+
+// classesPerChunk is how many classes one table of the prefilter covers.
+const (
+	classesPerChunk = 5
+	numChunks       = (numClasses + classesPerChunk - 1) / classesPerChunk
+)
 
 // add records the prefilter of rule r at position i.
 func (p *prefilter) add(r *rule, i int) {
@@ -45,33 +48,36 @@ func (p *prefilter) add(r *rule, i int) {
 		p.keyed.set(i)
 	}
 	for c := 0; c < numClasses; c++ {
-		if r.needsAny&(1<<c) != 0 {
-			p.any[c].set(i)
-		}
-		if r.needsAll&(1<<c) != 0 {
-			p.all[c].set(i)
+		k, b := c/classesPerChunk, c%classesPerChunk
+		for x := 0; x < 1<<classesPerChunk; x++ {
+			if x&(1<<b) == 0 {
+				continue
+			}
+			if r.needsAny&(1<<c) != 0 {
+				p.anyOf[k][x].set(i)
+			}
+			if r.needsAll&(1<<c) != 0 {
+				p.allOf[k][x].set(i)
+			}
 		}
 	}
-	p.anyUnion |= r.needsAny
-	p.allUnion |= r.needsAll
-	p.words = i>>6 + 1
 }
 
 // candidates returns the rules whose class prefilter a value of classes m
 // passes: one of needsAny (or no needsAny) and all of needsAll.
 func (p *prefilter) candidates(m class) ruleBits {
 	c := p.free
-	for a := m & p.anyUnion; a != 0; a &= a - 1 {
-		any := &p.any[bits.TrailingZeros32(uint32(a))]
-		for w := 0; w < p.words; w++ {
+	var missing ruleBits // rules that need a class m lacks
+	for k := 0; k < numChunks; k++ {
+		any := &p.anyOf[k][m>>(k*classesPerChunk)&(1<<classesPerChunk-1)]
+		all := &p.allOf[k][^m>>(k*classesPerChunk)&(1<<classesPerChunk-1)]
+		for w := range c {
 			c[w] |= any[w]
+			missing[w] |= all[w]
 		}
 	}
-	for a := p.allUnion &^ m; a != 0; a &= a - 1 {
-		all := &p.all[bits.TrailingZeros32(uint32(a))]
-		for w := 0; w < p.words; w++ {
-			c[w] &^= all[w]
-		}
+	for w := range c {
+		c[w] &^= missing[w]
 	}
 	return c
 }
