@@ -173,14 +173,15 @@ func (x *keywordIndex) scan(s string, want uint64) uint64 {
 	if len(s) == 0 {
 		return 0
 	}
-	for i := 0; i+1 < len(s); i++ {
-		p := pairOf(s[i], s[i+1])
+	p := uint16(foldByte[s[0]])
+	for i := 1; i < len(s); i++ {
+		p = p<<8 | uint16(foldByte[s[i]]) // the pair at i-1, each byte folded once
 		if x.pairs[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
-		found |= x.single[s[i]]
+		found |= x.single[s[i-1]]
 		for _, k := range x.lookup(p) {
-			if k.rules&want&^found != 0 && len(s)-i >= len(k.word) && hasFoldedPrefix(s[i+2:], k.word[2:]) {
+			if k.rules&want&^found != 0 && len(s)-i+1 >= len(k.word) && hasFoldedPrefix(s[i+1:], k.word[2:]) {
 				found |= k.rules
 			}
 		}
