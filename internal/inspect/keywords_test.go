@@ -41,7 +41,7 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 				all[b] = in.kw[tg][b].scan(s, ^uint64(0))
 			}
 			for i, r := range rules {
-				if r.kwset == nil {
+				if len(r.keywords) == 0 {
 					continue
 				}
 				alone := in.kw[tg][i/64].scan(s, 1<<(i%64))

@@ -44,7 +44,7 @@ func (p *prefilter) add(r *rule, i int) {
 	if r.needsAny == 0 && r.needsAll == 0 {
 		p.bare.set(i)
 	}
-	if r.kwset != nil {
+	if len(r.keywords) > 0 {
 		p.keyed.set(i)
 	}
 	for c := 0; c < numClasses; c++ {
