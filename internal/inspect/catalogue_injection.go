@@ -147,8 +147,7 @@ func javaGadget(s string) (int, int, bool) {
 
 // commandLineStarts are the literal beginnings of the names a command
 // line of rule 120006 can start with, by lower-case first letter.
-var commandLineStarts = func() map[byte][]string {
-	m := map[byte][]string{}
+var commandLineStarts = func() (m [256][]string) {
 	for _, alt := range []string{cmdPrefix, cmdStart, cmdWordy} {
 		for _, name := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(alt, "(?:"), ")"), "|") {
 			if i := strings.IndexAny(name, `(?[\\*+.`); i >= 0 {
@@ -166,11 +165,14 @@ var commandLineStarts = func() map[byte][]string {
 // even when the first letter already rules it out.
 func commandLine(match func(string) (int, int, bool)) func(string) (int, int, bool) {
 	return func(s string) (int, int, bool) {
-		t := strings.TrimLeft(s, " \t\r\n\f")
-		if t == "" {
+		i := 0
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == '\f') {
+			i++
+		}
+		if i == len(s) {
 			return 0, 0, false
 		}
-		if t[0] != '/' && !hasAnyFoldedPrefix(t, commandLineStarts[t[0]|0x20]) {
+		if t := s[i:]; t[0] != '/' && !hasAnyFoldedPrefix(t, commandLineStarts[t[0]|0x20]) {
 			return 0, 0, false
 		}
 		return match(s)

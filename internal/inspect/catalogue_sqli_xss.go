@@ -26,10 +26,10 @@ func isSQLi(s string) bool {
 // tens of allocations a value, is not asked.
 func onlyApostrophes(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '=', '(', ')', ';', '#', '-', '*', '/', '|', '&', '<', '>', '"', '`', '@', '\\', '^', '%', '+', '!', '~':
+		switch apostropheByte[s[i]] {
+		case notApostropheText:
 			return false
-		case '\'':
+		case apostrophe:
 			if i == 0 || i+1 == len(s) || !isLetter(s[i-1]) || !isLetter(s[i+1]) {
 				return false
 			}
@@ -41,13 +41,44 @@ func onlyApostrophes(s string) bool {
 			for j < len(s) && isLetter(s[j]) {
 				j++
 			}
-			if sqlOperatorWords.has(s[k:i]) || sqlOperatorWords.has(s[i+1:j]) {
+			if isSQLOperatorWord(s[k:i]) || isSQLOperatorWord(s[i+1:j]) {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+// The kinds of byte onlyApostrophes tells apart.
+const (
+	apostropheTextByte = iota
+	apostrophe
+	notApostropheText // a character a query needs
+)
+
+// apostropheByte is the kind of each byte for onlyApostrophes.
+var apostropheByte = func() (t [256]uint8) {
+	for _, c := range []byte("=();#-*/|&<>\"`@\\^%+!~") {
+		t[c] = notApostropheText
+	}
+	t['\''] = apostrophe
+	return t
+}()
+
+// isSQLOperatorWord is sqlOperatorWords.has, without the map lookup for
+// words shorter or longer than every operator word (the s of Lyon's).
+func isSQLOperatorWord(w string) bool {
+	return len(w) >= sqlOperatorWordLen[0] && len(w) <= sqlOperatorWordLen[1] && sqlOperatorWords.has(w)
+}
+
+// sqlOperatorWordLen is the shortest and the longest of sqlOperatorWords.
+var sqlOperatorWordLen = func() [2]int {
+	n := [2]int{1 << 30, 0}
+	for w := range sqlOperatorWords {
+		n[0], n[1] = min(n[0], len(w)), max(n[1], len(w))
+	}
+	return n
+}()
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 

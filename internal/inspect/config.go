@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -24,10 +25,10 @@ type Config struct {
 type Inspector struct {
 	cfg    Config
 	rules  [numTargets][]*rule
-	needs  [numTargets]class        // the union of the prefilters of the rules of a target
-	always [numTargets]bool         // a rule of the target runs whatever the classes
-	bare   [numTargets][]int        // the positions of those rules in rules, for values of no class
-	kw     [numTargets]keywordIndex // the keywords of the first maxIndexedRules rules of each target
+	needs  [numTargets]class          // the union of the prefilters of the rules of a target
+	always [numTargets]bool           // a rule of the target runs whatever the classes
+	pre    [numTargets]prefilter      // the class prefilters of the rules of a target as bit sets
+	kw     [numTargets][]keywordIndex // the keywords of each block of 64 rules of a target
 	rounds int
 }
 
@@ -52,17 +53,27 @@ func Compile(cfg Config) (*Inspector, error) {
 			if r.targets&(1<<t) == 0 {
 				continue
 			}
-			if n := len(in.rules[t]); n < maxIndexedRules {
-				for _, w := range r.keywords {
-					in.kw[t].add(w, n)
-				}
+			n := len(in.rules[t])
+			if n == maxRules {
+				return nil, fmt.Errorf("inspect: more than %d rules for one target", maxRules)
+			}
+			if n%64 == 0 {
+				in.kw[t] = append(in.kw[t], keywordIndex{})
+			}
+			for _, w := range r.keywords {
+				in.kw[t][n/64].add(w, n%64)
 			}
 			in.rules[t] = append(in.rules[t], r)
+			in.pre[t].add(r, n)
 			in.needs[t] |= r.needsAny | r.needsAll
 			if r.needsAny == 0 && r.needsAll == 0 {
 				in.always[t] = true
-				in.bare[t] = append(in.bare[t], len(in.rules[t])-1)
 			}
+		}
+	}
+	for t := range in.kw {
+		for b := range in.kw[t] {
+			in.kw[t][b].finish()
 		}
 	}
 	return in, nil

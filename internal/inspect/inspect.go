@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"math/bits"
 	"strings"
 	"sync"
 	"unsafe"
@@ -157,10 +158,15 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	if v := in.match(s, m, bit, loc); v.Detected() {
 		return v
 	}
-	cur, k := s, 0
-	for round := 0; round < in.rounds && (classesOf(cur)&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
+	cur, cls, k := s, m, 0
+	for round := 0; round < in.rounds && (cls&cDecode != 0 || round == 0 && m&cEscape != 0); round++ {
 		changed := false
 		for step := 0; step < 4; step++ {
+			// A decoder runs only when the value holds a byte it
+			// decodes from: most values of a form have none.
+			if cls&decoderNeeds[step] == 0 && !(step == 0 && form && round == 0) {
+				continue
+			}
 			var out []byte
 			var ok bool
 			switch step {
@@ -176,6 +182,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 			if ok {
 				sc.buf[k] = out
 				cur = unsafe.String(unsafe.SliceData(out), len(out))
+				cls = classesOf(cur)
 				k ^= 1
 				changed = true
 			}
@@ -183,7 +190,7 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 		if !changed {
 			break
 		}
-		if v := in.match(cur, classesOf(cur), bit, loc); v.Detected() {
+		if v := in.match(cur, cls, bit, loc); v.Detected() {
 			return v
 		}
 	}
@@ -197,6 +204,12 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	return Verdict{}
 }
 
+// decoderNeeds are, for each decoding step of value, the classes of the
+// bytes it can decode from: URLDecode '%' (a form's '+' is handled
+// apart), UnicodeEscapeDecode '\', '%' and the lead byte of full-width
+// forms, HTMLEntityDecode '&', OverlongDecode bytes of 0xC0 and 0xC1.
+var decoderNeeds = [4]class{cEscape, cEscape | cSlash | cHigh, cPipe, cHigh}
+
 // match runs the rules of a target whose prefilter the value passes.
 func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
 	if m == 0 {
@@ -207,54 +220,32 @@ func (in *Inspector) match(s string, m class, bit int, loc string) Verdict {
 
 // matchAll runs every rule of a target whose prefilter the value passes.
 func (in *Inspector) matchAll(s string, m class, bit int, loc string) Verdict {
-	// Rules that pass the class prefilter and have keywords: their
-	// keywords are looked for in one shared pass.
-	var want uint64
-	for i, r := range in.rules[bit] {
-		if i < maxIndexedRules && r.kwset != nil && (r.needsAny == 0 || m&r.needsAny != 0) && m&r.needsAll == r.needsAll {
-			want |= 1 << i
-		}
-	}
-	var present uint64
-	if want != 0 {
-		present = in.kw[bit].scan(s, want)
-	}
-	for i, r := range in.rules[bit] {
-		if r.needsAny != 0 && m&r.needsAny == 0 || m&r.needsAll != r.needsAll {
-			continue
-		}
-		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
-			continue
-		}
-		if start, end, ok := r.match(s); ok {
-			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}
-		}
-	}
-	return Verdict{}
+	return in.matchRules(s, in.pre[bit].candidates(m), bit, loc)
 }
 
 // matchBare is match for a value of no byte class (letters, digits,
 // spaces and neutral punctuation only): just the rules without a class
 // prefilter can match it, so only they are looked at, in the same order.
 func (in *Inspector) matchBare(s string, bit int, loc string) Verdict {
-	rules := in.rules[bit]
-	var want uint64
-	for _, i := range in.bare[bit] {
-		if i < maxIndexedRules && rules[i].kwset != nil {
-			want |= 1 << i
+	return in.matchRules(s, in.pre[bit].bare, bit, loc)
+}
+
+// matchRules runs the rules of a target in cand, in order: a rule with
+// keywords only when the value holds one of them. The keywords of all
+// the rules in cand are looked for in one shared pass per block of 64
+// rules.
+func (in *Inspector) matchRules(s string, cand ruleBits, bit int, loc string) Verdict {
+	rules, kw, keyed := in.rules[bit], in.kw[bit], &in.pre[bit].keyed
+	for w := range kw {
+		run := cand[w]
+		if want := run & keyed[w]; want != 0 {
+			run &^= want &^ kw[w].scan(s, want)
 		}
-	}
-	var present uint64
-	if want != 0 {
-		present = in.kw[bit].scan(s, want)
-	}
-	for _, i := range in.bare[bit] {
-		r := rules[i]
-		if r.kwset != nil && (i < maxIndexedRules && present&(1<<i) == 0 || i >= maxIndexedRules && !r.kwset.in(s)) {
-			continue
-		}
-		if start, end, ok := r.match(s); ok {
-			return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}
+		for ; run != 0; run &= run - 1 {
+			r := rules[w*64+bits.TrailingZeros64(run)]
+			if start, end, ok := r.match(s); ok {
+				return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}
+			}
 		}
 	}
 	return Verdict{}

@@ -1,46 +1,9 @@
 package inspect
 
-import "strings"
-
-// keywordSet finds whether any of a few lower-case ASCII keywords occurs
-// in a value, ignoring case, in one pass over the value: the rules use it
-// as their literal prefilter (as CRS rules use @pm before a regular
-// expression), so a regular expression runs only on values that hold one
-// of the words it needs.
-type keywordSet struct {
-	byFirst [256][]string
-}
-
-func newKeywordSet(words []string) *keywordSet {
-	if len(words) == 0 {
-		return nil
-	}
-	k := &keywordSet{}
-	for _, w := range words {
-		w = strings.ToLower(w)
-		k.byFirst[w[0]] = append(k.byFirst[w[0]], w)
-		if u := strings.ToUpper(w[:1]); u[0] != w[0] {
-			k.byFirst[u[0]] = append(k.byFirst[u[0]], w)
-		}
-	}
-	return k
-}
-
-// in reports whether s holds one of the keywords. A nil set holds every
-// value.
-func (k *keywordSet) in(s string) bool {
-	if k == nil {
-		return true
-	}
-	for i := 0; i < len(s); i++ {
-		for _, w := range k.byFirst[s[i]] {
-			if len(s)-i >= len(w) && hasFoldedPrefix(s[i:], w) {
-				return true
-			}
-		}
-	}
-	return false
-}
+import (
+	"math/bits"
+	"strings"
+)
 
 // hasFoldedPrefix reports whether s starts with the lower-case ASCII word
 // w, ignoring the case of s.
@@ -59,71 +22,132 @@ func hasFoldedPrefix(s, w string) bool {
 
 // keywordIndex finds, in one pass over a value, which rules of a target
 // have one of their keywords in it: the rules of a target share the scan
-// instead of each scanning the value again.
+// instead of each scanning the value again. One index tells apart 64
+// rules (bits by position in a block of the target's rule list); a target
+// with more rules has one index per block of 64.
+//
+// Keywords of two bytes or more are filed by their first two bytes in
+// lower case: a bitmap of those pairs passes over most positions of a
+// value with one lookup, and a position whose pair is in it is compared
+// only with the keywords that start with that pair.
 type keywordIndex struct {
-	byFirst [256][]indexedKeyword
-	// second holds, for each first byte, the second bytes (both cases)
-	// of its keywords, so most positions are passed over without looking
-	// at the list; short marks the first bytes that are a keyword alone.
-	second [256][4]uint64
-	short  [256]bool
+	single [256]uint64                 // rules with a one-byte keyword, by byte (both cases)
+	pairs  [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords, and every pair starting with a one-byte keyword
+	slots  []pairSlot                  // those keywords by pair, open addressing
+	shift  uint                        // 32 - log2(len(slots))
+	build  map[uint16][]indexedKeyword // while compiling only
 }
 
-// indexedKeyword is a keyword and the rules (bits by position in the
-// target's rule list) that list it.
+// indexedKeyword is a keyword (lower case) and the rules of the block
+// (bits) that list it.
 type indexedKeyword struct {
 	word  string
 	rules uint64
 }
 
-// maxIndexedRules is how many rules of a target the index can tell apart;
-// rules past it are checked with their own keyword set.
-const maxIndexedRules = 64
+// pairSlot holds the keywords that start with one pair of bytes.
+type pairSlot struct {
+	pair  uint16
+	used  bool
+	words []indexedKeyword
+}
 
+// foldByte maps A-Z to a-z and every other byte to itself.
+var foldByte = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if c >= 'A' && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// add files word as a keyword of rule (its position in the block).
 func (x *keywordIndex) add(word string, rule int) {
 	w := strings.ToLower(word)
-	for _, first := range []byte{w[0], strings.ToUpper(w[:1])[0]} {
-		list := x.byFirst[first]
-		found := false
-		for i := range list {
-			if list[i].word == w {
-				list[i].rules |= 1 << rule
-				found = true
-			}
+	if len(w) == 1 {
+		x.single[w[0]] |= 1 << rule
+		x.single[strings.ToUpper(w)[0]] |= 1 << rule
+		for b := 0; b < 256; b++ { // a position holding it is looked at whatever follows
+			p := pairOf(w[0], byte(b))
+			x.pairs[p>>6] |= 1 << (p & 63)
 		}
-		if !found {
-			x.byFirst[first] = append(list, indexedKeyword{word: w, rules: 1 << rule})
+		return
+	}
+	p := pairOf(w[0], w[1])
+	if x.build == nil {
+		x.build = make(map[uint16][]indexedKeyword)
+	}
+	list := x.build[p]
+	for i := range list {
+		if list[i].word == w {
+			list[i].rules |= 1 << rule
+			return
 		}
-		if len(w) == 1 {
-			x.short[first] = true
-		} else {
-			for _, c := range []byte{w[1], strings.ToUpper(w[1:2])[0]} {
-				x.second[first][c>>6] |= 1 << (c & 63)
-			}
+	}
+	x.build[p] = append(list, indexedKeyword{word: w, rules: 1 << rule})
+	x.pairs[p>>6] |= 1 << (p & 63)
+}
+
+// finish lays the keywords filed by add out for scan.
+func (x *keywordIndex) finish() {
+	size := 1
+	for size < 2*len(x.build) {
+		size *= 2
+	}
+	x.slots = make([]pairSlot, size)
+	x.shift = 32 - uint(bits.TrailingZeros(uint(size)))
+	for p, words := range x.build {
+		j := x.slot(p)
+		for x.slots[j].used {
+			j = (j + 1) & (len(x.slots) - 1)
 		}
-		if first == w[0] && strings.ToUpper(w[:1])[0] == first {
-			break
+		x.slots[j] = pairSlot{pair: p, used: true, words: words}
+	}
+	x.build = nil
+}
+
+// pairOf is the index of the folded bytes a, b.
+func pairOf(a, b byte) uint16 { return uint16(foldByte[a])<<8 | uint16(foldByte[b]) }
+
+// slot is where the probe for pair p starts.
+func (x *keywordIndex) slot(p uint16) int {
+	return int((uint32(p) * 0x9e3779b1) >> x.shift)
+}
+
+// lookup returns the keywords that start with pair p (none when the
+// pair is in the bitmap for a one-byte keyword alone).
+func (x *keywordIndex) lookup(p uint16) []indexedKeyword {
+	for j := x.slot(p); ; j = (j + 1) & (len(x.slots) - 1) {
+		if sl := &x.slots[j]; !sl.used || sl.pair == p {
+			return sl.words
 		}
 	}
 }
 
 // scan returns the rules (as bits) that have a keyword in s, looking only
-// for the rules in want.
+// for the rules in want. Bits of rules not in want may be set too.
 func (x *keywordIndex) scan(s string, want uint64) uint64 {
 	var found uint64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !x.short[c] && (i+1 == len(s) || x.second[c][s[i+1]>>6]&(1<<(s[i+1]&63)) == 0) {
+	if len(s) == 0 {
+		return 0
+	}
+	p := uint16(foldByte[s[0]])
+	for i := 1; i < len(s); i++ {
+		p = p<<8 | uint16(foldByte[s[i]]) // the pair at i-1, each byte folded once
+		if x.pairs[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
-		for _, k := range x.byFirst[c] {
-			if k.rules&want&^found != 0 && len(s)-i >= len(k.word) && hasFoldedPrefix(s[i:], k.word) {
+		found |= x.single[s[i-1]]
+		for _, k := range x.lookup(p) {
+			if k.rules&want&^found != 0 && len(s)-i+1 >= len(k.word) && hasFoldedPrefix(s[i+1:], k.word[2:]) {
 				found |= k.rules
-				if found&want == want {
-					return found
-				}
 			}
 		}
+		if found&want == want {
+			return found
+		}
 	}
-	return found
+	return found | x.single[s[len(s)-1]]
 }

@@ -36,19 +36,55 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 		low := strings.ToLower(s)
 		for tg := range numTargets {
 			rules := in.rules[tg]
-			present := in.kw[tg].scan(s, ^uint64(0))
+			all := make([]uint64, len(in.kw[tg]))
+			for b := range all {
+				all[b] = in.kw[tg][b].scan(s, ^uint64(0))
+			}
 			for i, r := range rules {
-				if r.kwset == nil || i >= maxIndexedRules {
+				if len(r.keywords) == 0 {
 					continue
 				}
+				alone := in.kw[tg][i/64].scan(s, 1<<(i%64))
+				if (all[i/64]^alone)&(1<<(i%64)) != 0 {
+					t.Fatalf("rule %s (target %d) on %q: the scan for every rule and the scan for it alone disagree", r.id, tg, s)
+				}
+				present := all[i/64]
 				want := false
 				for _, w := range r.keywords {
 					want = want || strings.Contains(low, w)
 				}
-				if got := present&(1<<i) != 0; got != want {
+				if got := present&(1<<(i%64)) != 0; got != want {
 					t.Fatalf("rule %s (target %d) on %q: index says %v, search says %v", r.id, tg, s, got, want)
 				}
 			}
 		}
+	}
+}
+
+// TestKeywordIndexFindsOneByteKeywordsAnywhere: a keyword of one byte is
+// found alone, first, last and in the middle of a value.
+func TestKeywordIndexFindsOneByteKeywordsAnywhere(t *testing.T) {
+	in, err := Compile(Config{Enabled: true, Common: true, Webshell: true, Level: 3, CheckAllHeaders: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for tg := range numTargets {
+		for i, r := range in.rules[tg] {
+			for _, w := range r.keywords {
+				if len(w) != 1 {
+					continue
+				}
+				for _, s := range []string{w, w + "zz", "zz" + w, "zz" + w + "zz"} {
+					if in.kw[tg][i/64].scan(s, 1<<(i%64))&(1<<(i%64)) == 0 {
+						t.Errorf("rule %s (target %d): keyword %q not found in %q", r.id, tg, w, s)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no one-byte keyword in the catalogue")
 	}
 }

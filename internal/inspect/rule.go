@@ -31,7 +31,6 @@ type rule struct {
 	needsAny class
 	needsAll class
 	keywords []string
-	kwset    *keywordSet
 	// match reports whether s matches and where (start, end); end 0 means
 	// the whole value.
 	match func(s string) (start, end int, ok bool)
@@ -87,9 +86,6 @@ func concat(lists ...[]rule) []rule {
 	var all []rule
 	for _, l := range lists {
 		all = append(all, l...)
-	}
-	for i := range all {
-		all[i].kwset = newKeywordSet(all[i].keywords)
 	}
 	return all
 }
