@@ -201,7 +201,7 @@ func (sp *spec) values(c *cond, o operation) error {
 	switch {
 	case c.src.isAddress():
 		for _, v := range values {
-			p, err := parsePrefix(v)
+			p, err := ParsePrefix(v)
 			if err != nil {
 				return fmt.Errorf("%w: %q is not an address or CIDR block", ErrContents, v)
 			}
@@ -228,9 +228,10 @@ func (sp *spec) values(c *cond, o operation) error {
 	return nil
 }
 
-// parsePrefix reads an address or a CIDR block, masked; an IPv4-mapped
-// IPv6 address is read as IPv4.
-func parsePrefix(v string) (netip.Prefix, error) {
+// ParsePrefix reads the address or CIDR block of an ip or ipv6 condition
+// as conditions match it: masked, an IPv4-mapped IPv6 address read as
+// IPv4, no zone.
+func ParsePrefix(v string) (netip.Prefix, error) {
 	if p, err := netip.ParsePrefix(v); err == nil {
 		if p.Addr().Is4In6() && p.Bits() >= 96 {
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/rampartsec/rampart/internal/condition"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -149,7 +150,7 @@ func rarest(needle string, counts map[uint32]int) uint32 {
 // never match the condition and give no key.
 func netKeys(v6 bool, values []string) (keys []netKey, ok bool) {
 	for _, v := range values {
-		p, err := parsePrefix(v)
+		p, err := condition.ParsePrefix(v)
 		if err != nil {
 			return nil, false
 		}
@@ -162,23 +163,6 @@ func netKeys(v6 bool, values []string) (keys []netKey, ok bool) {
 		keys = append(keys, addrKey(p.Addr()))
 	}
 	return keys, len(keys) > 0
-}
-
-// parsePrefix reads an address or CIDR block as package condition does:
-// masked, IPv4-mapped IPv6 read as IPv4.
-func parsePrefix(v string) (netip.Prefix, error) {
-	if p, err := netip.ParsePrefix(v); err == nil {
-		if p.Addr().Is4In6() && p.Bits() >= 96 {
-			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
-		}
-		return p.Masked(), nil
-	}
-	a, err := netip.ParseAddr(v)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	a = a.Unmap()
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 func addrKey(a netip.Addr) netKey {

@@ -224,13 +224,26 @@ func seed(args []string) error {
 // plane picks the change up at its next refresh (the write bumps the WAF
 // revision).
 func protect(args []string) error {
-	fs := flag.NewFlagSet("protect", flag.ExitOnError)
+	return switchPolicy("protect", "webattack", args, func(ctx context.Context, _ *sqlite.DB, svc *waf.Service, policyID string, on bool) error {
+		level, action := 2, "block"
+		_, err := svc.UpdatePolicy(ctx, project, policyID, &waf.PolicyUpdate{Level: &level, Action: &action,
+			Options: map[string]bool{"webattack": on, "common": true}})
+		return err
+	})
+}
+
+// switchPolicy parses the flags of a mode that turns something of the
+// benchmark host's policy on or off (-db, -host and -<what> on|off), opens
+// the store and calls set with the host's policy.
+func switchPolicy(mode, what string, args []string,
+	set func(ctx context.Context, db *sqlite.DB, svc *waf.Service, policyID string, on bool) error) error {
+	fs := flag.NewFlagSet(mode, flag.ExitOnError)
 	dbPath := fs.String("db", "", "Rampart SQLite store")
 	hostname := fs.String("host", "www.example.com", "protected host name")
-	state := fs.String("webattack", "on", "on or off")
+	state := fs.String(what, "on", "on or off")
 	fs.Parse(args)
 	if *state != "on" && *state != "off" {
-		return fmt.Errorf("-webattack must be on or off, not %q", *state)
+		return fmt.Errorf("-%s must be on or off, not %q", what, *state)
 	}
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
@@ -242,12 +255,7 @@ func protect(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := waf.NewService(db, nil)
-	on := *state == "on"
-	level, action := 2, "block"
-	_, err = svc.UpdatePolicy(ctx, project, policyID, &waf.PolicyUpdate{Level: &level, Action: &action,
-		Options: map[string]bool{"webattack": on, "common": true}})
-	return err
+	return set(ctx, db, waf.NewService(db, nil), policyID, *state == "on")
 }
 
 // dataPlane runs Rampart's data plane as cmd/rampart wires it (registry,

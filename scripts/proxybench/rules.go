@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/rampartsec/rampart/internal/sqlite"
@@ -14,37 +13,19 @@ import (
 // and 10 CC rules (limits no benchmark reaches), once, and switches the
 // policy's precise-protection and CC modules on or off.
 func rules(args []string) error {
-	fs := flag.NewFlagSet("rules", flag.ExitOnError)
-	dbPath := fs.String("db", "", "Rampart SQLite store")
-	hostname := fs.String("host", "www.example.com", "protected host name")
-	state := fs.String("state", "on", "on or off")
-	fs.Parse(args)
-	if *state != "on" && *state != "off" {
-		return fmt.Errorf("-state must be on or off, not %q", *state)
-	}
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, *dbPath, sqlite.Options{})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	policyID, err := policyOf(ctx, db, *hostname)
-	if err != nil {
-		return err
-	}
-	svc := waf.NewService(db, nil)
-	_, total, err := db.FindCustomRules(ctx, waf.RuleFilter{ProjectID: project, PolicyIDs: []string{policyID}, Page: waf.Page{Limit: 1}})
-	if err != nil {
-		return err
-	}
-	if total == 0 {
-		if err := seedRules(ctx, svc, policyID); err != nil {
+	return switchPolicy("rules", "state", args, func(ctx context.Context, db *sqlite.DB, svc *waf.Service, policyID string, on bool) error {
+		_, total, err := db.FindCustomRules(ctx, waf.RuleFilter{ProjectID: project, PolicyIDs: []string{policyID}, Page: waf.Page{Limit: 1}})
+		if err != nil {
 			return err
 		}
-	}
-	on := *state == "on"
-	_, err = svc.UpdatePolicy(ctx, project, policyID, &waf.PolicyUpdate{Options: map[string]bool{"custom": on, "cc": on}})
-	return err
+		if total == 0 {
+			if err := seedRules(ctx, svc, policyID); err != nil {
+				return err
+			}
+		}
+		_, err = svc.UpdatePolicy(ctx, project, policyID, &waf.PolicyUpdate{Options: map[string]bool{"custom": on, "cc": on}})
+		return err
+	})
 }
 
 func policyOf(ctx context.Context, db *sqlite.DB, hostname string) (string, error) {
