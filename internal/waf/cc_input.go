@@ -1,6 +1,7 @@
 package waf
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -47,27 +48,13 @@ const (
 )
 
 // ccOperations lists the logic operations of each CC condition category
-// this server accepts (the SDK's CcCondition comment).
+// this server accepts (the SDK's CcCondition comment): those of precise
+// protection, without the length-only categories request_line and request.
 var ccOperations = func() map[string]map[string]bool {
-	set := operationSet
-	text := textOperations
-	table := []string{"contain_any", "not_contain_all", "equal_any", "not_equal_all", "prefix_any", "not_prefix_all",
-		"suffix_any", "not_suffix_all"}
-	length := []string{"len_greater", "len_less", "len_equal", "len_not_equal"}
-	num := []string{"num_greater", "num_less", "num_equal", "num_not_equal"}
-	exist := []string{"exist", "not_exist"}
-	address := []string{"equal", "not_equal", "equal_any", "not_equal_all"}
-	return map[string]map[string]bool{
-		"url":        set(text, table, length),
-		"user-agent": set(text, table, length),
-		"referer":    set(text, table, length),
-		"ip":         set(address),
-		"ipv6":       set(address),
-		"method":     set([]string{"equal", "not_equal"}),
-		"params":     set(text, table, length, num, exist),
-		"cookie":     set(text, table, length, num, exist),
-		"header":     set(text, table, length, num, exist),
-	}
+	m := maps.Clone(customOperations)
+	delete(m, "request_line")
+	delete(m, "request")
+	return m
 }()
 
 // ccUnsupportedCategories are CC condition categories of the SDK this
