@@ -119,7 +119,7 @@ var codeRules = []rule{
 	// 120006: a value that is a command line: a program that is no word of
 	// text (or any program by its path), possibly behind time, nohup or
 	// sudo; programs that are also words need a flag, a path or a URL.
-	{id: "120006", attack: AttackCmdi, level: 2, targets: fields, needsAny: cSlash | cComment | cDot | cSemi | cCtl,
+	{id: "120006", attack: AttackCmdi, level: 1, targets: fields, needsAny: cSlash | cComment | cDot | cSemi | cCtl,
 		match: commandLine(atStart(`(?i)^\s*(?:` + cmdPrefix + `\s*;?\s+)*(?:(?:/(?:usr/)?(?:local/)?s?bin/[\w.-]+|` + cmdStart + `)(?:\s|$)|` + cmdWordy + `\s+(?:-{1,2}[a-z]|/|~/|\./|\$|https?://))`))},
 	{id: "120007", keywords: []string{"[", "<(", ">(", "$(("}, attack: AttackCmdi, level: 1, targets: fields, needsAny: cBrace | cParen,
 		match: re(`/[\w.-]*\[[^\]\s]{1,8}\][\w.-]*(?:/|\s|$)|[<>]\(\s*[a-z]+\s|\$\(\(`)},
