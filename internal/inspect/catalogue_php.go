@@ -8,6 +8,10 @@ import "strings"
 // elements.
 var phpRules = []rule{
 	{id: "130022", attack: AttackVuln, level: 2, targets: fields | tURL | tRaw, needsAll: cParen, match: phpCall},
+	// 130028: the calls of 130022 of functions that run code or commands,
+	// touch files or decode payloads, at level 1.
+	{id: "130028", attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAll: cParen, keywords: phpDangerousKeywords,
+		match: phpDangerousCall},
 	// 130023: a value that sets a PHP ini directive (allow_url_include=1,
 	// auto_prepend_file=..., opcache.jit_max_polymorphic_calls=50).
 	{id: "130023", attack: AttackVuln, level: 1, targets: fields, needsAll: cEq, match: phpIniSetting},

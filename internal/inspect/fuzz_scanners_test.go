@@ -48,3 +48,26 @@ func FuzzPHPCall(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPHPDangerousCall: the level-1 PHP call scanner matches only where
+// the full scanner finds a call, with a span inside the value that ends
+// at a '('.
+func FuzzPHPDangerousCall(f *testing.F) {
+	for _, s := range []string{"exec #c\r\n (x)", "printf(foo); system(id)", "FILE\r\n()", "file(s)", "a(b(c(", "(",
+		"strrev(eval(", "x__________________________________________________________exec("} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, ok := phpDangerousCall(s)
+		checkSpan(t, s, start, end, ok)
+		if !ok {
+			return
+		}
+		if s[end-1] != '(' {
+			t.Fatalf("span %q of %q does not end at '('", s[start:end], s)
+		}
+		if _, _, any := phpCall(s); !any {
+			t.Fatalf("%q: a dangerous call where phpCall finds none", s)
+		}
+	})
+}
