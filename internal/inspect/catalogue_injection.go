@@ -84,6 +84,10 @@ var codeRules = []rule{
 		match: re(`(?i)\bclass\.(?:module\.)?classLoader\b|\.classLoader\.(?:resources|URLs|parent)|\bthink\\(?:app|Container|Request|template|view)\b|\w/#(?:value|markup|post_render|pre_render)$|^vars\[\d\](?:\[\])?$|^server\[REQUEST_METHOD\]$|\[\s*#(?:post_render|pre_render|lazy_builder|access_callback)\s*\]|\beval-stdin\.php|__proto__|\bconstructor\s*(?:\[\s*prototype\s*\]|\]\s*\[\s*prototype\b|\.prototype\b)`)},
 	{id: "130009", keywords: []string{"o:", "a:", "ro0ab", "kztaau", "cs7qaf", "aced0005"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cColon | cUpper,
 		match: outsideMarkupNames(re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\b(?:rO0AB|KztAAU|Cs7QAF)|\b(?i:aced0005)`))},
+	// 130029: a Java gadget or command class name (Runtime,
+	// ProcessBuilder, InvokerTransformer, ...) encoded in base64, at
+	// level 3 (the CRS's paranoia level 3).
+	{id: "130029", keywords: javaBase64Keywords, attack: AttackVuln, level: 3, targets: fields | tRaw, match: outsideMarkupNames(javaBase64Keyword)},
 	{id: "130010", keywords: []string{"${", "_self", "registerundefined", "|filter", "|map", "| filter", "| map", "child_process", "mainmodule", "constructor", "import", "popen", "xi:include", "xinclude"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDollar | cBrace | cDot | cParen | cColon,
 		match: re(`(?i)\$\{\s*@?[a-z_]\w*\s*\(|\b_self\.env\b|registerUndefinedFilterCallback|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)|child_process|process\.mainModule|\.constructor\s*\.\s*constructor\s*\(|__import__\s*\(|\bos\.(?:popen|system)\s*\(|<\w+:include\b[^>]*\bhref\s*=|XInclude`)},
 	{id: "130012", keywords: []string{")(", ") (", "\"(", "'(", "\" (", "' ("}, attack: AttackVuln, level: 1, targets: fields, needsAll: cParen,

@@ -71,3 +71,19 @@ func FuzzPHPDangerousCall(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJavaBase64Keyword: a match is a span inside the value that decodes
+// (at its offset) from a fragment of a Java class name, so it is at least
+// eight characters of base64.
+func FuzzJavaBase64Keyword(f *testing.F) {
+	for _, s := range []string{"cnVudGltZQ", "test=HJ1bnRpbWU", "BydW50aW1l=", "", "cnVudGlt", "UHJvY2Vzc0J1aWxkZXI"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, ok := javaBase64Keyword(s)
+		checkSpan(t, s, start, end, ok)
+		if ok && end-start < 8 {
+			t.Fatalf("short fragment %q in %q", s[start:end], s)
+		}
+	})
+}
