@@ -147,6 +147,8 @@ var ruleDocs = map[string]ruleDoc{
 	"130024": {RiskMedium, "PHP code injection: variable variables (${'name'}, $ {$x}) and a request superglobal named alone ($_COOKIE)", []string{"PHP"}, ""},
 	"130025": {RiskHigh, "PHP code injection: a function called through a variable, an array element, a method or a static variable ($a[1](...), $f /* x */ (...), $o->$m(), C::$v())", []string{"PHP"}, ""},
 	"130026": {RiskHigh, "PHP code injection: a string, array element or parenthesised expression called as a function (\"system\"(ls);, [system][0](ls);, ('system')('id'))", []string{"PHP"}, ""},
+	"130028": {RiskHigh, "PHP code injection: a call of a PHP function that runs code or commands, reads or writes files, opens connections, decodes an obfuscated payload or reveals the server (exec (...), system(whoami), eval(base64_decode(...)), fopen(, phpinfo(), get_defined_vars()), found as 130022 finds calls; level 1", []string{"PHP"}, ""},
+	"130029": {RiskHigh, "Java deserialization or command execution: a gadget or command class name (Runtime, ProcessBuilder, InvokerTransformer, InstantiateTransformer, the Commons Collections closures and factories) encoded in base64, at any of the three byte offsets; level 3", []string{"Java"}, ""},
 	"130027": {RiskMedium, "Code injection in other languages: Node.js console calls (console.info(1), console[\"log\"](x)), Ruby Process.spawn and Process.exec, Perl @{[ ]} interpolation, ERB and ASP control tags (<% if %>), text data URIs (data:text/plain;base64,...)", []string{"Node.js", "Ruby", "Perl", "PHP"}, ""},
 	"130018": {RiskMedium, "LDAP filter injection (*)(uid=*)) and XPath injection (' or name(, count(/, text()=')", general, ""},
 

@@ -84,9 +84,13 @@ var codeRules = []rule{
 		match: re(`(?i)\bclass\.(?:module\.)?classLoader\b|\.classLoader\.(?:resources|URLs|parent)|\bthink\\(?:app|Container|Request|template|view)\b|\w/#(?:value|markup|post_render|pre_render)$|^vars\[\d\](?:\[\])?$|^server\[REQUEST_METHOD\]$|\[\s*#(?:post_render|pre_render|lazy_builder|access_callback)\s*\]|\beval-stdin\.php|__proto__|\bconstructor\s*(?:\[\s*prototype\s*\]|\]\s*\[\s*prototype\b|\.prototype\b)`)},
 	{id: "130009", keywords: []string{"o:", "a:", "ro0ab", "kztaau", "cs7qaf", "aced0005"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cColon | cUpper,
 		match: outsideMarkupNames(re(`\bO:\d+:"[\w\\]+":\d+:\{|\ba:\d+:\{[^}]*\bO:\d+:"|\b(?:rO0AB|KztAAU|Cs7QAF)|\b(?i:aced0005)`))},
+	// 130029: a Java gadget or command class name (Runtime,
+	// ProcessBuilder, InvokerTransformer, ...) encoded in base64, at
+	// level 3 (the CRS's paranoia level 3).
+	{id: "130029", keywords: javaBase64Keywords, attack: AttackVuln, level: 3, targets: fields | tRaw, match: outsideMarkupNames(javaBase64Keyword)},
 	{id: "130010", keywords: []string{"${", "_self", "registerundefined", "|filter", "|map", "| filter", "| map", "child_process", "mainmodule", "constructor", "import", "popen", "xi:include", "xinclude"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDollar | cBrace | cDot | cParen | cColon,
 		match: re(`(?i)\$\{\s*@?[a-z_]\w*\s*\(|\b_self\.env\b|registerUndefinedFilterCallback|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)|child_process|process\.mainModule|\.constructor\s*\.\s*constructor\s*\(|__import__\s*\(|\bos\.(?:popen|system)\s*\(|<\w+:include\b[^>]*\bhref\s*=|XInclude`)},
-	{id: "130012", keywords: []string{")(", ") (", "\"(", "'(", "\" (", "' ("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
+	{id: "130012", keywords: []string{")(", ") (", "\"(", "'(", "\" (", "' ("}, attack: AttackVuln, level: 1, targets: fields, needsAll: cParen,
 		match: re(`(?i)\(\s*(?:\(?\s*['"]?\w*['"]?\s*\)?\s*\.\s*)+\(?\s*['"]?\w*['"]?\s*\)?\s*\)\s*\(|\(\s*(?:` + phpCallable + `)\s*\)\s*\(|\(\s*string\s*\)\s*['"]\w+['"]\s*\(`)},
 	{id: "130013", keywords: []string{"java.", "javax.", "com.sun.", "com.opensymphony", "org.apache.", "org.dom4j", "org.jdom2", "org.omg.", "org.xml.sax", "freemarker.", "sun.reflect", "javassist", "ognl", "propertyutilsbean", "declaredclass", "classloader"}, attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAny: cDot | cUpper,
 		match: outsideMarkupNames(re(`(?i)\bjava\.lang\.(?:Class|ClassLoader|Enum|Integer|Number|Object|Process|ProcessBuilder|reflect|Runtime|String|System|Thread)\b|\bjava\.io\.(?:\w*(?:Stream|Reader|Writer)|File\w*)\b|\bjava\.net\.(?:Socket|ServerSocket|DatagramSocket|MulticastSocket|URL|\w*URLConnection)\b|\bjava\.(?:nio\.file|beans\.XMLDecoder|rmi)\b|\bjavax\.(?:naming|script|xml|management)\.|\bcom\.sun\.org\.apache|\bcom\.opensymphony\.xwork2|\borg\.apache\.(?:commons|struts2?|xalan|bcel)\b|\borg\.(?:dom4j|jdom2|omg\.CORBA|xml\.sax)\b|\bfreemarker\.(?:core|template|ext)\b|\bsun\.reflect\b|\bjavassist\b|\bOgnl(?:Context|Util)\b|\bPropertyUtilsBean\b|\bdeclaredClass\b|\bclassLoader\b`))},
@@ -104,7 +108,7 @@ var codeRules = []rule{
 		match: re(`(?i)/_ignition/execute-solution|/GponForm/diag_Form|/boaform/admin/formLogin|/wls-wsat/|/_async/AsyncResponseService|/invoker/(?:JMXInvokerServlet|EJBInvokerServlet|readonly)|/jmx-console/|/web-console/Invoker|/(?:tm|hnd)Unblock\.cgi|/mgmt/tm/util/bash|/vpns/(?:portal/scripts|cfg/smb\.conf)|/dana/html5acc/guacamole/|/\+CSCOT\+/(?:translation-table|oem-customization)|/ctrlt/DeviceUpgrade_1|/picsdesc\.xml|/api/jsonws/invoke|/webtools/control/(?:xmlrpc|ProgramExport)|\.\./console\.portal|/wp-file-manager/lib/php/connector\.minimal\.php|/cgi-bin/(?:kerbynet|mainfunction\.cgi)|/HNAP1(?:/|$)`)},
 	{id: "130020", keywords: []string{"$_", "$globals", "$http_"}, attack: AttackVuln, level: 2, targets: fields | tRaw, needsAll: cDollar,
 		match: re(`\$_(?:SERVER|GET|POST|COOKIE|REQUEST|FILES|ENV|SESSION)\s*\[|\$GLOBALS\s*\[|\$HTTP_(?:SERVER|GET|POST|COOKIE|ENV|POST_FILES|SESSION)_VARS\b`)},
-	{id: "130021", keywords: []string{"process", "require", "module.exports", ":constructor", ":module", ":__proto__"}, attack: AttackVuln, level: 2, targets: fields | tRaw, needsAny: cDot | cBrace | cColon,
+	{id: "130021", keywords: []string{"process", "require", "module.exports", ":constructor", ":module", ":__proto__"}, attack: AttackVuln, level: 1, targets: fields | tRaw, needsAny: cDot | cBrace | cColon,
 		match: re(`\bprocess\s*(?:\.\s*(?:env|binding|mainModule|dlopen)\b|\[)|\brequire\s*(?:\.\s*main\b|\[)|\bmodule\.exports\s*=|\$\d+:(?:constructor|Module|__proto__)\b`)},
 	{id: "130018", keywords: []string{")(", ") (", "name()", "count(", "child::", "text()", "contains("}, attack: AttackVuln, level: 2, targets: fields, needsAll: cParen,
 		match: re(`(?i)\*\s*\)\s*\(\s*[|&!]?\s*\(?\s*[\w-]+\s*[~<>]?=|\)\s*\(\s*[|&]\s*\(\s*[\w-]+\s*=|['"]\s*(?:or|and)\s+(?:name|local-name|string-length|count|contains|substring)\s*\(|\bcount\s*\(\s*/|/child::node\s*\(\)|\btext\s*\(\s*\)\s*=\s*['"]`)},
@@ -114,14 +118,14 @@ var codeRules = []rule{
 	{id: "120008", keywords: []string{"if"}, attack: AttackCmdi, level: 1, targets: fields,
 		match: atStart(`(?i)^\s*if\s+(?:/i\s+)?(?:not\s+)?(?:(?:exist|defined|errorlevel|cmdextversion)\s+\S+|\(?\S+\)?\s*(?:==+|\s(?:equ|neq|lss|leq|gtr|geq)\s)\s*\(?\S+?\)?)\s+(?:cmd|echo|goto|call|set|start|exit|del|copy|type|dir|rem|pause|powershell|whoami)\b`)},
 	// 120009: a value that defines a shell alias.
-	{id: "120009", keywords: []string{"alias"}, attack: AttackCmdi, level: 2, targets: fields, needsAll: cEq,
+	{id: "120009", keywords: []string{"alias"}, attack: AttackCmdi, level: 1, targets: fields, needsAll: cEq,
 		match: atStart(`(?i)^\s*alias\s+(?:[-+]\w+\+?\s+)*['"]?[\w.-]+['"]?=`)},
 	// 120006: a value that is a command line: a program that is no word of
 	// text (or any program by its path), possibly behind time, nohup or
 	// sudo; programs that are also words need a flag, a path or a URL.
-	{id: "120006", attack: AttackCmdi, level: 2, targets: fields, needsAny: cSlash | cComment | cDot | cSemi | cCtl,
+	{id: "120006", attack: AttackCmdi, level: 1, targets: fields, needsAny: cSlash | cComment | cDot | cSemi | cCtl,
 		match: commandLine(atStart(`(?i)^\s*(?:` + cmdPrefix + `\s*;?\s+)*(?:(?:/(?:usr/)?(?:local/)?s?bin/[\w.-]+|` + cmdStart + `)(?:\s|$)|` + cmdWordy + `\s+(?:-{1,2}[a-z]|/|~/|\./|\$|https?://))`))},
-	{id: "120007", keywords: []string{"[", "<(", ">(", "$(("}, attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cParen,
+	{id: "120007", keywords: []string{"[", "<(", ">(", "$(("}, attack: AttackCmdi, level: 1, targets: fields, needsAny: cBrace | cParen,
 		match: re(`/[\w.-]*\[[^\]\s]{1,8}\][\w.-]*(?:/|\s|$)|[<>]\(\s*[a-z]+\s|\$\(\(`)},
 	{id: "130011", keywords: []string{"${"}, attack: AttackVuln, level: 2, targets: fields | tURL, needsAll: cDollar | cBrace,
 		match: re(`\$\{\s*(?:applicationScope|sessionScope|requestScope|pageContext|facesContext|initParam)\b`)},

@@ -8,20 +8,24 @@ import "strings"
 // elements.
 var phpRules = []rule{
 	{id: "130022", attack: AttackVuln, level: 2, targets: fields | tURL | tRaw, needsAll: cParen, match: phpCall},
+	// 130028: the calls of 130022 of functions that run code or commands,
+	// touch files or decode payloads, at level 1.
+	{id: "130028", attack: AttackVuln, level: 1, targets: fields | tURL | tRaw, needsAll: cParen, keywords: phpDangerousKeywords,
+		match: phpDangerousCall},
 	// 130023: a value that sets a PHP ini directive (allow_url_include=1,
 	// auto_prepend_file=..., opcache.jit_max_polymorphic_calls=50).
-	{id: "130023", attack: AttackVuln, level: 2, targets: fields, needsAll: cEq, match: phpIniSetting},
+	{id: "130023", attack: AttackVuln, level: 1, targets: fields, needsAll: cEq, match: phpIniSetting},
 	// 130024: variable variables (${'a'}, $ {$x}) and a superglobal named alone.
 	{id: "130024", attack: AttackVuln, level: 2, targets: fields, needsAll: cDollar,
 		match: re(`\$\s+\{\s*(?:['"$]|[A-Za-z_]\w*\s*\})|\$\{\s*['"$]|^\s*\$_(?:SERVER|GET|POST|COOKIE|REQUEST|FILES|ENV|SESSION)\s*$`)},
 	// 130025: a call through a variable, an array element, a method or
 	// static variable, with comments between.
-	{id: "130025", attack: AttackVuln, level: 2, targets: fields | tRaw, needsAll: cDollar | cParen,
+	{id: "130025", attack: AttackVuln, level: 1, targets: fields | tRaw, needsAll: cDollar | cParen,
 		match: re(`(?:->|::)\s*\$[a-zA-Z_]\w*\s*\(|^\s*@?\$+[a-zA-Z_]\w*(?:\s*(?:\[(?:[^\[\]]|\[[^\]]*\])*\]|\{[^}]*\}|/\*.*?\*/|#[^\n]*\n|//[^\n]*\n))*\s*\(`)},
 	// 130026: a call of a string, an array element or a parenthesised
 	// expression, ended by a semicolon: "system"(ls); [system][0](ls);
 	// ('sys'.'tem')('id'), "\x73ystem"(...).
-	{id: "130026", attack: AttackVuln, level: 2, targets: fields | tRaw, needsAll: cParen,
+	{id: "130026", attack: AttackVuln, level: 1, targets: fields | tRaw, needsAll: cParen,
 		match: re(`(?:["'][\w\\]+["']|\]|\}|\))\s*(?:/\*.*?\*/\s*)*\(\s*[^()]*\)\s*;\s*$|\(\s*['"]\s*(?:` + phpCallable + `)\s*['"]\s*\)\s*\(|["'](?:` + phpCallable + `)["']\s*\(`)},
 }
 

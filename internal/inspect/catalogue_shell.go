@@ -18,7 +18,7 @@ var shellRules = []rule{
 		needsAny: cSemi | cPipe | cCtl | cTick | cDollar | cSlash | cComment | cQuote | cAngle,
 		match:    shellCommandAtStart},
 	// 120011: a value that is a Windows IF comparison or ERRORLEVEL test.
-	{id: "120011", attack: AttackCmdi, level: 2, targets: fields, needsAny: cEq | cQuote | cDot,
+	{id: "120011", attack: AttackCmdi, level: 1, targets: fields, needsAny: cEq | cQuote | cDot,
 		match: startsWithIf(`(?i)^\s*if(?:\s*/i)?(?:\s+not)?\s+(?:errorlevel\s+\d|(?:"[^"]*"|\[[^\]]*\]|\{[^}]*\}|[^\s=(]+)\s*==\s*\S)`)},
 	{id: "120012", attack: AttackCmdi, level: 2, targets: fields, needsAny: cBrace | cComment | cPipe, match: shellExpansion},
 	// 120013: SMTP, POP3 and IMAP commands on a line of their own: a
@@ -29,7 +29,7 @@ var shellRules = []rule{
 	{id: "120014", attack: AttackCmdi, level: 2, targets: fields, needsAll: cDot, needsAny: cSemi | cCtl,
 		match: re(`(?i);\s*(?:\\[nr])*\\?["']?\s*\.\s*\\?["']?\s*(?:shell|system|sh|databases|tables|dump|import|output|once|load|read)\b|\n\s*\.\s*(?:shell|system)\s`)},
 	// 120015: shell variables and expansions used as commands.
-	{id: "120015", attack: AttackCmdi, level: 2, targets: fields, needsAny: cDollar | cBrace | cParen,
+	{id: "120015", attack: AttackCmdi, level: 1, targets: fields, needsAny: cDollar | cBrace | cParen,
 		match: re(`\$\{?SHELL\}?\s+-c\b|^\$\[[\d+*/ -]*\]$|\$\{\w+#|[<>]\(\s*[a-z]+\s*\)|(?:&&|\|\||[;|])\s*\$[a-z_]\w*\s+[-\w]|(?:^|[;&|])\s*\$[a-z_]\w*(?:\$[a-z_]\w*){2,}|\$[a-z_]\w*\s+\$[a-z_]\w*\$[a-z_]\w*|\w+\s*\(\s*\)\s*\{\s*\w+(?:\s*\(\s*\))?\s*[|&]\s*\w+(?:\s*\(\s*\))?\s*;?\s*\}|^\s*\(\s*\)\s*\{`)},
 }
 

@@ -16,24 +16,24 @@ import (
 var ssrfRules = []rule{
 	// 150006: a value that is an address of this machine or its container
 	// host by name (localhost/, host.docker.internal, lvh.me).
-	{id: "150006", attack: AttackRFI, level: 2, targets: fields, needsAny: cSlash | cColon, match: internalHost},
+	{id: "150006", attack: AttackRFI, level: 1, targets: fields, needsAny: cSlash | cColon, match: internalHost},
 	// 150007: a URL whose host is an IPv4 address spelled as one
 	// integer, in octal or hexadecimal, with ideographic dots or enclosed
 	// digits, an IPv6 zone or a bracketed mapped form, backslash-escaped
 	// letters, a dotted address after a scheme without //, or a space
 	// before the '@' that ends a user part.
-	{id: "150007", attack: AttackRFI, level: 2, targets: fields, needsAll: cColon,
+	{id: "150007", attack: AttackRFI, level: 1, targets: fields, needsAll: cColon,
 		match: re(`(?i)^\s*(?:https?|ftps?|sftp|ssh|rtmp|imap|pop3|smtp|acap|irc|gopher|dict|ldaps?|tftp|telnet|ws|wss|rsync|redis|mysql):/{0,2}(?:[^/@\s]*@)?(?:\[[0-9a-f:.]*(?:%[\w.-]+)?\]|\d{8,10}(?:[/:?#]|$)|0x[0-9a-f]{8}(?:[/:?#]|$)|0x[0-9a-f]{1,2}(?:\.0x[0-9a-f]{1,2}){3}(?:[/:?#]|$)|0\d{1,4}\.\d|0\d{6,}(?:[/:?#]|$)|\d{1,3}(?:\.\d{1,3}){3}(?:[/:?#]|$)|\d{1,3}(?:。\d{1,3}){3}|(?:\\[\w.]){4,})|^\s*[a-z]{2,8}://[^/\s]*[\x{2460}-\x{24FF}]|^\s*[a-z]{2,8}://\S*\s[^@]*@`)},
 	// 150008: a value that is only a URL scheme and a '?': the start of a
 	// remote include whose path the application appends.
-	{id: "150008", attack: AttackRFI, level: 2, targets: fields, needsAll: cQuery,
+	{id: "150008", attack: AttackRFI, level: 1, targets: fields, needsAll: cQuery,
 		match: re(`(?i)^\s*(?:file|ftps?|https?)\?+$`)},
 	// 150009: an FTP URL as a value: no page of a site is an FTP link, an
 	// include of one is.
 	{id: "150009", attack: AttackRFI, level: 2, targets: fields, needsAll: cColon | cSlash, match: ftpURL},
 	// 130027: Node.js console calls, Ruby Process calls, Perl @{[ ]}
 	// interpolation, ERB and ASP control tags, text data URIs.
-	{id: "130027", attack: AttackVuln, level: 2, targets: fields, needsAny: cParen | cBrace | cAngle | cColon, match: otherLanguageCode},
+	{id: "130027", attack: AttackVuln, level: 1, targets: fields, needsAny: cParen | cBrace | cAngle | cColon, match: otherLanguageCode},
 }
 
 // internalHostNames are the names 150006 takes as this machine, its

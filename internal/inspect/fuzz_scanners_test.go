@@ -48,3 +48,42 @@ func FuzzPHPCall(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPHPDangerousCall: the level-1 PHP call scanner matches only where
+// the full scanner finds a call, with a span inside the value that ends
+// at a '('.
+func FuzzPHPDangerousCall(f *testing.F) {
+	for _, s := range []string{"exec #c\r\n (x)", "printf(foo); system(id)", "FILE\r\n()", "file(s)", "a(b(c(", "(",
+		"strrev(eval(", "x__________________________________________________________exec("} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, ok := phpDangerousCall(s)
+		checkSpan(t, s, start, end, ok)
+		if !ok {
+			return
+		}
+		if s[end-1] != '(' {
+			t.Fatalf("span %q of %q does not end at '('", s[start:end], s)
+		}
+		if _, _, any := phpCall(s); !any {
+			t.Fatalf("%q: a dangerous call where phpCall finds none", s)
+		}
+	})
+}
+
+// FuzzJavaBase64Keyword: a match is a span inside the value that decodes
+// (at its offset) from a fragment of a Java class name, so it is at least
+// eight characters of base64.
+func FuzzJavaBase64Keyword(f *testing.F) {
+	for _, s := range []string{"cnVudGltZQ", "test=HJ1bnRpbWU", "BydW50aW1l=", "", "cnVudGlt", "UHJvY2Vzc0J1aWxkZXI"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start, end, ok := javaBase64Keyword(s)
+		checkSpan(t, s, start, end, ok)
+		if ok && end-start < 8 {
+			t.Fatalf("short fragment %q in %q", s[start:end], s)
+		}
+	})
+}

@@ -17,8 +17,11 @@ import "strings"
 //
 // One pass over the value; each identifier is lowered into a fixed buffer
 // for the lookup, without allocating.
-func phpCall(s string) (int, int, bool) {
-	for i := 0; i < len(s); {
+func phpCall(s string) (int, int, bool) { return phpCallFrom(s, 0) }
+
+// phpCallFrom is phpCall looking for a call that starts at from or after.
+func phpCallFrom(s string, from int) (int, int, bool) {
+	for i := from; i < len(s); {
 		c := s[i]
 		if !(isLetter(c) || c == '_') || i > 0 && (isShellWordByte(s[i-1]) || s[i-1] == '$' || s[i-1] == '\\') {
 			i++
@@ -204,6 +207,54 @@ var phpFunctions = func() map[string]phpKind {
 	for _, n := range strings.Fields(`exec system eval assert file unpack pack extract include require popen glob
 		header copy rename link touch trim chop join hash mail crypt virtual md5 sha1 crc32 strlen`) {
 		m[n] = phpWordy
+	}
+	return m
+}()
+
+// phpDangerousCall is phpCall for the functions that run code or
+// commands, read or write files, open connections, decode an obfuscated
+// payload or reveal the server (exec, system, eval, base64_decode, fopen,
+// phpinfo, get_defined_vars, ...): the calls of 130022 precise enough for
+// level 1. printf(foo), filemtime($x) and gethostbyname( are left to
+// 130022.
+func phpDangerousCall(s string) (int, int, bool) {
+	for from := 0; from < len(s); {
+		i, end, ok := phpCallFrom(s, from)
+		if !ok {
+			return 0, 0, false
+		}
+		var buf [48]byte
+		n := 0
+		for j := i; j < len(s) && n < len(buf) && (isLetter(s[j]) || s[j] >= '0' && s[j] <= '9' || s[j] == '_'); j++ {
+			buf[n] = s[j]
+			if isLetter(s[j]) {
+				buf[n] |= 0x20
+			}
+			n++
+		}
+		if phpDangerous[string(buf[:n])] {
+			return i, end, true
+		}
+		from = end
+	}
+	return 0, 0, false
+}
+
+// phpDangerousKeywords prefilter 130028: every name of phpDangerous holds
+// one of them.
+var phpDangerousKeywords = []string{"exec", "system", "eval", "assert", "passthru", "popen", "proc_open", "unserialize",
+	"phpinfo", "base64_decode", "gzinflate", "gzuncompress", "gzdecode", "zlib_decode", "str_rot13", "fopen", "file",
+	"fsockopen", "curl_init", "get_defined", "create_function", "call_user_func", "putenv", "show_source", "php_uname"}
+
+// phpDangerous are the names of phpDangerousCall.
+var phpDangerous = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`exec system eval assert assert_options passthru shell_exec pcntl_exec popen proc_open
+		unserialize phpinfo php_uname base64_decode gzinflate gzuncompress gzdecode zlib_decode str_rot13 fopen file
+		file_get_contents file_put_contents readfile highlight_file show_source move_uploaded_file fsockopen
+		pfsockopen curl_init curl_exec get_defined_vars get_defined_functions get_defined_constants create_function
+		call_user_func call_user_func_array putenv`) {
+		m[n] = true
 	}
 	return m
 }()
