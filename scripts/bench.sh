@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, rules, inspect) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, rules, inspect, candidates) to run one section only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -332,4 +332,105 @@ if want rules; then
 	on="$(sort -n "$tmp/rrps-on.txt" | sed -n 2p)"
 	off="$(sort -n "$tmp/rrps-off.txt" | sed -n 2p)"
 	echo "-- median requests/s with the rules $on (rounds: $(tr '\n' ' ' <"$tmp/rrps-on.txt")), without $off (rounds: $(tr '\n' ' ' <"$tmp/rrps-off.txt")); with/without $(awk -v a="$on" -v b="$off" 'BEGIN {printf "%.3f", a/b}')"
+fi
+if want candidates; then
+	echo "== candidates (issue 16: the forwarding path's own CPU per request)"
+	# One origin for all; every proxy forwards the same GET to it. The CPU a
+	# proxy spends is read from /proc/PID/stat (utime+stime of the process,
+	# for nginx of its master and workers) around each wrk run and divided by
+	# the requests wrk reports.
+	ensure_wrk
+	ensure_nginx
+	go build -o "$tmp/proxybench" ./scripts/proxybench
+	go build -o "$tmp/rampart" ./cmd/rampart
+	declare -A cpid cname
+	"$tmp/proxybench" origin -listen 127.0.0.1:18330 &
+	"$tmp/proxybench" bare -listen 127.0.0.1:18331 -upstream http://127.0.0.1:18330 &
+	cpid[18331]=$!; cname[18331]="bare httputil.ReverseProxy"
+	"$tmp/proxybench" tuned -listen 127.0.0.1:18336 -upstream http://127.0.0.1:18330 &
+	cpid[18336]=$!; cname[18336]="tuned net/http"
+	"$tmp/proxybench" fast -listen 127.0.0.1:18337 -upstream http://127.0.0.1:18330 &
+	cpid[18337]=$!; cname[18337]="fasthttp Server + HostClient"
+	mkdir -p "$tmp/cdata" "$tmp/cnginx"
+	echo "-- seeding 100,000 blocked prefixes, a geolocation and an IP-reputation rule"
+	"$tmp/proxybench" seed -db "$tmp/cdata/rampart.db" -upstream 127.0.0.1:18330 -prefixes 100000 -nginx-geo "$tmp/cnginx/geo.conf"
+	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
+		"$tmp/rampart" serve --listen 127.0.0.1:18185 --data-dir "$tmp/cdata" \
+		--proxy-listen 127.0.0.1:18332 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-candidates.log" 2>&1 &
+	cpid[18332]=$!; cname[18332]="Rampart (100k prefixes, geoip, ip_reputation)"
+	cat >"$tmp/cnginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $tmp/cnginx/nginx.pid;
+error_log $tmp/cnginx/error.log crit;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $tmp/cnginx; proxy_temp_path $tmp/cnginx; fastcgi_temp_path $tmp/cnginx;
+	uwsgi_temp_path $tmp/cnginx; scgi_temp_path $tmp/cnginx;
+	set_real_ip_from 127.0.0.1/32;
+	real_ip_header X-Forwarded-For;
+	real_ip_recursive on;
+	geo \$blocked { default 0; include $tmp/cnginx/geo.conf; }
+	upstream origin { server 127.0.0.1:18330; keepalive 256; }
+	server {
+		listen 127.0.0.1:18333;
+		location / {
+			if (\$blocked) { return 418; }
+			proxy_pass http://origin;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header Host \$host;
+			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+			proxy_set_header X-Real-IP \$remote_addr;
+		}
+	}
+}
+NGINX
+	/usr/sbin/nginx -p "$tmp/cnginx" -c "$tmp/cnginx/nginx.conf" -g 'daemon off;' 2>"$tmp/cnginx/stderr.log" &
+	cpid[18333]=$!; cname[18333]="nginx (geo, 100k prefixes)"
+	ports="18331 18336 18337 18332 18333"
+	for port in $ports; do
+		for _ in $(seq 600); do
+			[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "http://127.0.0.1:$port/")" = 200 ] && break
+			sleep 0.5
+		done
+	done
+	blocked="$(head -1 "$tmp/cnginx/geo.conf" | cut -d' ' -f1 | cut -d/ -f1)"
+	for port in 18332 18333; do
+		echo "-- port $port: a blocked prefix's address ($blocked) gets $(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H "X-Forwarded-For: $blocked" "http://127.0.0.1:$port/")"
+	done
+	hz="$(getconf CLK_TCK)"
+	# ticks PID: utime+stime of PID and of its children (nginx's workers).
+	ticks() {
+		local sum=0 p t
+		for p in "$1" $(pgrep -P "$1" || true); do
+			t="$(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')"
+			sum=$((sum + t))
+		done
+		echo "$sum"
+	}
+	cload() { wrk -t1 -c"$1" -d"$2" --latency -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "http://127.0.0.1:$3/"; }
+	for round in 1 2 3; do
+		for port in $ports; do
+			echo "-- wrk, round $round: ${cname[$port]}: 1 thread, 64 connections, 10 s"
+			before="$(ticks "${cpid[$port]}")"
+			cload 64 10s "$port" | tee "$tmp/c-$port-$round.txt"
+			after="$(ticks "${cpid[$port]}")"
+			n="$(awk '/requests in/ {print $1}' "$tmp/c-$port-$round.txt")"
+			awk '/Requests\/sec/ {print $2}' "$tmp/c-$port-$round.txt" >>"$tmp/crps-$port.txt"
+			awk -v t=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.1f\n", t / hz * 1e6 / n}' >>"$tmp/ccpu-$port.txt"
+			echo "-- proxy CPU: $((after - before)) ticks for $n requests: $(tail -1 "$tmp/ccpu-$port.txt") µs per request"
+		done
+	done
+	for port in $ports; do
+		echo "-- wrk, one connection: ${cname[$port]}: 1 thread, 1 connection, 5 s"
+		cload 1 5s "$port" | tee "$tmp/c1-$port.txt"
+	done
+	printf -- '-- %-48s %12s %14s %16s\n' "candidate" "requests/s" "CPU µs/request" "median latency"
+	for port in $ports; do
+		printf -- '-- %-48s %12s %14s %16s   (rounds: %s; %s)\n' "${cname[$port]}" \
+			"$(sort -n "$tmp/crps-$port.txt" | sed -n 2p)" "$(sort -n "$tmp/ccpu-$port.txt" | sed -n 2p)" \
+			"$(awk '$1 == "50%" {print $2}' "$tmp/c1-$port.txt")" \
+			"$(tr '\n' ' ' <"$tmp/crps-$port.txt")" "$(tr '\n' ' ' <"$tmp/ccpu-$port.txt")"
+	done
 fi

@@ -4,6 +4,10 @@
 //	proxybench origin -listen ADDR             a minimal upstream (200, "hello")
 //	proxybench bare -listen ADDR -upstream URL a bare httputil.ReverseProxy
 //	                                           (-bufferpool: with pooled copy buffers)
+//	proxybench tuned -listen ADDR -upstream URL net/http without httputil.ReverseProxy:
+//	                                           the handler builds the outgoing request,
+//	                                           Transport.RoundTrip, pooled copy buffer
+//	proxybench fast -listen ADDR -upstream URL fasthttp.Server + fasthttp.HostClient
 //	proxybench seed -db PATH -upstream H:P -nginx-geo FILE
 //	                                           writes the protected host, 1,000,000
 //	                                           blocked prefixes (IP groups behind
@@ -51,7 +55,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: proxybench origin|bare|seed|protect|rampart|rules [flags]")
+		fmt.Fprintln(os.Stderr, "usage: proxybench origin|bare|tuned|fast|seed|protect|rampart|rules [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -60,6 +64,10 @@ func main() {
 		err = origin(os.Args[2:])
 	case "bare":
 		err = bare(os.Args[2:])
+	case "tuned":
+		err = tuned(os.Args[2:])
+	case "fast":
+		err = fast(os.Args[2:])
 	case "seed":
 		err = seed(os.Args[2:])
 	case "protect":
