@@ -44,6 +44,40 @@ token() {
 		sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p'
 }
 want() { [ "$section" = all ] || [ "$section" = "$1" ]; }
+# nginx_geo_conf DIR ORIGIN_PORT LISTEN_PORT writes DIR/nginx.conf: a
+# keep-alive reverse proxy to the origin that answers 418 to the addresses
+# of DIR/geo.conf (the client named by X-Forwarded-For from loopback).
+nginx_geo_conf() {
+	local dir=$1 origin=$2 listen=$3
+	cat >"$dir/nginx.conf" <<NGINX
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log crit;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir;
+	uwsgi_temp_path $dir; scgi_temp_path $dir;
+	set_real_ip_from 127.0.0.1/32;
+	real_ip_header X-Forwarded-For;
+	real_ip_recursive on;
+	geo \$blocked { default 0; include $dir/geo.conf; }
+	upstream origin { server 127.0.0.1:$origin; keepalive 256; }
+	server {
+		listen 127.0.0.1:$listen;
+		location / {
+			if (\$blocked) { return 418; }
+			proxy_pass http://origin;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header Host \$host;
+			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+			proxy_set_header X-Real-IP \$remote_addr;
+		}
+	}
+}
+NGINX
+}
 
 if want foundation; then
 	echo "== foundation"
@@ -149,34 +183,7 @@ if want proxy; then
 	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
 		"$tmp/rampart" serve --listen 127.0.0.1:18183 --data-dir "$tmp/pdata" \
 		--proxy-listen 127.0.0.1:18302 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-proxy.log" 2>&1 &
-	cat >"$tmp/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log crit;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
-	uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
-	set_real_ip_from 127.0.0.1/32;
-	real_ip_header X-Forwarded-For;
-	real_ip_recursive on;
-	geo \$blocked { default 0; include $tmp/nginx/geo.conf; }
-	upstream origin { server 127.0.0.1:18300; keepalive 256; }
-	server {
-		listen 127.0.0.1:18303;
-		location / {
-			if (\$blocked) { return 418; }
-			proxy_pass http://origin;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_set_header Host \$host;
-			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-			proxy_set_header X-Real-IP \$remote_addr;
-		}
-	}
-}
-NGINX
+	nginx_geo_conf "$tmp/nginx" 18300 18303
 	# nginx warns about the duplicate networks among the random prefixes while loading.
 	/usr/sbin/nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr.log" &
 	blocked="$(head -1 "$tmp/nginx/geo.conf" | cut -d' ' -f1 | cut -d/ -f1)"
@@ -358,34 +365,7 @@ if want candidates; then
 		"$tmp/rampart" serve --listen 127.0.0.1:18185 --data-dir "$tmp/cdata" \
 		--proxy-listen 127.0.0.1:18332 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-candidates.log" 2>&1 &
 	cpid[18332]=$!; cname[18332]="Rampart (100k prefixes, geoip, ip_reputation)"
-	cat >"$tmp/cnginx/nginx.conf" <<NGINX
-worker_processes auto;
-pid $tmp/cnginx/nginx.pid;
-error_log $tmp/cnginx/error.log crit;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	client_body_temp_path $tmp/cnginx; proxy_temp_path $tmp/cnginx; fastcgi_temp_path $tmp/cnginx;
-	uwsgi_temp_path $tmp/cnginx; scgi_temp_path $tmp/cnginx;
-	set_real_ip_from 127.0.0.1/32;
-	real_ip_header X-Forwarded-For;
-	real_ip_recursive on;
-	geo \$blocked { default 0; include $tmp/cnginx/geo.conf; }
-	upstream origin { server 127.0.0.1:18330; keepalive 256; }
-	server {
-		listen 127.0.0.1:18333;
-		location / {
-			if (\$blocked) { return 418; }
-			proxy_pass http://origin;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_set_header Host \$host;
-			proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-			proxy_set_header X-Real-IP \$remote_addr;
-		}
-	}
-}
-NGINX
+	nginx_geo_conf "$tmp/cnginx" 18330 18333
 	/usr/sbin/nginx -p "$tmp/cnginx" -c "$tmp/cnginx/nginx.conf" -g 'daemon off;' 2>"$tmp/cnginx/stderr.log" &
 	cpid[18333]=$!; cname[18333]="nginx (geo, 100k prefixes)"
 	ports="18331 18336 18337 18332 18333"
