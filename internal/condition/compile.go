@@ -139,7 +139,7 @@ func (sp *spec) compile() (cond, error) {
 	c.index = sp.index
 	switch src {
 	case srcHeader:
-		c.index = lowerASCII(c.index) // header names compare case-insensitively
+		c.index = HeaderKey(c.index)
 	case srcUserAgent:
 		c.index = "user-agent" // read as the header of that name, every occurrence
 	case srcReferer:
@@ -276,8 +276,9 @@ func (c *cond) estimate() int {
 	return cost*32 + min(len(c.values)+len(c.prefixes), 31)
 }
 
-// lowerASCII returns s with ASCII letters in lower case.
-func lowerASCII(s string) string {
+// HeaderKey is a header name as conditions compare it: its ASCII letters in
+// lower case (header names are case-insensitive).
+func HeaderKey(s string) string {
 	b := []byte(s)
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {

@@ -74,7 +74,7 @@ func keyOf(c waf.CustomCondition, lists map[string]*waf.ValueList) choice {
 		part := c.Category[0] // p, c, h
 		name := c.Index
 		if part == 'h' {
-			name = lowerASCII(name)
+			name = condition.HeaderKey(name)
 		}
 		switch {
 		case op == "equal":
@@ -198,14 +198,4 @@ func firstSegment(path string) (string, bool) {
 		return "", false
 	}
 	return path[:i+2], true
-}
-
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
