@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // serveLockName is the file in the data dir that `rampart serve` holds
@@ -32,11 +33,10 @@ func lockDataDir(dir string) (release func(), err error) {
 		return nil, fmt.Errorf("lock the data dir: %s: %w", path, err)
 	}
 	if !held {
-		owner := make([]byte, 32)
-		n, _ := f.ReadAt(owner, 0)
+		owner := readOwner(f)
 		f.Close()
 		return nil, fmt.Errorf("data dir %s is in use by another rampart serve (%s, holding %s); stop it or give this one its own --data-dir (rampart proxy and rampart admin may run beside it)",
-			dir, describeOwner(owner[:n]), path)
+			dir, owner, path)
 	}
 	pid := strconv.Itoa(os.Getpid()) + "\n"
 	if err := f.Truncate(0); err == nil {
@@ -52,6 +52,20 @@ func lockDataDir(dir string) (release func(), err error) {
 		_ = f.Truncate(0)
 		_ = f.Close()
 	}, nil
+}
+
+// readOwner names the process holding the lock file f. The holder writes
+// its ID just after it takes the lock, so an empty file is read again for
+// up to a second before it is reported as such.
+func readOwner(f *os.File) string {
+	owner := make([]byte, 32)
+	for try := 0; ; try++ {
+		n, _ := f.ReadAt(owner, 0)
+		if d := describeOwner(owner[:n]); n > 0 || try == 20 {
+			return d
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // describeOwner names the process whose ID a lock file holds.

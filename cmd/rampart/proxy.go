@@ -84,12 +84,12 @@ func (c *proxyConfig) validate() error {
 // dataPlane is a running WAF data plane: its listeners and host-table
 // refresher.
 type dataPlane struct {
-	px      *proxy.Proxy
-	servers []*http.Server
-	errs    chan error
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
-	log     *slog.Logger
+	px   *proxy.Proxy
+	srv  *proxy.Server
+	errs chan error
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+	log  *slog.Logger
 }
 
 // dataPlaneDeps are what the data plane reads.
@@ -152,22 +152,13 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 	dp.wg.Add(2)
 	go func() { defer dp.wg.Done(); px.Run(rctx, 50*time.Millisecond) }()
 	go func() { defer dp.wg.Done(); masks.run(rctx, maskHitsFlushInterval) }()
-	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
-	newServer := func() *http.Server {
-		return &http.Server{Handler: px, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
-			MaxHeaderBytes: 64 << 10, ErrorLog: errLog}
-	}
+	dp.srv = px.NewServer(proxy.ServerConfig{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10})
 	if plain != nil {
-		srv := newServer()
-		dp.servers = append(dp.servers, srv)
-		go func() { dp.errs <- srv.Serve(plain) }()
+		go func() { dp.errs <- dp.srv.Serve(plain) }()
 		logger.Info("WAF data plane listening", "url", "http://"+plain.Addr().String())
 	}
 	if secure != nil {
-		srv := newServer()
-		srv.TLSConfig = px.TLSConfig()
-		dp.servers = append(dp.servers, srv)
-		go func() { dp.errs <- srv.ServeTLS(secure, "", "") }()
+		go func() { dp.errs <- dp.srv.ServeTLS(secure) }()
 		logger.Info("WAF data plane listening", "url", "https://"+secure.Addr().String())
 	}
 	return dp, nil
@@ -184,11 +175,9 @@ func closeAll(ls ...net.Listener) {
 // shutdown stops the listeners gracefully (in-flight requests finish until
 // ctx is done) and the refresher.
 func (dp *dataPlane) shutdown(ctx context.Context) {
-	for _, srv := range dp.servers {
-		if err := srv.Shutdown(ctx); err != nil {
-			dp.log.Warn("data plane shutdown did not finish in time; closing connections", "err", err)
-			_ = srv.Close()
-		}
+	if err := dp.srv.Shutdown(ctx); err != nil {
+		dp.log.Warn("data plane shutdown did not finish in time; closing connections", "err", err)
+		_ = dp.srv.Close()
 	}
 	dp.stop()
 	dp.wg.Wait()

@@ -80,7 +80,7 @@ type env struct {
 	waf    *waf.Service
 	px     *proxy.Proxy
 	sink   *sink
-	srv    *httptest.Server
+	srv    *testServer
 	origin waf.Server
 }
 
@@ -115,8 +115,7 @@ func newEnvWithRules(t *testing.T, rules proxy.PolicyRulesSource) *env {
 	go func() { defer wg.Done(); reg.Run(rctx, 10*time.Millisecond) }()
 	go func() { defer wg.Done(); e.px.Run(rctx, 10*time.Millisecond) }()
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	e.srv = httptest.NewServer(e.px)
-	t.Cleanup(e.srv.Close)
+	e.srv = serveProxy(t, e.px)
 
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The origin reports the body it received by length and digest.
@@ -331,4 +330,28 @@ func (allowAll) DecideIP(decision.Layer, netip.Addr, time.Time) decision.Decisio
 func (allowAll) DecideUser(string, time.Time) decision.Decision { return decision.Decision{} }
 func (allowAll) DecideWorkspace(string, []string, netip.Addr) decision.Decision {
 	return decision.Decision{}
+}
+
+// testServer is a data plane served on a loopback listener the way
+// `rampart proxy` serves it (Proxy.NewServer).
+type testServer struct {
+	URL string
+}
+
+// Client returns a client of the server.
+func (ts *testServer) Client() *http.Client { return &http.Client{} }
+
+// serveProxy serves px over plain HTTP on a loopback listener until the
+// test ends.
+func serveProxy(t *testing.T, px *proxy.Proxy) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := px.NewServer(proxy.ServerConfig{})
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close(); <-done })
+	return &testServer{URL: "http://" + ln.Addr().String()}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	cryptotls "crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -148,7 +149,7 @@ func newHost(project, name string, protect int, servers ...waf.Server) *waf.Host
 // testProxy starts a proxy over st behind a real listener.
 type testProxy struct {
 	p    *Proxy
-	srv  *httptest.Server
+	srv  *testServer
 	sink *fakeSink
 	dec  *fakeDecider
 }
@@ -160,16 +161,46 @@ func startProxy(t *testing.T, st *fakeStore, cfg Config, tls bool, certs Certifi
 	if _, err := tp.p.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	tp.srv = httptest.NewUnstartedServer(tp.p)
-	if tls {
-		tp.srv.TLS = tp.p.TLSConfig()
-		tp.srv.EnableHTTP2 = true
-		tp.srv.StartTLS()
-	} else {
-		tp.srv.Start()
-	}
-	t.Cleanup(func() { tp.srv.Close(); tp.p.Close() })
+	tp.srv = serveProxy(t, tp.p, tls)
 	return tp
+}
+
+// testServer is a data plane served on a loopback listener the way
+// `rampart proxy` serves it (Proxy.NewServer).
+type testServer struct {
+	URL      string
+	Listener net.Listener
+	tls      bool
+}
+
+// serveProxy serves p on a loopback listener, plain or TLS, until the test
+// ends.
+func serveProxy(t testing.TB, p *Proxy, tls bool) *testServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := p.NewServer(ServerConfig{})
+	ts := &testServer{URL: "http://" + ln.Addr().String(), Listener: ln, tls: tls}
+	serve := srv.Serve
+	if tls {
+		ts.URL = "https://" + ln.Addr().String()
+		serve = srv.ServeTLS
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); _ = serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close(); <-done; p.Close() })
+	return ts
+}
+
+// Client returns a client of the server; over TLS it accepts any
+// certificate and offers HTTP/2.
+func (ts *testServer) Client() *http.Client {
+	if !ts.tls {
+		return &http.Client{}
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &cryptotls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true}}
 }
 
 // get sends a request for host through the proxy.

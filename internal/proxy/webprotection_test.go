@@ -181,11 +181,7 @@ func TestWebProtectionOverHTTP2(t *testing.T) {
 	if _, err := p.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewUnstartedServer(p)
-	ts.TLS = p.TLSConfig()
-	ts.EnableHTTP2 = true
-	ts.StartTLS()
-	t.Cleanup(func() { ts.Close(); p.Close() })
+	ts := serveProxy(t, p, true)
 	post := func(body io.Reader) *http.Response {
 		req, _ := http.NewRequest("POST", ts.URL+"/comment", body)
 		req.Host = "h2.test"
