@@ -147,7 +147,8 @@ func (p *Proxy) inspectAndForward(h http.Handler, w http.ResponseWriter, r *http
 	}
 	v := getView()
 	defer v.release()
-	if p.protect(w, r, c, v) {
+	if a := p.protect(stdRequest{r}, c, v); a.stops() {
+		writeAnswer(w, r, a)
 		return
 	}
 	h.ServeHTTP(w, r)
