@@ -19,7 +19,7 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			client, trusted := p.clientIP(pr.In)
-			s := pl.pick(pr.In, client, time.Now().UnixNano())
+			s := pl.pick(sessionOf(pl, pr.In), client, time.Now().UnixNano())
 			pr.Out.URL.Scheme = s.scheme
 			pr.Out.URL.Host = s.host
 			if pr.Out.Host == "" {

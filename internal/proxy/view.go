@@ -59,15 +59,7 @@ func (v *view) fill(r *http.Request, allHeaders bool) {
 	v.req.Path = requestPath(r)
 	v.req.RawQuery = r.URL.RawQuery
 	for _, line := range r.Header["Cookie"] {
-		for line != "" {
-			var item string
-			item, line, _ = strings.Cut(line, ";")
-			name, value, _ := strings.Cut(strings.TrimSpace(item), "=")
-			if name == "" && value == "" {
-				continue
-			}
-			v.cookies = append(v.cookies, inspect.Pair{Name: name, Value: value})
-		}
+		v.addCookies(line)
 	}
 	for _, name := range basicHeaderNames {
 		for _, value := range r.Header[name] {
