@@ -152,11 +152,10 @@ SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg
 Include $crs_setup
 SecAction "id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level=1"
 MODSEC
-		f=/etc/modsecurity/crs/REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf
-		[ -f "$f" ] && echo "Include $f"
-		echo "Include $crs_rules/*.conf"
-		f=/etc/modsecurity/crs/RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf
-		[ -f "$f" ] && echo "Include $f"
+		for f in /etc/modsecurity/crs/REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf "$crs_rules/*.conf" \
+			/etc/modsecurity/crs/RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf; do
+			if [ -f "$f" ] || [ "$f" = "$crs_rules/*.conf" ]; then echo "Include $f"; fi
+		done
 	} >"$dir/modsecurity.conf"
 }
 
@@ -241,7 +240,7 @@ bench_peers() {
 	blocked="$(head -1 "$d/nginx/geo.conf" | cut -d' ' -f1 | cut -d/ -f1)"
 	for port in "${ports[@]}"; do
 		wait_code "http://127.0.0.1:$port/" 200
-		echo "-- ${name[$port]} on $port: a clean request gets 200, a blocked prefix's address ($blocked) gets $(code "http://127.0.0.1:$port/" -H "X-Forwarded-For: $blocked")"
+		echo "-- ${name[$port]} on $port: a clean request gets 200, a blocked prefix's address ($blocked) gets $(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H "X-Forwarded-For: $blocked" "http://127.0.0.1:$port/")"
 	done
 	# peers_round ROUND PORT: the loaded run and the single-connection run.
 	peers_round() {
@@ -332,10 +331,10 @@ bench_waf16() {
 	done
 	local dev
 	dev="$(awk -v p="${plain[post]}" -v g="${plain[get]}" 'BEGIN {printf "%.1f", (p / g - 1) * 100}')"
-	echo "--   POST against GET, ratio to nginx without inspection: ${dev} %: $(verdict "${dev#-}" '<=' 10) (within 10 %)"
+	echo "--   the POST's ratio to nginx without inspection against the GET's: ${dev} %, within ±10 %: $(verdict "${dev#-}" '<=' 10)"
 	if [ -n "${modsec[get]:-}" ]; then
 		dev="$(awk -v p="${modsec[post]}" -v g="${modsec[get]}" 'BEGIN {printf "%.1f", (p / g - 1) * 100}')"
-		echo "--   POST against GET, ratio to nginx + ModSecurity: ${dev} %: $(verdict "${dev#-}" '<=' 10) (within 10 %)"
+		echo "--   the POST's ratio to nginx + ModSecurity against the GET's: ${dev} %, within ±10 %: $(verdict "${dev#-}" '<=' 10)"
 	fi
 	for port in "${ports[@]}"; do kill "${pid[$port]}" 2>/dev/null || true; done
 }
