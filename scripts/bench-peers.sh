@@ -250,9 +250,9 @@ bench_peers() {
 	}
 	interleaved peers_round "${ports[@]}"
 	echo "-- medians of $rounds rounds (wrk -t2 -c64 -d$duration; latency: wrk -t1 -c1 -d$duration --latency, median):"
-	printf -- '-- %-34s %11s %15s %15s   %s\n' proxy requests/s "CPU µs/request" "latency µs" "rounds (requests/s; CPU µs; latency µs)"
+	printf -- '-- %-38s %11s %15s %15s   %s\n' proxy requests/s "CPU µs/request" "latency µs" "rounds (requests/s; CPU µs; latency µs)"
 	for port in "${ports[@]}"; do
-		printf -- '-- %-34s %11s %15s %15s   %s; %s; %s\n' "${name[$port]}" "$(median "$tmp/peers-$port.rps")" \
+		printf -- '-- %-38s %11s %15s %15s   %s; %s; %s\n' "${name[$port]}" "$(median "$tmp/peers-$port.rps")" \
 			"$(median "$tmp/peers-$port.cpu")" "$(median "$tmp/peers-$port.lat")" \
 			"$(rounds_of "$tmp/peers-$port.rps")" "$(rounds_of "$tmp/peers-$port.cpu")" "$(rounds_of "$tmp/peers-$port.lat")"
 	done
