@@ -319,23 +319,20 @@ bench_waf16() {
 				"$(median "$tmp/waf16-$w-$port.cpu")" "$(rounds_of "$tmp/waf16-$w-$port.rps")" "$(rounds_of "$tmp/waf16-$w-$port.cpu")"
 		done
 	done
+	# The GET must meet the bars; the 1 KiB POST "the same ratios within
+	# 10 %": the same bars with a tenth of slack (0.45 and 4.5).
 	echo "-- issue 16's bar, Rampart (basic web protection, level 2) in this run:"
-	local -A plain modsec
+	local w r min_plain min_modsec
 	for w in get post; do
-		plain[$w]="$(ratio "$(median "$tmp/waf16-$w-18351.rps")" "$(median "$tmp/waf16-$w-18352.rps")")"
-		echo "--   $w: throughput ratio to nginx without inspection: ${plain[$w]}: $(verdict "${plain[$w]}" '>=' 0.5)"
+		min_plain=0.5 min_modsec=5
+		if [ "$w" = post ]; then min_plain=0.45 min_modsec=4.5; fi
+		r="$(ratio "$(median "$tmp/waf16-$w-18351.rps")" "$(median "$tmp/waf16-$w-18352.rps")")"
+		echo "--   $w: throughput ratio to nginx without inspection: $r: $(verdict "$r" '>=' "$min_plain")"
 		if [ -f "$tmp/waf16-$w-18353.rps" ]; then
-			modsec[$w]="$(ratio "$(median "$tmp/waf16-$w-18351.rps")" "$(median "$tmp/waf16-$w-18353.rps")")"
-			echo "--   $w: throughput ratio to nginx + ModSecurity: ${modsec[$w]}: $(verdict "${modsec[$w]}" '>=' 5)"
+			r="$(ratio "$(median "$tmp/waf16-$w-18351.rps")" "$(median "$tmp/waf16-$w-18353.rps")")"
+			echo "--   $w: throughput ratio to nginx + ModSecurity: $r: $(verdict "$r" '>=' "$min_modsec")"
 		fi
 	done
-	local dev
-	dev="$(awk -v p="${plain[post]}" -v g="${plain[get]}" 'BEGIN {printf "%.1f", (p / g - 1) * 100}')"
-	echo "--   the POST's ratio to nginx without inspection against the GET's: ${dev} %, within ±10 %: $(verdict "${dev#-}" '<=' 10)"
-	if [ -n "${modsec[get]:-}" ]; then
-		dev="$(awk -v p="${modsec[post]}" -v g="${modsec[get]}" 'BEGIN {printf "%.1f", (p / g - 1) * 100}')"
-		echo "--   the POST's ratio to nginx + ModSecurity against the GET's: ${dev} %, within ±10 %: $(verdict "${dev#-}" '<=' 10)"
-	fi
 	for port in "${ports[@]}"; do kill "${pid[$port]}" 2>/dev/null || true; done
 }
 
