@@ -13,13 +13,17 @@ import (
 // admit and protect, then the forwarding to an upstream server over the
 // server's pooled connections (forwardFast).
 func (p *Proxy) serveFast(ctx *fasthttp.RequestCtx) {
-	host := fastHost(ctx)
 	x := fastRequest{ctx}
 	peer := fastPeer(ctx)
-	c, ans := p.admit(ctx, x, host, peer)
-	if ans.stops() {
-		writeFastAnswer(ctx, ans)
-		return
+	var c webCheck
+	if early, ok := ctx.UserValue(admittedKey{}).(*webCheck); ok {
+		c = *early // admitted before "100 Continue" (Server.expectFast)
+	} else {
+		var ans answer
+		if c, ans = p.admit(ctx, x, fastHost(ctx), peer); ans.stops() {
+			writeFastAnswer(ctx, ans)
+			return
+		}
 	}
 	pl := c.rt.pool(ctx.IsTLS())
 	if pl == nil { // a host without servers cannot be stored; be safe
@@ -38,6 +42,10 @@ func (p *Proxy) serveFast(ctx *fasthttp.RequestCtx) {
 	}
 	p.forwardFast(ctx, c, pl, peer, v)
 }
+
+// admittedKey keys, in a request's user values, the webCheck of a request
+// admitted before "100 Continue" (Server.expectFast).
+type admittedKey struct{}
 
 // fastHost is requestHost for the HTTP/1.1 server: the Host header (or the
 // host of an absolute-form request target), else the TLS server name.

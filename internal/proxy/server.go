@@ -262,10 +262,12 @@ func (s *Server) handOver(ctx *fasthttp.RequestCtx) {
 // request the address rules block gets its block page at once (and the
 // connection is closed, as the client may be sending its body already);
 // others get 100 Continue.
+// The decision is kept for serveFast, so that it is not made (and
+// recorded) twice.
 func (s *Server) expectFast(ctx *fasthttp.RequestCtx) int {
 	c, ans := s.p.admit(ctx, fastRequest{ctx}, fastHost(ctx), fastPeer(ctx))
-	_ = c
 	if !ans.stops() {
+		ctx.SetUserValue(admittedKey{}, &c)
 		return fasthttp.StatusContinue
 	}
 	writeFastAnswer(ctx, ans)
