@@ -17,6 +17,12 @@ import (
 // docs/decisions.md); then the request goes to an upstream server of the
 // host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == "PRI" && r.ProtoMajor == 2 {
+		// The HTTP/2 preface read as an HTTP/1 request ("PRI * HTTP/2.0"):
+		// never an origin's business; the server closes the connection.
+		pageHTTP2Preface.write(w, r, "")
+		return
+	}
 	host := requestHost(r)
 	rt := p.table.Load().lookup(host)
 	if rt == nil {
