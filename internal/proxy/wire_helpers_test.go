@@ -333,6 +333,13 @@ func (o *rawOrigin) counts() (complete int, bad []string, aborted int) {
 	return len(o.reqs), append([]string(nil), o.bad...), o.aborted
 }
 
+// accepted returns the number of connections accepted so far.
+func (o *rawOrigin) accepted() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.conns
+}
+
 // settle waits, up to wireTimeout, until the origin has no connection
 // open (the data plane closed every one), and reports whether it got
 // there.
