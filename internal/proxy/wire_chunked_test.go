@@ -91,7 +91,7 @@ func TestWireChunkedResponseAndTrailers(t *testing.T) {
 				head += "Trailer: X-Sum, X-Count\r\n"
 				trailer = "X-Sum: " + hex.EncodeToString(sum[:]) + "\r\nX-Count: 3\r\n"
 			}
-			_, _ = io.WriteString(c, head+"\r\n"+chunked(body, []int{3, 8000, 1}, "", trailer))
+			_, _ = io.WriteString(c, head+"\r\n"+chunked(body, []int{3, 8000, 1, 4093, 65536}, "", trailer))
 			return true
 		}})
 		tp := wireProxy(t, tlsOn, Config{}, srv)
