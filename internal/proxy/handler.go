@@ -14,6 +14,12 @@ import (
 // handed over by the HTTP/1.1 server): see admit and protect for the
 // checks; then the request goes to an upstream server of the host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == "PRI" && r.ProtoMajor == 2 {
+		// The HTTP/2 preface read as an HTTP/1 request ("PRI * HTTP/2.0"):
+		// never an origin's business; the server closes the connection.
+		pageHTTP2Preface.write(w, r, "")
+		return
+	}
 	host := requestHost(r)
 	x := stdRequest{r}
 	c, ans := p.admit(r.Context(), x, host, peerAddr(r))

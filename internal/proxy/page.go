@@ -33,6 +33,8 @@ var (
 		Text: "Your request was blocked by the web application firewall protecting this site."}
 	pageBadGateway = page{Status: http.StatusBadGateway, Code: "waf.bad_gateway", Title: "Bad gateway",
 		Text: "The website's origin servers could not be reached."}
+	pageHTTP2Preface = page{Status: http.StatusHTTPVersionNotSupported, Code: "waf.unsupported_protocol", Title: "HTTP version not supported",
+		Text: "The connection began with the HTTP/2 preface but had negotiated HTTP/1.1."}
 	pageGatewayTimeout = page{Status: http.StatusGatewayTimeout, Code: "waf.gateway_timeout", Title: "Gateway timeout",
 		Text: "The website's origin server did not answer in time."}
 )
