@@ -12,11 +12,16 @@ import (
 // read deadline of its connection follows the progress of the body, as
 // nginx's client_body_timeout does). The server sets its own deadlines
 // again before it reads the connection's next request.
+//
+// At the end of a chunked body the server has read the client's trailer
+// fields into the request's header; they are copied then to the outgoing
+// request (trailerTo), whose client writes them after the last chunk.
 type clientBody struct {
-	r   io.Reader
-	ctx *fasthttp.RequestCtx
-	d   time.Duration
-	pd  progressDeadline
+	r         io.Reader
+	ctx       *fasthttp.RequestCtx
+	d         time.Duration
+	pd        progressDeadline
+	trailerTo *fasthttp.RequestHeader
 }
 
 // newClientBody returns the body r of the request of ctx with the client
@@ -32,5 +37,15 @@ func (b *clientBody) Read(p []byte) (int, error) {
 			_ = b.ctx.Conn().SetReadDeadline(now.Add(b.d))
 		}
 	}
-	return b.r.Read(p)
+	n, err := b.r.Read(p)
+	if err == io.EOF && b.trailerTo != nil {
+		in := &b.ctx.Request.Header
+		for k := range in.Trailers() {
+			if v := in.PeekBytes(k); len(v) > 0 {
+				b.trailerTo.SetBytesKV(k, v)
+			}
+		}
+		b.trailerTo = nil
+	}
+	return n, err
 }

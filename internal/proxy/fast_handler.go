@@ -112,6 +112,14 @@ func (p *Proxy) forwardFast(ctx *fasthttp.RequestCtx, c webCheck, pl *pool, peer
 			body = newClientBody(ctx, s, p.cfg.ClientTimeout)
 		}
 		if body != nil {
+			if cl == -1 {
+				// Trailer is hop-by-hop only in name: the fields it
+				// declares go on with the chunked body.
+				for k := range in.Header.Trailers() {
+					_ = out.Header.AddTrailerBytes(k)
+				}
+				body.trailerTo = &out.Header
+			}
 			out.SetBodyStream(body, cl)
 		} else {
 			out.SetBody(in.Body())

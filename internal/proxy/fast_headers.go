@@ -11,14 +11,18 @@ import (
 // never forwarded: the HTTP/1.1 server's upstream client frames the
 // request and manages its connection itself. Upgrade requests are served
 // by the net/http path (see Server), so Upgrade is always dropped here.
-var hopByHop = [...]string{"Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade", "Http2-Settings"}
+// Trailer is dropped too: the trailer fields of a chunked body are sent
+// again by forwardFast. Proxy-Authorization and Proxy-Authenticate are
+// meant for a proxy, as net/http's reverse proxy reads them.
+var hopByHop = [...]string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate", "Te", "Trailer",
+	"Transfer-Encoding", "Upgrade", "Http2-Settings"}
 
 // prepareUpstreamHeader turns the copy of the client's header into the
 // origin's: the hop-by-hop headers and those the client's Connection header
 // names are removed, as are forwarding headers spelt with underscores (see
 // dropUnderscoreForwarding).
 func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
-	if conn := in.Header.Peek("Connection"); len(conn) > 0 {
+	for _, conn := range in.Header.PeekAll("Connection") {
 		for tok := range strings.SplitSeq(b2s(conn), ",") {
 			if tok = strings.TrimSpace(tok); tok != "" {
 				out.Del(tok)
@@ -46,17 +50,26 @@ func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
 // and those its Connection header names; the server writes its own
 // Connection header for the client's connection.
 func cleanResponseHeader(h *fasthttp.ResponseHeader) {
-	if conn := h.Peek("Connection"); len(conn) > 0 {
-		for tok := range strings.SplitSeq(string(conn), ",") {
-			if tok = strings.TrimSpace(tok); tok != "" && !strings.EqualFold(tok, "close") && !strings.EqualFold(tok, "keep-alive") {
-				h.Del(tok)
+	var names [8]string
+	n := 0
+	for _, conn := range h.PeekAll("Connection") {
+		for tok := range strings.SplitSeq(b2s(conn), ",") {
+			if tok = strings.TrimSpace(tok); tok != "" && n < len(names) && !strings.EqualFold(tok, "close") && !strings.EqualFold(tok, "keep-alive") {
+				names[n] = strings.Clone(tok) // Del changes the header's buffers
+				n++
 			}
 		}
+	}
+	for _, name := range names[:n] {
+		h.Del(name)
 	}
 	for _, name := range hopByHop {
 		if name != "Transfer-Encoding" && name != "Trailer" {
 			h.Del(name)
 		}
+	}
+	if h.ContentLength() >= 0 {
+		h.Del("Trailer") // no chunked body to carry trailer fields
 	}
 	h.ResetConnectionClose()
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -231,11 +232,57 @@ type tlsStateKey struct{}
 // its connection.
 func (s *Server) serveFast(ctx *fasthttp.RequestCtx) {
 	h := &ctx.Request.Header
+	if !framingSafe(h) {
+		refuseFraming(ctx)
+		return
+	}
 	if len(h.Peek("Upgrade")) > 0 && hasToken(h.Peek("Connection"), "upgrade") && h.ContentLength() <= 0 && h.ContentLength() != -1 {
 		s.handOver(ctx)
 		return
 	}
 	s.p.serveFast(ctx)
+}
+
+// framingSafe reports whether the request's body framing is one every
+// origin reads the same way. The server already refuses malformed or
+// repeated Content-Length; refused here are Content-Length beside
+// Transfer-Encoding, a Transfer-Encoding other than chunked (which the
+// server would ignore), and Transfer-Encoding in an HTTP/1.0 request,
+// whose framing RFC 9112 section 6.1 makes faulty (nginx refuses all
+// three too).
+func framingSafe(h *fasthttp.RequestHeader) bool {
+	if h.ContentLength() == -1 {
+		// The server reads chunked and drops a Content-Length beside it:
+		// an origin that reads the length instead would see another body.
+		return h.IsHTTP11() && !hasHeaderLine(h.RawHeaders(), "content-length:")
+	}
+	// Not chunked: any Transfer-Encoding line is one the server ignored.
+	return !hasHeaderLine(h.RawHeaders(), "transfer-encoding:")
+}
+
+// hasHeaderLine reports whether a line of the raw header block starts with
+// prefix (lower case; compared ignoring case).
+func hasHeaderLine(raw []byte, prefix string) bool {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if len(line) >= len(prefix) && (line[0]|0x20) == prefix[0] && strings.EqualFold(b2s(line[:len(prefix)]), prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// refuseFraming answers a request whose framing is unsafe with 400 and
+// closes the connection: where its body ends is not known.
+func refuseFraming(ctx *fasthttp.RequestCtx) {
+	ctx.SetConnectionClose()
+	ctx.Response.Header.Set("Cache-Control", "no-store")
+	ctx.Error("Bad Request: ambiguous message framing", fasthttp.StatusBadRequest)
 }
 
 // handOver gives the connection of ctx, with the request it holds, to the

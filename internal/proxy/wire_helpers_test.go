@@ -73,7 +73,8 @@ func wireProxy(t *testing.T, tlsOn bool, cfg Config, servers ...waf.Server) *tes
 	}
 	st := &fakeStore{}
 	st.set(newHost("p1", wireHost, 1, servers...))
-	return startProxy(t, st, cfg, tlsOn, nil)
+	// A head that never ends is answered (408) well within wireTimeout.
+	return startProxyWith(t, st, cfg, tlsOn, nil, ServerConfig{ReadHeaderTimeout: 2 * time.Second})
 }
 
 // dial opens a client connection to the data plane, over TLS with ALPN

@@ -76,15 +76,15 @@ func chunk(s string) string { return strconv.FormatInt(int64(len(s)), 16) + "\r\
 // client did not get an answer for.
 var smugglingCorpus = []smugglingCase{
 	{name: "CL and TE both (CL.TE)", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-		want: refused, gap: "net/http reads Transfer-Encoding and drops Content-Length (RFC 9112 §6.3 lets an intermediary do so); issue 16 requires a refusal",
-		today: forwarded(1)},
+		want: refused},
 	{name: "TE and CL both, TE first, body hiding a request (TE.CL)",
 		raw:  "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n" + chunk(smuggled) + "0\r\n\r\n",
-		want: refused, gap: "net/http reads Transfer-Encoding and drops Content-Length; issue 16 requires a refusal",
-		today: forwarded(1), check: oneRequestOf("/", int64(len(smuggled)))},
+		want: refused},
 	{name: "two different Content-Lengths", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", want: refused},
+	// RFC 9112 section 6.3 lets a recipient merge identical lengths or
+	// refuse them; the HTTP/1.1 path refuses, as nginx does.
 	{name: "the same Content-Length twice", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
-		want: forwarded(1), check: oneRequestOf("/", 5)},
+		want: refused},
 	{name: "Content-Length +5", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: +5\r\n\r\nhello", want: refused},
 	{name: "Content-Length 1,1", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: 1,1\r\n\r\nx", want: refused},
 	{name: "Content-Length -1", raw: "POST / HTTP/1.1\r\n" + hostLine + "Content-Length: -1\r\n\r\n", want: refused},
@@ -121,16 +121,20 @@ var smugglingCorpus = []smugglingCase{
 	{name: "negative chunk size", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n", want: refusedMidBody},
 	{name: "chunk data without its CRLF", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", want: refusedMidBody},
 	{name: "chunk lines ended by bare LF", raw: "POST / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n", want: refusedMidBody},
-	{name: "head lines ended by bare LF", raw: "GET /lf HTTP/1.1\nHost: www.test\n\n",
-		want: forwarded(1), check: oneRequestOf("/lf", 0)},
+	// RFC 9112 section 2.2 lets a recipient accept a bare LF; the HTTP/1.1
+	// server ends a head only at CRLF CRLF, so the request waits for the
+	// header timeout and gets 408, and nothing reaches the origin.
+	{name: "head lines ended by bare LF", raw: "GET /lf HTTP/1.1\nHost: www.test\n\n", want: refused},
 	{name: "NUL in a header value", raw: "GET / HTTP/1.1\r\n" + hostLine + "X-A: a\x00b\r\n\r\n", want: refused},
 	{name: "CR inside a header value", raw: "GET / HTTP/1.1\r\n" + hostLine + "X-A: a\rTransfer-Encoding: chunked\r\n\r\n", want: refused},
 	{name: "header line without a colon", raw: "GET / HTTP/1.1\r\n" + hostLine + "Transfer-Encoding chunked\r\n\r\n", want: refused},
+	// RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 message
+	// makes its framing faulty; refused, as nginx does.
 	{name: "HTTP/1.0 with TE chunked", raw: "POST /ten HTTP/1.0\r\n" + hostLine + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-		want: forwardedThenClosed(1), check: oneRequestOf("/ten", 0)},
+		want: refused},
 	{name: "HTTP/1.0 keep-alive with TE chunked hiding a request",
 		raw:  "POST /ten HTTP/1.0\r\n" + hostLine + "Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n" + get("/hidden"),
-		want: forwarded(2), check: pathsAre("/ten", "/hidden")},
+		want: refused},
 	{name: "CL.0: GET whose body is a second request",
 		raw:  "GET /outer HTTP/1.1\r\n" + hostLine + "Content-Length: " + strconv.Itoa(len(smuggled)) + "\r\n\r\n" + smuggled,
 		want: forwarded(1), check: oneRequestOf("/outer", int64(len(smuggled)))},
