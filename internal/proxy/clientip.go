@@ -54,12 +54,16 @@ func (p *Proxy) clientIP(r *http.Request) (netip.Addr, bool) {
 }
 
 // forwardedClient is the client a trusted peer names: the right-most
-// address of xff (the X-Forwarded-For values) that is not a trusted proxy
-// (the left-most when all are), else realIP (X-Real-IP), else the peer.
-func (p *Proxy) forwardedClient(peer netip.Addr, xff []string, realIP string) netip.Addr {
+// address of the request's X-Forwarded-For values that is not a trusted
+// proxy (the left-most when all are), else X-Real-IP, else the peer.
+func (p *Proxy) forwardedClient(peer netip.Addr, x clientRequest) netip.Addr {
 	var leftmost netip.Addr
-	for i := len(xff) - 1; i >= 0; i-- {
-		v := xff[i]
+	n := 0
+	for _, ok := x.headerValue("X-Forwarded-For", n); ok; _, ok = x.headerValue("X-Forwarded-For", n) {
+		n++
+	}
+	for i := n - 1; i >= 0; i-- {
+		v, _ := x.headerValue("X-Forwarded-For", i)
 		for v != "" {
 			var f string
 			if j := strings.LastIndexByte(v, ','); j >= 0 {
@@ -85,7 +89,7 @@ func (p *Proxy) forwardedClient(peer netip.Addr, xff []string, realIP string) ne
 	if leftmost.IsValid() {
 		return leftmost
 	}
-	if a, err := netip.ParseAddr(strings.TrimSpace(realIP)); err == nil {
+	if a, err := netip.ParseAddr(strings.TrimSpace(x.header("X-Real-Ip"))); err == nil {
 		return a.Unmap()
 	}
 	return peer

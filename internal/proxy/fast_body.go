@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"io"
+	"sync"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -24,10 +25,21 @@ type clientBody struct {
 	trailerTo *fasthttp.RequestHeader
 }
 
+var clientBodies = sync.Pool{New: func() any { return new(clientBody) }}
+
 // newClientBody returns the body r of the request of ctx with the client
-// timeout d (negative or zero: none).
+// timeout d (negative or zero: none). Release it when the upstream client
+// is done with it.
 func newClientBody(ctx *fasthttp.RequestCtx, r io.Reader, d time.Duration) *clientBody {
-	return &clientBody{r: r, ctx: ctx, d: d, pd: progressDeadline{d: d}}
+	b := clientBodies.Get().(*clientBody)
+	*b = clientBody{r: r, ctx: ctx, d: d, pd: progressDeadline{d: d}}
+	return b
+}
+
+// release returns the body to the pool.
+func (b *clientBody) release() {
+	*b = clientBody{}
+	clientBodies.Put(b)
 }
 
 func (b *clientBody) Read(p []byte) (int, error) {

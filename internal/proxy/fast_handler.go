@@ -95,6 +95,12 @@ func (p *Proxy) forwardFast(ctx *fasthttp.RequestCtx, c webCheck, pl *pool, peer
 	out := fasthttp.AcquireRequest()
 	defer fasthttp.ReleaseRequest(out)
 	in.Header.CopyTo(&out.Header)
+	var body *clientBody
+	defer func() {
+		if body != nil {
+			body.release() // after the upstream client is done with it
+		}
+	}()
 	out.UseHostHeader = true
 	client, trusted := p.clientAddr(peer, fastRequest{ctx})
 	prepareUpstreamHeader(&out.Header, in)
@@ -105,7 +111,6 @@ func (p *Proxy) forwardFast(ctx *fasthttp.RequestCtx, c webCheck, pl *pool, peer
 	}
 	p.setForwardedFast(&out.Header, in, peer, client, trusted, ctx.IsTLS())
 	if cl := in.Header.ContentLength(); cl != 0 && cl != -2 {
-		var body *clientBody
 		if v != nil && v.body != nil {
 			body = newClientBody(ctx, v.body, p.cfg.ClientTimeout)
 		} else if s := in.BodyStream(); s != nil {

@@ -80,24 +80,21 @@ func cleanResponseHeader(h *fasthttp.ResponseHeader) {
 // trusted peer's, else the client connection's scheme; X-Forwarded-Host
 // is the Host the origin gets.
 func (p *Proxy) setForwardedFast(h *fasthttp.RequestHeader, in *fasthttp.Request, peer, client netip.Addr, trusted, isTLS bool) {
-	var buf [64]byte
+	var buf [512]byte // the list is built here unless it is longer
 	proto := "http"
 	if isTLS {
 		proto = "https"
 	}
-	xff := peer.AppendTo(buf[:0])
+	xff := buf[:0]
 	if trusted {
-		if prior := in.Header.PeekAll("X-Forwarded-For"); len(prior) > 0 {
-			var list []byte
-			for _, v := range prior {
-				list = append(append(list, v...), ", "...)
-			}
-			xff = append(list, xff...)
+		for _, v := range in.Header.PeekAll("X-Forwarded-For") {
+			xff = append(append(xff, v...), ", "...)
 		}
 		if v := b2s(in.Header.Peek("X-Forwarded-Proto")); v == "http" || v == "https" {
 			proto = v
 		}
 	}
+	xff = peer.AppendTo(xff)
 	h.SetBytesV("X-Forwarded-For", xff)
 	h.Set("X-Forwarded-Proto", proto)
 	h.SetBytesV("X-Forwarded-Host", h.Host())

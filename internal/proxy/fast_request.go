@@ -26,12 +26,11 @@ func (f fastRequest) header(name string) string {
 	return b2s(f.ctx.Request.Header.Peek(name))
 }
 
-func (f fastRequest) headerValues(name string) []string {
-	var out []string
-	for _, v := range f.ctx.Request.Header.PeekAll(name) {
-		out = append(out, b2s(v))
+func (f fastRequest) headerValue(name string, i int) (string, bool) {
+	if vs := f.ctx.Request.Header.PeekAll(name); i < len(vs) {
+		return b2s(vs[i]), true
 	}
-	return out
+	return "", false
 }
 
 // fillView is view.fill for fasthttp: the headers are read from the raw
@@ -111,7 +110,8 @@ func (f fastRequest) readBody(v *view, in *inspect.Inspector) {
 	}
 	v.req.Body = v.buf[:n]
 	v.req.BodyType = b2s(req.Header.ContentType())
-	v.body = &prefixBody{prefix: v.buf[:n], rest: io.NopCloser(stream), ended: ended, err: err}
+	v.ownBody = prefixBody{prefix: v.buf[:n], rest: stream, ended: ended, err: err}
+	v.body = &v.ownBody
 }
 
 // addCookies appends the cookies of one Cookie header line.

@@ -20,8 +20,9 @@ type clientRequest interface {
 	// header returns the first value of the header (canonical name), ""
 	// when it is absent.
 	header(name string) string
-	// headerValues returns every value of the header (canonical name).
-	headerValues(name string) []string
+	// headerValue returns the i-th value (from 0) of the header
+	// (canonical name); ok is false past the last one.
+	headerValue(name string, i int) (v string, ok bool)
 	// fillView sets the view's method, path, query, cookies and headers
 	// (every header with allHeaders; see view.fill).
 	fillView(v *view, allHeaders bool)
@@ -50,7 +51,12 @@ type stdRequest struct{ r *http.Request }
 
 func (s stdRequest) method() string                    { return s.r.Method }
 func (s stdRequest) header(name string) string         { return s.r.Header.Get(name) }
-func (s stdRequest) headerValues(name string) []string { return s.r.Header[name] }
+func (s stdRequest) headerValue(name string, i int) (string, bool) {
+	if vs := s.r.Header[name]; i < len(vs) {
+		return vs[i], true
+	}
+	return "", false
+}
 func (s stdRequest) fillView(v *view, all bool)        { v.fill(s.r, all) }
 
 func (s stdRequest) requestURI() string {
@@ -74,5 +80,5 @@ func (p *Proxy) clientAddr(peer netip.Addr, x clientRequest) (netip.Addr, bool) 
 	if len(p.cfg.TrustedProxies) == 0 || !p.trusted(peer) {
 		return peer, false
 	}
-	return p.forwardedClient(peer, x.headerValues("X-Forwarded-For"), x.header("X-Real-Ip")), true
+	return p.forwardedClient(peer, x), true
 }
