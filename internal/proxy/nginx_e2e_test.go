@@ -156,7 +156,7 @@ func TestNginxOrigin(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(n.root, "index.html"), index, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	large := newLargeBody(32 << 20)
+	large := newLargeBody(16 << 20)
 	f, err := os.Create(filepath.Join(n.root, "large.bin"))
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func TestNginxOrigin(t *testing.T) {
 		}
 
 		conn.send(t, "HEAD /large.bin HTTP/1.1\r\n"+hostLine+"\r\n")
-		if resp, body := conn.read(t, "HEAD"); resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength != 32<<20 {
+		if resp, body := conn.read(t, "HEAD"); resp.StatusCode != 200 || len(body) != 0 || resp.ContentLength != 16<<20 {
 			t.Fatalf("HEAD: %d, length %d, %d body bytes", resp.StatusCode, resp.ContentLength, len(body))
 		}
 		conn.send(t, get("/missing"))

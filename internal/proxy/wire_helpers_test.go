@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -363,13 +362,4 @@ func (o *rawOrigin) settle() bool {
 func originSeq(resp *http.Response) int {
 	n, _ := strconv.Atoi(resp.Header.Get("X-Origin-Seq"))
 	return n
-}
-
-// headerNames lists h's names in lower case, for messages.
-func headerNames(h http.Header) string {
-	var s []string
-	for k := range h {
-		s = append(s, strings.ToLower(k))
-	}
-	return strings.Join(s, ",")
 }

@@ -60,7 +60,7 @@ func TestWireLargeUpload(t *testing.T) {
 		}
 
 		// Chunked, in the chunks io.Copy makes of it.
-		body = newLargeBody(largeSize / 4)
+		body = newLargeBody(largeSize / 8)
 		conn.send(t, "PUT /big HTTP/1.1\r\n"+hostLine+"Transfer-Encoding: chunked\r\n\r\n")
 		cw := &chunkWriter{w: conn}
 		if _, err := io.Copy(cw, body); err != nil {
@@ -70,7 +70,7 @@ func TestWireLargeUpload(t *testing.T) {
 		if resp, got := conn.read(t, "PUT"); originSeq(resp) != 2 {
 			t.Fatalf("chunked: status %d %q", resp.StatusCode, got)
 		}
-		if r := o.requests()[1]; r.BodyLen != largeSize/4 || r.BodySHA != body.hex() {
+		if r := o.requests()[1]; r.BodyLen != largeSize/8 || r.BodySHA != body.hex() {
 			t.Fatalf("chunked: the origin got %d bytes, sha256 %s", r.BodyLen, r.BodySHA)
 		}
 	})
