@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, rules, inspect, candidates) to run one section only.
+# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, rules, inspect, candidates,
+# peers, waf16, memory) to run one section only. The sections peers, waf16 and memory are in
+# scripts/bench-peers.sh (DURATION, ROUNDS and MEMORY_SECONDS shorten them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -10,17 +12,19 @@ section="${1:-all}"
 tmp="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
+# ensure_wrk and ensure_nginx install the load generator and nginx from
+# Debian packages, best effort: a failed apt-get never stops the script, the
+# sections that need a missing program say so and skip.
 ensure_wrk() {
-	command -v wrk >/dev/null 2>&1 && return
-	echo "installing wrk (Debian package)"
-	(apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+	./scripts/install-test-packages.sh wrk:wrk
 }
 
 ensure_nginx() {
-	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] && return
-	echo "installing nginx (Debian package nginx-light: core modules with geo and realip)"
-	(apt-get update -qq && apt-get install -y -qq nginx-light) >/dev/null
+	./scripts/install-test-packages.sh nginx:nginx-light
 }
+
+# have_nginx reports whether nginx can be started.
+have_nginx() { [ -x /usr/sbin/nginx ]; }
 
 # start_server PORT [flags...]: builds and starts rampart on 127.0.0.1:PORT
 # with a fresh data dir and fixed credentials, waits until it is ready.
@@ -44,29 +48,69 @@ token() {
 		sed -n 's/^X-Subject-Token: \(.*\)\r$/\1/p'
 }
 want() { [ "$section" = all ] || [ "$section" = "$1" ]; }
-# nginx_geo_conf DIR ORIGIN_PORT LISTEN_PORT writes DIR/nginx.conf: a
-# keep-alive reverse proxy to the origin that answers 418 to the addresses
-# of DIR/geo.conf (the client named by X-Forwarded-For from loopback).
-nginx_geo_conf() {
-	local dir=$1 origin=$2 listen=$3
-	cat >"$dir/nginx.conf" <<NGINX
-worker_processes auto;
+# nginx_head DIR [MODULE...] prints the start of an nginx.conf shared by
+# every nginx here: one worker per core, no access log, pid, logs and
+# temporary files in DIR, clients' keep-alive connections never closed for
+# their number of requests (like the other proxies); each MODULE (a .so file)
+# is loaded. It leaves the http block open.
+nginx_head() {
+	local dir=$1 m; shift
+	echo "worker_processes auto;"
+	for m in "$@"; do echo "load_module $m;"; done
+	cat <<NGINX
 pid $dir/nginx.pid;
 error_log $dir/error.log crit;
 events { worker_connections 4096; }
 http {
 	access_log off;
+	keepalive_requests 1000000;
 	client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir;
 	uwsgi_temp_path $dir; scgi_temp_path $dir;
+NGINX
+}
+
+# nginx_origin_conf DIR LISTEN_PORT writes DIR/nginx.conf: an origin that
+# answers every request with 200 and a 5-byte body, over keep-alive.
+nginx_origin_conf() {
+	local dir=$1 listen=$2
+	{
+		nginx_head "$dir"
+		cat <<NGINX
+	server {
+		listen 127.0.0.1:$listen;
+		location / { default_type text/plain; return 200 "hello"; }
+	}
+}
+NGINX
+	} >"$dir/nginx.conf"
+}
+
+# nginx_proxy_conf DIR ORIGIN_PORT LISTEN_PORT [STATUS] writes DIR/nginx.conf:
+# a keep-alive reverse proxy to the origin (an upstream pool of 256
+# connections) that takes the client's address from X-Forwarded-For when the
+# peer is loopback. When DIR/geo.conf exists (lines "PREFIX 1;"), the
+# addresses in it get STATUS (418 unless given). When DIR/modsecurity.conf
+# exists, ModSecurity (Debian's module) inspects every request with it.
+nginx_proxy_conf() {
+	local dir=$1 origin=$2 listen=$3 status=${4:-418} modules=() check=""
+	if [ -f "$dir/modsecurity.conf" ]; then
+		[ -f /usr/lib/nginx/modules/ndk_http_module.so ] && modules+=(/usr/lib/nginx/modules/ndk_http_module.so)
+		modules+=(/usr/lib/nginx/modules/ngx_http_modsecurity_module.so)
+		check="modsecurity on; modsecurity_rules_file $dir/modsecurity.conf;"
+	fi
+	{
+		nginx_head "$dir" "${modules[@]}"
+		[ -f "$dir/geo.conf" ] && printf '\tgeo $blocked { default 0; include %s/geo.conf; }\n' "$dir"
+		cat <<NGINX
 	set_real_ip_from 127.0.0.1/32;
 	real_ip_header X-Forwarded-For;
 	real_ip_recursive on;
-	geo \$blocked { default 0; include $dir/geo.conf; }
-	upstream origin { server 127.0.0.1:$origin; keepalive 256; }
+	upstream origin { server 127.0.0.1:$origin; keepalive 256; keepalive_requests 1000000; }
 	server {
 		listen 127.0.0.1:$listen;
+		$check
 		location / {
-			if (\$blocked) { return 418; }
+			$([ -f "$dir/geo.conf" ] && echo "if (\$blocked) { return $status; }")
 			proxy_pass http://origin;
 			proxy_http_version 1.1;
 			proxy_set_header Connection "";
@@ -77,7 +121,34 @@ http {
 	}
 }
 NGINX
+	} >"$dir/nginx.conf"
 }
+
+# ticks PID: utime+stime of PID and of its children (nginx's workers), in
+# clock ticks.
+ticks() {
+	local sum=0 p t
+	for p in "$1" $(pgrep -P "$1" || true); do
+		t="$(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')"
+		sum=$((sum + t))
+	done
+	echo "$sum"
+}
+
+# form_body prints a 1 KiB urlencoded form (a profile with a name, a city and
+# a short text, repeated).
+form_body() {
+	awk 'BEGIN { s = ""; while (length(s) < 1024) s = s "name=Jane+O%27Neil&city=Lyon&bio=I+like+hiking%2C+books+and+coffee&"; printf "%s", substr(s, 1, 1024) }'
+}
+
+# form_lua FILE writes a wrk script that sends form_body as a POST.
+form_lua() {
+	printf 'wrk.method = "POST"\nwrk.body = "%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n' "$(form_body)" >"$1"
+}
+
+# The headers of a browser's request, for the workloads that inspection reads.
+browser=(-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'
+	-H 'Cookie: sessionid=8f14e45fceea167a5a36dedd4bea2543; theme=dark; consent=yes')
 
 if want foundation; then
 	echo "== foundation"
@@ -183,7 +254,7 @@ if want proxy; then
 	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
 		"$tmp/rampart" serve --listen 127.0.0.1:18183 --data-dir "$tmp/pdata" \
 		--proxy-listen 127.0.0.1:18302 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-proxy.log" 2>&1 &
-	nginx_geo_conf "$tmp/nginx" 18300 18303
+	nginx_proxy_conf "$tmp/nginx" 18300 18303
 	# nginx warns about the duplicate networks among the random prefixes while loading.
 	/usr/sbin/nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr.log" &
 	blocked="$(head -1 "$tmp/nginx/geo.conf" | cut -d' ' -f1 | cut -d/ -f1)"
@@ -272,12 +343,9 @@ if want webprotection; then
 		for _ in $(seq 600); do [ "$(probe "http://127.0.0.1:18312/search?id=1'+OR+1=1--")" = "$want" ] && return; sleep 0.1; done
 		echo "basic web protection did not switch $1" >&2; exit 1
 	}
-	form="$(awk 'BEGIN { s = ""; while (length(s) < 1024) s = s "name=Jane+O%27Neil&city=Lyon&bio=I+like+hiking%2C+books+and+coffee&"; printf "%s", substr(s, 1, 1024) }')"
-	printf 'wrk.method = "POST"\nwrk.body = "%s"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n' "$form" >"$tmp/form.lua"
+	form_lua "$tmp/form.lua"
 	wload() {
-		wrk -t1 -c64 -d10s -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' \
-			-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' \
-			-H 'Cookie: sessionid=8f14e45fceea167a5a36dedd4bea2543; theme=dark; consent=yes' "$@"
+		wrk -t1 -c64 -d10s -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "${browser[@]}" "$@"
 	}
 	# Three rounds, the two states interleaved (order alternating by round).
 	for round in 1 2 3; do
@@ -329,10 +397,8 @@ if want rules; then
 		for state in $order; do
 			rules "$state"
 			echo "-- wrk round $round, 1,000 precise and 10 CC rules $state: clean GET, 1 thread, 64 connections, 10 s"
-			wrk -t1 -c64 -d10s -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' \
-				-H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36' \
-				-H 'Referer: https://www.example.com/app/7/' \
-				-H 'Cookie: sessionid=8f14e45fceea167a5a36dedd4bea2543; theme=dark; consent=yes' "$rurl" | tee "$tmp/rget-$state-$round.txt"
+			wrk -t1 -c64 -d10s -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "${browser[@]}" \
+				-H 'Referer: https://www.example.com/app/7/' "$rurl" | tee "$tmp/rget-$state-$round.txt"
 			awk '/Requests\/sec/ {print $2}' "$tmp/rget-$state-$round.txt" >>"$tmp/rrps-$state.txt"
 		done
 	done
@@ -365,7 +431,7 @@ if want candidates; then
 		"$tmp/rampart" serve --listen 127.0.0.1:18185 --data-dir "$tmp/cdata" \
 		--proxy-listen 127.0.0.1:18332 --trusted-proxies 127.0.0.1/32 --metrics-listen "" >"$tmp/rampart-candidates.log" 2>&1 &
 	cpid[18332]=$!; cname[18332]="Rampart (100k prefixes, geoip, ip_reputation)"
-	nginx_geo_conf "$tmp/cnginx" 18330 18333
+	nginx_proxy_conf "$tmp/cnginx" 18330 18333
 	/usr/sbin/nginx -p "$tmp/cnginx" -c "$tmp/cnginx/nginx.conf" -g 'daemon off;' 2>"$tmp/cnginx/stderr.log" &
 	cpid[18333]=$!; cname[18333]="nginx (geo, 100k prefixes)"
 	ports="18331 18336 18337 18332 18333"
@@ -380,15 +446,6 @@ if want candidates; then
 		echo "-- port $port: a blocked prefix's address ($blocked) gets $(curl -s -o /dev/null -w '%{http_code}' -H 'Host: www.example.com' -H "X-Forwarded-For: $blocked" "http://127.0.0.1:$port/")"
 	done
 	hz="$(getconf CLK_TCK)"
-	# ticks PID: utime+stime of PID and of its children (nginx's workers).
-	ticks() {
-		local sum=0 p t
-		for p in "$1" $(pgrep -P "$1" || true); do
-			t="$(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')"
-			sum=$((sum + t))
-		done
-		echo "$sum"
-	}
 	cload() { wrk -t1 -c"$1" -d"$2" --latency -H 'Host: www.example.com' -H 'X-Forwarded-For: 8.8.8.8' "http://127.0.0.1:$3/"; }
 	for round in 1 2 3; do
 		for port in $ports; do
@@ -413,4 +470,8 @@ if want candidates; then
 			"$(awk '$1 == "50%" {print $2}' "$tmp/c1-$port.txt")" \
 			"$(tr '\n' ' ' <"$tmp/crps-$port.txt")" "$(tr '\n' ' ' <"$tmp/ccpu-$port.txt")"
 	done
+fi
+if want peers || want waf16 || want memory; then
+	# shellcheck source=scripts/bench-peers.sh
+	. ./scripts/bench-peers.sh
 fi

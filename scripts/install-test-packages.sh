@@ -4,7 +4,9 @@
 #   scripts/install-test-packages.sh COMMAND:PACKAGE ...
 #
 # For each COMMAND not found (on PATH or in /usr/sbin, /sbin), installs its
-# PACKAGE with apt-get when run as root: a few attempts, each with a time
+# PACKAGE with apt-get when run as root (a COMMAND that starts with / is a
+# file the package installs, such as a module or a rule set, looked for at
+# that path): a few attempts, each with a time
 # limit, waiting for a dpkg lock held by another process. It never fails
 # its caller: what is still missing is printed, and the tests that need it
 # skip and say so. Not root, or no apt-get: it only prints what to install.
@@ -19,7 +21,10 @@ limit=${INSTALL_TIMEOUT:-300}
 delay=${INSTALL_RETRY_DELAY:-5}
 
 have() {
-	command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
+	esac
 }
 
 # missing prints the PACKAGE of every COMMAND:PACKAGE whose command is absent.

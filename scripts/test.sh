@@ -10,9 +10,10 @@ if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 fi
 
 # Debian packages some tests need beyond Go: nft, for the nftables feed's
-# `nft -c` checks. Installed best effort (as root, with retries); a failure
-# never stops the run: the tests that need a missing package skip.
-./scripts/install-test-packages.sh nft:nftables || echo "note: installing the test packages failed; continuing"
+# `nft -c` checks; nginx, the real origin of the data plane's end-to-end
+# test. Installed best effort (as root, with retries); a failure never
+# stops the run: the tests that need a missing package skip.
+./scripts/install-test-packages.sh nft:nftables nginx:nginx || echo "note: installing the test packages failed; continuing"
 
 echo "== go vet (main module)"
 go vet ./...
@@ -27,5 +28,8 @@ if [ -f sdktest/go.mod ]; then
 fi
 if ! command -v nft >/dev/null 2>&1 && [ ! -x /usr/sbin/nft ]; then
 	echo "note: nft is not installed: the nftables rulesets were not checked with nft -c (those tests skipped)"
+fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+	echo "note: nginx is not installed: the data plane's nginx-origin test (TestNginxOrigin) skipped"
 fi
 echo "== all tests passed"

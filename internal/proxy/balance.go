@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -32,6 +34,7 @@ type upstream struct {
 	scheme    string // http or https (the server's back_protocol)
 	host      string // "address:port"
 	downUntil atomic.Int64
+	hc        *fasthttp.HostClient // the HTTP/1.1 server's connection pool to it
 }
 
 // pool is the upstream servers of one host and front protocol.
@@ -108,14 +111,16 @@ func gcd(a, b int) int {
 // pick chooses the server for a request: a position in the weighted
 // sequence (the next one, or one given by a hash), moved on past servers
 // marked down unless all are.
-func (p *pool) pick(r *http.Request, client netip.Addr, now int64) *upstream {
+// cookie is the request's SessionCookie value (read only for
+// session_hash).
+func (p *pool) pick(cookie string, client netip.Addr, now int64) *upstream {
 	var pos uint64
 	switch p.alg {
 	case algRoundRobin:
 		pos = p.next.Add(1) - 1
 	case algSessionHash:
-		if v, ok := cookieValue(r.Header.Get("Cookie"), SessionCookie); ok {
-			pos = fnv(v)
+		if cookie != "" {
+			pos = fnv(cookie)
 			break
 		}
 		pos = hashAddr(client)
@@ -167,6 +172,16 @@ func (p *pool) server(host string) *upstream {
 		}
 	}
 	return nil
+}
+
+// sessionOf is the SessionCookie value of a net/http request when the
+// pool balances by session ("" otherwise).
+func sessionOf(p *pool, r *http.Request) string {
+	if p.alg != algSessionHash {
+		return ""
+	}
+	v, _ := cookieValue(r.Header.Get("Cookie"), SessionCookie)
+	return v
 }
 
 // cookieValue finds a cookie's value in a Cookie header without

@@ -48,9 +48,9 @@ func TestHashBalancing(t *testing.T) {
 	seen := map[string]bool{}
 	for i := range 64 {
 		a := netip.AddrFrom4([4]byte{198, 51, 100, byte(i)})
-		first := ipPool.pick(r, a, 0)
+		first := ipPool.pick(sessionOf(ipPool, r), a, 0)
 		for range 3 {
-			if ipPool.pick(r, a, 0) != first {
+			if ipPool.pick(sessionOf(ipPool, r), a, 0) != first {
 				t.Fatal("ip_hash moved a client")
 			}
 		}
@@ -65,8 +65,8 @@ func TestHashBalancing(t *testing.T) {
 	for i := range 64 {
 		r, _ := http.NewRequest("GET", "/", nil)
 		r.Header.Set("Cookie", "a=b; "+SessionCookie+"=s"+string(rune('A'+i))+"; c=d")
-		first := sp.pick(r, netip.AddrFrom4([4]byte{198, 51, 100, byte(i)}), 0)
-		if sp.pick(r, netip.AddrFrom4([4]byte{203, 0, 113, 1}), 0) != first {
+		first := sp.pick(sessionOf(sp, r), netip.AddrFrom4([4]byte{198, 51, 100, byte(i)}), 0)
+		if sp.pick(sessionOf(sp, r), netip.AddrFrom4([4]byte{203, 0, 113, 1}), 0) != first {
 			t.Fatal("session_hash moved a session to another server when its address changed")
 		}
 		seen[first.host] = true
@@ -75,7 +75,7 @@ func TestHashBalancing(t *testing.T) {
 		t.Fatalf("session_hash spread sessions over %d of 4 servers", len(seen))
 	}
 	a := netip.MustParseAddr("198.51.100.7")
-	if sp.pick(r, a, 0).host != ipPool.pick(r, a, 0).host {
+	if sp.pick(sessionOf(sp, r), a, 0).host != ipPool.pick(sessionOf(ipPool, r), a, 0).host {
 		t.Fatal("session_hash without the cookie does not fall back to the address hash")
 	}
 
@@ -83,15 +83,15 @@ func TestHashBalancing(t *testing.T) {
 	rr := newPool(servers(2), "round_robin", &hostMetrics{})
 	rr.servers[0].downUntil.Store(100)
 	for range 4 {
-		if rr.pick(r, a, 50) != rr.servers[1] {
+		if rr.pick("", a, 50) != rr.servers[1] {
 			t.Fatal("down server picked")
 		}
 	}
 	rr.servers[1].downUntil.Store(100)
-	if rr.pick(r, a, 50) == nil {
+	if rr.pick("", a, 50) == nil {
 		t.Fatal("nothing picked with all servers down")
 	}
-	if rr.pick(r, a, 200) == nil {
+	if rr.pick("", a, 200) == nil {
 		t.Fatal("nothing picked")
 	}
 }

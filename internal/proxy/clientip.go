@@ -48,19 +48,22 @@ func (p *Proxy) trusted(a netip.Addr) bool {
 	return false
 }
 
-// clientIP returns the client's address: the peer's, or, when the peer is
-// a trusted proxy, the right-most address of X-Forwarded-For that is not a
-// trusted proxy (the left-most when all are), else X-Real-IP. The second
-// result tells whether the peer is trusted.
+// clientIP is clientAddr of a net/http request.
 func (p *Proxy) clientIP(r *http.Request) (netip.Addr, bool) {
-	peer := peerAddr(r)
-	if len(p.cfg.TrustedProxies) == 0 || !p.trusted(peer) {
-		return peer, false
-	}
-	xff := r.Header.Values("X-Forwarded-For")
+	return p.clientAddr(peerAddr(r), stdRequest{r})
+}
+
+// forwardedClient is the client a trusted peer names: the right-most
+// address of the request's X-Forwarded-For values that is not a trusted
+// proxy (the left-most when all are), else X-Real-IP, else the peer.
+func (p *Proxy) forwardedClient(peer netip.Addr, x clientRequest) netip.Addr {
 	var leftmost netip.Addr
-	for i := len(xff) - 1; i >= 0; i-- {
-		v := xff[i]
+	n := 0
+	for _, ok := x.headerValue("X-Forwarded-For", n); ok; _, ok = x.headerValue("X-Forwarded-For", n) {
+		n++
+	}
+	for i := n - 1; i >= 0; i-- {
+		v, _ := x.headerValue("X-Forwarded-For", i)
 		for v != "" {
 			var f string
 			if j := strings.LastIndexByte(v, ','); j >= 0 {
@@ -72,22 +75,22 @@ func (p *Proxy) clientIP(r *http.Request) (netip.Addr, bool) {
 			if err != nil {
 				// An unparsable hop: nothing left of it can be trusted.
 				if leftmost.IsValid() {
-					return leftmost, true
+					return leftmost
 				}
-				return peer, true
+				return peer
 			}
 			a = a.Unmap()
 			if !p.trusted(a) {
-				return a, true
+				return a
 			}
 			leftmost = a
 		}
 	}
 	if leftmost.IsValid() {
-		return leftmost, true
+		return leftmost
 	}
-	if a, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
-		return a.Unmap(), true
+	if a, err := netip.ParseAddr(strings.TrimSpace(x.header("X-Real-Ip"))); err == nil {
+		return a.Unmap()
 	}
-	return peer, true
+	return peer
 }

@@ -30,8 +30,11 @@ type progressDeadline struct {
 	set time.Time // when the deadline was last moved; zero: never
 }
 
-func (pd *progressDeadline) due(now time.Time) bool {
-	return pd.set.IsZero() || now.Sub(pd.set) >= pd.d/10
+func (pd *progressDeadline) due(now time.Time) bool { return pd.dueFor(now, pd.d) }
+
+// dueFor is due with the timeout d.
+func (pd *progressDeadline) dueFor(now time.Time, d time.Duration) bool {
+	return pd.set.IsZero() || now.Sub(pd.set) >= d/10
 }
 
 // deadlineWriter is the client's ResponseWriter with a write deadline
@@ -147,7 +150,8 @@ func (p *Proxy) inspectAndForward(h http.Handler, w http.ResponseWriter, r *http
 	}
 	v := getView()
 	defer v.release()
-	if p.protect(w, r, c, v) {
+	if a := p.protect(stdRequest{r}, c, v); a.stops() {
+		writeAnswer(w, r, a)
 		return
 	}
 	h.ServeHTTP(w, r)

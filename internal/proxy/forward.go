@@ -19,7 +19,7 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 	return &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			client, trusted := p.clientIP(pr.In)
-			s := pl.pick(pr.In, client, time.Now().UnixNano())
+			s := pl.pick(sessionOf(pl, pr.In), client, time.Now().UnixNano())
 			pr.Out.URL.Scheme = s.scheme
 			pr.Out.URL.Host = s.host
 			if pr.Out.Host == "" {
@@ -31,6 +31,13 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 			p.setForwarded(pr, client, trusted)
 			dropH2CUpgrade(pr.Out.Header)
 			dropUnderscoreForwarding(pr.Out.Header)
+			if pr.In.Trailer != nil {
+				// Request trailers arrive after the body: the server fills
+				// the client request's map when the body ends, and the
+				// transport sends the values it then holds. The clone made
+				// for the outgoing request has only the declared names.
+				pr.Out.Trailer = pr.In.Trailer
+			}
 			if pr.Out.Body != nil && pr.Out.Body != http.NoBody {
 				pr.Out.Body = &retryBody{rc: pr.Out.Body}
 			}

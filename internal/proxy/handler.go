@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"context"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -9,46 +10,73 @@ import (
 	"github.com/rampartsec/rampart/internal/inspect"
 )
 
-// ServeHTTP routes a client request: unknown host → 404 page; a protected
-// host (protect_status 1) is decided by the project's engine on the client
-// address (block → 418 block page; log → recorded and forwarded; an allow
-// rule → forwarded without further checks), then by the known-attack-source,
-// precise-protection, CC and basic web protection of the host's policy (see
-// docs/decisions.md); then the request goes to an upstream server of the
-// host.
+// ServeHTTP serves a request that net/http parsed (HTTP/2, and upgrades
+// handed over by the HTTP/1.1 server): see admit and protect for the
+// checks; then the request goes to an upstream server of the host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	host := requestHost(r)
-	rt := p.table.Load().lookup(host)
-	if rt == nil {
-		p.metrics.unknown.count(pageUnknownHost.Status)
-		pageUnknownHost.write(w, r, "")
+	if r.Method == "PRI" && r.ProtoMajor == 2 {
+		// The HTTP/2 preface read as an HTTP/1 request ("PRI * HTTP/2.0"):
+		// never an origin's business; the server closes the connection.
+		pageHTTP2Preface.write(w, r, "")
 		return
 	}
-	c := webCheck{rt: rt, host: host}
-	if rt.protect == 1 {
-		c.client, _ = p.clientIP(r)
-		c.web, c.rules = rt.web, rt.rules
-		if d, ok := p.decide(r, rt, host, c.client); ok {
-			switch {
-			case d.Action == decision.ActionBlock:
-				id := p.record(r, c, &d, nil)
-				rt.metrics.count(pageBlocked.Status)
-				pageBlocked.write(w, r, id)
-				return
-			case d.Action == decision.ActionLog:
-				p.record(r, c, &d, nil)
-			case d.RuleType != decision.RuleNone:
-				c.web, c.rules = nil, nil // an allow rule: trusted, not inspected
-			}
-		}
+	host := requestHost(r)
+	x := stdRequest{r}
+	c, ans := p.admit(r.Context(), x, host, peerAddr(r))
+	if ans.stops() {
+		writeAnswer(w, r, ans)
+		return
 	}
-	pl := rt.pool(r.TLS != nil)
+	pl := c.rt.pool(r.TLS != nil)
 	if pl == nil { // a host without servers cannot be stored; be safe
-		rt.metrics.count(pageBadGateway.Status)
+		c.rt.metrics.count(pageBadGateway.Status)
 		pageBadGateway.write(w, r, "")
 		return
 	}
 	p.serveWithDeadlines(pl.rp, w, r, c)
+}
+
+// admit routes a request by its host and runs the address decision: an
+// unknown host gets the 404 page; a protected host (protect_status 1) is
+// decided by the project's engine on the client address (block → 418 block
+// page; log → recorded and let on; an allow rule → let on without further
+// checks). The webCheck it returns carries what protect runs next.
+func (p *Proxy) admit(ctx context.Context, x clientRequest, host string, peer netip.Addr) (webCheck, answer) {
+	rt := p.table.Load().lookup(host)
+	if rt == nil {
+		p.metrics.unknown.count(pageUnknownHost.Status)
+		return webCheck{}, answer{page: &pageUnknownHost}
+	}
+	c := webCheck{rt: rt, host: host}
+	if rt.protect != 1 {
+		return c, answer{}
+	}
+	c.client, _ = p.clientAddr(peer, x)
+	c.web, c.rules = rt.web, rt.rules
+	d, ok := p.decide(ctx, rt, host, c.client)
+	if !ok {
+		return c, answer{}
+	}
+	switch {
+	case d.Action == decision.ActionBlock:
+		id := p.record(x, c, &d, nil)
+		rt.metrics.count(pageBlocked.Status)
+		return c, blocked(id)
+	case d.Action == decision.ActionLog:
+		p.record(x, c, &d, nil)
+	case d.RuleType != decision.RuleNone:
+		c.web, c.rules = nil, nil // an allow rule: trusted, not inspected
+	}
+	return c, answer{}
+}
+
+// writeAnswer sends the checks' answer to a net/http client.
+func writeAnswer(w http.ResponseWriter, r *http.Request, a answer) {
+	if a.cc != nil {
+		writeCCResponse(w, a.cc)
+		return
+	}
+	a.page.write(w, r, a.eventID)
 }
 
 // webCheck is what the policy checks of one request need.
@@ -60,48 +88,47 @@ type webCheck struct {
 	client netip.Addr
 }
 
-// inspect runs the basic web protection on r (whose view protect
-// filled), reading a bounded body prefix into v when the inspector looks
-// at bodies (r.Body then serves the prefix and the rest). A detection is
-// recorded; in block mode the source is punished when the policy's
-// action.followed_action_id names a known-attack-source rule, and, when
-// answer is set, the block page is sent and inspect reports true (the
-// request is answered).
-func (p *Proxy) inspect(w http.ResponseWriter, r *http.Request, c webCheck, v *view, answer bool) bool {
+// inspect runs the basic web protection on the request (whose view
+// protect filled), reading a bounded body prefix into v when the
+// inspector looks at bodies (the origin still gets the whole body). A
+// detection is recorded; in block mode the source is punished when the
+// policy's action.followed_action_id names a known-attack-source rule, and,
+// when respond is set, the block page answers the request.
+func (p *Proxy) inspect(x clientRequest, c webCheck, v *view, respond bool) answer {
 	in := c.web.inspector
 	if !in.Config().CheckAllHeaders {
 		v.basicHeaders()
 	}
-	if wantsBody(r, in) {
-		v.readBody(r)
-	}
+	x.readBody(v, in)
 	verdict := c.web.check(c.host, &v.req)
 	if !verdict.Detected() {
-		return false
+		return noAnswer
 	}
 	d := decision.Decision{Action: decision.ActionLog, RuleID: verdict.RuleID}
 	if c.web.block {
 		d.Action = decision.ActionBlock
 	}
 	p.metrics.webAttacks[d.Action].Add(1)
-	id := p.record(r, c, &d, &verdict)
+	id := p.record(x, c, &d, &verdict)
 	if d.Action != decision.ActionBlock {
-		return false
+		return noAnswer
 	}
-	p.punish(r, c, v, c.rt.followedActionID, p.now())
-	if !answer {
-		return false
+	p.punish(x, c, v, c.rt.followedActionID, p.now())
+	if !respond {
+		return noAnswer
 	}
 	c.rt.metrics.count(pageBlocked.Status)
-	pageBlocked.write(w, r, id)
-	return true
+	return blocked(id)
 }
+
+// noAnswer lets a request through.
+var noAnswer answer
 
 // decide asks the project's engine. When the engine cannot be loaded (the
 // store is unreadable and the project was never loaded) the request is
 // let through: availability first, and the error is logged.
-func (p *Proxy) decide(r *http.Request, rt *route, host string, client netip.Addr) (decision.Decision, bool) {
-	dec, err := p.deps.Decisions.Decider(r.Context(), rt.projectID)
+func (p *Proxy) decide(ctx context.Context, rt *route, host string, client netip.Addr) (decision.Decision, bool) {
+	dec, err := p.deps.Decisions.Decider(ctx, rt.projectID)
 	if err != nil {
 		p.log.Warn("proxy: no decision engine; request let through", "project_id", rt.projectID, "err", err)
 		return decision.Decision{}, false
@@ -114,23 +141,24 @@ func (p *Proxy) decide(r *http.Request, rt *route, host string, client netip.Add
 // record hands a block or log decision (and, for basic web protection, the
 // verdict) to the event sink and returns the event ID. It never waits: a
 // full queue drops the event (counted).
-func (p *Proxy) record(r *http.Request, c webCheck, d *decision.Decision, verdict *inspect.Verdict) string {
-	return p.recordKey(r, c, d, verdict, "", "")
+func (p *Proxy) record(x clientRequest, c webCheck, d *decision.Decision, verdict *inspect.Verdict) string {
+	return p.recordKey(x, c, d, verdict, "", "")
 }
 
 // recordKey is record with the source of a CC or known-attack-source
-// event (Event.Key, Event.KeyKind).
-func (p *Proxy) recordKey(r *http.Request, c webCheck, d *decision.Decision, verdict *inspect.Verdict, key, keyKind string) string {
+// event (Event.Key, Event.KeyKind). The request's strings are copied: the
+// event outlives the request's buffers.
+func (p *Proxy) recordKey(x clientRequest, c webCheck, d *decision.Decision, verdict *inspect.Verdict, key, keyKind string) string {
 	id := p.eventID()
 	if p.deps.Events == nil {
 		return id
 	}
 	rt, client := c.rt, c.client
-	ev := Event{Time: p.now(), ProjectID: rt.projectID, EnterpriseProjectID: rt.epID, HostID: rt.hostID, Hostname: c.host, PolicyID: d.PolicyID,
-		ClientIP: client, RuleType: d.RuleType, RuleID: d.RuleID, Action: d.Action, Method: r.Method,
-		URL: r.RequestURI, EventID: id, Key: key, KeyKind: keyKind}
+	ev := Event{Time: p.now(), ProjectID: rt.projectID, EnterpriseProjectID: rt.epID, HostID: rt.hostID, Hostname: strings.Clone(c.host),
+		PolicyID: d.PolicyID, ClientIP: client, RuleType: d.RuleType, RuleID: d.RuleID, Action: d.Action, Method: strings.Clone(x.method()),
+		URL: strings.Clone(x.requestURI()), EventID: id, Key: strings.Clone(key), KeyKind: keyKind}
 	if verdict != nil {
-		ev.Attack, ev.AttackLocation, ev.Excerpt = verdict.Attack, verdict.Location, verdict.Excerpt
+		ev.Attack, ev.AttackLocation, ev.Excerpt = verdict.Attack, strings.Clone(verdict.Location), strings.Clone(verdict.Excerpt)
 	}
 	if ev.PolicyID == "" {
 		ev.PolicyID = rt.policyID
@@ -142,9 +170,6 @@ func (p *Proxy) recordKey(r *http.Request, c webCheck, d *decision.Decision, ver
 			ev.Location = country
 		}
 		ev.IDCTag = tags.First()
-	}
-	if ev.URL == "" && r.URL != nil {
-		ev.URL = r.URL.RequestURI()
 	}
 	if p.deps.Events.Record(ev) {
 		p.metrics.recorded.Add(1)

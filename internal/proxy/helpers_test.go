@@ -156,12 +156,18 @@ type testProxy struct {
 
 func startProxy(t *testing.T, st *fakeStore, cfg Config, tls bool, certs CertificateSource) *testProxy {
 	t.Helper()
+	return startProxyWith(t, st, cfg, tls, certs, ServerConfig{})
+}
+
+// startProxyWith is startProxy with the listeners' settings.
+func startProxyWith(t *testing.T, st *fakeStore, cfg Config, tls bool, certs CertificateSource, scfg ServerConfig) *testProxy {
+	t.Helper()
 	tp := &testProxy{sink: &fakeSink{}, dec: &fakeDecider{byIP: map[netip.Addr]decision.Decision{}}}
 	tp.p = New(cfg, Deps{Hosts: st, Revisions: st, Decisions: fakeSource{tp.dec}, Events: tp.sink, Certificates: certs})
 	if _, err := tp.p.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	tp.srv = serveProxy(t, tp.p, tls)
+	tp.srv = serveProxyWith(t, tp.p, tls, scfg)
 	return tp
 }
 
@@ -177,11 +183,17 @@ type testServer struct {
 // ends.
 func serveProxy(t testing.TB, p *Proxy, tls bool) *testServer {
 	t.Helper()
+	return serveProxyWith(t, p, tls, ServerConfig{})
+}
+
+// serveProxyWith is serveProxy with the listeners' settings.
+func serveProxyWith(t testing.TB, p *Proxy, tls bool, cfg ServerConfig) *testServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := p.NewServer(ServerConfig{})
+	srv := p.NewServer(cfg)
 	ts := &testServer{URL: "http://" + ln.Addr().String(), Listener: ln, tls: tls}
 	serve := srv.Serve
 	if tls {

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 	"strings"
@@ -32,14 +33,16 @@ var (
 		Text: "Your request was blocked by the web application firewall protecting this site."}
 	pageBadGateway = page{Status: http.StatusBadGateway, Code: "waf.bad_gateway", Title: "Bad gateway",
 		Text: "The website's origin servers could not be reached."}
+	pageHTTP2Preface = page{Status: http.StatusHTTPVersionNotSupported, Code: "waf.unsupported_protocol", Title: "HTTP version not supported",
+		Text: "The connection began with the HTTP/2 preface but had negotiated HTTP/1.1."}
 	pageGatewayTimeout = page{Status: http.StatusGatewayTimeout, Code: "waf.gateway_timeout", Title: "Gateway timeout",
 		Text: "The website's origin server did not answer in time."}
 )
 
-// wantsJSON reports whether the client prefers JSON to HTML.
-func wantsJSON(r *http.Request) bool {
-	a := r.Header.Get("Accept")
-	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+// wantsJSON reports whether a client whose Accept header is accept
+// prefers JSON to HTML.
+func wantsJSON(accept string) bool {
+	return strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html")
 }
 
 // write sends the page as HTML, or as JSON when the client asks for it.
@@ -47,19 +50,25 @@ func (pg page) write(w http.ResponseWriter, r *http.Request, eventID string) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
+	ct, body := pg.render(r.Header.Get("Accept"), eventID)
+	h.Set("Content-Type", ct)
+	w.WriteHeader(pg.Status)
+	_, _ = w.Write(body)
+}
+
+// render returns the content type and body of the page for a client whose
+// Accept header is accept.
+func (pg page) render(accept, eventID string) (contentType string, body []byte) {
 	pg.EventID = eventID
-	if wantsJSON(r) {
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(pg.Status)
+	if wantsJSON(accept) {
 		// Codes, texts and event IDs hold nothing JSON must escape.
 		s := `{"error_code":"` + pg.Code + `","error_msg":"` + pg.Text + `"`
 		if eventID != "" {
 			s += `,"event_id":"` + eventID + `"`
 		}
-		_, _ = w.Write([]byte(s + "}\n"))
-		return
+		return "application/json", []byte(s + "}\n")
 	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(pg.Status)
-	_ = pageTmpl.Execute(w, pg)
+	var b bytes.Buffer
+	_ = pageTmpl.Execute(&b, pg)
+	return "text/html; charset=utf-8", b.Bytes()
 }

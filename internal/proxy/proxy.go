@@ -77,8 +77,11 @@ type Proxy struct {
 	log       *slog.Logger
 	now       func() time.Time
 	transport roundTripCloser
-	buffers   bufferPool
-	metrics   *metrics
+	// clients are the HTTP/1.1 server's upstream connection pools, one per
+	// origin server, kept across table rebuilds.
+	clients upstreamClients
+	buffers bufferPool
+	metrics *metrics
 	// penalties holds the sources known-attack-source rules block, across
 	// table rebuilds.
 	penalties *penalty.Box
@@ -129,6 +132,7 @@ func New(cfg Config, deps Deps) *Proxy {
 	}
 	p := &Proxy{cfg: cfg, deps: deps, log: cfg.Logger, now: cfg.Now, metrics: newMetrics(), certs: map[string]certEntry{},
 		penalties: penalty.New(cfg.PenaltyCapacity)}
+	p.clients.cfg = &p.cfg
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -159,7 +163,10 @@ func New(cfg Config, deps Deps) *Proxy {
 func (p *Proxy) Metrics() http.Handler { return p.metrics }
 
 // Close releases idle upstream connections.
-func (p *Proxy) Close() { p.transport.CloseIdleConnections() }
+func (p *Proxy) Close() {
+	p.transport.CloseIdleConnections()
+	p.clients.closeIdle()
+}
 
 // Refresh rebuilds the host table when a project's WAF revision has changed
 // since the last build (or on the first call), and reports whether it did.
@@ -189,7 +196,8 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 	}
 	used := map[string]bool{}
 	unread := false
-	t := buildTable(hosts, p.metrics, p.newReverseProxy, func(h *waf.Host) *tls.Certificate {
+	p.clients.startBuild()
+	t := buildTable(hosts, p.metrics, p.preparePool, func(h *waf.Host) *tls.Certificate {
 		key := h.ProjectID + "/" + h.CertificateID
 		used[key] = true
 		c, ok := p.certificate(ctx, key, h)
@@ -206,6 +214,7 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 		}
 	}
 	p.table.Store(t)
+	p.clients.endBuild()
 	p.revs = cur
 	names := map[string]bool{}
 	for _, rt := range t.routes() {

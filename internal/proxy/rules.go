@@ -16,62 +16,61 @@ const maxKeyBytes = 256
 // protect runs what the route enforces after the address decision, in the
 // order of docs/decisions.md ("Address rules and basic web protection"):
 // the known-attack-source box, precise protection, CC, basic web
-// protection. It fills the view first. It reports true when it answered
-// the request (a block).
-func (p *Proxy) protect(w http.ResponseWriter, r *http.Request, c webCheck, v *view) bool {
+// protection. It fills the view first. A stopping answer is a block.
+func (p *Proxy) protect(x clientRequest, c webCheck, v *view) answer {
 	allHeaders := c.rules != nil || (c.web != nil && c.web.inspector.Config().CheckAllHeaders)
-	v.fill(r, allHeaders)
+	x.fillView(v, allHeaders)
 	v.req.Host, v.req.Client = c.host, c.client
 	if c.rules == nil {
-		return p.inspect(w, r, c, v, true)
+		return p.inspect(x, c, v, true)
 	}
 	now := p.now()
-	if p.punished(w, r, c, v, now) {
-		return true
+	if a := p.punished(x, c, v, now); a.stops() {
+		return a
 	}
 	res := c.rules.Precise(&v.req, now)
 	if res.Logged.RuleID != "" {
-		p.ruleEvent(r, c, decision.RuleCustom, decision.ActionLog, res.Logged.RuleID, "", "")
+		p.ruleEvent(x, c, decision.RuleCustom, decision.ActionLog, res.Logged.RuleID, "", "")
 	}
 	pending := "" // the event ID of a precise block answered after full detection
 	if hit := res.Decided; hit.RuleID != "" {
 		switch hit.Action {
 		case "pass":
 			p.metrics.decisions[decision.ActionAllow][decision.RuleCustom].Add(1)
-			return false
+			return noAnswer
 		case "block":
-			id := p.ruleEvent(r, c, decision.RuleCustom, decision.ActionBlock, hit.RuleID, "", "")
-			p.punish(r, c, v, hit.FollowedActionID, now)
+			id := p.ruleEvent(x, c, decision.RuleCustom, decision.ActionBlock, hit.RuleID, "", "")
+			p.punish(x, c, v, hit.FollowedActionID, now)
 			if !c.rt.fullDetection {
 				c.rt.metrics.count(pageBlocked.Status)
-				pageBlocked.write(w, r, id)
-				return true
+				return blocked(id)
 			}
 			pending = id
 		}
 	}
-	if p.cc(w, r, c, v, now, pending == "") {
-		return true
+	if a := p.cc(x, c, v, now, pending == ""); a.stops() {
+		return a
 	}
-	if c.web != nil && p.inspect(w, r, c, v, pending == "") {
-		return true
+	if c.web != nil {
+		if a := p.inspect(x, c, v, pending == ""); a.stops() {
+			return a
+		}
 	}
 	if pending != "" {
 		c.rt.metrics.count(pageBlocked.Status)
-		pageBlocked.write(w, r, pending)
-		return true
+		return blocked(pending)
 	}
-	return false
+	return noAnswer
 }
 
 // cc counts the request against the policy's CC rules. A block (block,
 // dynamic_block, and captcha, which Rampart answers as a block) is
-// recorded and, when answer is set, answered with the rule's custom
+// recorded and, when respond is set, answered with the rule's custom
 // response or the block page; a log is recorded.
-func (p *Proxy) cc(w http.ResponseWriter, r *http.Request, c webCheck, v *view, now time.Time, answer bool) bool {
+func (p *Proxy) cc(x clientRequest, c webCheck, v *view, now time.Time, respond bool) answer {
 	verdict, hit := c.rules.CC(&v.req, now)
 	if !hit {
-		return false
+		return noAnswer
 	}
 	a := decision.ActionBlock
 	switch verdict.Action {
@@ -79,19 +78,22 @@ func (p *Proxy) cc(w http.ResponseWriter, r *http.Request, c webCheck, v *view, 
 	case "log":
 		a = decision.ActionLog
 	default:
-		return false
+		return noAnswer
 	}
-	id := p.ruleEvent(r, c, decision.RuleCC, a, verdict.RuleID, verdict.Key, "")
-	if a != decision.ActionBlock || !answer {
-		return false
+	id := p.ruleEvent(x, c, decision.RuleCC, a, verdict.RuleID, verdict.Key, "")
+	if a != decision.ActionBlock || !respond {
+		return noAnswer
 	}
 	c.rt.metrics.count(pageBlocked.Status)
 	if verdict.Response != nil {
-		writeCCResponse(w, verdict.Response)
-	} else {
-		pageBlocked.write(w, r, id)
+		return answerCC(id, verdict.Response)
 	}
-	return true
+	return blocked(id)
+}
+
+// answerCC is the answer of a CC rule's custom response.
+func answerCC(eventID string, resp *waf.CCResponse) answer {
+	return answer{eventID: eventID, cc: resp}
 }
 
 // writeCCResponse sends a CC rule's custom block response: status 418 (the
@@ -100,13 +102,18 @@ func writeCCResponse(w http.ResponseWriter, resp *waf.CCResponse) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	ct := resp.ContentType
-	if ct == "" {
-		ct = "text/html"
-	}
-	h.Set("Content-Type", ct)
+	h.Set("Content-Type", ccContentType(resp))
 	w.WriteHeader(http.StatusTeapot)
 	_, _ = w.Write([]byte(resp.Content))
+}
+
+// ccContentType is the content type of a CC rule's response (text/html
+// when it names none).
+func ccContentType(resp *waf.CCResponse) string {
+	if resp.ContentType == "" {
+		return "text/html"
+	}
+	return resp.ContentType
 }
 
 // punished blocks a request whose source is in the known-attack-source
@@ -115,16 +122,16 @@ func writeCCResponse(w http.ResponseWriter, resp *waf.CCResponse) {
 // in force (deleted, or the policy's followed_action switch turned off)
 // blocks nothing, so that turning the module off releases every source at
 // once.
-func (p *Proxy) punished(w http.ResponseWriter, r *http.Request, c webCheck, v *view, now time.Time) bool {
+func (p *Proxy) punished(x clientRequest, c webCheck, v *view, now time.Time) answer {
 	if p.penalties.Empty() {
-		return false
+		return noAnswer
 	}
 	scope, kind, value := c.rt.scope, penalty.KindIP, ""
 	ruleID, blocked := p.penalties.BlockedAddr(scope, c.client, now)
 	blocked = blocked && c.punishes(ruleID)
 	if !blocked {
 		for k := penalty.KindCookie; k <= penalty.KindHeader; k++ {
-			if value = sourceValue(r, c.rt.marks, v, k); value == "" {
+			if value = sourceValue(x, c.rt.marks, v, k); value == "" {
 				continue
 			}
 			if ruleID, blocked = p.penalties.Blocked(scope, k, value, now); blocked && c.punishes(ruleID) {
@@ -135,22 +142,21 @@ func (p *Proxy) punished(w http.ResponseWriter, r *http.Request, c webCheck, v *
 		}
 	}
 	if !blocked {
-		return false
+		return noAnswer
 	}
 	if kind == penalty.KindIP {
 		value = c.client.String()
 	}
-	id := p.ruleEvent(r, c, decision.RulePunishment, decision.ActionBlock, ruleID, value, kind.String())
+	id := p.ruleEvent(x, c, decision.RulePunishment, decision.ActionBlock, ruleID, value, kind.String())
 	c.rt.metrics.count(pageBlocked.Status)
-	pageBlocked.write(w, r, id)
-	return true
+	return answer{page: &pageBlocked, eventID: id}
 }
 
 // punish puts the source of a blocked request into the box when the block
 // names a known-attack-source rule of the policy (followedActionID): for
 // block_time × time_unit from now. A source the host has no mark for, or
 // that the request does not carry, is not punished.
-func (p *Proxy) punish(r *http.Request, c webCheck, v *view, followedActionID string, now time.Time) {
+func (p *Proxy) punish(x clientRequest, c webCheck, v *view, followedActionID string, now time.Time) {
 	if followedActionID == "" || c.rules == nil {
 		return
 	}
@@ -171,12 +177,12 @@ func (p *Proxy) punish(r *http.Request, c webCheck, v *view, followedActionID st
 		p.penalties.PutAddr(c.rt.scope, c.client, rule.ID, until, now)
 		return
 	}
-	p.penalties.Put(c.rt.scope, kind, sourceValue(r, c.rt.marks, v, kind), rule.ID, until, now)
+	p.penalties.Put(c.rt.scope, kind, sourceValue(x, c.rt.marks, v, kind), rule.ID, until, now)
 }
 
 // sourceValue is the value that identifies the request's source of a
 // non-address kind, by the host's traffic marks; "" when none.
-func sourceValue(r *http.Request, m trafficMarks, v *view, k penalty.Kind) string {
+func sourceValue(x clientRequest, m trafficMarks, v *view, k penalty.Kind) string {
 	switch k {
 	case penalty.KindCookie:
 		return v.cookieValue(m.cookie)
@@ -184,9 +190,7 @@ func sourceValue(r *http.Request, m trafficMarks, v *view, k penalty.Kind) strin
 		return queryValue(v.req.RawQuery, m.param)
 	case penalty.KindHeader:
 		if m.header != "" {
-			if vs := r.Header[m.header]; len(vs) > 0 {
-				return vs[0]
-			}
+			return x.header(m.header)
 		}
 	}
 	return ""
@@ -194,10 +198,10 @@ func sourceValue(r *http.Request, m trafficMarks, v *view, k penalty.Kind) strin
 
 // ruleEvent counts and records a decision of a policy rule (precise
 // protection, CC or known attack source) and returns the event ID.
-func (p *Proxy) ruleEvent(r *http.Request, c webCheck, t decision.RuleType, a decision.Action, ruleID, key, keyKind string) string {
+func (p *Proxy) ruleEvent(x clientRequest, c webCheck, t decision.RuleType, a decision.Action, ruleID, key, keyKind string) string {
 	p.metrics.decisions[a][t].Add(1)
 	d := decision.Decision{Action: a, RuleType: t, RuleID: ruleID}
-	return p.recordKey(r, c, &d, nil, boundKey(key), keyKind)
+	return p.recordKey(x, c, &d, nil, boundKey(key), keyKind)
 }
 
 // boundKey cuts a key to maxKeyBytes, keeping it valid UTF-8.

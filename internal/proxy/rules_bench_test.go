@@ -112,7 +112,6 @@ func BenchmarkPolicyRuleChecks(b *testing.B) {
 			rt := p.table.Load().lookup("www.example.com")
 			c := webCheck{rt: rt, web: rt.web, rules: rt.rules, host: "www.example.com", client: netip.MustParseAddr("8.8.8.8")}
 			req := cleanGet()
-			w := &discardWriter{h: http.Header{}}
 			name := map[bool]string{false: "web-off", true: "web-on"}[web] + map[bool]string{false: "/no-rules", true: "/rules"}[rules]
 			b.Run("get/"+name, func(b *testing.B) {
 				b.ReportAllocs()
@@ -121,7 +120,7 @@ func BenchmarkPolicyRuleChecks(b *testing.B) {
 						continue
 					}
 					v := getView()
-					if p.protect(w, req, c, v) {
+					if p.protect(stdRequest{req}, c, v).stops() {
 						b.Fatal("a clean request was answered")
 					}
 					v.release()

@@ -3,7 +3,6 @@ package proxy
 import (
 	"crypto/tls"
 	"log/slog"
-	"net/http/httputil"
 	"slices"
 	"strings"
 
@@ -80,10 +79,10 @@ func (t *table) lookup(host string) *route {
 
 // buildTable compiles hosts (oldest first) into a table. When projects
 // protect the same host name, the oldest host wins and the conflict is
-// logged. newProxy builds the forwarding of one pool; cert loads a host's
+// logged. prepare sets up the forwarding of one pool; cert loads a host's
 // certificate (nil: the default certificate); prot holds what is enforced
 // of each "project/policy" (absent or nil: nothing but the address rules).
-func buildTable(hosts []*waf.Host, m *metrics, newProxy func(*pool) *httputil.ReverseProxy,
+func buildTable(hosts []*waf.Host, m *metrics, prepare func(*pool),
 	cert func(h *waf.Host) *tls.Certificate, prot map[string]*policyProtection, log *slog.Logger) *table {
 	t := &table{exact: map[string]*route{}, wild: map[string]*route{}}
 	hosts = slices.Clone(hosts)
@@ -119,7 +118,7 @@ func buildTable(hosts []*waf.Host, m *metrics, newProxy func(*pool) *httputil.Re
 		rt.tls = newPool(secure, h.LBAlgorithm, rt.metrics)
 		for _, p := range []*pool{rt.plain, rt.tls} {
 			if p != nil {
-				p.rp = newProxy(p)
+				prepare(p)
 			}
 		}
 		if h.CertificateID != "" && cert != nil {

@@ -20,9 +20,12 @@ type view struct {
 	headers []inspect.Pair
 	nBasic  int                         // headers[:nBasic] are those basic web protection reads without check_all_headers
 	buf     *[inspect.MaxBodyBytes]byte // the body prefix; nil when no body was read
-	// body is the request body that serves buf. It is not pooled: the
-	// upstream transport may hold it after the request ended.
-	body *prefixBody
+	// body is the request body that serves buf. On the net/http path it
+	// is not pooled: the upstream transport may hold it after the request
+	// ended. The HTTP/1.1 path, whose upstream client is done with the
+	// body when it returns, uses ownBody.
+	body    *prefixBody
+	ownBody prefixBody
 }
 
 var views = sync.Pool{New: func() any {
@@ -42,6 +45,7 @@ func (v *view) release() {
 		v.body.release()
 		bodyBuffers.Put(v.buf)
 		v.buf, v.body = nil, nil
+		v.ownBody = prefixBody{}
 	}
 	clear(v.cookies)
 	clear(v.headers)
@@ -59,15 +63,7 @@ func (v *view) fill(r *http.Request, allHeaders bool) {
 	v.req.Path = requestPath(r)
 	v.req.RawQuery = r.URL.RawQuery
 	for _, line := range r.Header["Cookie"] {
-		for line != "" {
-			var item string
-			item, line, _ = strings.Cut(line, ";")
-			name, value, _ := strings.Cut(strings.TrimSpace(item), "=")
-			if name == "" && value == "" {
-				continue
-			}
-			v.cookies = append(v.cookies, inspect.Pair{Name: name, Value: value})
-		}
+		v.addCookies(line)
 	}
 	for _, name := range basicHeaderNames {
 		for _, value := range r.Header[name] {
@@ -156,7 +152,7 @@ var errBodyReleased = errors.New("proxy: request body read after the request end
 type prefixBody struct {
 	mu       sync.Mutex
 	prefix   []byte
-	rest     io.ReadCloser
+	rest     io.Reader // closed by Close when it is an io.Closer
 	ended    bool  // the client's body ended within the prefix
 	err      error // a read error met while reading the prefix
 	released bool
@@ -185,7 +181,12 @@ func (b *prefixBody) Read(p []byte) (int, error) {
 	return b.rest.Read(p)
 }
 
-func (b *prefixBody) Close() error { return b.rest.Close() }
+func (b *prefixBody) Close() error {
+	if c, ok := b.rest.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
 
 func (b *prefixBody) release() {
 	b.mu.Lock()

@@ -1,0 +1,106 @@
+package proxy
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/valyala/fasthttp"
+)
+
+// hopByHop are the headers of one connection (RFC 9110, section 7.6.1),
+// never forwarded: the HTTP/1.1 server's upstream client frames the
+// request and manages its connection itself. Upgrade requests are served
+// by the net/http path (see Server), so Upgrade is always dropped here.
+// Trailer is dropped too: the trailer fields of a chunked body are sent
+// again by forwardFast. Proxy-Authorization and Proxy-Authenticate are
+// meant for a proxy, as net/http's reverse proxy reads them.
+var hopByHop = [...]string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate", "Te", "Trailer",
+	"Transfer-Encoding", "Upgrade", "Http2-Settings"}
+
+// prepareUpstreamHeader turns the copy of the client's header into the
+// origin's: the hop-by-hop headers and those the client's Connection header
+// names are removed, as are forwarding headers spelt with underscores (see
+// dropUnderscoreForwarding).
+func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
+	for _, conn := range in.Header.PeekAll("Connection") {
+		for tok := range strings.SplitSeq(b2s(conn), ",") {
+			if tok = strings.TrimSpace(tok); tok != "" {
+				out.Del(tok)
+			}
+		}
+	}
+	for _, h := range hopByHop {
+		out.Del(h)
+	}
+	out.ResetConnectionClose()
+	var drop [4][]byte
+	n := 0
+	for k := range out.All() {
+		if n < len(drop) && strings.IndexByte(b2s(k), '_') >= 0 && isForwardingName(b2s(k)) {
+			drop[n] = append([]byte(nil), k...)
+			n++
+		}
+	}
+	for _, k := range drop[:n] {
+		out.DelBytes(k)
+	}
+}
+
+// cleanResponseHeader removes the hop-by-hop headers of an origin's answer
+// and those its Connection header names; the server writes its own
+// Connection header for the client's connection.
+func cleanResponseHeader(h *fasthttp.ResponseHeader) {
+	var names [8]string
+	n := 0
+	for _, conn := range h.PeekAll("Connection") {
+		for tok := range strings.SplitSeq(b2s(conn), ",") {
+			if tok = strings.TrimSpace(tok); tok != "" && n < len(names) && !strings.EqualFold(tok, "close") && !strings.EqualFold(tok, "keep-alive") {
+				names[n] = strings.Clone(tok) // Del changes the header's buffers
+				n++
+			}
+		}
+	}
+	for _, name := range names[:n] {
+		h.Del(name)
+	}
+	for _, name := range hopByHop {
+		if name != "Transfer-Encoding" && name != "Trailer" {
+			h.Del(name)
+		}
+	}
+	if h.ContentLength() >= 0 {
+		h.Del("Trailer") // no chunked body to carry trailer fields
+	}
+	h.ResetConnectionClose()
+}
+
+// setForwardedFast is setForwarded for the HTTP/1.1 server:
+// X-Forwarded-For extends a trusted peer's list, else is replaced by the
+// peer's address; X-Real-IP is the client address; X-Forwarded-Proto is a
+// trusted peer's, else the client connection's scheme; X-Forwarded-Host
+// is the Host the origin gets.
+func (p *Proxy) setForwardedFast(h *fasthttp.RequestHeader, in *fasthttp.Request, peer, client netip.Addr, trusted, isTLS bool) {
+	var buf [512]byte // the list is built here unless it is longer
+	proto := "http"
+	if isTLS {
+		proto = "https"
+	}
+	xff := buf[:0]
+	if trusted {
+		for _, v := range in.Header.PeekAll("X-Forwarded-For") {
+			xff = append(append(xff, v...), ", "...)
+		}
+		if v := b2s(in.Header.Peek("X-Forwarded-Proto")); v == "http" || v == "https" {
+			proto = v
+		}
+	}
+	xff = peer.AppendTo(xff)
+	h.SetBytesV("X-Forwarded-For", xff)
+	h.Set("X-Forwarded-Proto", proto)
+	h.SetBytesV("X-Forwarded-Host", h.Host())
+	if !client.IsValid() {
+		h.Del("X-Real-Ip")
+		return
+	}
+	h.SetBytesV("X-Real-Ip", client.AppendTo(buf[:0]))
+}
