@@ -152,7 +152,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 	dp.wg.Add(2)
 	go func() { defer dp.wg.Done(); px.Run(rctx, 50*time.Millisecond) }()
 	go func() { defer dp.wg.Done(); masks.run(rctx, maskHitsFlushInterval) }()
-	dp.srv = px.NewServer(proxy.ServerConfig{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10})
+	dp.srv = px.NewServer(proxy.ServerConfig{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10})
 	if plain != nil {
 		go func() { dp.errs <- dp.srv.Serve(plain) }()
 		logger.Info("WAF data plane listening", "url", "http://"+plain.Addr().String())

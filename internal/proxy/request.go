@@ -49,15 +49,15 @@ func blocked(eventID string) answer { return answer{page: &pageBlocked, eventID:
 // stdRequest is a net/http request as a clientRequest.
 type stdRequest struct{ r *http.Request }
 
-func (s stdRequest) method() string                    { return s.r.Method }
-func (s stdRequest) header(name string) string         { return s.r.Header.Get(name) }
+func (s stdRequest) method() string            { return s.r.Method }
+func (s stdRequest) header(name string) string { return s.r.Header.Get(name) }
 func (s stdRequest) headerValue(name string, i int) (string, bool) {
 	if vs := s.r.Header[name]; i < len(vs) {
 		return vs[i], true
 	}
 	return "", false
 }
-func (s stdRequest) fillView(v *view, all bool)        { v.fill(s.r, all) }
+func (s stdRequest) fillView(v *view, all bool) { v.fill(s.r, all) }
 
 func (s stdRequest) requestURI() string {
 	if s.r.RequestURI == "" && s.r.URL != nil {

@@ -26,7 +26,9 @@ type ServerConfig struct {
 	// IdleTimeout is how long a kept-alive client connection may wait for
 	// its next request (default 120 s).
 	IdleTimeout time.Duration
-	// MaxHeaderBytes bounds a request's header block (default 64 KiB).
+	// MaxHeaderBytes bounds a request's head (default 32 KiB: nginx's
+	// 4 × 8 KiB; HAProxy's buffer is 16 KiB). Every open HTTP/1.1
+	// connection holds a read buffer of this size.
 	MaxHeaderBytes int
 }
 
@@ -62,7 +64,7 @@ func (p *Proxy) NewServer(cfg ServerConfig) *Server {
 		cfg.IdleTimeout = 120 * time.Second
 	}
 	if cfg.MaxHeaderBytes <= 0 {
-		cfg.MaxHeaderBytes = 64 << 10
+		cfg.MaxHeaderBytes = 32 << 10
 	}
 	s := &Server{p: p, cfg: cfg}
 	return s
@@ -175,13 +177,15 @@ func (s *Server) newFastServer() (*fasthttp.Server, error) {
 		// before the handler runs (a body to inspect is read up to
 		// inspect.MaxBodyBytes by the checks).
 		MaxRequestBodySize: 1,
-		ReadBufferSize:     s.cfg.MaxHeaderBytes,
-		WriteBufferSize:    16 << 10,
-		ReadTimeout:        s.cfg.ReadHeaderTimeout,
-		IdleTimeout:        s.cfg.IdleTimeout,
-		CloseOnShutdown:    true,
-		ExpectHandler:      s.expectFast,
-		Logger:             fastLogger{s.p.log},
+		// The read buffer bounds the head and is held by every open
+		// connection, idle ones included.
+		ReadBufferSize:  s.cfg.MaxHeaderBytes,
+		WriteBufferSize: 4 << 10,
+		ReadTimeout:     s.cfg.ReadHeaderTimeout,
+		IdleTimeout:     s.cfg.IdleTimeout,
+		CloseOnShutdown: true,
+		ExpectHandler:   s.expectFast,
+		Logger:          fastLogger{s.p.log},
 	}
 	if d := s.p.cfg.ClientTimeout; d > 0 {
 		// The first byte of a body, which the server reads with the

@@ -153,8 +153,8 @@ type prefixBody struct {
 	mu       sync.Mutex
 	prefix   []byte
 	rest     io.Reader // closed by Close when it is an io.Closer
-	ended    bool  // the client's body ended within the prefix
-	err      error // a read error met while reading the prefix
+	ended    bool      // the client's body ended within the prefix
+	err      error     // a read error met while reading the prefix
 	released bool
 }
 
