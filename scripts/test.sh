@@ -12,7 +12,7 @@ fi
 # Debian packages some tests need beyond Go: nft, for the nftables feed's
 # `nft -c` checks. Installed best effort (as root, with retries); a failure
 # never stops the run: the tests that need a missing package skip.
-./scripts/install-test-packages.sh nft:nftables || echo "note: installing the test packages failed; continuing"
+./scripts/install-test-packages.sh nft:nftables crowdsec-custom-bouncer:crowdsec-custom-bouncer crowdsec-firewall-bouncer:crowdsec-firewall-bouncer || echo "note: installing the test packages failed; continuing"
 
 echo "== go vet (main module)"
 go vet ./...
