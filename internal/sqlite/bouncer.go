@@ -128,4 +128,3 @@ func (db *DB) Sent(ctx context.Context, id string) (snapshot []byte, deltas [][]
 	})
 	return snapshot, deltas, formatError(err)
 }
-
