@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -265,6 +266,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Decisions: decisions,
 		WAFEvents: waf.NewEventService(st, nil),
 		Feed:      decisions,
+		Bouncers:  bouncer.New(st, decisions, nil),
 	})
 	srv := &http.Server{
 		Handler:           handler,
