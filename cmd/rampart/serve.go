@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/bouncer"
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
