@@ -60,6 +60,10 @@ func New(st Store, feed decision.Feed, now func() time.Time) *Service {
 	return &Service{store: st, feed: feed, now: now, views: map[viewID]*viewBox{}, keys: map[string]*keyState{}}
 }
 
+// Now returns the Service's clock's time: bans' remaining durations are
+// counted from it.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Layers are the layers a key may be bound to.
 var Layers = []decision.Layer{decision.LayerCFW, decision.LayerVPC, decision.LayerWAF}
 

@@ -78,7 +78,7 @@ func (s *server) handleCrowdSecStream() http.Handler {
 			s.crowdsecInternal(w, r, err)
 			return
 		}
-		now := time.Now()
+		now := s.bouncers.Now()
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		bw := bufio.NewWriterSize(w, 64<<10)
@@ -120,7 +120,7 @@ func (s *server) handleCrowdSecDecisions() http.Handler {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		bw := bufio.NewWriterSize(w, 64<<10)
-		writeBans(bw, bans, time.Now())
+		writeBans(bw, bans, s.bouncers.Now())
 		_ = bw.WriteByte('\n')
 		_ = bw.Flush()
 	})
