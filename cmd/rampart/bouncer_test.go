@@ -43,10 +43,10 @@ func TestAdminBouncerCommands(t *testing.T) {
 		t.Fatalf("the key is not alone on the last line: %q", out)
 	}
 	for _, bad := range [][]string{
-		{"bouncer", "add", "edge-fw", "--project", "local", "--layer", "cfw"},   // name taken
-		{"bouncer", "add", "other", "--project", "local", "--layer", "iam"},     // not a bouncer layer
-		{"bouncer", "add", "other", "--project", "nosuch", "--layer", "waf"},    // no such project
-		{"bouncer", "add", "other", "--layer", "waf"},                          // no project
+		{"bouncer", "add", "edge-fw", "--project", "local", "--layer", "cfw"},    // name taken
+		{"bouncer", "add", "other", "--project", "local", "--layer", "iam"},      // not a bouncer layer
+		{"bouncer", "add", "other", "--project", "nosuch", "--layer", "waf"},     // no such project
+		{"bouncer", "add", "other", "--layer", "waf"},                            // no project
 		{"bouncer", "add", "with space", "--project", "local", "--layer", "waf"}, // bad name
 	} {
 		if out, err := admin(bad...); err == nil {
