@@ -219,3 +219,118 @@ prometheus:
 	got = waitLine(t, calls, "del 203.0.113.9 ", limit, &out)
 	t.Logf("deletion reached the script %v after the API call", got.Sub(start).Round(time.Millisecond))
 }
+
+// nftSet lists the elements of an nftables set, "" when it cannot.
+func nftSet(table, set string) string {
+	out, err := exec.Command("nft", "list", "set", "ip", table, set).CombinedOutput()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+// waitSet waits up to limit until the set's listing contains (or, with
+// gone, no longer contains) value.
+func waitSet(t *testing.T, table, set, value string, gone bool, limit time.Duration, logs fmt.Stringer) time.Time {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		l := nftSet(table, set)
+		if l != "" && strings.Contains(l, value) != gone {
+			return time.Now()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("set %s %s: %q present=%v not reached within %v:\n%s\nbouncer output:\n%s", table, set, value, !gone, limit, l, logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The real crowdsec-firewall-bouncer in nftables mode pulls from Rampart
+// into its own table (a name of this test; IPv4 only; dropped at exit): a
+// block added through the SecMaster API is in its set within the pull
+// interval plus 1 s, and its deletion takes it out.
+func TestCrowdSecFirewallBouncerNftables(t *testing.T) {
+	const bin = "/usr/bin/crowdsec-firewall-bouncer"
+	if _, err := os.Stat(bin); err != nil {
+		t.Skipf("skip: %s is not installed (Debian package crowdsec-firewall-bouncer; scripts/install-test-packages.sh installs it)", bin)
+	}
+	if _, err := exec.LookPath("nft"); err != nil {
+		t.Skip("skip: nft is not installed (Debian package nftables)")
+	}
+	probe := fmt.Sprintf("rampart_probe_%d", os.Getpid())
+	if out, err := exec.Command("nft", "add", "table", "ip", probe).CombinedOutput(); err != nil {
+		t.Skipf("skip: this sandbox does not let nft change rules (%v: %s); the nftables export is checked with nft -c instead", err, out)
+	}
+	_ = exec.Command("nft", "delete", "table", "ip", probe).Run()
+
+	s := startBouncerServe(t)
+	work := t.TempDir()
+	table := fmt.Sprintf("rampart_fwb_%d", os.Getpid())
+	const set = "rampart-blacklist"
+	t.Cleanup(func() { _ = exec.Command("nft", "delete", "table", "ip", table).Run() })
+	cfg := filepath.Join(work, "firewall-bouncer.yaml")
+	if err := os.WriteFile(cfg, []byte(`mode: nftables
+pid_dir: `+work+`
+update_frequency: 1s
+daemonize: false
+log_mode: stdout
+log_level: info
+api_url: `+s.url+`/
+api_key: `+s.key+`
+insecure_skip_verify: false
+disable_ipv6: true
+deny_action: DROP
+deny_log: false
+supported_decisions_types:
+  - ban
+blacklists_ipv4: `+set+`
+blacklists_ipv6: `+set+`6
+nftables:
+  ipv4:
+    enabled: true
+    set-only: false
+    table: `+table+`
+    chain: rampart-chain
+  ipv6:
+    enabled: false
+    set-only: false
+    table: `+table+`6
+    chain: rampart-chain6
+prometheus:
+  enabled: false
+  listen_addr: 127.0.0.1
+  listen_port: 0
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "-c", cfg)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Skipf("skip: %s does not start here: %v", bin, err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	limit := 2 * time.Second
+	waitSet(t, table, set, "203.0.113.9", true, 10*time.Second, &out) // the table exists: startup done
+
+	start := time.Now()
+	id := s.block(t, "203.0.113.9", time.Time{})
+	got := waitSet(t, table, set, "203.0.113.9", false, limit, &out)
+	t.Logf("block in the nftables set %v after the API call (limit %v)", got.Sub(start).Round(time.Millisecond), limit)
+	start = time.Now()
+	s.unblock(t, id)
+	got = waitSet(t, table, set, "203.0.113.9", true, limit, &out)
+	t.Logf("deletion out of the set %v after the API call", got.Sub(start).Round(time.Millisecond))
+	// A range (the stream sends ip and range unless scopes says otherwise).
+	// Bouncers whose set has no interval flag (0.0.25, Debian 12) store
+	// only its first address: docs/compatibility.md says so.
+	s.block(t, "198.51.100.0/24", time.Time{})
+	waitSet(t, table, set, "198.51.100.0", false, limit, &out)
+	if l := nftSet(table, set); !strings.Contains(l, "interval") {
+		t.Logf("this bouncer's set has no interval flag: the range is stored as its first address:\n%s", l)
+	} else if !strings.Contains(l, "198.51.100.0/24") {
+		t.Fatalf("the range is not in the interval set:\n%s", l)
+	}
+}

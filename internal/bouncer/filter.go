@@ -30,8 +30,8 @@ func Scope(b Ban) string {
 // Filter selects the bans a pull answers, as CrowdSec's stream filters
 // them: by scope (lower-case ip, range), origin, and the scenario
 // containing any of ScenariosContaining and none of
-// ScenariosNotContaining. Empty lists select everything, except Scopes
-// (nil selects ip only, as CrowdSec).
+// ScenariosNotContaining. Empty lists select everything (for Scopes:
+// ip and range, the stream's default in CrowdSec's Local API).
 type Filter struct {
 	Scopes                 []string
 	Origins                []string
@@ -41,12 +41,7 @@ type Filter struct {
 
 // Keep reports whether the filter selects b.
 func (f *Filter) Keep(b Ban) bool {
-	scope := strings.ToLower(Scope(b))
-	if f.Scopes == nil {
-		if scope != "ip" {
-			return false
-		}
-	} else if !containsFold(f.Scopes, scope) {
+	if f.Scopes != nil && !containsFold(f.Scopes, strings.ToLower(Scope(b))) {
 		return false
 	}
 	if len(f.Origins) > 0 && !containsFold(f.Origins, Origin) {

@@ -63,11 +63,18 @@ func commaList(v string) []string {
 // handleCrowdSecStream serves GET /v1/decisions/stream (CrowdSec Local
 // API): {"new": […], "deleted": […]} for the key's project and layer,
 // everything with startup=true, else what changed since the key's last
-// pull; an empty list is null.
+// pull; an empty list is null. HEAD checks the key and pulls nothing.
 func (s *server) handleCrowdSecStream() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		k, ok := s.crowdsecKey(w, r)
 		if !ok {
+			return
+		}
+		if r.Method == http.MethodHead {
+			// A key check (CrowdSec answers it without a body and without
+			// counting it as a pull): pulling here would advance the key's
+			// state while the answer is thrown away.
+			w.WriteHeader(http.StatusOK)
 			return
 		}
 		q := r.URL.Query()

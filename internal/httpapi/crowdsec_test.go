@@ -163,8 +163,8 @@ func TestCrowdSecStreamStartupAndDelta(t *testing.T) {
 	e.policy(secmaster.CategoryBlock, secmaster.LayerCFW, tp1, "203.0.113.7", time.Time{})
 	e.policy(secmaster.CategoryBlock, secmaster.LayerCFW, tp1, "198.51.100.0/24", time.Time{})
 
-	// Default scope: ip only.
-	s := e.pull(key, "startup=true")
+	// Scope ip only.
+	s := e.pull(key, "startup=true&scopes=ip")
 	if len(s.New) != 1 || s.Deleted != nil {
 		t.Fatalf("startup, default scopes: %+v", s)
 	}
@@ -173,9 +173,22 @@ func TestCrowdSecStreamStartupAndDelta(t *testing.T) {
 		d.ID <= 0 || !strings.HasPrefix(*d.Scenario, "secmaster/emergency-block:") || d.Until != "" {
 		t.Fatalf("decision: %+v", d)
 	}
-	s = e.pull(key, "startup=true&scopes=Ip,RANGE")
-	if got := values(s.New); len(got) != 2 || !strings.Contains(strings.Join(got, " "), "198.51.100.0/24") {
-		t.Fatalf("startup, ip and range: %v", got)
+	for _, q := range []string{"startup=true&scopes=Ip,RANGE", "startup=true"} { // ip and range: the default
+		s = e.pull(key, q)
+		if got := values(s.New); len(got) != 2 || !strings.Contains(strings.Join(got, " "), "198.51.100.0/24") {
+			t.Fatalf("%s: %v", q, got)
+		}
+	}
+	// HEAD checks the key and pulls nothing: the next pull still has the
+	// change made before it.
+	e.policy(secmaster.CategoryBlock, secmaster.LayerCFW, tp1, "203.0.113.99", time.Time{})
+	req, _ := http.NewRequest("HEAD", e.URL+"/v1/decisions/stream", nil)
+	req.Header.Set("X-Api-Key", key)
+	if res := fetch(t, req); res.Status != 200 {
+		t.Fatalf("HEAD: %d", res.Status)
+	}
+	if s := e.pull(key, ""); len(s.New) != 1 || *s.New[0].Value != "203.0.113.99" {
+		t.Fatalf("pull after HEAD: %+v", s)
 	}
 	if s := e.pull(key, "startup=false&scopes=ip,range"); s.New != nil || s.Deleted != nil {
 		t.Fatalf("nothing changed, yet: %+v", s)
@@ -203,8 +216,12 @@ func TestCrowdSecStreamStartupAndDelta(t *testing.T) {
 	}
 
 	// Deleting the policy is a delete too.
-	s = e.pull(key, "startup=true")
-	id := strings.TrimPrefix(*s.New[0].Scenario, "secmaster/emergency-block:")
+	var id string
+	for _, d := range e.pull(key, "startup=true").New {
+		if *d.Value == "203.0.113.7" {
+			id = strings.TrimPrefix(*d.Scenario, "secmaster/emergency-block:")
+		}
+	}
 	if _, err := e.SecMaster.DeletePolicies(context.Background(), tp1, e.workspace(tp1), []string{id}); err != nil {
 		t.Fatal(err)
 	}
@@ -230,6 +247,7 @@ func TestCrowdSecStreamFilters(t *testing.T) {
 		{"startup=true&scenarios_not_containing=emergency", 0},
 		{"startup=true&scenarios_not_containing=ssh-bf", 1},
 		{"startup=true&scopes=range", 0},
+		{"startup=true&scopes=ip", 1},
 		{"startup=true&scopes=country", 0},
 	} {
 		if s := e.pull(key, c.query); len(s.New) != c.n {
