@@ -7,16 +7,16 @@ import (
 // Origin is the origin of every decision Rampart sends.
 const Origin = "rampart"
 
-// scenarioPrefix starts every decision's scenario; the SecMaster policy
-// that gives the ban its expiry follows it.
-const scenarioPrefix = "secmaster/emergency-block"
+// ScenarioPrefix starts every decision's scenario; ":" and the SecMaster
+// policy that gives the ban its expiry follow it when known.
+const ScenarioPrefix = "secmaster/emergency-block"
 
 // Scenario returns the scenario a ban is sent with.
 func Scenario(b Ban) string {
 	if b.Policy == "" {
-		return scenarioPrefix
+		return ScenarioPrefix
 	}
-	return scenarioPrefix + ":" + b.Policy
+	return ScenarioPrefix + ":" + b.Policy
 }
 
 // Scope returns the ban's CrowdSec scope: Ip for one address, else Range.
@@ -47,14 +47,14 @@ func (f *Filter) Keep(b Ban) bool {
 	if len(f.Origins) > 0 && !containsFold(f.Origins, Origin) {
 		return false
 	}
+	if len(f.ScenariosContaining) == 0 && len(f.ScenariosNotContaining) == 0 {
+		return true
+	}
 	sc := Scenario(b)
 	if len(f.ScenariosContaining) > 0 && !anySubstring(sc, f.ScenariosContaining) {
 		return false
 	}
-	if anySubstring(sc, f.ScenariosNotContaining) {
-		return false
-	}
-	return true
+	return !anySubstring(sc, f.ScenariosNotContaining)
 }
 
 // Apply returns the bans f keeps, in place.

@@ -184,8 +184,9 @@ func (s *Service) Pull(ctx context.Context, k Key, startup bool) (added, deleted
 	case !startup:
 		added, deleted, err = s.resume(ctx, k.ID, v)
 	default:
+		added = make([]Ban, 0, len(v.blocks))
 		v.all(func(b Ban) { added = append(added, b) })
-		err = s.store.ResetSent(ctx, k.ID, encodeBans(nil, added, false))
+		err = s.store.ResetSent(ctx, k.ID, encodeBans(make([]byte, 0, len(added)*14), added, false))
 	}
 	if err != nil {
 		return nil, nil, err

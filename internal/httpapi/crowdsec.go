@@ -2,12 +2,12 @@ package httpapi
 
 import (
 	"bufio"
-	"hash/fnv"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -198,57 +198,81 @@ func writeBans(bw *bufio.Writer, bans []bouncer.Ban, now time.Time) {
 // is the time left as a Go duration (87600h for a ban without expiry, and
 // at most that), until its end (RFC 3339, for bans that expire).
 func appendDecision(buf []byte, b bouncer.Ban, now time.Time) []byte {
-	value := b.Value.String()
+	var scratch [64]byte
+	value := scratch[:0]
 	if b.Value.Bits() == b.Value.Addr().BitLen() {
-		value = b.Value.Addr().String()
+		value = b.Value.Addr().AppendTo(value)
+	} else {
+		value = b.Value.AppendTo(value)
 	}
 	left := crowdsecPermanent
 	if b.Until != bouncer.Never {
 		left = min(max(time.Unix(0, b.Until).Sub(now), time.Millisecond), crowdsecPermanent)
 	}
-	buf = append(buf, `{"duration":`...)
-	buf = jsonString(buf, left.String())
-	buf = append(buf, `,"id":`...)
+	buf = append(buf, `{"duration":"`...)
+	buf = append(buf, left.String()...)
+	buf = append(buf, `","id":`...)
 	buf = strconv.AppendInt(buf, banID(value, b.Until), 10)
-	buf = append(buf, `,"origin":`...)
-	buf = jsonString(buf, bouncer.Origin)
-	buf = append(buf, `,"scenario":`...)
-	buf = jsonString(buf, bouncer.Scenario(b))
-	buf = append(buf, `,"scope":`...)
-	buf = jsonString(buf, bouncer.Scope(b))
-	buf = append(buf, `,"type":"ban"`...)
-	if b.Until != bouncer.Never {
-		buf = append(buf, `,"until":`...)
-		buf = jsonString(buf, time.Unix(0, b.Until).UTC().Format(time.RFC3339))
+	buf = append(buf, `,"origin":"`+bouncer.Origin+`","scenario":"`+bouncer.ScenarioPrefix...)
+	if b.Policy != "" {
+		buf = appendEscaped(append(buf, ':'), b.Policy)
 	}
-	buf = append(buf, `,"value":`...)
-	buf = jsonString(buf, value)
-	return append(buf, '}')
+	buf = append(buf, `","scope":"`...)
+	buf = append(buf, bouncer.Scope(b)...)
+	buf = append(buf, `","type":"ban"`...)
+	if b.Until != bouncer.Never {
+		buf = append(buf, `,"until":"`...)
+		buf = time.Unix(0, b.Until).UTC().AppendFormat(buf, time.RFC3339)
+		buf = append(buf, '"')
+	}
+	buf = append(buf, `,"value":"`...)
+	buf = append(buf, value...)
+	return append(buf, `"}`...)
 }
 
 // banID is a decision's id: positive, the same for the same value and
-// expiry in every pull and across restarts.
-func banID(value string, until int64) int64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(value))
-	_, _ = h.Write(strconv.AppendInt(nil, until, 10))
-	return int64(h.Sum64()>>1) | 1
+// expiry in every pull and across restarts (FNV-1a of both).
+func banID(value []byte, until int64) int64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, c := range value {
+		h = (h ^ uint64(c)) * prime
+	}
+	for i := range 8 {
+		h = (h ^ uint64(byte(until>>(8*i)))) * prime
+	}
+	return int64(h>>1) | 1
 }
 
 // jsonString appends s as a JSON string.
 func jsonString(buf []byte, s string) []byte {
+	return append(appendEscaped(append(buf, '"'), s), '"')
+}
+
+// appendEscaped appends s escaped for the inside of a JSON string; an
+// invalid UTF-8 byte becomes U+FFFD, as encoding/json writes it.
+func appendEscaped(buf []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
 			buf = append(buf, '\\', c)
 		case c < 0x20:
 			buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				buf = append(buf, `\ufffd`...)
+			} else {
+				buf = append(buf, s[i:i+n]...)
+			}
+			i += n
+			continue
 		default:
 			buf = append(buf, c)
 		}
+		i++
 	}
-	return append(buf, '"')
+	return buf
 }
