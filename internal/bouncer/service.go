@@ -128,6 +128,25 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Key, error) 
 	return k, err
 }
 
+// Prepare builds the ban list of every key's project and layer, so that
+// the first pulls after a start do not wait for it (building the feed of
+// a project of 1,000,000 entries takes seconds). It returns the first
+// error; a failed list is built again at its first pull.
+func (s *Service) Prepare(ctx context.Context) error {
+	keys, err := s.store.Bouncers(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range keys {
+		b, err := s.box(ctx, &keys[i])
+		if err != nil {
+			return err
+		}
+		b.mu.Unlock()
+	}
+	return nil
+}
+
 // box returns the view of the key's project and layer, brought up to
 // date with the feed, locked; the caller unlocks it.
 func (s *Service) box(ctx context.Context, k *Key) (*viewBox, error) {

@@ -409,6 +409,9 @@ func TestCrowdSecDeltaAcrossRestart(t *testing.T) {
 	e.policy(secmaster.CategoryBlock, secmaster.LayerCFW, tp1, "203.0.113.10", time.Time{})
 
 	restarted := bouncer.New(e.DB, e.Decisions, e.clock.Now)
+	if err := restarted.Prepare(ctx); err != nil { // as serve does at start
+		t.Fatal(err)
+	}
 	k, err := restarted.Authenticate(ctx, key)
 	if err != nil {
 		t.Fatal(err)
