@@ -189,13 +189,13 @@ func BenchmarkBouncerPull1M(b *testing.B) {
 			runtime.GC()
 			var before runtime.MemStats
 			runtime.ReadMemStats(&before)
-			b.ReportMetric(float64(before.HeapInuse)/(1<<20), "heap-before-MiB")
 			for b.Loop() {
 				stop := peakSampler()
 				size = bb.pull(b, "startup=true")
 				h, r := stop()
 				heap, rss = max(heap, h), max(rss, r)
 			}
+			b.ReportMetric(float64(before.HeapInuse)/(1<<20), "heap-before-MiB")
 			b.ReportMetric(float64(size)/(1<<20), "answer-MiB")
 			b.ReportMetric(heap, "peak-heap-MiB")
 			b.ReportMetric(rss, "peak-rss-MiB")
