@@ -10,7 +10,8 @@ if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
 fi
 
 # Debian packages some tests need beyond Go: nft, for the nftables feed's
-# `nft -c` checks. Installed best effort (as root, with retries); a failure
+# `nft -c` checks; CrowdSec's custom and firewall bouncers, which pull from a
+# real `rampart serve` (cmd/rampart/bouncer_test.go). Installed best effort (as root, with retries); a failure
 # never stops the run: the tests that need a missing package skip.
 ./scripts/install-test-packages.sh nft:nftables crowdsec-custom-bouncer:crowdsec-custom-bouncer crowdsec-firewall-bouncer:crowdsec-firewall-bouncer || echo "note: installing the test packages failed; continuing"
 
