@@ -64,9 +64,6 @@ func New(st Store, feed decision.Feed, now func() time.Time) *Service {
 // counted from it.
 func (s *Service) Now() time.Time { return s.now() }
 
-// Layers are the layers a key may be bound to.
-var Layers = []decision.Layer{decision.LayerCFW, decision.LayerVPC, decision.LayerWAF}
-
 // AddKey creates a key named name for the project's layer (cfw, vpc or
 // waf) and returns it with its secret, which is not stored.
 func (s *Service) AddKey(ctx context.Context, name, projectID, layer string) (Key, string, error) {
