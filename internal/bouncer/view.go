@@ -48,7 +48,6 @@ type view struct {
 	seq     uint64
 	floor   uint64 // log holds every change after floor
 	log     []logRec
-	tooBig  int // BLOCK ranges not sent: more than MaxPieces pieces
 }
 
 type logRec struct {
@@ -307,7 +306,6 @@ func (v *view) valuesAt(keys map[netip.Prefix]struct{}) map[netip.Prefix]Ban {
 
 // all calls fn with every ban of the view, each value once.
 func (v *view) all(fn func(Ban)) {
-	v.tooBig = 0
 	var seen map[netip.Prefix]struct{}
 	for s := range v.blocks {
 		ps := v.pieces(s)
@@ -316,9 +314,6 @@ func (v *view) all(fn func(Ban)) {
 				fn(b)
 			}
 			continue
-		}
-		if ps == nil && len(v.whitesInside(s)) > 0 {
-			v.tooBig++
 		}
 		for _, q := range ps {
 			if v.blocks[q] != nil {
