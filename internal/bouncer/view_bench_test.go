@@ -37,3 +37,26 @@ func BenchmarkViewMemory1M(b *testing.B) {
 	}
 	b.ReportMetric(perEntry, "B/entry")
 }
+
+// BenchmarkViewWhiteRange1M: with 1,000,000 BLOCK addresses listed, a
+// WHITE /24 over 256 of them is added and removed again (two changes per
+// round): the scan of every BLOCK prefix that a WHITE range costs.
+func BenchmarkViewWhiteRange1M(b *testing.B) {
+	const n = 1_000_000
+	entries := make([]decision.Entry, n)
+	for i := range entries {
+		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		entries[i] = decision.Entry{Block: true, PolicyID: "p", Prefix: netip.PrefixFrom(a, 32)}
+	}
+	v := newView()
+	v.apply(decision.Changes{Reset: true, Added: entries})
+	white := decision.Entry{PolicyID: "w", Prefix: netip.MustParsePrefix("10.1.2.0/24")}
+	for b.Loop() {
+		seq := v.seq
+		v.apply(decision.Changes{Added: []decision.Entry{white}})
+		v.apply(decision.Changes{Removed: []decision.Entry{white}})
+		if added, deleted, _ := v.since(seq); len(added) != 0 || len(deleted) != 0 || v.seq != seq+512 {
+			b.Fatalf("net change %d/%d, %d records", len(added), len(deleted), v.seq-seq)
+		}
+	}
+}
