@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/sqlite"
@@ -30,10 +31,13 @@ Every command answers -h or --help with its usage.
 // adminCall is what an admin command works with.
 type adminCall struct {
 	idm      *iam.Service
+	bouncers *bouncer.Service
 	out      io.Writer
 	account  string
 	password string // --password
 	id       string // --id
+	project  string // --project
+	layer    string // --layer
 }
 
 // adminCommand is one `rampart admin` command.
@@ -123,12 +127,60 @@ var adminCommands = []adminCommand{
 		fmt.Fprintf(c.out, "revoked\t%s\n", a[0])
 		return nil
 	}},
+	{"bouncer add", "NAME --project P --layer cfw|vpc|waf", "create a CrowdSec bouncer key for a project's layer (P: ID or name); the key is printed once, on the last line", 1, addBouncer},
+	{"bouncer list", "", "list bouncer keys (the keys are not shown)", 0, func(ctx context.Context, c *adminCall, _ []string) error {
+		ks, err := c.bouncers.Keys(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.out, "NAME\tPROJECT\tLAYER\tCREATED\tLAST_PULL")
+		for _, k := range ks {
+			last := "never"
+			if !k.LastPull.IsZero() {
+				last = k.LastPull.UTC().Format("2006-01-02T15:04:05Z")
+			}
+			fmt.Fprintf(c.out, "%s\t%s\t%s\t%s\t%s\n", k.Name, k.ProjectID, k.Layer, k.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), last)
+		}
+		return nil
+	}},
+	{"bouncer delete", "NAME", "delete a bouncer key (its next pull is refused)", 1, func(ctx context.Context, c *adminCall, a []string) error {
+		if err := c.bouncers.DeleteKey(ctx, a[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.out, "deleted bouncer\t%s\n", a[0])
+		return nil
+	}},
 	{"token revoke", "TOKEN", "revoke a token (the X-Subject-Token value)", 1, func(ctx context.Context, c *adminCall, a []string) error {
 		return revokeToken(ctx, c, iam.TokenID(a[0]))
 	}},
 	{"token revoke-id", "ID", "revoke a token by its ID (hex SHA-256 of the token)", 1, func(ctx context.Context, c *adminCall, a []string) error {
 		return revokeToken(ctx, c, a[0])
 	}},
+}
+
+// addBouncer creates a bouncer key; the key alone is the last line.
+func addBouncer(ctx context.Context, c *adminCall, a []string) error {
+	if c.project == "" || c.layer == "" {
+		return errors.New("--project and --layer are mandatory")
+	}
+	ps, err := c.idm.Projects(ctx, c.account)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(ps, func(p *rampart.Project) bool { return p.ID == c.project || p.Name == c.project })
+	if i < 0 {
+		return fmt.Errorf("no project %s in account %s", c.project, c.account)
+	}
+	k, secret, err := c.bouncers.AddKey(ctx, a[0], ps[i].ID, c.layer)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "bouncer\t%s\nproject_id\t%s\nlayer\t%s\n", k.Name, k.ProjectID, k.Layer)
+	if f, ok := c.out.(interface{ Flush() error }); ok {
+		_ = f.Flush() // the tab writer would pad the key's line
+	}
+	fmt.Fprintf(c.out, "%s\n", secret)
+	return nil
 }
 
 func revokeToken(ctx context.Context, c *adminCall, id string) error {
@@ -177,7 +229,7 @@ func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg =
 // of a flag taking one (--password, --id).
 func asksForHelp(args []string) bool {
 	for i, a := range args {
-		if isHelpFlag(a) && (i == 0 || !slices.Contains([]string{"-password", "--password", "-id", "--id"}, args[i-1])) {
+		if isHelpFlag(a) && (i == 0 || !slices.Contains([]string{"-password", "--password", "-id", "--id", "-project", "--project", "-layer", "--layer"}, args[i-1])) {
 			return true
 		}
 	}
@@ -224,6 +276,8 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	sub.SetOutput(stderr)
 	sub.StringVar(&call.password, "password", "", "password (generated if empty)")
 	sub.StringVar(&call.id, "id", "", "project ID (generated if empty)")
+	sub.StringVar(&call.project, "project", "", "project ID or name")
+	sub.StringVar(&call.layer, "layer", "", "layer: cfw, vpc or waf")
 	if err := sub.Parse(rest[cmd.npos:]); err != nil {
 		return errUsage
 	}
@@ -247,6 +301,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
 	call.idm, call.out = iam.New(st, iam.Config{}), tw
+	call.bouncers = bouncer.New(st, nil, nil)
 	if err := cmd.run(ctx, call, rest[:cmd.npos]); err != nil {
 		if e := rampart.AsError(err); e.Kind != rampart.KindInternal {
 			return errors.New(e.Message)

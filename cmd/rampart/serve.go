@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
@@ -252,6 +253,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
+	// The bouncers' ban lists are built in the background: their first
+	// pulls after a start do not wait for it.
+	bouncers := bouncer.New(st, decisions, nil)
+	go func() {
+		if err := bouncers.Prepare(workerCtx); err != nil && workerCtx.Err() == nil {
+			logger.Error("preparing the bouncers' ban lists", "err", err)
+		}
+	}()
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
@@ -265,6 +274,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Decisions: decisions,
 		WAFEvents: waf.NewEventService(st, nil),
 		Feed:      decisions,
+		Bouncers:  bouncers,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
@@ -24,6 +25,7 @@ type store interface {
 	waf.Store
 	waf.EventStore
 	workspace.Store
+	bouncer.Store
 	SecMaster() secmaster.Store
 	Ping(ctx context.Context) error
 	// WriteMetrics writes the store's counters (rows skipped because they

@@ -76,7 +76,11 @@ var isolationMatrix = map[string]isoRequest{
 	"DELETE /v3/auth/tokens": {},
 	"GET /v3/projects":       {query: "name=victim-region"},
 	"GET /v3/auth/domains":   {},
-	"/":                      {},
+	// Bouncer keys, not IAM credentials: an intruder's are refused; keys
+	// of another project are checked by TestBouncerIsolation.
+	"GET /v1/decisions":        {query: "ip=192.0.2.177", refused: true},
+	"GET /v1/decisions/stream": {query: "startup=true", refused: true},
+	"/":                        {},
 
 	"POST /v1/{project_id}/workspaces":                         {body: `{"region_id":"r","name":"intruder","project_name":"p"}`},
 	"GET /v1/{project_id}/workspaces":                          {query: "ids={A_SM_WS}"},

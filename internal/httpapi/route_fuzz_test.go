@@ -149,10 +149,16 @@ func (e *fuzzEnv) sendRequest(req *http.Request, hasBody bool) (int, map[string]
 // envelopeOK reports whether an error answer is in the envelope of the
 // route's family (errors_*.go): SecMaster {code, message}; IAM, WAF,
 // Workspace and the gateway {error_code, error_msg}, each with its own code
-// prefix or the gateway's (authentication, body limits, unknown routes).
+// prefix or the gateway's (authentication, body limits, unknown routes);
+// CrowdSec's bouncer API (/v1/decisions…) {message}.
 func envelopeOK(path string, b map[string]any) bool {
 	if b == nil {
 		return false
+	}
+	if path == "/v1/decisions" || path == "/v1/decisions/stream" {
+		if msg, ok := b["message"].(string); ok && msg != "" && len(b) == 1 {
+			return true
+		}
 	}
 	if code, ok := b["error_code"].(string); ok {
 		if _, ok := b["error_msg"].(string); !ok {

@@ -10,6 +10,11 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /healthz", s.handleHealthz())
 	mux.Handle("GET /readyz", s.handleReadyz())
 
+	// CrowdSec Local API, the bouncer endpoints, at CrowdSec's own paths
+	// (authenticated by a bouncer key in X-Api-Key, not by IAM).
+	mux.Handle("GET /v1/decisions", s.handleCrowdSecDecisions())
+	mux.Handle("GET /v1/decisions/stream", s.handleCrowdSecStream())
+
 	// IAM v3.
 	mux.Handle("POST /v3/auth/tokens", s.handleTokenCreate())
 	mux.Handle("DELETE /v3/auth/tokens", s.authn(familyIAM, s.handleTokenRevoke()))

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/secmaster"
@@ -71,6 +72,9 @@ type Deps struct {
 	// Feed serves the change stream and the firewall feeds (Rampart
 	// extensions).
 	Feed decision.Feed
+	// Bouncers serves CrowdSec's bouncer API (GET /v1/decisions and
+	// /v1/decisions/stream).
+	Bouncers *bouncer.Service
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -92,6 +96,8 @@ type server struct {
 	wafEvents *waf.EventService
 	// Emergency entries per layer, with their changes (Rampart extension).
 	feed decision.Feed
+	// CrowdSec bouncer keys and pulls.
+	bouncers *bouncer.Service
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -127,6 +133,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		wafEvents: deps.WAFEvents,
 		// Emergency entries per layer, with their changes (Rampart extension).
 		feed: deps.Feed,
+		// CrowdSec bouncer keys and pulls.
+		bouncers: deps.Bouncers,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/aksk"
+	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/enforce"
 	"github.com/rampartsec/rampart/internal/httpapi"
@@ -33,6 +35,7 @@ type testEnv struct {
 	Workspace *workspace.Service
 	SecMaster *secmaster.Service
 	Decisions *enforce.Registry
+	Bouncers  *bouncer.Service
 	DB        *sqlite.DB
 	clock     *fakeClock
 }
@@ -92,7 +95,11 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 	deps := httpapi.Deps{IAM: idm, Store: db,
 		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}
 	if o.decisionAPI {
-		deps.Decisions, deps.Feed = reg, reg
+		e.Bouncers = bouncer.New(db, reg, clock.Now)
+		deps.Decisions, deps.Feed, deps.Bouncers = reg, reg, e.Bouncers
+	}
+	if o.log != nil {
+		deps.Logger = slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	srv := httptest.NewServer(httpapi.NewServer(cfg, deps))
 	tb.Cleanup(srv.Close)
@@ -105,6 +112,7 @@ type serveOptions struct {
 	deliverer   secmaster.Deliverer // nil: SecMaster's default
 	storeClock  bool                // the store's timestamps follow the fake clock
 	decisionAPI bool                // the decision API and the feeds are served
+	log         io.Writer           // nil: no log
 }
 
 type serveOption func(*serveOptions)
@@ -117,6 +125,9 @@ func withDeliverer(d secmaster.Deliverer) serveOption {
 // withDecisionAPI serves the decision API, the change stream and the
 // firewall feeds from the registry (refreshed by the test).
 func withDecisionAPI() serveOption { return func(o *serveOptions) { o.decisionAPI = true } }
+
+// withLog writes the server's log to w.
+func withLog(w io.Writer) serveOption { return func(o *serveOptions) { o.log = w } }
 
 // withStoreClock makes the store's timestamps follow the fake clock.
 func withStoreClock() serveOption { return func(o *serveOptions) { o.storeClock = true } }
