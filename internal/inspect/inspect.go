@@ -232,16 +232,23 @@ func (in *Inspector) matchBare(s string, bit int, loc string) Verdict {
 
 // matchRules runs the rules of a target in cand, in order: a rule with
 // keywords only when the value holds one of them. The keywords of all
-// the rules in cand are looked for in one shared pass per block of 64
-// rules.
+// the rules in cand are looked for in one shared pass.
 func (in *Inspector) matchRules(s string, cand ruleBits, bit int, loc string) Verdict {
-	rules, kw, keyed := in.rules[bit], in.kw[bit], &in.pre[bit].keyed
-	for w := range kw {
-		run := cand[w]
-		if want := run & keyed[w]; want != 0 {
-			run &^= want &^ kw[w].scan(s, want)
+	rules, keyed := in.rules[bit], &in.pre[bit].keyed
+	var want ruleBits
+	var any uint64
+	for w := range want {
+		want[w] = cand[w] & keyed[w]
+		any |= want[w]
+	}
+	if any != 0 {
+		found := in.kw[bit].scan(s, &want)
+		for w := range cand {
+			cand[w] &^= want[w] &^ found[w]
 		}
-		for ; run != 0; run &= run - 1 {
+	}
+	for w := range cand {
+		for run := cand[w]; run != 0; run &= run - 1 {
 			r := rules[w*64+bits.TrailingZeros64(run)]
 			if start, end, ok := r.match(s); ok {
 				return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}

@@ -17,6 +17,31 @@ func (b *ruleBits) set(i int) { b[i>>6] |= 1 << (i & 63) }
 
 func (b *ruleBits) has(i int) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 
+// add puts the rules of c in b.
+func (b *ruleBits) add(c *ruleBits) {
+	for w := range b {
+		b[w] |= c[w]
+	}
+}
+
+// anyNew reports whether b holds a rule of want that is not in found.
+func (b *ruleBits) anyNew(want, found *ruleBits) bool {
+	var x uint64
+	for w := range b {
+		x |= b[w] & want[w] &^ found[w]
+	}
+	return x != 0
+}
+
+// within reports whether every rule of b is in c.
+func (b *ruleBits) within(c *ruleBits) bool {
+	var x uint64
+	for w := range b {
+		x |= b[w] &^ c[w]
+	}
+	return x == 0
+}
+
 // prefilter is the class prefilter of a target's rules as bit sets, so
 // the rules a value's classes let through are found with a table lookup
 // per group of classesPerChunk classes, instead of a test per rule.
