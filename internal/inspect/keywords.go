@@ -37,6 +37,7 @@ type keywordIndex struct {
 	long   [1 << 16 / 64]uint64 // the folded first two bytes of the longer keywords
 	rank   [1 << 16 / 64]uint16 // the pairs of long in the words before each word
 	groups []uint16             // the keywords of the i-th pair of long are words[groups[i]:groups[i+1]]
+	heads  []uint64             // the mask and head of words[j], mask in the high half, apart so that the comparisons read a small array
 	words  []indexedKeyword     // the longer keywords by pair
 	build  map[uint16][]indexedKeyword
 }
@@ -109,7 +110,10 @@ func (x *keywordIndex) finish() {
 		x.rank[i] = n
 		for b := x.long[i]; b != 0; b &= b - 1 {
 			p := uint16(i<<6 | bits.TrailingZeros64(b))
-			x.words = append(x.words, x.build[p]...)
+			for _, k := range x.build[p] {
+				x.words = append(x.words, k)
+				x.heads = append(x.heads, uint64(k.mask)<<32|uint64(k.head))
+			}
 			x.groups = append(x.groups, uint16(len(x.words)))
 			n++
 		}
@@ -120,10 +124,11 @@ func (x *keywordIndex) finish() {
 // pairOf is the index of the folded bytes a, b.
 func pairOf(a, b byte) uint16 { return uint16(foldByte[a])<<8 | uint16(foldByte[b]) }
 
-// group returns the keywords that start with pair p, which is in long.
-func (x *keywordIndex) group(p uint16) []indexedKeyword {
+// group returns where the keywords that start with pair p, which is in
+// long, are in words and heads.
+func (x *keywordIndex) group(p uint16) (from, to int) {
 	i := int(x.rank[p>>6]) + bits.OnesCount64(x.long[p>>6]&(1<<(p&63)-1))
-	return x.words[x.groups[i]:x.groups[i+1]]
+	return int(x.groups[i]), int(x.groups[i+1])
 }
 
 // scan returns the rules (as bits) that have a keyword in s, looking only
@@ -152,16 +157,16 @@ func (x *keywordIndex) scan(s string, want *ruleBits) ruleBits {
 				q |= uint32(foldByte[s[i+2]])
 			}
 		}
-		g := x.group(p)
-		for j := range g {
-			k := &g[j]
-			if q&k.mask == k.head && len(s)-i+1 >= len(k.word) && k.rules.anyNew(want, &found) &&
+		from, to := x.group(p)
+		for j, h := range x.heads[from:to] {
+			if q&uint32(h>>32) != uint32(h) {
+				continue
+			}
+			k := &x.words[from+j]
+			if len(s)-i+1 >= len(k.word) && k.rules.anyNew(want, &found) &&
 				(len(k.word) <= 4 || hasFoldedPrefix(s[i+3:], k.word[4:])) {
 				found.add(&k.rules)
 			}
-		}
-		if want.within(&found) {
-			return found
 		}
 	}
 	if c := s[len(s)-1]; x.isOne[c] {

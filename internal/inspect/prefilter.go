@@ -33,15 +33,6 @@ func (b *ruleBits) anyNew(want, found *ruleBits) bool {
 	return x != 0
 }
 
-// within reports whether every rule of b is in c.
-func (b *ruleBits) within(c *ruleBits) bool {
-	var x uint64
-	for w := range b {
-		x |= b[w] &^ c[w]
-	}
-	return x == 0
-}
-
 // prefilter is the class prefilter of a target's rules as bit sets, so
 // the rules a value's classes let through are found with a table lookup
 // per group of classesPerChunk classes, instead of a test per rule.
