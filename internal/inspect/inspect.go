@@ -148,10 +148,11 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	if len(s) > MaxValueBytes {
 		s = s[:MaxValueBytes]
 	}
-	m := classesOf(s)
-	if form && strings.IndexByte(s, '+') >= 0 {
-		m |= cEscape // a '+' of form encoding is a space to decode
+	table := &byteClass
+	if form {
+		table = &formByteClass // a '+' of form encoding is a space to decode
 	}
+	m := classesBy(table, s)
 	if m&(in.needs[bit]|cDecode) == 0 && !in.always[bit] && !in.cfg.DeepDecode {
 		return Verdict{}
 	}
@@ -169,9 +170,14 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 			}
 			var out []byte
 			var ok bool
+			known := false // cls of out is known without reading it again
 			switch step {
 			case 0:
-				out, ok = URLDecode(sc.buf[k][:0], cur, form && round == 0)
+				var c class
+				out, c, ok = urlDecode(sc.buf[k][:0], cur, form && round == 0)
+				if ok {
+					cls, known = c, true
+				}
 			case 1:
 				out, ok = UnicodeEscapeDecode(sc.buf[k][:0], cur)
 			case 2:
@@ -182,7 +188,9 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 			if ok {
 				sc.buf[k] = out
 				cur = unsafe.String(unsafe.SliceData(out), len(out))
-				cls = classesOf(cur)
+				if !known {
+					cls = classesOf(cur)
+				}
 				k ^= 1
 				changed = true
 			}
