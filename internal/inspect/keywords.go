@@ -31,15 +31,15 @@ func hasFoldedPrefix(s, w string) bool {
 // the pairs before it in a second bitmap (no hashing), and each keyword
 // of the group is first compared on its first four bytes at once.
 type keywordIndex struct {
-	single [256]ruleBits        // rules with a one-byte keyword, by byte (both cases)
-	isOne  [256]bool            // the bytes that are a one-byte keyword
-	pairs  [1 << 16 / 64]uint64 // the folded first two bytes of the longer keywords, and every pair starting with a one-byte keyword
-	long   [1 << 16 / 64]uint64 // the folded first two bytes of the longer keywords
-	rank   [1 << 16 / 64]uint16 // the pairs of long in the words before each word
-	groups []uint16             // the keywords of the i-th pair of long are words[groups[i]:groups[i+1]]
-	heads  []uint64             // the mask and head of words[j], mask in the high half, apart so that the comparisons read a small array
-	words  []indexedKeyword     // the longer keywords by pair
-	build  map[uint16][]indexedKeyword
+	one    [256]uint8                  // for a byte that is a one-byte keyword (both cases), 1 + its place in single; else 0
+	single []ruleBits                  // the rules of each one-byte keyword
+	pairs  [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords, and every pair starting with a one-byte keyword
+	long   [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords
+	rank   [1 << 16 / 64]uint16        // how many pairs the words of long before each one hold
+	groups []uint16                    // the keywords of the i-th pair of long are words[groups[i]:groups[i+1]]
+	heads  []uint64                    // the mask and head of words[j], mask in the high half, apart so that the comparisons read a small array
+	words  []indexedKeyword            // the longer keywords by pair
+	build  map[uint16][]indexedKeyword // while compiling only
 }
 
 // indexedKeyword is a keyword (lower case) of two bytes or more, the
@@ -68,8 +68,11 @@ func (x *keywordIndex) add(word string, rule int) {
 	w := strings.ToLower(word)
 	if len(w) == 1 {
 		for _, c := range []byte{w[0], strings.ToUpper(w)[0]} {
-			x.single[c].set(rule)
-			x.isOne[c] = true
+			if x.one[c] == 0 {
+				x.single = append(x.single, ruleBits{})
+				x.one[c] = uint8(len(x.single)) // at most 256 bytes: fits
+			}
+			x.single[x.one[c]-1].set(rule)
 		}
 		for b := 0; b < 256; b++ { // a position holding it is looked at whatever follows
 			p := pairOf(w[0], byte(b))
@@ -144,8 +147,8 @@ func (x *keywordIndex) scan(s string, want *ruleBits) ruleBits {
 		if x.pairs[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
-		if c := s[i-1]; x.isOne[c] {
-			found.add(&x.single[c])
+		if o := x.one[s[i-1]]; o != 0 {
+			found.add(&x.single[o-1])
 		}
 		if x.long[p>>6]&(1<<(p&63)) == 0 {
 			continue
@@ -169,8 +172,8 @@ func (x *keywordIndex) scan(s string, want *ruleBits) ruleBits {
 			}
 		}
 	}
-	if c := s[len(s)-1]; x.isOne[c] {
-		found.add(&x.single[c])
+	if o := x.one[s[len(s)-1]]; o != 0 {
+		found.add(&x.single[o-1])
 	}
 	return found
 }
