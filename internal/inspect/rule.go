@@ -66,6 +66,19 @@ func reWith(words []string, expr string) func(string) (int, int, bool) {
 	}
 }
 
+// reWhen is re run only on values for which may holds: a check in Go of
+// bytes that every match of expr holds, cheaper than the expression's
+// attempt at every position of a value that has none of them.
+func reWhen(may func(string) bool, expr string) func(string) (int, int, bool) {
+	match := re(expr)
+	return func(s string) (int, int, bool) {
+		if !may(s) {
+			return 0, 0, false
+		}
+		return match(s)
+	}
+}
+
 // containsFold reports whether s holds the lower-case ASCII word w in any
 // case. It compares only at the positions of w's first byte (in either
 // case), which it finds with strings.IndexByte.
