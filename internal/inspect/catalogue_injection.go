@@ -30,7 +30,7 @@ const (
 
 var cmdiRules = []rule{
 	{id: "120001", attack: AttackCmdi, level: 1, targets: fields | tURL, needsAny: cSemi | cPipe | cCtl | cTick | cDollar,
-		match: re(`(?i)` + cmdSep + `(?:` + cmdExotic + cmdEnd + `|` + cmdWordy + cmdArg + `|net\s+(?:user|localgroup|view|share|use)\b|dir\s+[a-z]:[\\/]|ps\s+(?:aux|axu|-e)|echo\b[^;|&\n]{0,80}(?:>|\|))|(?-i:(?:(?:^|[^a-zA-Z\s])\s*(?:[;|\n` + "`" + `]|&&|\|\||\$\()\s*|[a-zA-Z](?:[;|\n` + "`" + `]|&&|\|\||\$\())(?:/(?:usr/)?s?bin/)?id\s*$)|` + cmdSep + `\{\s*\w+\s*,|/dev/(?:tcp|udp)/`)},
+		match: separatorCommand()},
 	{id: "120002", keywords: []string{";", "|", "&", "`", "$", "/bin/"}, attack: AttackCmdi, level: 2, targets: fields | tURL, needsAny: cDollar | cSemi | cPipe | cSlash | cTick,
 		match: re("(?i)`\\s*(?:id|whoami|uname|ls|cat|pwd|hostname|sleep)\\b[^`]*`|" + `\$\{IFS\}|\$IFS\b|\$\(\s*[a-z]|` + cmdStrong + cmdWordy + cmdEnd + `|(?:[;|]|&&)\s*(?:/(?:usr/)?s?bin/)?(?:(?-i:id|env|ps)|ver|dir)\s*$|/bin/(?:ba|z|k|da)?sh\b`)},
 	{id: "120003", keywords: []string{"`", "|", ";", "&"}, attack: AttackCmdi, level: 3, targets: fields, needsAny: cTick | cPipe | cSemi,

@@ -30,7 +30,7 @@ var shellRules = []rule{
 		match: re(`(?i);\s*(?:\\[nr])*\\?["']?\s*\.\s*\\?["']?\s*(?:shell|system|sh|databases|tables|dump|import|output|once|load|read)\b|\n\s*\.\s*(?:shell|system)\s`)},
 	// 120015: shell variables and expansions used as commands.
 	{id: "120015", attack: AttackCmdi, level: 1, targets: fields, needsAny: cDollar | cBrace | cParen,
-		match: re(`\$\{?SHELL\}?\s+-c\b|^\$\[[\d+*/ -]*\]$|\$\{\w+#|[<>]\(\s*[a-z]+\s*\)|(?:&&|\|\||[;|])\s*\$[a-z_]\w*\s+[-\w]|(?:^|[;&|])\s*\$[a-z_]\w*(?:\$[a-z_]\w*){2,}|\$[a-z_]\w*\s+\$[a-z_]\w*\$[a-z_]\w*|\w+\s*\(\s*\)\s*\{\s*\w+(?:\s*\(\s*\))?\s*[|&]\s*\w+(?:\s*\(\s*\))?\s*;?\s*\}|^\s*\(\s*\)\s*\{`)},
+		match: reWhen(shellVariablesMay, shellVariablesExpr)},
 }
 
 // braceExpansion is a brace list a shell expands into words: {ls,-l},
@@ -74,4 +74,16 @@ func startsWithIf(expr string) func(string) (int, int, bool) {
 		}
 		return match(s)
 	}
+}
+
+// shellVariablesExpr is rule 120015's expression.
+const shellVariablesExpr = `\$\{?SHELL\}?\s+-c\b|^\$\[[\d+*/ -]*\]$|\$\{\w+#|[<>]\(\s*[a-z]+\s*\)|(?:&&|\|\||[;|])\s*\$[a-z_]\w*\s+[-\w]|(?:^|[;&|])\s*\$[a-z_]\w*(?:\$[a-z_]\w*){2,}|\$[a-z_]\w*\s+\$[a-z_]\w*\$[a-z_]\w*|\w+\s*\(\s*\)\s*\{\s*\w+(?:\s*\(\s*\))?\s*[|&]\s*\w+(?:\s*\(\s*\))?\s*;?\s*\}|^\s*\(\s*\)\s*\{`
+
+// shellVariablesMay reports whether shellVariablesExpr can match s: each
+// of its pieces holds a '$', a '{', or "<(" or ">(". Prose with a
+// parenthesis, which the rule's class prefilter lets through, holds none
+// of them.
+func shellVariablesMay(s string) bool {
+	return strings.IndexByte(s, '$') >= 0 || strings.IndexByte(s, '{') >= 0 ||
+		strings.Contains(s, "<(") || strings.Contains(s, ">(")
 }

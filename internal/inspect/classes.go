@@ -68,11 +68,22 @@ var byteClass = func() (t [256]class) {
 	return t
 }()
 
+// formByteClass is byteClass for a value of a URL-encoded form, where
+// '+' is an escaped space (cEscape).
+var formByteClass = func() [256]class {
+	t := byteClass
+	t['+'] = cEscape
+	return t
+}()
+
 // classesOf returns the classes present in s.
-func classesOf(s string) class {
+func classesOf(s string) class { return classesBy(&byteClass, s) }
+
+// classesBy returns the classes present in s by the table t.
+func classesBy(t *[256]class, s string) class {
 	var m class
 	for i := 0; i < len(s); i++ {
-		m |= byteClass[s[i]]
+		m |= t[s[i]]
 	}
 	return m
 }

@@ -25,10 +25,10 @@ type Config struct {
 type Inspector struct {
 	cfg    Config
 	rules  [numTargets][]*rule
-	needs  [numTargets]class          // the union of the prefilters of the rules of a target
-	always [numTargets]bool           // a rule of the target runs whatever the classes
-	pre    [numTargets]prefilter      // the class prefilters of the rules of a target as bit sets
-	kw     [numTargets][]keywordIndex // the keywords of each block of 64 rules of a target
+	needs  [numTargets]class         // the union of the prefilters of the rules of a target
+	always [numTargets]bool          // a rule of the target runs whatever the classes
+	pre    [numTargets]prefilter     // the class prefilters of the rules of a target as bit sets
+	kw     [numTargets]*keywordIndex // the keywords of the rules of a target
 	rounds int
 }
 
@@ -57,11 +57,11 @@ func Compile(cfg Config) (*Inspector, error) {
 			if n == maxRules {
 				return nil, fmt.Errorf("inspect: more than %d rules for one target", maxRules)
 			}
-			if n%64 == 0 {
-				in.kw[t] = append(in.kw[t], keywordIndex{})
+			if in.kw[t] == nil {
+				in.kw[t] = new(keywordIndex)
 			}
 			for _, w := range r.keywords {
-				in.kw[t][n/64].add(w, n%64)
+				in.kw[t].add(w, n)
 			}
 			in.rules[t] = append(in.rules[t], r)
 			in.pre[t].add(r, n)
@@ -71,9 +71,9 @@ func Compile(cfg Config) (*Inspector, error) {
 			}
 		}
 	}
-	for t := range in.kw {
-		for b := range in.kw[t] {
-			in.kw[t][b].finish()
+	for _, x := range in.kw {
+		if x != nil {
+			x.finish()
 		}
 	}
 	return in, nil

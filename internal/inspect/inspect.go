@@ -148,10 +148,11 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 	if len(s) > MaxValueBytes {
 		s = s[:MaxValueBytes]
 	}
-	m := classesOf(s)
-	if form && strings.IndexByte(s, '+') >= 0 {
-		m |= cEscape // a '+' of form encoding is a space to decode
+	table := &byteClass
+	if form {
+		table = &formByteClass // a '+' of form encoding is a space to decode
 	}
+	m := classesBy(table, s)
 	if m&(in.needs[bit]|cDecode) == 0 && !in.always[bit] && !in.cfg.DeepDecode {
 		return Verdict{}
 	}
@@ -169,9 +170,14 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 			}
 			var out []byte
 			var ok bool
+			known := false // cls of out is known without reading it again
 			switch step {
 			case 0:
-				out, ok = URLDecode(sc.buf[k][:0], cur, form && round == 0)
+				var c class
+				out, c, ok = urlDecode(sc.buf[k][:0], cur, form && round == 0)
+				if ok {
+					cls, known = c, true
+				}
 			case 1:
 				out, ok = UnicodeEscapeDecode(sc.buf[k][:0], cur)
 			case 2:
@@ -182,7 +188,9 @@ func (in *Inspector) value(sc *scratch, s string, t target, loc string, form boo
 			if ok {
 				sc.buf[k] = out
 				cur = unsafe.String(unsafe.SliceData(out), len(out))
-				cls = classesOf(cur)
+				if !known {
+					cls = classesOf(cur)
+				}
 				k ^= 1
 				changed = true
 			}
@@ -232,16 +240,23 @@ func (in *Inspector) matchBare(s string, bit int, loc string) Verdict {
 
 // matchRules runs the rules of a target in cand, in order: a rule with
 // keywords only when the value holds one of them. The keywords of all
-// the rules in cand are looked for in one shared pass per block of 64
-// rules.
+// the rules in cand are looked for in one shared pass.
 func (in *Inspector) matchRules(s string, cand ruleBits, bit int, loc string) Verdict {
-	rules, kw, keyed := in.rules[bit], in.kw[bit], &in.pre[bit].keyed
-	for w := range kw {
-		run := cand[w]
-		if want := run & keyed[w]; want != 0 {
-			run &^= want &^ kw[w].scan(s, want)
+	rules, keyed := in.rules[bit], &in.pre[bit].keyed
+	var want ruleBits
+	var any uint64
+	for w := range want {
+		want[w] = cand[w] & keyed[w]
+		any |= want[w]
+	}
+	if any != 0 {
+		found := in.kw[bit].scan(s, &want)
+		for w := range cand {
+			cand[w] &^= want[w] &^ found[w]
 		}
-		for ; run != 0; run &= run - 1 {
+	}
+	for w := range cand {
+		for run := cand[w]; run != 0; run &= run - 1 {
 			r := rules[w*64+bits.TrailingZeros64(run)]
 			if start, end, ok := r.match(s); ok {
 				return Verdict{Attack: r.attack, RuleID: r.id, Location: loc, Excerpt: excerpt(s, start, end)}

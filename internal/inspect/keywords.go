@@ -22,34 +22,33 @@ func hasFoldedPrefix(s, w string) bool {
 
 // keywordIndex finds, in one pass over a value, which rules of a target
 // have one of their keywords in it: the rules of a target share the scan
-// instead of each scanning the value again. One index tells apart 64
-// rules (bits by position in a block of the target's rule list); a target
-// with more rules has one index per block of 64.
+// instead of each scanning the value again, and one pass serves every
+// rule of the target (bits by position in its rule list).
 //
-// Keywords of two bytes or more are filed by their first two bytes in
-// lower case: a bitmap of those pairs passes over most positions of a
-// value with one lookup, and a position whose pair is in it is compared
-// only with the keywords that start with that pair.
+// A bitmap of the folded first two bytes of the keywords passes over most
+// positions of a value with one lookup. The keywords of two bytes or more
+// are grouped by those two bytes; the group of a pair is found by counting
+// the pairs before it in a second bitmap (no hashing), and each keyword
+// of the group is first compared on its first four bytes at once.
 type keywordIndex struct {
-	single [256]uint64                 // rules with a one-byte keyword, by byte (both cases)
+	one    [256]uint8                  // for a byte that is a one-byte keyword (both cases), 1 + its place in single; else 0
+	single []ruleBits                  // the rules of each one-byte keyword
 	pairs  [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords, and every pair starting with a one-byte keyword
-	slots  []pairSlot                  // those keywords by pair, open addressing
-	shift  uint                        // 32 - log2(len(slots))
+	long   [1 << 16 / 64]uint64        // the folded first two bytes of the longer keywords
+	rank   [1 << 16 / 64]uint16        // how many pairs the words of long before each one hold
+	groups []uint16                    // the keywords of the i-th pair of long are words[groups[i]:groups[i+1]]
+	heads  []uint64                    // the mask and head of words[j], mask in the high half, apart so that the comparisons read a small array
+	words  []indexedKeyword            // the longer keywords by pair
 	build  map[uint16][]indexedKeyword // while compiling only
 }
 
-// indexedKeyword is a keyword (lower case) and the rules of the block
-// (bits) that list it.
+// indexedKeyword is a keyword (lower case) of two bytes or more, the
+// rules that list it, and its first four bytes (fewer for a shorter one)
+// as a number to compare with a value's four bytes under mask.
 type indexedKeyword struct {
-	word  string
-	rules uint64
-}
-
-// pairSlot holds the keywords that start with one pair of bytes.
-type pairSlot struct {
-	pair  uint16
-	used  bool
-	words []indexedKeyword
+	head, mask uint32
+	word       string
+	rules      ruleBits
 }
 
 // foldByte maps A-Z to a-z and every other byte to itself.
@@ -63,12 +62,18 @@ var foldByte = func() (t [256]byte) {
 	return t
 }()
 
-// add files word as a keyword of rule (its position in the block).
+// add files word as a keyword of rule (its position in the target's rule
+// list).
 func (x *keywordIndex) add(word string, rule int) {
 	w := strings.ToLower(word)
 	if len(w) == 1 {
-		x.single[w[0]] |= 1 << rule
-		x.single[strings.ToUpper(w)[0]] |= 1 << rule
+		for _, c := range []byte{w[0], strings.ToUpper(w)[0]} {
+			if x.one[c] == 0 {
+				x.single = append(x.single, ruleBits{})
+				x.one[c] = uint8(len(x.single)) // at most 256 bytes: fits
+			}
+			x.single[x.one[c]-1].set(rule)
+		}
 		for b := 0; b < 256; b++ { // a position holding it is looked at whatever follows
 			p := pairOf(w[0], byte(b))
 			x.pairs[p>>6] |= 1 << (p & 63)
@@ -76,34 +81,45 @@ func (x *keywordIndex) add(word string, rule int) {
 		return
 	}
 	p := pairOf(w[0], w[1])
+	x.pairs[p>>6] |= 1 << (p & 63)
+	x.long[p>>6] |= 1 << (p & 63)
 	if x.build == nil {
 		x.build = make(map[uint16][]indexedKeyword)
 	}
 	list := x.build[p]
 	for i := range list {
 		if list[i].word == w {
-			list[i].rules |= 1 << rule
+			list[i].rules.set(rule)
 			return
 		}
 	}
-	x.build[p] = append(list, indexedKeyword{word: w, rules: 1 << rule})
-	x.pairs[p>>6] |= 1 << (p & 63)
+	k := indexedKeyword{word: w}
+	for i := 0; i < 4; i++ {
+		k.head, k.mask = k.head<<8, k.mask<<8
+		if i < len(w) {
+			k.head |= uint32(w[i])
+			k.mask |= 0xff
+		}
+	}
+	k.rules.set(rule)
+	x.build[p] = append(list, k)
 }
 
 // finish lays the keywords filed by add out for scan.
 func (x *keywordIndex) finish() {
-	size := 1
-	for size < 2*len(x.build) {
-		size *= 2
-	}
-	x.slots = make([]pairSlot, size)
-	x.shift = 32 - uint(bits.TrailingZeros(uint(size)))
-	for p, words := range x.build {
-		j := x.slot(p)
-		for x.slots[j].used {
-			j = (j + 1) & (len(x.slots) - 1)
+	x.groups = append(x.groups[:0], 0)
+	n := uint16(0)
+	for i := range x.long {
+		x.rank[i] = n
+		for b := x.long[i]; b != 0; b &= b - 1 {
+			p := uint16(i<<6 | bits.TrailingZeros64(b))
+			for _, k := range x.build[p] {
+				x.words = append(x.words, k)
+				x.heads = append(x.heads, uint64(k.mask)<<32|uint64(k.head))
+			}
+			x.groups = append(x.groups, uint16(len(x.words)))
+			n++
 		}
-		x.slots[j] = pairSlot{pair: p, used: true, words: words}
 	}
 	x.build = nil
 }
@@ -111,27 +127,19 @@ func (x *keywordIndex) finish() {
 // pairOf is the index of the folded bytes a, b.
 func pairOf(a, b byte) uint16 { return uint16(foldByte[a])<<8 | uint16(foldByte[b]) }
 
-// slot is where the probe for pair p starts.
-func (x *keywordIndex) slot(p uint16) int {
-	return int((uint32(p) * 0x9e3779b1) >> x.shift)
-}
-
-// lookup returns the keywords that start with pair p (none when the
-// pair is in the bitmap for a one-byte keyword alone).
-func (x *keywordIndex) lookup(p uint16) []indexedKeyword {
-	for j := x.slot(p); ; j = (j + 1) & (len(x.slots) - 1) {
-		if sl := &x.slots[j]; !sl.used || sl.pair == p {
-			return sl.words
-		}
-	}
+// group returns where the keywords that start with pair p, which is in
+// long, are in words and heads.
+func (x *keywordIndex) group(p uint16) (from, to int) {
+	i := int(x.rank[p>>6]) + bits.OnesCount64(x.long[p>>6]&(1<<(p&63)-1))
+	return int(x.groups[i]), int(x.groups[i+1])
 }
 
 // scan returns the rules (as bits) that have a keyword in s, looking only
 // for the rules in want. Bits of rules not in want may be set too.
-func (x *keywordIndex) scan(s string, want uint64) uint64 {
-	var found uint64
+func (x *keywordIndex) scan(s string, want *ruleBits) ruleBits {
+	var found ruleBits
 	if len(s) == 0 {
-		return 0
+		return found
 	}
 	p := uint16(foldByte[s[0]])
 	for i := 1; i < len(s); i++ {
@@ -139,15 +147,33 @@ func (x *keywordIndex) scan(s string, want uint64) uint64 {
 		if x.pairs[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
-		found |= x.single[s[i-1]]
-		for _, k := range x.lookup(p) {
-			if k.rules&want&^found != 0 && len(s)-i+1 >= len(k.word) && hasFoldedPrefix(s[i+1:], k.word[2:]) {
-				found |= k.rules
+		if o := x.one[s[i-1]]; o != 0 {
+			found.add(&x.single[o-1])
+		}
+		if x.long[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
+		q := uint32(p) << 16 // the four bytes at i-1, folded, 0 past the end
+		if i+1 < len(s) {
+			q |= uint32(foldByte[s[i+1]]) << 8
+			if i+2 < len(s) {
+				q |= uint32(foldByte[s[i+2]])
 			}
 		}
-		if found&want == want {
-			return found
+		from, to := x.group(p)
+		for j, h := range x.heads[from:to] {
+			if q&uint32(h>>32) != uint32(h) {
+				continue
+			}
+			k := &x.words[from+j]
+			if len(s)-i+1 >= len(k.word) && k.rules.anyNew(want, &found) &&
+				(len(k.word) <= 4 || hasFoldedPrefix(s[i+3:], k.word[4:])) {
+				found.add(&k.rules)
+			}
 		}
 	}
-	return found | x.single[s[len(s)-1]]
+	if o := x.one[s[len(s)-1]]; o != 0 {
+		found.add(&x.single[o-1])
+	}
+	return found
 }

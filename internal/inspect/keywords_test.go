@@ -36,24 +36,29 @@ func TestKeywordIndexAgreesWithContains(t *testing.T) {
 		low := strings.ToLower(s)
 		for tg := range numTargets {
 			rules := in.rules[tg]
-			all := make([]uint64, len(in.kw[tg]))
-			for b := range all {
-				all[b] = in.kw[tg][b].scan(s, ^uint64(0))
+			if in.kw[tg] == nil {
+				continue
 			}
+			var every ruleBits
+			for i := range rules {
+				every.set(i)
+			}
+			all := in.kw[tg].scan(s, &every)
 			for i, r := range rules {
 				if len(r.keywords) == 0 {
 					continue
 				}
-				alone := in.kw[tg][i/64].scan(s, 1<<(i%64))
-				if (all[i/64]^alone)&(1<<(i%64)) != 0 {
+				var one ruleBits
+				one.set(i)
+				alone := in.kw[tg].scan(s, &one)
+				if all.has(i) != alone.has(i) {
 					t.Fatalf("rule %s (target %d) on %q: the scan for every rule and the scan for it alone disagree", r.id, tg, s)
 				}
-				present := all[i/64]
 				want := false
 				for _, w := range r.keywords {
 					want = want || strings.Contains(low, w)
 				}
-				if got := present&(1<<(i%64)) != 0; got != want {
+				if got := all.has(i); got != want {
 					t.Fatalf("rule %s (target %d) on %q: index says %v, search says %v", r.id, tg, s, got, want)
 				}
 			}
@@ -75,8 +80,10 @@ func TestKeywordIndexFindsOneByteKeywordsAnywhere(t *testing.T) {
 				if len(w) != 1 {
 					continue
 				}
+				var one ruleBits
+				one.set(i)
 				for _, s := range []string{w, w + "zz", "zz" + w, "zz" + w + "zz"} {
-					if in.kw[tg][i/64].scan(s, 1<<(i%64))&(1<<(i%64)) == 0 {
+					if found := in.kw[tg].scan(s, &one); !found.has(i) {
 						t.Errorf("rule %s (target %d): keyword %q not found in %q", r.id, tg, w, s)
 					}
 				}

@@ -17,6 +17,22 @@ func (b *ruleBits) set(i int) { b[i>>6] |= 1 << (i & 63) }
 
 func (b *ruleBits) has(i int) bool { return b[i>>6]&(1<<(i&63)) != 0 }
 
+// add puts the rules of c in b.
+func (b *ruleBits) add(c *ruleBits) {
+	for w := range b {
+		b[w] |= c[w]
+	}
+}
+
+// anyNew reports whether b holds a rule of want that is not in found.
+func (b *ruleBits) anyNew(want, found *ruleBits) bool {
+	var x uint64
+	for w := range b {
+		x |= b[w] & want[w] &^ found[w]
+	}
+	return x != 0
+}
+
 // prefilter is the class prefilter of a target's rules as bit sets, so
 // the rules a value's classes let through are found with a table lookup
 // per group of classesPerChunk classes, instead of a test per rule.
@@ -28,6 +44,7 @@ type prefilter struct {
 	allOf [numChunks][1 << classesPerChunk]ruleBits
 	bare  ruleBits // rules without any class prefilter
 	keyed ruleBits // rules with keywords
+	words int      // the words of a ruleBits that hold rules
 }
 
 // classesPerChunk is how many classes one table of the prefilter covers.
@@ -38,6 +55,7 @@ const (
 
 // add records the prefilter of rule r at position i.
 func (p *prefilter) add(r *rule, i int) {
+	p.words = max(p.words, i/64+1)
 	if r.needsAny == 0 {
 		p.free.set(i)
 	}
@@ -68,15 +86,16 @@ func (p *prefilter) add(r *rule, i int) {
 func (p *prefilter) candidates(m class) ruleBits {
 	c := p.free
 	var missing ruleBits // rules that need a class m lacks
+	n := min(p.words, ruleWords)
 	for k := 0; k < numChunks; k++ {
 		any := &p.anyOf[k][m>>(k*classesPerChunk)&(1<<classesPerChunk-1)]
 		all := &p.allOf[k][^m>>(k*classesPerChunk)&(1<<classesPerChunk-1)]
-		for w := range c {
+		for w := 0; w < n; w++ {
 			c[w] |= any[w]
 			missing[w] |= all[w]
 		}
 	}
-	for w := range c {
+	for w := 0; w < n; w++ {
 		c[w] &^= missing[w]
 	}
 	return c

@@ -1,6 +1,9 @@
 package inspect
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // The transformations below append their output to dst and report whether
 // the input changed. When it did not, dst is returned as it was and the
@@ -11,26 +14,38 @@ import "unicode/utf8"
 // URLDecode percent-decodes src. With plusSpace, '+' becomes a space (form
 // encoding).
 func URLDecode(dst []byte, src string, plusSpace bool) ([]byte, bool) {
+	out, _, changed := urlDecode(dst, src, plusSpace)
+	return out, changed
+}
+
+// urlDecode is URLDecode that also returns the classes of the bytes it
+// appended when it changed src.
+func urlDecode(dst []byte, src string, plusSpace bool) ([]byte, class, bool) {
 	start := len(dst)
+	dst = slices.Grow(dst, len(src))[:start+len(src)]
+	out := dst[start:]
+	n := 0
 	changed := false
+	var m class
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		switch {
 		case c == '%' && i+2 < len(src) && isHex(src[i+1]) && isHex(src[i+2]):
-			dst = append(dst, unhex(src[i+1])<<4|unhex(src[i+2]))
+			c = unhex(src[i+1])<<4 | unhex(src[i+2])
 			i += 2
 			changed = true
 		case c == '+' && plusSpace:
-			dst = append(dst, ' ')
+			c = ' '
 			changed = true
-		default:
-			dst = append(dst, c)
 		}
+		out[n] = c
+		m |= byteClass[c]
+		n++
 	}
 	if !changed {
-		return dst[:start], false
+		return dst[:start], 0, false
 	}
-	return dst, true
+	return dst[:start+n], m, true
 }
 
 // OverlongDecode folds the overlong two-byte UTF-8 forms of ASCII
