@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -301,7 +300,7 @@ func (s *Server) handOver(ctx *fasthttp.RequestCtx) {
 	}
 	ctx.HijackSetNoResponse(true)
 	ctx.Hijack(func(c net.Conn) {
-		rc := &replayConn{Conn: c, r: io.MultiReader(bytes.NewReader(head), c), tls: st, done: make(chan struct{})}
+		rc := newReplayConn(c, head, st)
 		if !s.handover.push(rc) {
 			return
 		}

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"crypto/tls"
 	"io"
 	"net"
@@ -60,20 +61,96 @@ func (q *connQueue) Addr() net.Addr { return q.addr }
 
 // replayConn is a handed-over connection: it reads the request the
 // HTTP/1.1 server parsed (written again) and then the connection; its TLS
-// state, if any, is the original connection's.
+// state, if any, is the original connection's. The HTTP/1.1 server reuses
+// the connection's wrapper once done is closed, and net/http may still
+// call a method after Close: so every method after Close fails without
+// touching the connection, and Close signals done only when no call is in
+// flight.
 type replayConn struct {
 	net.Conn
-	r    io.Reader
-	tls  *tls.ConnectionState
-	once sync.Once
-	done chan struct{}
+	r      io.Reader
+	tls    *tls.ConnectionState
+	local  net.Addr
+	remote net.Addr
+	done   chan struct{}
+
+	mu     sync.Mutex
+	closed bool
+	active sync.WaitGroup
 }
 
-func (c *replayConn) Read(b []byte) (int, error) { return c.r.Read(b) }
+func newReplayConn(c net.Conn, head []byte, st *tls.ConnectionState) *replayConn {
+	return &replayConn{Conn: c, r: io.MultiReader(bytes.NewReader(head), c), tls: st,
+		local: c.LocalAddr(), remote: c.RemoteAddr(), done: make(chan struct{})}
+}
+
+// enter admits a call unless the connection is closed; exit ends it.
+func (c *replayConn) enter() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return false
+	}
+	c.active.Add(1)
+	return true
+}
+
+func (c *replayConn) exit() { c.active.Done() }
+
+func (c *replayConn) Read(b []byte) (int, error) {
+	if !c.enter() {
+		return 0, net.ErrClosed
+	}
+	defer c.exit()
+	return c.r.Read(b)
+}
+
+func (c *replayConn) Write(b []byte) (int, error) {
+	if !c.enter() {
+		return 0, net.ErrClosed
+	}
+	defer c.exit()
+	return c.Conn.Write(b)
+}
+
+func (c *replayConn) SetDeadline(t time.Time) error {
+	if !c.enter() {
+		return net.ErrClosed
+	}
+	defer c.exit()
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *replayConn) SetReadDeadline(t time.Time) error {
+	if !c.enter() {
+		return net.ErrClosed
+	}
+	defer c.exit()
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *replayConn) SetWriteDeadline(t time.Time) error {
+	if !c.enter() {
+		return net.ErrClosed
+	}
+	defer c.exit()
+	return c.Conn.SetWriteDeadline(t)
+}
+
+func (c *replayConn) LocalAddr() net.Addr  { return c.local }
+func (c *replayConn) RemoteAddr() net.Addr { return c.remote }
 
 func (c *replayConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(func() { close(c.done) })
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	c.mu.Unlock()
+	err := c.Conn.Close() // ends the calls blocked on it
+	c.active.Wait()
+	close(c.done)
 	return err
 }
 
