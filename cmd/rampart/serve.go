@@ -255,12 +255,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	// The bouncers' ban lists are built in the background: their first
 	// pulls after a start do not wait for it.
+	// Shutdown waits for it before the store closes.
 	bouncers := bouncer.New(st, decisions, nil)
+	prepared := make(chan struct{})
 	go func() {
+		defer close(prepared)
 		if err := bouncers.Prepare(workerCtx); err != nil && workerCtx.Err() == nil {
 			logger.Error("preparing the bouncers' ban lists", "err", err)
 		}
 	}()
+	defer func() { stopWorker(); <-prepared }()
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,

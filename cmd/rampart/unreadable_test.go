@@ -38,7 +38,7 @@ func TestNodesStartOverAnUnreadableRow(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "rampart.db"))
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "rampart.db")+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
