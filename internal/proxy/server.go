@@ -105,19 +105,24 @@ func (s *Server) ServeTLS(ln net.Listener) error {
 	go func() { _ = fs.Serve(h1) }()
 	defer h1.Close()
 	defer h2.Close()
+	var delay time.Duration
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			if s.isClosed() {
 				return ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				time.Sleep(5 * time.Millisecond)
-				continue
+			if errors.Is(err, net.ErrClosed) {
+				return err
 			}
-			return err
+			// Out of file descriptors and the like: wait and go on, as
+			// net/http's server does (5 ms doubling up to 1 s).
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.p.log.Warn("proxy: accepting a TLS connection", "err", err, "retry_in", delay)
+			time.Sleep(delay)
+			continue
 		}
+		delay = 0
 		go s.handshake(tls.Server(&clientConn{Conn: c, d: s.p.cfg.ClientTimeout}, cfg), h1, h2)
 	}
 }
