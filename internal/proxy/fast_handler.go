@@ -102,7 +102,10 @@ func (p *Proxy) forwardFast(ctx *fasthttp.RequestCtx, c webCheck, pl *pool, peer
 		}
 	}()
 	out.UseHostHeader = true
-	client, trusted := p.clientAddr(peer, fastRequest{ctx})
+	client, trusted := c.client, len(p.cfg.TrustedProxies) > 0 && p.trusted(peer)
+	if c.rt.protect != 1 { // admit resolved the client only for protected hosts
+		client, trusted = p.clientAddr(peer, fastRequest{ctx})
+	}
 	prepareUpstreamHeader(&out.Header, in)
 	if len(out.Header.Host()) == 0 {
 		// HTTP/1.0 without Host over TLS was routed by the server name;
@@ -110,7 +113,7 @@ func (p *Proxy) forwardFast(ctx *fasthttp.RequestCtx, c webCheck, pl *pool, peer
 		out.Header.SetHost(c.host)
 	}
 	p.setForwardedFast(&out.Header, in, peer, client, trusted, ctx.IsTLS())
-	if cl := in.Header.ContentLength(); cl != 0 && cl != -2 {
+	if cl := in.Header.ContentLength(); hasBody(&in.Header) {
 		if v != nil && v.body != nil {
 			body = newClientBody(ctx, v.body, p.cfg.ClientTimeout)
 		} else if s := in.BodyStream(); s != nil {

@@ -33,15 +33,13 @@ func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
 		out.Del(h)
 	}
 	out.ResetConnectionClose()
-	var drop [4][]byte
-	n := 0
+	var drop [][]byte // allocated only when a client sends such a spelling
 	for k := range out.All() {
-		if n < len(drop) && strings.IndexByte(b2s(k), '_') >= 0 && isForwardingName(b2s(k)) {
-			drop[n] = append([]byte(nil), k...)
-			n++
+		if strings.IndexByte(b2s(k), '_') >= 0 && isForwardingName(b2s(k)) {
+			drop = append(drop, append([]byte(nil), k...))
 		}
 	}
-	for _, k := range drop[:n] {
+	for _, k := range drop {
 		out.DelBytes(k)
 	}
 }
@@ -50,17 +48,15 @@ func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
 // and those its Connection header names; the server writes its own
 // Connection header for the client's connection.
 func cleanResponseHeader(h *fasthttp.ResponseHeader) {
-	var names [8]string
-	n := 0
+	var names []string // allocated only when the origin names headers
 	for _, conn := range h.PeekAll("Connection") {
 		for tok := range strings.SplitSeq(b2s(conn), ",") {
-			if tok = strings.TrimSpace(tok); tok != "" && n < len(names) && !strings.EqualFold(tok, "close") && !strings.EqualFold(tok, "keep-alive") {
-				names[n] = strings.Clone(tok) // Del changes the header's buffers
-				n++
+			if tok = strings.TrimSpace(tok); tok != "" && !strings.EqualFold(tok, "close") && !strings.EqualFold(tok, "keep-alive") {
+				names = append(names, strings.Clone(tok)) // Del changes the header's buffers
 			}
 		}
 	}
-	for _, name := range names[:n] {
+	for _, name := range names {
 		h.Del(name)
 	}
 	for _, name := range hopByHop {

@@ -88,7 +88,7 @@ func splitRequestURI(uri string) (path, query string) {
 func (f fastRequest) readBody(v *view, in *inspect.Inspector) {
 	req := &f.ctx.Request
 	cl := req.Header.ContentLength()
-	if cl == 0 || cl == -2 || !in.InspectsBody(b2s(req.Header.ContentType())) {
+	if !hasBody(&req.Header) || !in.InspectsBody(b2s(req.Header.ContentType())) {
 		return
 	}
 	stream := req.BodyStream()

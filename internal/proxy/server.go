@@ -244,7 +244,7 @@ func (s *Server) serveFast(ctx *fasthttp.RequestCtx) {
 		refuseFraming(ctx)
 		return
 	}
-	if len(h.Peek("Upgrade")) > 0 && hasToken(h.Peek("Connection"), "upgrade") && h.ContentLength() <= 0 && h.ContentLength() != -1 {
+	if len(h.Peek("Upgrade")) > 0 && hasToken(h.Peek("Connection"), "upgrade") && !hasBody(h) {
 		s.handOver(ctx)
 		return
 	}
@@ -291,6 +291,13 @@ func refuseFraming(ctx *fasthttp.RequestCtx) {
 	ctx.SetConnectionClose()
 	ctx.Response.Header.Set("Cache-Control", "no-store")
 	ctx.Error("Bad Request: ambiguous message framing", fasthttp.StatusBadRequest)
+}
+
+// hasBody reports whether the request has a body: a Content-Length above
+// zero, or chunked (-1); -2 is no length at all.
+func hasBody(h *fasthttp.RequestHeader) bool {
+	cl := h.ContentLength()
+	return cl > 0 || cl == -1
 }
 
 // handOver gives the connection of ctx, with the request it holds, to the
