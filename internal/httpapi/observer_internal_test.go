@@ -28,7 +28,7 @@ func (o *recordingObserver) ObserveAPIRequest(family, method, route string, stat
 	o.requests = append(o.requests, observed{family, method, route, status, errorCode})
 }
 func (o *recordingObserver) ObserveBouncerPull(string, string, int, int, time.Duration) {}
-func (o *recordingObserver) ObserveBouncerDenied()                                     {}
+func (o *recordingObserver) ObserveBouncerDenied()                                      {}
 
 // A request is labelled by the pattern of the route that served it, never
 // by its path with ids; what no route serves is "unmatched" whatever its

@@ -2,6 +2,7 @@ package prometheus
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	prom "github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,19 @@ type apiMetrics struct {
 	duration *prom.HistogramVec
 	errors   *prom.CounterVec
 	codes    boundedLabels
+	series   sync.Map // apiKey → *apiSeries: the vectors' children, looked up once
+}
+
+// apiKey names the series of one kind of request.
+type apiKey struct {
+	family, method, route string
+	status                int
+}
+
+// apiSeries are the series a kind of request counts in.
+type apiSeries struct {
+	requests prom.Counter
+	duration prom.Observer
 }
 
 func (a *apiMetrics) register(reg *prom.Registry) {
@@ -47,12 +61,19 @@ var statusCodes = func() (s [600]string) {
 
 // ObserveAPIRequest implements httpapi.Observer.
 func (m *Metrics) ObserveAPIRequest(family, method, route string, status int, errorCode string, took time.Duration) {
-	code := "other"
-	if status >= 100 && status < len(statusCodes) {
-		code = statusCodes[status]
+	k := apiKey{family, method, route, status}
+	v, ok := m.api.series.Load(k)
+	if !ok {
+		code := "other"
+		if status >= 100 && status < len(statusCodes) {
+			code = statusCodes[status]
+		}
+		v, _ = m.api.series.LoadOrStore(k, &apiSeries{requests: m.api.requests.WithLabelValues(family, method, route, code),
+			duration: m.api.duration.WithLabelValues(family, method, route)})
 	}
-	m.api.requests.WithLabelValues(family, method, route, code).Inc()
-	m.api.duration.WithLabelValues(family, method, route).Observe(took.Seconds())
+	s := v.(*apiSeries)
+	s.requests.Inc()
+	s.duration.Observe(took.Seconds())
 	if errorCode != "" {
 		m.api.errors.WithLabelValues(family, m.api.codes.value(errorCode)).Inc()
 	}
