@@ -71,7 +71,7 @@ func parseServeFlags(args []string, getenv func(string) string, stdout, stderr i
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
 	c.AddressData.register(e)
-	c.Proxy.register(e, "127.0.0.1:9145", "address serving the data plane's Prometheus metrics at /metrics (empty: none)")
+	c.Proxy.register(e, "127.0.0.1:9145", "address serving Prometheus metrics at /metrics: the API's, the store's, SecMaster delivery, the engines', the bouncers' and the data plane's (empty: none)")
 	if err := e.parse(args); err != nil {
 		return nil, err
 	}
