@@ -35,7 +35,7 @@ func (s *server) crowdsecKey(w http.ResponseWriter, r *http.Request) (k bouncer.
 	k, err := s.bouncers.Authenticate(r.Context(), r.Header.Get("X-Api-Key"))
 	switch {
 	case rampart.ErrorKind(err) == rampart.KindForbidden:
-		s.obs.ObserveBouncerDenied()
+		s.observer().ObserveBouncerDenied()
 		crowdsecError(w, http.StatusForbidden, "access forbidden")
 		return k, false
 	case err != nil:
@@ -103,7 +103,7 @@ func (s *server) handleCrowdSecStream() http.Handler {
 		if startup {
 			kind = "startup"
 		}
-		s.obs.ObserveBouncerPull(k.Name, kind, len(added), len(deleted), time.Since(start))
+		s.observer().ObserveBouncerPull(k.Name, kind, len(added), len(deleted), time.Since(start))
 	})
 }
 
@@ -140,7 +140,7 @@ func (s *server) handleCrowdSecDecisions() http.Handler {
 		writeBans(bw, bans, s.bouncers.Now())
 		_ = bw.WriteByte('\n')
 		_ = bw.Flush()
-		s.obs.ObserveBouncerPull(k.Name, "query", len(bans), 0, time.Since(start))
+		s.observer().ObserveBouncerPull(k.Name, "query", len(bans), 0, time.Since(start))
 	})
 }
 

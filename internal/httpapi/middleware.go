@@ -85,7 +85,7 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		}
 		took := time.Since(start)
 		fam, method, route := routeLabels(ri.route, ri.family, r.Method, r.URL.Path)
-		s.obs.ObserveAPIRequest(fam, method, route, rec.status, ri.errorCode, took)
+		s.observer().ObserveAPIRequest(fam, method, route, rec.status, ri.errorCode, took)
 		s.log.LogAttrs(r.Context(), levelFor(rec.status), "request",
 			slogString("request_id", ri.id),
 			slogString("method", r.Method),

@@ -93,6 +93,14 @@ func noteErrorCode(r *http.Request, code string) {
 	}
 }
 
+// observer is the server's Observer, or one that observes nothing.
+func (s *server) observer() Observer {
+	if s.obs == nil {
+		return nopObserver{}
+	}
+	return s.obs
+}
+
 // nopObserver observes nothing.
 type nopObserver struct{}
 

@@ -143,9 +143,6 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		// Metrics of requests and bouncer pulls.
 		obs: deps.Observer,
 	}
-	if s.obs == nil {
-		s.obs = nopObserver{}
-	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
