@@ -251,11 +251,11 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	var metricsLn net.Listener
-	if cfg.Proxy.MetricsListen != "" {
-		if metricsLn, err = net.Listen("tcp", cfg.Proxy.MetricsListen); err != nil {
-			return fmt.Errorf("metrics listen on %s: %w", cfg.Proxy.MetricsListen, err)
-		}
+	metricsLn, err := listenMetrics(cfg.Proxy.MetricsListen)
+	if err != nil {
+		return err
+	}
+	if metricsLn != nil {
 		defer metricsLn.Close()
 	}
 	stopProfiler, err := serveProfiler(cfg.PprofListen, logger)
