@@ -99,9 +99,14 @@ type textResponse struct {
 	h http.Header
 }
 
-func (t textResponse) Header() http.Header         { return t.h }
+// Header is dropped.
+func (t textResponse) Header() http.Header { return t.h }
+
+// Write writes to the exposition.
 func (t textResponse) Write(b []byte) (int, error) { return t.w.Write(b) }
-func (t textResponse) WriteHeader(int)             {}
+
+// WriteHeader is dropped.
+func (t textResponse) WriteHeader(int) {}
 
 // boundedLabels hands out label values, up to max distinct ones; beyond,
 // every new value is labelled "other", so that values a client or an

@@ -41,6 +41,7 @@ func (m *Metrics) RegisterSecMaster(counts func() secmaster.DeliveryCounts, back
 	})
 }
 
+// Describe implements prom.Collector.
 func (c *secmasterCollector) Describe(ch chan<- *prom.Desc) {
 	ch <- c.deliveries
 	ch <- c.retries
@@ -50,6 +51,8 @@ func (c *secmasterCollector) Describe(ch chan<- *prom.Desc) {
 	}
 }
 
+// Collect implements prom.Collector: the counters, then the backlog read
+// from the store (left out when the store does not answer).
 func (c *secmasterCollector) Collect(ch chan<- prom.Metric) {
 	d := c.counts()
 	for i := range d.Delivered {
