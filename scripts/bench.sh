@@ -32,7 +32,7 @@ start_server() {
 	local port="$1"; shift
 	go build -o "$tmp/rampart" ./cmd/rampart
 	RAMPART_ADMIN_PASSWORD=bench-password RAMPART_PROJECT_ID=0123456789abcdef0123456789abcdef \
-		"$tmp/rampart" serve --listen "127.0.0.1:$port" --data-dir "$tmp/data-$port" "$@" \
+		"$tmp/rampart" serve --listen "127.0.0.1:$port" --data-dir "$tmp/data-$port" --metrics-listen "" "$@" \
 		>"$tmp/server-$port.log" 2>&1 &
 	for _ in $(seq 100); do
 		curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && return

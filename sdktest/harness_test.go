@@ -158,7 +158,7 @@ func (s *Server) start(t testing.TB, cfg serverConfig) error {
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	s.URL = "http://" + addr
-	args := append([]string{"serve", "--listen", addr, "--data-dir", s.DataDir}, cfg.args...)
+	args := append([]string{"serve", "--listen", addr, "--data-dir", s.DataDir, "--metrics-listen", ""}, cfg.args...)
 	cmd := exec.Command(rampartBin, args...)
 	cmd.Env = append(os.Environ(),
 		"RAMPART_ACCOUNT="+s.Account,

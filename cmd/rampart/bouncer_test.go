@@ -76,10 +76,11 @@ type bouncerServe struct {
 	call                   func(method, path, body string) (int, map[string]any)
 }
 
-func startBouncerServe(t *testing.T) *bouncerServe {
+// extra are more flags of rampart serve.
+func startBouncerServe(t *testing.T, extra ...string) *bouncerServe {
 	t.Helper()
 	dir := t.TempDir()
-	url, _, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"})
+	url, _, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"}, extra...)
 	t.Cleanup(func() { _ = stop() })
 	pid, call := apiClient(t, url, dir, "acme", "first-password")
 	s := &bouncerServe{url: url, dir: dir, pid: pid, call: call}

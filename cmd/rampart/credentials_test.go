@@ -52,7 +52,7 @@ func TestBootstrapDoesNotLoseCredentialsWhenTheFileCannotBeWritten(t *testing.T)
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", dir}, env(nil), logs, logs)
+	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", dir, "--metrics-listen", ""}, env(nil), logs, logs)
 	if err == nil {
 		t.Fatalf("serve started although credentials.json could not be written\n%s", logs)
 	}
@@ -161,7 +161,7 @@ func TestRestartIgnoresInvalidFirstStartVariables(t *testing.T) {
 func TestFirstStartRefusesInvalidFirstStartVariables(t *testing.T) {
 	dir := t.TempDir()
 	logs := &syncBuffer{}
-	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", dir},
+	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", dir, "--metrics-listen", ""},
 		env(map[string]string{"RAMPART_PROJECT_ID": "not-hex"}), logs, logs)
 	if err == nil || !strings.Contains(err.Error(), "RAMPART_PROJECT_ID") {
 		t.Fatalf("err = %v, want RAMPART_PROJECT_ID refused\n%s", err, logs)

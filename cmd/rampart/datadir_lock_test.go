@@ -35,7 +35,7 @@ func TestServeTwiceOnOneDataDirIsRefused(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			logs := &syncBuffer{}
-			err := run(ctx, []string{"serve", "--listen", addr, "--data-dir", dir}, env(nil), logs, logs)
+			err := run(ctx, []string{"serve", "--listen", addr, "--data-dir", dir, "--metrics-listen", ""}, env(nil), logs, logs)
 			results <- result{err, logs, addr}
 		}()
 	}

@@ -48,7 +48,7 @@ func startServe(t *testing.T, dataDir string, vars map[string]string, extra ...s
 	logs = &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--listen", addr, "--data-dir", dataDir}, extra...), env(vars), logs, logs)
+		done <- run(ctx, append([]string{"serve", "--listen", addr, "--data-dir", dataDir, "--metrics-listen", ""}, extra...), env(vars), logs, logs)
 	}()
 	url = "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)
@@ -162,7 +162,7 @@ func TestServeReportsBindError(t *testing.T) {
 	}
 	defer ln.Close()
 	var out bytes.Buffer
-	err = run(context.Background(), []string{"serve", "--listen", ln.Addr().String(), "--data-dir", t.TempDir()}, env(nil), &out, &out)
+	err = run(context.Background(), []string{"serve", "--listen", ln.Addr().String(), "--data-dir", t.TempDir(), "--metrics-listen", ""}, env(nil), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "listen on") {
 		t.Fatalf("err = %v", err)
 	}

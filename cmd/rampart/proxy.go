@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/prometheus"
 	"github.com/rampartsec/rampart/internal/proxy"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/workspace"
@@ -184,15 +185,6 @@ func (dp *dataPlane) shutdown(ctx context.Context) {
 	dp.px.Close()
 }
 
-// nodeMetrics is the exposition of a node: the data plane's metrics
-// followed by the store's.
-func nodeMetrics(dataPlane http.Handler, st store) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		dataPlane.ServeHTTP(w, r)
-		_ = st.WriteMetrics(w)
-	})
-}
-
 // withMetrics serves the data plane's metrics at GET /metrics beside h.
 func withMetrics(h, metrics http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -202,15 +194,6 @@ func withMetrics(h, metrics http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// serveMetrics serves the metrics at /metrics on their own listener.
-func serveMetrics(addr string, metrics http.Handler, logger *slog.Logger) (*http.Server, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("metrics listen on %s: %w", addr, err)
-	}
-	return serveMetricsOn(ln, metrics, logger), nil
 }
 
 func serveMetricsOn(ln net.Listener, metrics http.Handler, logger *slog.Logger) *http.Server {
@@ -268,11 +251,11 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	var metricsLn net.Listener
-	if cfg.Proxy.MetricsListen != "" {
-		if metricsLn, err = net.Listen("tcp", cfg.Proxy.MetricsListen); err != nil {
-			return fmt.Errorf("metrics listen on %s: %w", cfg.Proxy.MetricsListen, err)
-		}
+	metricsLn, err := listenMetrics(cfg.Proxy.MetricsListen)
+	if err != nil {
+		return err
+	}
+	if metricsLn != nil {
 		defer metricsLn.Close()
 	}
 	stopProfiler, err := serveProfiler(cfg.PprofListen, logger)
@@ -280,7 +263,8 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer stopProfiler()
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger))
+	metrics := prometheus.New()
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger, metrics))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -293,6 +277,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	decisions.SetObserver(metrics)
 	regCtx, stopReg := context.WithCancel(context.Background())
 	regDone := make(chan struct{})
 	go func() { decisions.Run(regCtx, 50*time.Millisecond); close(regDone) }()
@@ -310,7 +295,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var msrv *http.Server
 	if metricsLn != nil {
-		msrv = serveMetricsOn(metricsLn, nodeMetrics(dp.px.Metrics(), st), logger)
+		msrv = serveMetricsOn(metricsLn, nodeMetrics(metrics, dp.px.Metrics(), st), logger)
 	}
 	var serveErr error
 	select {

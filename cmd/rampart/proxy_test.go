@@ -199,4 +199,11 @@ func TestProxyNode(t *testing.T) {
 	if !strings.Contains(string(b), `rampart_proxy_requests_total{host="node.example.com",code="2xx"}`) {
 		t.Fatalf("metrics:\n%s", b)
 	}
+	// The node's engines and store are measured too, in a valid exposition.
+	m := scrapeMetrics(t, metricsAddr)
+	for _, c := range [][]string{{"rampart_engine_build_duration_seconds", "kind", "first"}, {"rampart_store_operation_duration_seconds", "op", "query"}} {
+		if m.value(c[0], c[1:]...) < 1 {
+			t.Errorf("the proxy node's %s%v: none counted", c[0], c[1:])
+		}
+	}
 }

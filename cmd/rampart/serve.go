@@ -20,6 +20,7 @@ import (
 	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/httpapi"
 	"github.com/rampartsec/rampart/internal/iam"
+	"github.com/rampartsec/rampart/internal/prometheus"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
@@ -70,7 +71,7 @@ func parseServeFlags(args []string, getenv func(string) string, stdout, stderr i
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
 	c.AddressData.register(e)
-	c.Proxy.register(e, "127.0.0.1:9145", "address serving the data plane's Prometheus metrics at /metrics (empty: none)")
+	c.Proxy.register(e, "127.0.0.1:9145", "address serving Prometheus metrics at /metrics: the API's, the store's, SecMaster delivery, the engines', the bouncers' and the data plane's (empty: none)")
 	if err := e.parse(args); err != nil {
 		return nil, err
 	}
@@ -117,8 +118,9 @@ func (c *nodeConfig) register(e *envFlags) {
 }
 
 // sqliteOptions are the SQLite settings of the node's store.
-func (c *nodeConfig) sqliteOptions(logger *slog.Logger) sqlite.Options {
-	return sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB, Logger: logger}
+// obs (nil: none) is told of the store's latency and commits.
+func (c *nodeConfig) sqliteOptions(logger *slog.Logger, obs sqlite.Observer) sqlite.Options {
+	return sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB, Logger: logger, Observer: obs}
 }
 
 // newLogger builds the process logger.
@@ -169,8 +171,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer unlock()
+	// The control plane's metrics (and the data plane's, when it runs) on
+	// their own listener, private by default: they name every project's
+	// protected hosts and bouncers, so they are not served on the API
+	// listener, whose callers see only their own projects.
+	metricsLn, err := listenMetrics(cfg.Proxy.MetricsListen)
+	if err != nil {
+		return err
+	}
+	if metricsLn != nil {
+		defer metricsLn.Close()
+	}
+	metrics := prometheus.New()
 
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger))
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger, metrics))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -201,6 +215,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	decisions.SetObserver(metrics)
 	userBlocked = decision.UserBlockedBy(decisions, nil)
 	if err := bootstrap(ctx, idm, st, cfg.DataDir, getenv, logger); err != nil {
 		return err
@@ -228,10 +243,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer func() { stopWorker(); eventsDrained() }()
 
 	// The WAF data plane, when configured, shares the store and engines.
-	// Its metrics have their own listener, private by default: they name
-	// every project's protected hosts, so they are not served on the API
-	// listener, whose callers see only their own projects.
 	var dpErrs chan error
+	var dataPlaneMetrics http.Handler
 	if cfg.Proxy.enabled() {
 		dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: decisions,
 			Events: eventSink{events}, Certificates: certificates{st}}, logger)
@@ -244,13 +257,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			dp.shutdown(sctx)
 		}()
 		dpErrs = dp.errs
-		if cfg.Proxy.MetricsListen != "" {
-			msrv, err := serveMetrics(cfg.Proxy.MetricsListen, nodeMetrics(dp.px.Metrics(), st), logger)
-			if err != nil {
-				return err
-			}
-			defer msrv.Close()
-		}
+		dataPlaneMetrics = dp.px.Metrics()
+	}
+	var backlog prometheus.Backlog
+	if b, ok := st.SecMaster().(backlogCounter); ok {
+		backlog = b.PendingDeliveries
+	}
+	metrics.RegisterSecMaster(sm.DeliveryCounts, backlog)
+	if metricsLn != nil {
+		defer serveMetricsOn(metricsLn, nodeMetrics(metrics, dataPlaneMetrics, st), logger).Close()
 	}
 
 	// The bouncers' ban lists are built in the background: their first
@@ -279,6 +294,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		WAFEvents: waf.NewEventService(st, nil),
 		Feed:      decisions,
 		Bouncers:  bouncers,
+		Observer:  metrics,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -41,6 +41,8 @@ type Registry struct {
 	fullRebuild bool // compile changed projects in full (the benchmark's baseline)
 
 	updating sync.WaitGroup // project updates started by refresh
+
+	obs Observer // told of published engines (observe.go); nil: nobody
 }
 
 // project is the registry's state for one project.
@@ -108,7 +110,12 @@ func (r *Registry) Engine(ctx context.Context, projectID string) (*engine.Engine
 	if e := p.eng.Load(); e != nil {
 		return e, nil
 	}
-	return r.rebuild(ctx, projectID, p, nil)
+	start := time.Now()
+	e, err := r.rebuild(ctx, projectID, p, nil)
+	if err == nil {
+		r.published(projectID, BuildFirst, start, p)
+	}
+	return e, err
 }
 
 // Decider implements decision.Source: the project's current engine.
@@ -227,9 +234,9 @@ func (r *Registry) rebuild(ctx context.Context, projectID string, p *project, re
 // incrementally, and falls back to a full rebuild when the engine refuses
 // one. Called with p.build held.
 func (r *Registry) update(ctx context.Context, projectID string, p *project, revs [len(families)]int64) error {
+	start := time.Now()
 	if r.fullRebuild || p.stale {
-		_, err := r.rebuild(ctx, projectID, p, &revs)
-		return err
+		return r.rebuildAfter(ctx, projectID, p, &revs, start)
 	}
 	e := p.eng.Load()
 	next := p.model
@@ -270,16 +277,26 @@ func (r *Registry) update(ctx context.Context, projectID string, p *project, rev
 	if err != nil {
 		r.log.Warn("decision engine: incremental update refused, rebuilding", "project", projectID, "err", err)
 		p.stale = true
-		_, err := r.rebuild(ctx, projectID, p, &revs)
-		return err
+		return r.rebuildAfter(ctx, projectID, p, &revs, start)
 	}
 	commit()
 	p.revs = revs
 	p.model = next
 	p.em, p.waf = em, wl
 	r.feed.apply(projectID, d)
+	r.published(projectID, BuildIncremental, start, p)
 	r.compact(projectID, p, e)
 	return nil
+}
+
+// rebuildAfter is rebuild for an update that started at start, told to
+// the observer as a full rebuild.
+func (r *Registry) rebuildAfter(ctx context.Context, projectID string, p *project, revs *[len(families)]int64, start time.Time) error {
+	_, err := r.rebuild(ctx, projectID, p, revs)
+	if err == nil {
+		r.published(projectID, BuildFull, start, p)
+	}
+	return err
 }
 
 // refSlack is how many references (and pending events) beyond twice the
@@ -309,6 +326,7 @@ func (r *Registry) compact(projectID string, p *project, e *engine.Engine) {
 	if e.RefCount() <= 2*refs+refSlack && e.PendingEvents() <= 2*events+refSlack {
 		return
 	}
+	start := time.Now()
 	model := p.model
 	model.Emergency = p.em.entries()
 	fresh, err := engine.New(&model, r.geo.Load().Locator, r.now)
@@ -317,6 +335,7 @@ func (r *Registry) compact(projectID string, p *project, e *engine.Engine) {
 		return
 	}
 	p.eng.Store(fresh)
+	r.published(projectID, BuildCompaction, start, p)
 }
 
 // Refresh updates every loaded project whose revision of any family has

@@ -35,6 +35,7 @@ func (s *server) crowdsecKey(w http.ResponseWriter, r *http.Request) (k bouncer.
 	k, err := s.bouncers.Authenticate(r.Context(), r.Header.Get("X-Api-Key"))
 	switch {
 	case rampart.ErrorKind(err) == rampart.KindForbidden:
+		s.observer().ObserveBouncerDenied()
 		crowdsecError(w, http.StatusForbidden, "access forbidden")
 		return k, false
 	case err != nil:
@@ -66,6 +67,7 @@ func commaList(v string) []string {
 // pull; an empty list is null. HEAD checks the key and pulls nothing.
 func (s *server) handleCrowdSecStream() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		k, ok := s.crowdsecKey(w, r)
 		if !ok {
 			return
@@ -80,21 +82,28 @@ func (s *server) handleCrowdSecStream() http.Handler {
 		q := r.URL.Query()
 		f := bouncer.Filter{Scopes: commaList(q.Get("scopes")), Origins: commaList(q.Get("origins")),
 			ScenariosContaining: commaList(q.Get("scenarios_containing")), ScenariosNotContaining: commaList(q.Get("scenarios_not_containing"))}
-		added, deleted, err := s.bouncers.Pull(r.Context(), k, q.Get("startup") == "true")
+		startup := q.Get("startup") == "true"
+		added, deleted, err := s.bouncers.Pull(r.Context(), k, startup)
 		if err != nil {
 			s.crowdsecInternal(w, r, err)
 			return
 		}
+		added, deleted = f.Apply(added), f.Apply(deleted)
 		now := s.bouncers.Now()
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.WriteHeader(http.StatusOK)
 		bw := bufio.NewWriterSize(w, 64<<10)
 		_, _ = bw.WriteString(`{"new":`)
-		writeBans(bw, f.Apply(added), now)
+		writeBans(bw, added, now)
 		_, _ = bw.WriteString(`,"deleted":`)
-		writeBans(bw, f.Apply(deleted), now)
+		writeBans(bw, deleted, now)
 		_, _ = bw.WriteString("}\n")
 		_ = bw.Flush()
+		kind := "delta"
+		if startup {
+			kind = "startup"
+		}
+		s.observer().ObserveBouncerPull(k.Name, kind, len(added), len(deleted), time.Since(start))
 	})
 }
 
@@ -103,6 +112,7 @@ func (s *server) handleCrowdSecStream() http.Handler {
 // and value (with contains=false: the bans inside it), or null.
 func (s *server) handleCrowdSecDecisions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		k, ok := s.crowdsecKey(w, r)
 		if !ok {
 			return
@@ -130,6 +140,7 @@ func (s *server) handleCrowdSecDecisions() http.Handler {
 		writeBans(bw, bans, s.bouncers.Now())
 		_ = bw.WriteByte('\n')
 		_ = bw.Flush()
+		s.observer().ObserveBouncerPull(k.Name, "query", len(bans), 0, time.Since(start))
 	})
 }
 

@@ -104,6 +104,7 @@ func gatewayStatus(e *rampart.Error) (int, string) {
 // writeGatewayError writes Huawei's API gateway envelope
 // {error_code, error_msg, request_id}.
 func writeGatewayError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	noteErrorCode(r, code)
 	encode(w, status, map[string]string{
 		"error_code": code,
 		"error_msg":  msg,
@@ -129,6 +130,7 @@ func writeIAMError(w http.ResponseWriter, r *http.Request, e *rampart.Error) {
 			code = "IAM.0006"
 		}
 	}
+	noteErrorCode(r, code)
 	encode(w, status, map[string]any{
 		"error": map[string]any{
 			"code":    status,

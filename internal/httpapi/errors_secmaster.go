@@ -39,6 +39,7 @@ func writeSecMasterError(w http.ResponseWriter, r *http.Request, e *rampart.Erro
 		status = http.StatusInternalServerError
 		code = "SecMaster.00000500"
 	}
+	noteErrorCode(r, code)
 	encode(w, status, map[string]any{
 		"code":       code,
 		"message":    e.Message,

@@ -44,5 +44,6 @@ func writeWAFError(w http.ResponseWriter, r *http.Request, e *rampart.Error) {
 		status = http.StatusInternalServerError
 		code = "WAF.00020001"
 	}
+	noteErrorCode(r, code)
 	encode(w, status, map[string]string{"error_code": code, "error_msg": e.Message})
 }

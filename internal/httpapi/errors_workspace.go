@@ -39,5 +39,6 @@ func writeWorkspaceError(w http.ResponseWriter, r *http.Request, e *rampart.Erro
 		status = http.StatusInternalServerError
 		code = "WKS.0003"
 	}
+	noteErrorCode(r, code)
 	encode(w, status, map[string]string{"error_code": code, "error_msg": e.Message})
 }

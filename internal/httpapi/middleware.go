@@ -21,6 +21,8 @@ type requestInfo struct {
 	id        string
 	route     string
 	projectID string
+	family    string // the family label authn chose ("" when it did not run)
+	errorCode string // the code of the error envelope written, if any
 }
 
 type requestInfoKey struct{}
@@ -81,12 +83,15 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
+		took := time.Since(start)
+		fam, method, route := routeLabels(ri.route, ri.family, r.Method, r.URL.Path)
+		s.observer().ObserveAPIRequest(fam, method, route, rec.status, ri.errorCode, took)
 		s.log.LogAttrs(r.Context(), levelFor(rec.status), "request",
 			slogString("request_id", ri.id),
 			slogString("method", r.Method),
 			slogString("route", ri.route),
 			slogInt("status", rec.status),
-			slogDuration("duration", time.Since(start)),
+			slogDuration("duration", took),
 			slogString("project_id", ri.projectID),
 			slogString("remote", remoteIP(r)),
 		)
@@ -154,6 +159,7 @@ func (s *server) authn(fam family, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := infoFrom(r.Context())
 		ri.route = r.Pattern
+		ri.family = fam.label()
 		projectID := r.PathValue("project_id")
 		ri.projectID = projectID
 

@@ -75,6 +75,9 @@ type Deps struct {
 	// Bouncers serves CrowdSec's bouncer API (GET /v1/decisions and
 	// /v1/decisions/stream).
 	Bouncers *bouncer.Service
+	// Observer is told of every answered request and bouncer pull, for
+	// metrics (nil: none).
+	Observer Observer
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -98,6 +101,8 @@ type server struct {
 	feed decision.Feed
 	// CrowdSec bouncer keys and pulls.
 	bouncers *bouncer.Service
+	// Metrics of requests and bouncer pulls.
+	obs Observer
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -135,6 +140,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		feed: deps.Feed,
 		// CrowdSec bouncer keys and pulls.
 		bouncers: deps.Bouncers,
+		// Metrics of requests and bouncer pulls.
+		obs: deps.Observer,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

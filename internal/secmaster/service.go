@@ -53,6 +53,8 @@ type Service struct {
 	known sync.Map // "project/workspace" keys of existing workspaces
 	wake  chan struct{}
 	turns turns // shares the delivery worker between projects
+
+	counts deliveryCounters // delivery results, for metrics
 }
 
 // New returns a Service over store.
@@ -252,6 +254,7 @@ func (s *Service) RetryPolicies(ctx context.Context, projectID, workspaceID stri
 	if err := s.store.RetryPolicies(ctx, projectID, workspaceID, ids, t); err != nil {
 		return "", policyNotFound(err)
 	}
+	s.counts.retries.Add(uint64(len(ids)))
 	s.notify()
 	return t.ID, nil
 }

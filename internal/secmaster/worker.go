@@ -98,9 +98,10 @@ func (s *Service) DeliverPending(ctx context.Context) (int, error) {
 			return done, err
 		}
 		s.turns.stored(turn)
-		for _, r := range results {
+		for i, r := range results {
 			if !r.Partial {
 				done++
+				s.counts.count(turn[i].entry.DefenseType, r.Failure != "")
 			}
 		}
 		if len(turn) == 0 {

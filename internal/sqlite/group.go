@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 )
@@ -27,6 +28,8 @@ import (
 // statement's context is done. The caller's ctx still withdraws a write
 // that has not started.
 func (db *DB) groupWrite(ctx context.Context, family rampart.Family, projectID string, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	start := time.Now()
+	defer func() { db.observer.ObserveStoreLatency(OpGroupWrite, time.Since(start)) }()
 	q := &db.writeQueue
 	j := &writeJob{ctx: ctx, rev: revKey{projectID, family}, fn: fn, done: make(chan struct{}), lead: make(chan struct{}, 1)}
 	db.writeMu.Lock()
@@ -128,7 +131,9 @@ func (db *DB) runWriteJobs(jobs []*writeJob) {
 		return
 	}
 	defer tx.Rollback()
-	changed := map[revKey]bool{} // counters of successful writes
+	report := db.trackRevisions(tx)
+	defer func() { report(false) }() // a no-op once reported
+	changed := map[revKey]bool{}     // counters of successful writes
 	exec := func(st *sql.Stmt) error {
 		_, err := tx.StmtContext(ctx, st).ExecContext(ctx)
 		return formatError(err)
@@ -174,7 +179,9 @@ func (db *DB) runWriteJobs(jobs []*writeJob) {
 			return
 		}
 	}
-	finish(formatError(tx.Commit()))
+	err = tx.Commit()
+	report(err == nil)
+	finish(formatError(err))
 }
 
 // prepared returns query prepared on the writer connection (cached in

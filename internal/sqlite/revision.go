@@ -16,6 +16,9 @@ func bumpRevision(ctx context.Context, tx *sql.Tx, projectID string, family ramp
 	err := tx.QueryRowContext(ctx, `INSERT INTO project_revisions (project_id, family, revision) VALUES (?, ?, 1)
 		ON CONFLICT (project_id, family) DO UPDATE SET revision = revision + 1
 		RETURNING revision`, projectID, string(family)).Scan(&rev)
+	if err == nil {
+		noteBumped(tx, projectID, family, rev)
+	}
 	return rev, err
 }
 

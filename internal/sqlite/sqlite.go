@@ -35,8 +35,8 @@ var migrationFS embed.FS
 // DB is an open Rampart database. It is safe for concurrent use.
 type DB struct {
 	path string
-	wdb  *sql.DB // single connection, IMMEDIATE transactions
-	rdb  *sql.DB // read-only pool
+	wdb  *sql.DB  // single connection, IMMEDIATE transactions
+	rdb  readPool // read-only pool
 	wmu  sync.Mutex
 
 	sm         smCache    // SecMaster's prepared write statements (secmaster_stmt.go)
@@ -45,6 +45,7 @@ type DB struct {
 	stmts      sync.Map // statements prepared on the writer connection (group.go): query → *sql.Stmt
 
 	unreadable unreadableRows // rows reads skipped (unreadable.go)
+	observer   Observer       // Options.Observer, or nopObserver (observe.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -66,6 +67,9 @@ type Options struct {
 	// Logger receives the rows reads skip because they cannot be decoded
 	// (nil: slog.Default()).
 	Logger *slog.Logger
+	// Observer is told how long transactions and reads take and when
+	// revisions are committed (nil: nobody).
+	Observer Observer
 }
 
 // DefaultCacheMiB is the writer's page cache when Options.CacheMiB is 0.
@@ -120,7 +124,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	db := &DB{path: path, wdb: wdb, Now: time.Now, Logger: opts.Logger}
+	db := &DB{path: path, wdb: wdb, Now: time.Now, Logger: opts.Logger, observer: opts.Observer}
+	if db.observer == nil {
+		db.observer = nopObserver{}
+	}
 	if err := pingUntilFree(ctx, wdb); err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -137,7 +144,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	n := max(4, runtime.NumCPU()*2)
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	db.rdb = rdb
+	db.rdb = readPool{DB: rdb, observer: db.observer}
 	return db, nil
 }
 
@@ -170,7 +177,7 @@ const sqliteBusy = 5
 // the last connection closes.
 func (db *DB) Close() error {
 	var errs []error
-	if db.rdb != nil {
+	if db.rdb.DB != nil {
 		errs = append(errs, db.rdb.Close())
 	}
 	errs = append(errs, db.wdb.Close())
@@ -193,6 +200,8 @@ func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Millisecond)
 // writeTx runs fn inside one IMMEDIATE transaction and commits it. Writers
 // are serialised in Go so that none waits inside SQLite's busy handler.
 func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now()
+	defer func() { db.observer.ObserveStoreLatency(OpWriteTx, time.Since(start)) }()
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	tx, err := db.wdb.BeginTx(ctx, nil)
@@ -200,14 +209,20 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return formatError(err)
 	}
 	defer tx.Rollback()
+	report := db.trackRevisions(tx)
 	if err := fn(tx); err != nil {
+		report(false)
 		return formatError(err)
 	}
-	return formatError(tx.Commit())
+	err = tx.Commit()
+	report(err == nil)
+	return formatError(err)
 }
 
 // readTx runs fn inside a read-only transaction, so it sees one snapshot.
 func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	start := time.Now()
+	defer func() { db.observer.ObserveStoreLatency(OpReadTx, time.Since(start)) }()
 	tx, err := db.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return formatError(err)
