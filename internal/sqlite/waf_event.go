@@ -206,7 +206,13 @@ func (db *DB) PruneEvents(ctx context.Context, projectID string, before time.Tim
 		}
 	}
 	query := `DELETE FROM waf_events WHERE seq IN (SELECT seq FROM waf_events WHERE project_id = ? AND ` + cond + ` LIMIT ?)`
-	args = append(args, pruneChunk)
+	return db.deleteInChunks(ctx, query, append(args, pruneChunk)...)
+}
+
+// deleteInChunks runs a DELETE that removes at most pruneChunk rows (its
+// last argument) in one transaction each, until one removes fewer, and
+// returns how many rows it removed.
+func (db *DB) deleteInChunks(ctx context.Context, query string, args ...any) (int, error) {
 	total := 0
 	for {
 		var n int64
