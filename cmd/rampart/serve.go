@@ -234,7 +234,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	var dpErrs chan error
 	if cfg.Proxy.enabled() {
 		dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: decisions,
-			Events: eventSink{events}, Certificates: certificates{st}}, logger)
+			Events: eventSink{events}, Certificates: certificates{st}, Traffic: waf.NewTrafficWriter(st, nil)}, logger)
 		if err != nil {
 			return err
 		}
@@ -277,6 +277,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		SecMaster: sm,
 		Decisions: decisions,
 		WAFEvents: waf.NewEventService(st, nil),
+		WAFDashboard: waf.NewDashboardService(st, st, nil),
 		Feed:      decisions,
 		Bouncers:  bouncers,
 	})
