@@ -272,14 +272,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		PublicURL:    cfg.PublicURL,
 		Version:      buildVersion(),
 	}, httpapi.Deps{Logger: logger, IAM: idm, Store: st,
-		Workspace:    wsSvc,
-		WAF:          wafSvc,
-		SecMaster:    sm,
-		Decisions:    decisions,
-		WAFEvents:    waf.NewEventService(st, nil),
+		Workspace: wsSvc,
+		WAF:       wafSvc,
+		SecMaster: sm,
+		Decisions: decisions,
+		WAFEvents: waf.NewEventService(st, nil),
+		Feed:      decisions,
+		Bouncers:  bouncers,
+
+		// The WAF dashboard operations read the data plane's counters and events.
 		WAFDashboard: waf.NewDashboardService(st, st, nil),
-		Feed:         decisions,
-		Bouncers:     bouncers,
 	})
 	srv := &http.Server{
 		Handler:           handler,
