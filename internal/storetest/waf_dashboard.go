@@ -163,4 +163,48 @@ func RunWAFDashboard(t *testing.T, newStore func(t *testing.T) DashboardStore) {
 			t.Fatal("grouping by payload accepted")
 		}
 	})
+
+	// A window of whole hours and parts of hours counts each event of the
+	// window once, whatever the store reads it from; retention forgets the
+	// counts of pruned hours.
+	t.Run("CountEventsAcrossHours", func(t *testing.T) {
+		s := newStore(t)
+		var evs []waf.Event
+		for i, at := range []time.Duration{-15 * time.Minute, 10 * time.Minute, 50 * time.Minute, 70 * time.Minute, 100 * time.Minute} {
+			for j := range i + 1 { // 1, 2, 3, 4, 5 events
+				evs = append(evs, waf.Event{ID: newID(t), ProjectID: proj, EnterpriseProjectID: "0", Time: base.Add(at + time.Duration(j)*time.Second),
+					HostID: fmt.Sprintf("h%d", i%2), Host: "www.example.com", ClientIP: fmt.Sprintf("192.0.2.%d", i), RuleType: waf.EventGeoIP,
+					Action: "block", URL: "/x?i=1", Location: "US"})
+			}
+		}
+		must(t, s.InsertEvents(ctx, evs))
+		window := waf.EventFilter{ProjectID: proj, From: base.Add(-30 * time.Minute), To: base.Add(90 * time.Minute), Terms: map[waf.EventField]waf.EventTerms{}}
+		got, err := s.CountEvents(ctx, window, waf.EventFieldClientIP, 0)
+		must(t, err)
+		want := []waf.EventCount{{Key: "192.0.2.3", Num: 4}, {Key: "192.0.2.2", Num: 3}, {Key: "192.0.2.1", Num: 2}, {Key: "192.0.2.0", Num: 1}}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("across hours: got %+v, want %+v", got, want)
+		}
+		window.Terms[waf.EventFieldHostID] = waf.EventTerms{In: []string{"h0"}}
+		got, err = s.CountEvents(ctx, window, waf.EventFieldURL, 0)
+		must(t, err)
+		if !reflect.DeepEqual(got, []waf.EventCount{{Key: "/x", Host: "www.example.com", Num: 4}}) {
+			t.Fatalf("across hours, host h0: %+v", got)
+		}
+		window.Terms[waf.EventFieldStatus] = waf.EventTerms{In: []string{"0"}}
+		got, err = s.CountEvents(ctx, window, waf.EventFieldAction, 0)
+		must(t, err)
+		if !reflect.DeepEqual(got, []waf.EventCount{{Key: "block", Num: 4}}) {
+			t.Fatalf("across hours, host h0, status 0: %+v", got)
+		}
+		// Pruning before base+1h drops the events of the first two hours.
+		_, err = s.PruneEvents(ctx, proj, base.Add(time.Hour), 0)
+		must(t, err)
+		all := waf.EventFilter{ProjectID: proj, From: base.Add(-2 * time.Hour), To: base.Add(3 * time.Hour)}
+		got, err = s.CountEvents(ctx, all, waf.EventFieldAction, 0)
+		must(t, err)
+		if !reflect.DeepEqual(got, []waf.EventCount{{Key: "block", Num: 9}}) {
+			t.Fatalf("after pruning: %+v", got)
+		}
+	})
 }
