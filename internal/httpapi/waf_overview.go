@@ -21,8 +21,9 @@ type wafTimelineJSON struct {
 	Timeline []wafTimePointJSON `json:"timeline"`
 }
 
-// wafTimePointJSON is a TimeLineItem: the start of a step (Unix ms) and
-// its figure.
+// wafTimePointJSON is a TimeLineItem: the end of a step (Unix ms) and the
+// figure of the step, i.e. of the span from the previous point to this
+// one.
 type wafTimePointJSON struct {
 	Time int64 `json:"time"`
 	Num  int64 `json:"num"`
@@ -82,7 +83,7 @@ func timelines(points []waf.TrafficCount, step time.Duration, perSecond bool, ke
 			if perSecond {
 				n = int64(math.Round(float64(n) / step.Seconds()))
 			}
-			tl.Timeline = append(tl.Timeline, wafTimePointJSON{Time: points[i].Time.UnixMilli(), Num: n})
+			tl.Timeline = append(tl.Timeline, wafTimePointJSON{Time: points[i].Time.Add(step).UnixMilli(), Num: n})
 		}
 		out = append(out, tl)
 	}

@@ -100,12 +100,12 @@ func TestWAFOverviewStatisticsAndTimelines(t *testing.T) {
 			points = append(points, fmt.Sprintf("%d:%v", int64(m["time"].(float64))-at.UnixMilli(), m["num"]))
 		}
 	}
-	if fmt.Sprint(points) != "[0:126 60000:60]" {
+	if fmt.Sprint(points) != "[60000:126 120000:60]" { // each point is the end of its minute
 		t.Fatalf("ACCESS points %v", points)
 	}
 	// QPS: the minute's average per second.
 	qps := keyed(e.array(t, e.Creds.ProjectID, "overviews/qps/timeline?"+window))["ACCESS"].([]any)
-	if m := qps[30].(map[string]any); m["num"] != 2.0 || int64(m["time"].(float64)) != at.UnixMilli() {
+	if m := qps[30].(map[string]any); m["num"] != 2.0 || int64(m["time"].(float64)) != at.Add(time.Minute).UnixMilli() {
 		t.Fatalf("QPS point %v", m)
 	}
 	// group_by=DAY: one point per UTC day.

@@ -80,7 +80,7 @@ func (s *DashboardService) Timeline(ctx context.Context, q DashboardQuery) ([]Tr
 	if err != nil {
 		return nil, err
 	}
-	step := q.Step
+	step := max(q.Step, TrafficBucket)
 	first, last := q.From.Truncate(step), q.To.Truncate(step)
 	out := make([]TrafficCount, 0, int(last.Sub(first)/step)+1)
 	i := 0
