@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
-# (foundation, secmaster, waf, events, workspace, engine, proxy, webprotection, rules, inspect, candidates,
+# (foundation, secmaster, waf, events, dashboard, workspace, engine, proxy, webprotection, rules, inspect, candidates,
 # peers, waf16, memory) to run one section only. The sections peers, waf16 and memory are in
 # scripts/bench-peers.sh (DURATION, ROUNDS and MEMORY_SECONDS shorten them).
 set -euo pipefail
@@ -214,6 +214,11 @@ if want events; then
 	go test -run '^$' -bench 'BenchmarkRecord' -benchtime 1s -count 3 ./internal/waf/
 	# The store: batched writes against one event per transaction; ListEvent pages over 100,000 events.
 	go test -run '^$' -bench 'BenchmarkWAFInsertEvents|BenchmarkWAFFindEvents100k' -benchtime 1s -count 3 ./internal/sqlite/
+fi
+if want dashboard; then
+	echo "== dashboard"
+	# The WAF dashboard's reads over 1,000,000 events of the last day and a day of traffic rows (10 hosts).
+	go test -run '^$' -bench 'BenchmarkWAFDashboard1M' -benchtime 3x -count 1 ./internal/sqlite/
 fi
 if want inspect; then
 	echo "== inspect (basic web protection detector, not yet called by the data plane)"

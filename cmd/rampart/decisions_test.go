@@ -76,7 +76,12 @@ func apiClient(t *testing.T, url, dir, account, password string) (string, func(m
 		defer res.Body.Close()
 		b, _ := io.ReadAll(res.Body)
 		var out map[string]any
-		_ = json.Unmarshal(b, &out)
+		if err := json.Unmarshal(b, &out); err != nil {
+			var list []any // a bare array (e.g. ListStatistics) is returned as "body"
+			if json.Unmarshal(b, &list) == nil {
+				out = map[string]any{"body": list}
+			}
+		}
 		return res.StatusCode, out
 	}
 }

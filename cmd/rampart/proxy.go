@@ -18,6 +18,7 @@ import (
 	"github.com/rampartsec/rampart/internal/prometheus"
 	"github.com/rampartsec/rampart/internal/proxy"
 	"github.com/rampartsec/rampart/internal/secmaster"
+	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
@@ -37,6 +38,7 @@ type proxyConfig struct {
 	CCMaxKeys       int
 	PenaltyMaxKeys  int
 	MetricsListen   string
+	TrafficInterval time.Duration
 
 	trusted []netip.Prefix
 }
@@ -55,6 +57,7 @@ func (c *proxyConfig) register(e *envFlags, metricsDefault, metricsUsage string)
 	e.Int(&c.MaxIdlePerHost, "proxy-max-idle-per-host", "RAMPART_PROXY_MAX_IDLE_PER_HOST", 256, "idle connections kept per upstream server for HTTP/2 clients and upgrades; the HTTP/1.1 path opens up to 16 times this many per server")
 	e.Int(&c.CCMaxKeys, "cc-max-keys", "RAMPART_CC_MAX_KEYS", 1_000_000, "clients (keys) the CC rate limiter tracks at once, 32 bytes each; beyond it the least recently seen key under its limit is forgotten")
 	e.Int(&c.PenaltyMaxKeys, "penalty-max-keys", "RAMPART_PENALTY_MAX_KEYS", 65_536, "sources the known-attack-source penalty box holds at once; when full, the block ending soonest is dropped")
+	e.Duration(&c.TrafficInterval, "traffic-flush-interval", "RAMPART_TRAFFIC_FLUSH_INTERVAL", 5*time.Second, "how often the data plane adds its request counters (the WAF dashboard figures) to the store")
 	e.String(&c.MetricsListen, "metrics-listen", "RAMPART_METRICS_LISTEN", metricsDefault, metricsUsage)
 }
 
@@ -73,6 +76,9 @@ func (c *proxyConfig) validate() error {
 	}
 	if c.PenaltyMaxKeys < 1 {
 		return errors.New("--penalty-max-keys must be at least 1")
+	}
+	if c.TrafficInterval < 10*time.Millisecond {
+		return errors.New("--traffic-flush-interval must be at least 10ms")
 	}
 	t, err := proxy.ParseTrustedProxies(c.TrustedProxies)
 	if err != nil {
@@ -103,6 +109,8 @@ type dataPlaneDeps struct {
 	// recorded and TLS hosts get the default certificate.
 	Events       proxy.EventSink
 	Certificates proxy.CertificateSource
+	// Traffic stores the data plane's request counters (nil: not stored).
+	Traffic proxy.TrafficSink
 }
 
 // startDataPlane binds the data-plane listeners (first, so a taken port is
@@ -143,15 +151,16 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		return nil, err
 	}
 	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
-		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules})
+		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules, Traffic: deps.Traffic})
 	if _, err := px.Refresh(ctx); err != nil {
 		closeAll(plain, secure)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)
 	}
 	rctx, stop := context.WithCancel(context.Background())
 	dp := &dataPlane{px: px, errs: make(chan error, 2), stop: stop, log: logger}
-	dp.wg.Add(2)
+	dp.wg.Add(3)
 	go func() { defer dp.wg.Done(); px.Run(rctx, 50*time.Millisecond) }()
+	go func() { defer dp.wg.Done(); px.RunTraffic(rctx, c.TrafficInterval) }()
 	go func() { defer dp.wg.Done(); masks.run(rctx, maskHitsFlushInterval) }()
 	dp.srv = px.NewServer(proxy.ServerConfig{ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10})
 	if plain != nil {
@@ -289,7 +298,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	defer func() { stopReg(); eventsDrained() }()
 
 	dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: decisions,
-		Events: eventSink{events}, Certificates: certificates{st}}, logger)
+		Events: eventSink{events}, Certificates: certificates{st}, Traffic: waf.NewTrafficWriter(st, nil)}, logger)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // The data plane's size flags refuse values that would leave the CC
@@ -16,9 +17,10 @@ func TestProxyConfigRefusesEmptyTables(t *testing.T) {
 		{"defaults", func(*proxyConfig) {}, ""},
 		{"no CC keys", func(c *proxyConfig) { c.CCMaxKeys = 0 }, "--cc-max-keys"},
 		{"no penalty keys", func(c *proxyConfig) { c.PenaltyMaxKeys = -1 }, "--penalty-max-keys"},
+		{"no traffic flush", func(c *proxyConfig) { c.TrafficInterval = 0 }, "--traffic-flush-interval"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := proxyConfig{MaxIdlePerHost: 256, CCMaxKeys: 1_000_000, PenaltyMaxKeys: 65_536}
+			c := proxyConfig{MaxIdlePerHost: 256, CCMaxKeys: 1_000_000, PenaltyMaxKeys: 65_536, TrafficInterval: 5 * time.Second}
 			tc.set(&c)
 			err := c.validate()
 			switch {

@@ -247,7 +247,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	var dataPlaneMetrics http.Handler
 	if cfg.Proxy.enabled() {
 		dp, err := startDataPlane(ctx, &cfg.Proxy, dataPlaneDeps{Store: st, Decisions: decisions, Locator: decisions,
-			Events: eventSink{events}, Certificates: certificates{st}}, logger)
+			Events: eventSink{events}, Certificates: certificates{st}, Traffic: waf.NewTrafficWriter(st, nil)}, logger)
 		if err != nil {
 			return err
 		}
@@ -295,6 +295,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Feed:      decisions,
 		Bouncers:  bouncers,
 		Observer:  metrics,
+
+		// The WAF dashboard operations read the data plane's counters and events.
+		WAFDashboard: waf.NewDashboardService(st, st, nil),
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -24,6 +24,7 @@ type store interface {
 	rampart.RevisionLister
 	waf.Store
 	waf.EventStore
+	waf.DashboardStore
 	workspace.Store
 	bouncer.Store
 	SecMaster() secmaster.Store

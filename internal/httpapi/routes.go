@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/rampartsec/rampart/internal/waf"
+)
 
 // addRoutes lists every endpoint, written as Huawei writes it. Routes
 // wrapped in s.authn require a token or an AK/SK signature and, when the
@@ -140,10 +144,23 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/{project_id}/waf/vulnerability/notification", s.authn(familyWAF, s.handleWAFVulnerabilityList()))
 	mux.Handle("GET /v1/{project_id}/waf/event", s.authn(familyWAF, s.handleWAFEventList()))
 	mux.Handle("GET /v1/{project_id}/waf/event/{eventid}", s.authn(familyWAF, s.handleWAFEventShow()))
-	// ListEventLog and ListUrl are not offered: after authentication they are
-	// answered as any unknown API, not as ShowEvent of an event "dump" or "url".
+	// ListEventLog is not offered: after authentication it is answered as
+	// any unknown API, not as ShowEvent of an event "dump".
 	mux.Handle("GET /v1/{project_id}/waf/event/dump", s.authn(familyWAF, s.handleNoRoute()))
-	mux.Handle("GET /v1/{project_id}/waf/event/url", s.authn(familyWAF, s.handleNoRoute()))
+	// WAF dashboard operations, from the data plane's counters and events.
+	mux.Handle("GET /v1/{project_id}/waf/event/url", s.authn(familyWAF, s.handleWAFEventURL()))
+	mux.Handle("GET /v1/{project_id}/waf/event/attack/source", s.authn(familyWAF, s.handleWAFAttackSources()))
+	mux.Handle("GET /v1/{project_id}/waf/event/attack/type", s.authn(familyWAF, s.handleWAFAttackTypes()))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/statistics", s.authn(familyWAF, s.handleWAFStatistics()))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/qps/timeline", s.authn(familyWAF, s.handleWAFTrafficTimeline(true)))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/request/timeline", s.authn(familyWAF, s.handleWAFTrafficTimeline(false)))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/response-code/timeline", s.authn(familyWAF, s.handleWAFResponseCodeTimeline()))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/classification", s.authn(familyWAF, s.handleWAFClassification()))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/attack/ip", s.authn(familyWAF, handleWAFTopEvents(s, waf.ParamTop, waf.EventFieldClientIP, countJSON)))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/attack/url", s.authn(familyWAF, handleWAFTopEvents(s, waf.ParamTop, waf.EventFieldURL, urlCountJSON)))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/attack/top-domains", s.authn(familyWAF, s.handleWAFTopDomains()))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/abnormal", s.authn(familyWAF, handleWAFTopEvents(s, waf.ParamTop|waf.ParamCode, waf.EventFieldURL, urlCountJSON)))
+	mux.Handle("GET /v1/{project_id}/waf/overviews/attack/action-types", s.authn(familyWAF, handleWAFTopEvents(s, 0, waf.EventFieldAction, countJSON)))
 
 	// Workspace access policies (v2).
 	mux.Handle("POST /v2/{project_id}/access-policy", s.authn(familyWorkspace, s.handleAccessPolicyCreate()))

@@ -69,6 +69,8 @@ type Deps struct {
 	Decisions decision.Source
 	// WAFEvents serves the WAF protection-event queries.
 	WAFEvents *waf.EventService
+	// WAFDashboard serves the WAF dashboard operations (overviews).
+	WAFDashboard *waf.DashboardService
 	// Feed serves the change stream and the firewall feeds (Rampart
 	// extensions).
 	Feed decision.Feed
@@ -97,6 +99,8 @@ type server struct {
 	decisions decision.Source
 	// WAF protection events.
 	wafEvents *waf.EventService
+	// WAF dashboard figures.
+	wafDashboard *waf.DashboardService
 	// Emergency entries per layer, with their changes (Rampart extension).
 	feed decision.Feed
 	// CrowdSec bouncer keys and pulls.
@@ -136,6 +140,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		decisions: deps.Decisions,
 		// WAF protection events.
 		wafEvents: deps.WAFEvents,
+		// WAF dashboard figures.
+		wafDashboard: deps.WAFDashboard,
 		// Emergency entries per layer, with their changes (Rampart extension).
 		feed: deps.Feed,
 		// CrowdSec bouncer keys and pulls.

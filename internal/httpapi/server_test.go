@@ -93,7 +93,8 @@ func MustServe(tb testing.TB, cfg httpapi.Config, opts ...serveOption) *testEnv 
 		Decisions: reg,
 	}
 	deps := httpapi.Deps{IAM: idm, Store: db,
-		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now)}
+		WAF: e.WAF, Workspace: e.Workspace, SecMaster: e.SecMaster, WAFEvents: waf.NewEventService(db, clock.Now),
+		WAFDashboard: waf.NewDashboardService(db, db, clock.Now)}
 	if o.decisionAPI {
 		e.Bouncers = bouncer.New(db, reg, clock.Now)
 		deps.Decisions, deps.Feed, deps.Bouncers = reg, reg, e.Bouncers

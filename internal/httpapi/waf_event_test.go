@@ -138,10 +138,11 @@ func TestWAFEventShow(t *testing.T) {
 	wantError(t, e.call(t, "GET", "event/"+waf.NewID(), ""), 404, "WAF.00022001")
 	wantError(t, e.callIn(t, e.Other, "GET", "event/"+evs[1].ID, ""), 404, "WAF.00022001")
 	wantError(t, e.call(t, "GET", "event/bad!id", ""), 400, "WAF.00021004")
-	// The paths of ListEventLog and ListUrl are not events: an unknown API
-	// once authenticated (401 without a signature).
+	// The path of ListEventLog is not an event: an unknown API once
+	// authenticated (401 without a signature); that of ListUrl is ListUrl.
+	wantError(t, e.call(t, "GET", "event/dump", ""), 404, "APIGW.0101")
+	wantError(t, e.call(t, "GET", "event/url", ""), 400, "WAF.00021002") // recent, or from and to, is mandatory
 	for _, op := range []string{"dump", "url"} {
-		wantError(t, e.call(t, "GET", "event/"+op, ""), 404, "APIGW.0101")
 		wantError(t, do(t, newRequest(t, "GET", e.URL+"/v1/"+e.Creds.ProjectID+"/waf/event/"+op, "")), 401, "APIGW.0301")
 	}
 }

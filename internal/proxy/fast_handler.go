@@ -173,7 +173,7 @@ func (p *Proxy) forwardFast(ctx *fasthttp.RequestCtx, c webCheck, pl *pool, peer
 	}
 	p.metrics.latency.observe(time.Since(start))
 	cleanResponseHeader(&resp.Header)
-	pl.metrics.count(resp.StatusCode())
+	pl.metrics.countUpstream(resp.StatusCode())
 }
 
 // upstreamFailed answers a request the origin did not answer: 504 when it

@@ -44,7 +44,7 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 		},
 		Transport: &retryTransport{p: p, pl: pl},
 		ModifyResponse: func(resp *http.Response) error {
-			pl.metrics.count(resp.StatusCode)
+			pl.metrics.countUpstream(resp.StatusCode)
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {

@@ -149,6 +149,7 @@ func (p *Proxy) record(x clientRequest, c webCheck, d *decision.Decision, verdic
 // event (Event.Key, Event.KeyKind). The request's strings are copied: the
 // event outlives the request's buffers.
 func (p *Proxy) recordKey(x clientRequest, c webCheck, d *decision.Decision, verdict *inspect.Verdict, key, keyKind string) string {
+	countEvent(c.rt, d, verdict)
 	id := p.eventID()
 	if p.deps.Events == nil {
 		return id

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/decision"
+	"github.com/rampartsec/rampart/internal/waf"
 )
 
 // metrics are the data plane's counters, exposed in the Prometheus text
@@ -36,14 +37,26 @@ type metrics struct {
 type hostMetrics struct {
 	name   string
 	status [6]atomic.Uint64
+	// traffic is the dashboard counters of the host served under this name
+	// (nil: none), set at each table build.
+	traffic atomic.Pointer[hostTraffic]
 }
 
-func (h *hostMetrics) count(status int) {
+// count counts a response the data plane generated.
+func (h *hostMetrics) count(status int) { h.countFrom(status, false) }
+
+// countUpstream counts a response of an origin server.
+func (h *hostMetrics) countUpstream(status int) { h.countFrom(status, true) }
+
+func (h *hostMetrics) countFrom(status int, upstream bool) {
 	c := status / 100
 	if c < 1 || c > 5 {
 		c = 5
 	}
 	h.status[c].Add(1)
+	if t := h.traffic.Load(); t != nil {
+		t.add(waf.StatusCounter(status, upstream))
+	}
 }
 
 func newMetrics() *metrics {

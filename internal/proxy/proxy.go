@@ -66,6 +66,7 @@ type Deps struct {
 	Policies     PolicySource      // nil: no basic web protection
 	Maskers      MaskerSource      // nil: nothing is masked
 	Rules        PolicyRulesSource // nil: no precise-protection, CC or known-attack-source rules
+	Traffic      TrafficSink       // nil: no dashboard traffic counters are stored (RunTraffic returns)
 }
 
 // Proxy is the WAF data plane. It is an http.Handler for the client-facing
@@ -82,6 +83,7 @@ type Proxy struct {
 	clients upstreamClients
 	buffers bufferPool
 	metrics *metrics
+	traffic trafficTable // the dashboard counters, stored by RunTraffic
 	// penalties holds the sources known-attack-source rules block, across
 	// table rebuilds.
 	penalties *penalty.Box
@@ -213,6 +215,7 @@ func (p *Proxy) Refresh(ctx context.Context) (bool, error) {
 			delete(p.certs, k)
 		}
 	}
+	p.traffic.attach(t, p.now())
 	p.table.Store(t)
 	p.clients.endBuild()
 	p.revs = cur

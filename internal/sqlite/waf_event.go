@@ -47,6 +47,9 @@ func (db *DB) InsertEvents(ctx context.Context, events []waf.Event) error {
 		return `INSERT INTO waf_events (` + eventColumns + `) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := rollupEvents(ctx, tx, events); err != nil { // the dashboard's hourly counts
+			return err
+		}
 		args := make([]any, 0, 19*eventRowsPerInsert)
 		for len(events) > 0 {
 			n := min(len(events), eventRowsPerInsert)
@@ -206,7 +209,31 @@ func (db *DB) PruneEvents(ctx context.Context, projectID string, before time.Tim
 		}
 	}
 	query := `DELETE FROM waf_events WHERE seq IN (SELECT seq FROM waf_events WHERE project_id = ? AND ` + cond + ` LIMIT ?)`
-	args = append(args, pruneChunk)
+	n, err := db.deleteInChunks(ctx, query, append(args, pruneChunk)...)
+	if err != nil {
+		return n, err
+	}
+	// The dashboard's hourly counts go with the hours that are wholly older.
+	_, err = db.deleteInChunks(ctx, `DELETE FROM waf_event_rollup WHERE (project_id, field, hour, enterprise_project_id, host_id, key, host) IN
+		(SELECT project_id, field, hour, enterprise_project_id, host_id, key, host FROM waf_event_rollup
+		WHERE project_id = ? AND field IN (`+wafPlaceholders(len(rolledFields))+`) AND hour <= ? LIMIT ?)`,
+		rollupPruneArgs(projectID, before)...)
+	return n, err
+}
+
+// rollupPruneArgs are the arguments of the rollup's retention delete.
+func rollupPruneArgs(projectID string, before time.Time) []any {
+	args := []any{projectID}
+	for _, f := range rolledFields {
+		args = append(args, int(f))
+	}
+	return append(args, millis(before.Add(-time.Hour)), pruneChunk)
+}
+
+// deleteInChunks runs a DELETE that removes at most pruneChunk rows (its
+// last argument) in one transaction each, until one removes fewer, and
+// returns how many rows it removed.
+func (db *DB) deleteInChunks(ctx context.Context, query string, args ...any) (int, error) {
 	total := 0
 	for {
 		var n int64

@@ -220,14 +220,7 @@ func eventWindow(recent, from, to string, now time.Time) (time.Time, time.Time, 
 	if from == "" && to == "" {
 		return time.Time{}, time.Time{}, invalid(CodeURLParam, "recent", "recent, or from and to, is mandatory.")
 	}
-	w, err := ParseTimeWindow(from, to)
-	if err != nil {
-		return time.Time{}, time.Time{}, err
-	}
-	if w.To.Sub(w.From) > maxEventRange {
-		return time.Time{}, time.Time{}, invalid(CodeURLParam, "to", "from and to must be at most 30 days apart.")
-	}
-	return w.From, w.To, nil
+	return dashboardWindow(from, to)
 }
 
 // countriesWithProvinces adds to a list of countries the provinces within
