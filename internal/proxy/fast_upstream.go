@@ -143,17 +143,15 @@ type upstreamConn struct {
 }
 
 func (c *upstreamConn) Read(b []byte) (int, error) {
-	if now := time.Now(); c.read.dueFor(now, c.idle) {
-		c.read.set = now
-		_ = c.Conn.SetReadDeadline(now.Add(c.idle))
+	if now := progressNow(); c.read.dueFor(now, c.idle) {
+		_ = c.Conn.SetReadDeadline(c.read.move(now, c.idle))
 	}
 	return c.Conn.Read(b)
 }
 
 func (c *upstreamConn) Write(b []byte) (int, error) {
-	if now := time.Now(); c.write.dueFor(now, c.idle) {
-		c.write.set = now
-		_ = c.Conn.SetWriteDeadline(now.Add(c.idle))
+	if now := progressNow(); c.write.dueFor(now, c.idle) {
+		_ = c.Conn.SetWriteDeadline(c.write.move(now, c.idle))
 	}
 	return c.Conn.Write(b)
 }
@@ -162,11 +160,11 @@ func (c *upstreamConn) Write(b []byte) (int, error) {
 // with its timeouts unset); the progress deadline takes over at the next
 // read or write.
 func (c *upstreamConn) SetReadDeadline(t time.Time) error {
-	c.read.set = time.Time{}
+	c.read.set = 0
 	return c.Conn.SetReadDeadline(t)
 }
 
 func (c *upstreamConn) SetWriteDeadline(t time.Time) error {
-	c.write.set = time.Time{}
+	c.write.set = 0
 	return c.Conn.SetWriteDeadline(t)
 }
