@@ -257,7 +257,11 @@ type tlsStateKey struct{}
 func (s *Server) serveFast(ctx *fasthttp.RequestCtx) {
 	h := &ctx.Request.Header
 	if !framingSafe(h) {
-		refuseFraming(ctx)
+		refuseBadHead(ctx, "Bad Request: ambiguous message framing")
+		return
+	}
+	if hasObsFold(h.RawHeaders()) {
+		refuseBadHead(ctx, "Bad Request: obsolete line folding")
 		return
 	}
 	if len(h.Peek("Upgrade")) > 0 && hasToken(h.Peek("Connection"), "upgrade") && !hasBody(h) {
@@ -301,12 +305,36 @@ func hasHeaderLine(raw []byte, prefix string) bool {
 	return false
 }
 
-// refuseFraming answers a request whose framing is unsafe with 400 and
-// closes the connection: where its body ends is not known.
-func refuseFraming(ctx *fasthttp.RequestCtx) {
-	ctx.SetConnectionClose()
+// hasObsFold reports whether a line of the raw header block starts with
+// white space: obsolete line folding (RFC 9112 section 5.2), a field line
+// continued on the next, or white space before the first field line
+// (section 2.2). The HTTP/1.1 server would join the lines, and origins
+// differ on where such a field ends (net/http joins them, nginx and
+// HAProxy refuse them), so the request is refused, as section 5.2 lets a
+// proxy do.
+func hasObsFold(raw []byte) bool {
+	if len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t') {
+		return true
+	}
+	for {
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 || i+1 == len(raw) {
+			return false
+		}
+		if raw[i+1] == ' ' || raw[i+1] == '\t' {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+}
+
+// refuseBadHead answers a request whose head is refused with 400 and
+// closes the connection: where its body ends is not known. (Error resets
+// the response, so the headers are set after it.)
+func refuseBadHead(ctx *fasthttp.RequestCtx, msg string) {
+	ctx.Error(msg, fasthttp.StatusBadRequest)
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	ctx.Error("Bad Request: ambiguous message framing", fasthttp.StatusBadRequest)
+	ctx.SetConnectionClose()
 }
 
 // hasBody reports whether the request has a body: a Content-Length above
