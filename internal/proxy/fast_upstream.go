@@ -3,6 +3,7 @@ package proxy
 import (
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -109,9 +110,12 @@ func (u *upstreamClients) get(scheme, host string) *fasthttp.HostClient {
 
 // retryStaleConnection retries a request without a body whose method is
 // safe to repeat (GET, HEAD, OPTIONS, TRACE, as net/http's transport does)
-// once when a kept-alive connection turned out to be closed by the origin
-// before any byte of the answer; never after a failed dial: forwardFast
-// then tries another server of the pool.
+// once when the connection failed before any byte of the answer: the
+// origin closed or reset a kept-alive connection just as it was reused.
+// Inside the client's attempts that failure is io.EOF (the client reports
+// it as fasthttp.ErrConnectionClosed only afterwards), or a failed write
+// of the request. Never after a failed dial: forwardFast then tries
+// another server of the pool.
 func retryStaleConnection(req *fasthttp.Request, attempts int, err error) (resetTimeout, retry bool) {
 	var de *dialError
 	if errors.As(err, &de) || req.IsBodyStream() || len(req.Body()) > 0 {
@@ -119,9 +123,21 @@ func retryStaleConnection(req *fasthttp.Request, attempts int, err error) (reset
 	}
 	switch b2s(req.Header.Method()) {
 	case "GET", "HEAD", "OPTIONS", "TRACE":
-		return false, errors.Is(err, fasthttp.ErrConnectionClosed)
+		return false, isStaleConnError(err)
 	}
 	return false, false
+}
+
+// isStaleConnError reports whether err is the failure of a request on a
+// connection the origin had closed: no byte of an answer (io.EOF; the
+// client reads any error on the first byte as that), or the request's
+// write refused.
+func isStaleConnError(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, fasthttp.ErrConnectionClosed) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "write"
 }
 
 // dialError is a failure to connect to an origin server: nothing of the
