@@ -25,16 +25,33 @@ type deadliner interface {
 // progress. It moves it only when a tenth of the timeout has passed since
 // it last did, so a stalled client is cut off between nine tenths of the
 // timeout and all of it, for one deadline change per tenth at most.
+//
+// Every read and write asks whether the deadline is due, so the question
+// reads only the monotonic clock (progressNow: one clock read, where
+// time.Now makes two); the wall clock is not read at all.
 type progressDeadline struct {
 	d   time.Duration
-	set time.Time // when the deadline was last moved; zero: never
+	set time.Duration // progressNow when the deadline was last moved; zero: never
 }
 
-func (pd *progressDeadline) due(now time.Time) bool { return pd.dueFor(now, pd.d) }
+// progressEpoch anchors progressNow.
+var progressEpoch = time.Now()
+
+// progressNow is the monotonic time since progressEpoch.
+func progressNow() time.Duration { return time.Since(progressEpoch) }
+
+func (pd *progressDeadline) due(now time.Duration) bool { return pd.dueFor(now, pd.d) }
 
 // dueFor is due with the timeout d.
-func (pd *progressDeadline) dueFor(now time.Time, d time.Duration) bool {
-	return pd.set.IsZero() || now.Sub(pd.set) >= d/10
+func (pd *progressDeadline) dueFor(now, d time.Duration) bool {
+	return pd.set == 0 || now-pd.set >= d/10
+}
+
+// move records that the deadline moves at now and returns the new
+// deadline, d after now.
+func (pd *progressDeadline) move(now, d time.Duration) time.Time {
+	pd.set = max(now, 1)
+	return progressEpoch.Add(now + d)
 }
 
 // deadlineWriter is the client's ResponseWriter with a write deadline
@@ -46,9 +63,8 @@ type deadlineWriter struct {
 }
 
 func (w *deadlineWriter) Write(b []byte) (int, error) {
-	if now := time.Now(); w.pd.due(now) {
-		w.pd.set = now
-		_ = w.dl.SetWriteDeadline(now.Add(w.pd.d))
+	if now := progressNow(); w.pd.due(now) {
+		_ = w.dl.SetWriteDeadline(w.pd.move(now, w.pd.d))
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -98,9 +114,8 @@ func (b *deadlineBody) touch(err error) {
 	case err != nil:
 		b.done = true
 	default:
-		if now := time.Now(); b.pd.due(now) {
-			b.pd.set = now
-			_ = b.dl.SetReadDeadline(now.Add(b.pd.d))
+		if now := progressNow(); b.pd.due(now) {
+			_ = b.dl.SetReadDeadline(b.pd.move(now, b.pd.d))
 		}
 	}
 }
@@ -133,7 +148,7 @@ func (p *Proxy) serveWithDeadlines(h http.Handler, w http.ResponseWriter, r *htt
 	if body != nil {
 		body.stop()
 	}
-	if !dw.pd.set.IsZero() {
+	if dw.pd.set != 0 {
 		_ = dl.SetWriteDeadline(time.Time{})
 	}
 	*dw = deadlineWriter{}

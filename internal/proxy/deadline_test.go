@@ -124,18 +124,27 @@ func TestClientTimeout(t *testing.T) {
 	}
 }
 
-// The deadline moves only when a tenth of the timeout has passed.
+// The deadline moves only when a tenth of the timeout has passed, to the
+// timeout after the progress that moved it.
 func TestProgressDeadline(t *testing.T) {
 	pd := progressDeadline{d: time.Second}
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	t0 := 5 * time.Second
 	if !pd.due(t0) {
 		t.Fatal("never set: not due")
 	}
-	pd.set = t0
-	if pd.due(t0.Add(99 * time.Millisecond)) {
+	if got, want := pd.move(t0, pd.d), progressEpoch.Add(6*time.Second); !got.Equal(want) {
+		t.Fatalf("deadline %v, want %v", got, want)
+	}
+	if pd.due(t0 + 99*time.Millisecond) {
 		t.Fatal("due within a tenth")
 	}
-	if !pd.due(t0.Add(100 * time.Millisecond)) {
+	if !pd.due(t0 + 100*time.Millisecond) {
 		t.Fatal("not due after a tenth")
+	}
+	// The progress clock follows the wall clock's elapsed time.
+	before := time.Now()
+	now := progressNow()
+	if d := progressEpoch.Add(now).Sub(before); d < -time.Millisecond || d > time.Second {
+		t.Fatalf("progressNow is %v off time.Now", d)
 	}
 }

@@ -44,9 +44,8 @@ func (b *clientBody) release() {
 
 func (b *clientBody) Read(p []byte) (int, error) {
 	if b.d > 0 {
-		if now := time.Now(); b.pd.due(now) {
-			b.pd.set = now
-			_ = b.ctx.Conn().SetReadDeadline(now.Add(b.d))
+		if now := progressNow(); b.pd.due(now) {
+			_ = b.ctx.Conn().SetReadDeadline(b.pd.move(now, b.d))
 		}
 	}
 	n, err := b.r.Read(p)

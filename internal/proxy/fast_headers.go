@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/valyala/fasthttp"
@@ -20,7 +21,8 @@ var hopByHop = [...]string{"Connection", "Keep-Alive", "Proxy-Connection", "Prox
 // prepareUpstreamHeader turns the copy of the client's header into the
 // origin's: the hop-by-hop headers and those the client's Connection header
 // names are removed, as are forwarding headers spelt with underscores (see
-// dropUnderscoreForwarding).
+// dropUnderscoreForwarding). One pass over the header finds what to
+// remove; a request that has none of them costs no deletion.
 func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
 	for _, conn := range in.Header.PeekAll("Connection") {
 		for tok := range strings.SplitSeq(b2s(conn), ",") {
@@ -29,16 +31,19 @@ func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
 			}
 		}
 	}
-	for _, h := range hopByHop {
-		out.Del(h)
-	}
-	out.ResetConnectionClose()
+	var found hopSet
 	var drop [][]byte // allocated only when a client sends such a spelling
 	for k := range out.All() {
-		if strings.IndexByte(b2s(k), '_') >= 0 && isForwardingName(b2s(k)) {
+		if i := hopByHopIndex(k); i >= 0 {
+			found.add(i)
+		} else if strings.IndexByte(b2s(k), '_') >= 0 && isForwardingName(b2s(k)) {
 			drop = append(drop, append([]byte(nil), k...))
 		}
 	}
+	for i := range found.each() {
+		out.Del(hopByHop[i])
+	}
+	out.ResetConnectionClose()
 	for _, k := range drop {
 		out.DelBytes(k)
 	}
@@ -59,15 +64,52 @@ func cleanResponseHeader(h *fasthttp.ResponseHeader) {
 	for _, name := range names {
 		h.Del(name)
 	}
-	for _, name := range hopByHop {
-		if name != "Transfer-Encoding" && name != "Trailer" {
+	var found hopSet
+	for k := range h.All() {
+		if i := hopByHopIndex(k); i >= 0 {
+			found.add(i)
+		}
+	}
+	for i := range found.each() {
+		if name := hopByHop[i]; name != "Transfer-Encoding" && name != "Trailer" {
 			h.Del(name)
 		}
 	}
-	if h.ContentLength() >= 0 {
+	if found.has(hopTrailer) && h.ContentLength() >= 0 {
 		h.Del("Trailer") // no chunked body to carry trailer fields
 	}
 	h.ResetConnectionClose()
+}
+
+// hopTrailer is the index of Trailer in hopByHop.
+var hopTrailer = slices.Index(hopByHop[:], "Trailer")
+
+// hopSet is a set of indexes of hopByHop.
+type hopSet uint16
+
+func (s *hopSet) add(i int)     { *s |= 1 << i }
+func (s hopSet) has(i int) bool { return s&(1<<i) != 0 }
+
+// each yields the indexes in the set.
+func (s hopSet) each() func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := range len(hopByHop) {
+			if s.has(i) && !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+// hopByHopIndex returns the index of name in hopByHop (ignoring case), or
+// -1.
+func hopByHopIndex(name []byte) int {
+	for i, h := range hopByHop {
+		if len(h) == len(name) && (h[0]|0x20) == (name[0]|0x20) && strings.EqualFold(h, b2s(name)) {
+			return i
+		}
+	}
+	return -1
 }
 
 // setForwardedFast is setForwarded for the HTTP/1.1 server:

@@ -3,6 +3,7 @@ package proxy
 import (
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -109,9 +110,12 @@ func (u *upstreamClients) get(scheme, host string) *fasthttp.HostClient {
 
 // retryStaleConnection retries a request without a body whose method is
 // safe to repeat (GET, HEAD, OPTIONS, TRACE, as net/http's transport does)
-// once when a kept-alive connection turned out to be closed by the origin
-// before any byte of the answer; never after a failed dial: forwardFast
-// then tries another server of the pool.
+// once when the connection failed before any byte of the answer: the
+// origin closed or reset a kept-alive connection just as it was reused.
+// Inside the client's attempts that failure is io.EOF (the client reports
+// it as fasthttp.ErrConnectionClosed only afterwards), or a failed write
+// of the request. Never after a failed dial: forwardFast then tries
+// another server of the pool.
 func retryStaleConnection(req *fasthttp.Request, attempts int, err error) (resetTimeout, retry bool) {
 	var de *dialError
 	if errors.As(err, &de) || req.IsBodyStream() || len(req.Body()) > 0 {
@@ -119,9 +123,21 @@ func retryStaleConnection(req *fasthttp.Request, attempts int, err error) (reset
 	}
 	switch b2s(req.Header.Method()) {
 	case "GET", "HEAD", "OPTIONS", "TRACE":
-		return false, errors.Is(err, fasthttp.ErrConnectionClosed)
+		return false, isStaleConnError(err)
 	}
 	return false, false
+}
+
+// isStaleConnError reports whether err is the failure of a request on a
+// connection the origin had closed: no byte of an answer (io.EOF; the
+// client reads any error on the first byte as that), or the request's
+// write refused.
+func isStaleConnError(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, fasthttp.ErrConnectionClosed) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "write"
 }
 
 // dialError is a failure to connect to an origin server: nothing of the
@@ -143,17 +159,15 @@ type upstreamConn struct {
 }
 
 func (c *upstreamConn) Read(b []byte) (int, error) {
-	if now := time.Now(); c.read.dueFor(now, c.idle) {
-		c.read.set = now
-		_ = c.Conn.SetReadDeadline(now.Add(c.idle))
+	if now := progressNow(); c.read.dueFor(now, c.idle) {
+		_ = c.Conn.SetReadDeadline(c.read.move(now, c.idle))
 	}
 	return c.Conn.Read(b)
 }
 
 func (c *upstreamConn) Write(b []byte) (int, error) {
-	if now := time.Now(); c.write.dueFor(now, c.idle) {
-		c.write.set = now
-		_ = c.Conn.SetWriteDeadline(now.Add(c.idle))
+	if now := progressNow(); c.write.dueFor(now, c.idle) {
+		_ = c.Conn.SetWriteDeadline(c.write.move(now, c.idle))
 	}
 	return c.Conn.Write(b)
 }
@@ -162,11 +176,11 @@ func (c *upstreamConn) Write(b []byte) (int, error) {
 // with its timeouts unset); the progress deadline takes over at the next
 // read or write.
 func (c *upstreamConn) SetReadDeadline(t time.Time) error {
-	c.read.set = time.Time{}
+	c.read.set = 0
 	return c.Conn.SetReadDeadline(t)
 }
 
 func (c *upstreamConn) SetWriteDeadline(t time.Time) error {
-	c.write.set = time.Time{}
+	c.write.set = 0
 	return c.Conn.SetWriteDeadline(t)
 }

@@ -77,7 +77,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		ln.Close()
 		return err
 	}
-	return closedErr(fs.Serve(&clientListener{Listener: ln, d: s.p.cfg.ClientTimeout}))
+	return closedErr(fs.Serve(&clientListener{Listener: ln, d: s.p.cfg.ClientTimeout, s: s}))
 }
 
 // ServeTLS serves HTTPS on ln: each host's certificate chosen by SNI (see
@@ -105,7 +105,7 @@ func (s *Server) ServeTLS(ln net.Listener) error {
 	go func() { _ = fs.Serve(h1) }()
 	defer h1.Close()
 	defer h2.Close()
-	var delay time.Duration
+	var backoff acceptBackoff
 	for {
 		c, err := ln.Accept()
 		if err != nil {
@@ -115,16 +115,24 @@ func (s *Server) ServeTLS(ln net.Listener) error {
 			if errors.Is(err, net.ErrClosed) {
 				return err
 			}
-			// Out of file descriptors and the like: wait and go on, as
-			// net/http's server does (5 ms doubling up to 1 s).
-			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-			s.p.log.Warn("proxy: accepting a TLS connection", "err", err, "retry_in", delay)
-			time.Sleep(delay)
+			backoff.wait(s.p.log, "TLS", err)
 			continue
 		}
-		delay = 0
+		backoff = acceptBackoff{}
 		go s.handshake(tls.Server(&clientConn{Conn: c, d: s.p.cfg.ClientTimeout}, cfg), h1, h2)
 	}
+}
+
+// acceptBackoff is how an accept loop waits after an error that does not
+// end its listener (out of file descriptors and the like) before it goes
+// on, as net/http's server does: 5 ms, doubling up to 1 s.
+type acceptBackoff struct{ delay time.Duration }
+
+// wait logs err and sleeps for the next delay.
+func (b *acceptBackoff) wait(log *slog.Logger, listener string, err error) {
+	b.delay = min(max(2*b.delay, 5*time.Millisecond), time.Second)
+	log.Warn("proxy: accepting a connection", "listener", listener, "err", err, "retry_in", b.delay)
+	time.Sleep(b.delay)
 }
 
 // handshake completes a TLS handshake (within ReadHeaderTimeout) and hands
@@ -188,14 +196,22 @@ func (s *Server) newFastServer() (*fasthttp.Server, error) {
 		ReadTimeout:     s.cfg.ReadHeaderTimeout,
 		IdleTimeout:     s.cfg.IdleTimeout,
 		CloseOnShutdown: true,
+		// The handler never asks for the request's time (RequestCtx.Time),
+		// so the clock is not read for it.
+		LazyRequestTime: true,
 		ExpectHandler:   s.expectFast,
 		Logger:          fastLogger{s.p.log},
 	}
 	if d := s.p.cfg.ClientTimeout; d > 0 {
 		// The first byte of a body, which the server reads with the
 		// headers (the rest is streamed under clientBody's deadline),
-		// must come within the client timeout.
-		fs.HeaderReceived = func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+		// must come within the client timeout. A request without a body
+		// reads nothing more before its answer: its deadline is left as
+		// the head's, one deadline change fewer per request.
+		fs.HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if !hasBody(h) {
+				return fasthttp.RequestConfig{}
+			}
 			return fasthttp.RequestConfig{ReadTimeout: d}
 		}
 	}
@@ -241,7 +257,11 @@ type tlsStateKey struct{}
 func (s *Server) serveFast(ctx *fasthttp.RequestCtx) {
 	h := &ctx.Request.Header
 	if !framingSafe(h) {
-		refuseFraming(ctx)
+		refuseBadHead(ctx, "Bad Request: ambiguous message framing")
+		return
+	}
+	if hasObsFold(h.RawHeaders()) {
+		refuseBadHead(ctx, "Bad Request: obsolete line folding")
 		return
 	}
 	if len(h.Peek("Upgrade")) > 0 && hasToken(h.Peek("Connection"), "upgrade") && !hasBody(h) {
@@ -285,12 +305,36 @@ func hasHeaderLine(raw []byte, prefix string) bool {
 	return false
 }
 
-// refuseFraming answers a request whose framing is unsafe with 400 and
-// closes the connection: where its body ends is not known.
-func refuseFraming(ctx *fasthttp.RequestCtx) {
-	ctx.SetConnectionClose()
+// hasObsFold reports whether a line of the raw header block starts with
+// white space: obsolete line folding (RFC 9112 section 5.2), a field line
+// continued on the next, or white space before the first field line
+// (section 2.2). The HTTP/1.1 server would join the lines, and origins
+// differ on where such a field ends (net/http joins them, nginx and
+// HAProxy refuse them), so the request is refused, as section 5.2 lets a
+// proxy do.
+func hasObsFold(raw []byte) bool {
+	if len(raw) > 0 && (raw[0] == ' ' || raw[0] == '\t') {
+		return true
+	}
+	for {
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 || i+1 == len(raw) {
+			return false
+		}
+		if raw[i+1] == ' ' || raw[i+1] == '\t' {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+}
+
+// refuseBadHead answers a request whose head is refused with 400 and
+// closes the connection: where its body ends is not known. (Error resets
+// the response, so the headers are set after it.)
+func refuseBadHead(ctx *fasthttp.RequestCtx, msg string) {
+	ctx.Error(msg, fasthttp.StatusBadRequest)
 	ctx.Response.Header.Set("Cache-Control", "no-store")
-	ctx.Error("Bad Request: ambiguous message framing", fasthttp.StatusBadRequest)
+	ctx.SetConnectionClose()
 }
 
 // hasBody reports whether the request has a body: a Content-Length above

@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"crypto/tls"
+	"errors"
 	"io"
 	"net"
 	"sync"
@@ -154,19 +155,29 @@ func (c *replayConn) Close() error {
 	return err
 }
 
-// clientListener gives its connections the client write timeout
-// (clientConn).
+// clientListener is the plain HTTP/1.1 listener as its server sees it:
+// it gives its connections the client write timeout (clientConn), and
+// after an accept error that does not end the listener (out of file
+// descriptors and the like) it waits and accepts again instead of
+// returning the error, on which the HTTP/1.1 server would stop serving.
 type clientListener struct {
 	net.Listener
 	d time.Duration
+	s *Server
 }
 
 func (l *clientListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	var backoff acceptBackoff
+	for {
+		c, err := l.Listener.Accept()
+		if err == nil {
+			return &clientConn{Conn: c, d: l.d}, nil
+		}
+		if errors.Is(err, net.ErrClosed) || l.s.isClosed() {
+			return nil, err
+		}
+		backoff.wait(l.s.p.log, "HTTP", err)
 	}
-	return &clientConn{Conn: c, d: l.d}, nil
 }
 
 // clientConn is a client connection that is cut off when the client takes
@@ -181,9 +192,8 @@ type clientConn struct {
 
 func (c *clientConn) Write(b []byte) (int, error) {
 	if c.d > 0 {
-		if now := time.Now(); c.pd.dueFor(now, c.d) {
-			c.pd.set = now
-			_ = c.Conn.SetWriteDeadline(now.Add(c.d))
+		if now := progressNow(); c.pd.dueFor(now, c.d) {
+			_ = c.Conn.SetWriteDeadline(c.pd.move(now, c.d))
 		}
 	}
 	return c.Conn.Write(b)

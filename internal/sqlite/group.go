@@ -190,11 +190,23 @@ func (db *DB) runWriteJobs(jobs []*writeJob) {
 // tx.StmtContext (which reuses it on that connection). It must be called
 // outside a transaction: the writer pool has one connection.
 func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	key := query
+	return db.cachedStmt(ctx, db.wdb, query, query)
+}
+
+// readPrepared returns query prepared on the read pool (cached in
+// db.stmts under the key "read " + query; database/sql prepares it on each
+// read connection once), for queries run often, such as the revision
+// polls (not timed as store reads: a poll is not an operation).
+func (db *DB) readPrepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	return db.cachedStmt(ctx, db.rdb.DB, "read "+query, query)
+}
+
+// cachedStmt returns query prepared on pool, cached in db.stmts under key.
+func (db *DB) cachedStmt(ctx context.Context, pool *sql.DB, key, query string) (*sql.Stmt, error) {
 	if st, ok := db.stmts.Load(key); ok {
 		return st.(*sql.Stmt), nil
 	}
-	st, err := db.wdb.PrepareContext(ctx, query)
+	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, formatError(err)
 	}

@@ -37,7 +37,13 @@ var _ rampart.RevisionLister = (*DB)(nil)
 
 // Revisions implements rampart.RevisionLister.
 func (db *DB) Revisions(ctx context.Context) ([]rampart.Revision, error) {
-	rows, err := db.rdb.QueryContext(ctx, `SELECT project_id, family, revision FROM project_revisions`)
+	// The data plane and the decision registry poll this every 50 ms:
+	// prepared once per read connection, not parsed on every call.
+	st, err := db.readPrepared(ctx, `SELECT project_id, family, revision FROM project_revisions`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx)
 	if err != nil {
 		return nil, formatError(err)
 	}

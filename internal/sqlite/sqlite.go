@@ -42,7 +42,7 @@ type DB struct {
 	sm         smCache    // SecMaster's prepared write statements (secmaster_stmt.go)
 	writeQueue writeQueue // writes waiting for a group commit (group.go), guarded by writeMu
 	writeMu    sync.Mutex
-	stmts      sync.Map // statements prepared on the writer connection (group.go): query → *sql.Stmt
+	stmts      sync.Map // prepared statements (group.go): query → *sql.Stmt on the writer connection, "read " + query on the read pool
 
 	unreadable unreadableRows // rows reads skipped (unreadable.go)
 	observer   Observer       // Options.Observer, or nopObserver (observe.go)
