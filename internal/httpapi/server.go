@@ -75,6 +75,9 @@ type Deps struct {
 	// Bouncers serves CrowdSec's bouncer API (GET /v1/decisions and
 	// /v1/decisions/stream).
 	Bouncers *bouncer.Service
+	// Console serves the web console's files under /console/ (nil: the
+	// console is off and its paths are unknown APIs).
+	Console http.Handler
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -98,6 +101,8 @@ type server struct {
 	feed decision.Feed
 	// CrowdSec bouncer keys and pulls.
 	bouncers *bouncer.Service
+	// The web console's files (nil: off).
+	console http.Handler
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -135,6 +140,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		feed: deps.Feed,
 		// CrowdSec bouncer keys and pulls.
 		bouncers: deps.Bouncers,
+		// The web console's files.
+		console: deps.Console,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
