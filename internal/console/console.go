@@ -89,6 +89,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("X-Frame-Options", "DENY")
 	name := strings.TrimPrefix(r.URL.Path, Prefix)
+	if name == "" {
+		name = "index.html"
+	}
 	a, ok := h.assets[name]
 	if !ok && !strings.HasPrefix(name, "api/") && !strings.Contains(path.Base(name), ".") { // an application page
 		name, a, ok = "index.html", h.assets["index.html"], true
