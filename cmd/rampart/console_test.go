@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -103,17 +104,30 @@ func (b *consoleBrowser) shot(name string) {
 	}
 }
 
-// submit types values into the inputs of the form labelled form (pairs
+// submit sets the values of the inputs and selects of the form labelled form (pairs
 // of input name and value, in order) and submits it.
 func (b *consoleBrowser) submit(what, form string, pairs ...string) {
 	b.t.Helper()
 	sel := `form[aria-label="` + form + `"] `
 	var steps []chromedp.Action[chromedp.Void]
 	for i := 0; i+1 < len(pairs); i += 2 {
-		steps = append(steps, chromedp.SetValue(chromedp.CSS(sel+`input[name="`+pairs[i]+`"]`), pairs[i+1]))
+		steps = append(steps, chromedp.SetValue(chromedp.CSS(sel+`[name="`+pairs[i]+`"]`), pairs[i+1]))
 	}
 	steps = append(steps, chromedp.Click(chromedp.CSS(sel+`button[type="submit"]`)))
 	b.run(what, steps...)
+}
+
+// cell returns the text of the column named column in the rows of the
+// page's table that mention row.
+func (b *consoleBrowser) cell(row, column string) string {
+	b.t.Helper()
+	text, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#page tbody tr')]
+		.filter(tr => tr.textContent.includes(`+strconv.Quote(row)+`))
+		.map(tr => tr.querySelector('td[data-label=`+strconv.Quote(column)+`]').textContent).join()`))
+	if err != nil {
+		b.t.Fatalf("read the %s of %s: %v", column, row, err)
+	}
+	return text
 }
 
 // pageText returns the text of the rendered page.
@@ -294,6 +308,22 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("the emergency block shows no aging:\n%.2000s", text)
 	}
 	b.shot("secmaster")
+	// One that ages in 3 seconds: the worker lifts it, the list says so.
+	b.submit("add a short emergency block", "Add an emergency policy", "block_target", "192.0.2.98", "ageing", "3", "unit", "seconds")
+	b.waitText("the short block", "192.0.2.98", nil)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		status := b.cell("192.0.2.98", "Status")
+		if status == "EXPIRED" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the 3-second emergency block did not expire: status %q", status)
+		}
+		time.Sleep(500 * time.Millisecond)
+		b.run("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#page[data-page="secmaster"][data-ready="true"]`)))
+	}
+	b.shot("secmaster-expired")
 	b.submit("a bad target", "Add an emergency policy", "block_target", "not an address", "ageing", "")
 	sm := `form[aria-label="Add an emergency policy"] `
 	b.run("the error beside the field", chromedp.WaitVisible(chromedp.CSS(sm+`input[name="block_target"][aria-invalid="true"] + .field-error:not(:empty)`)))
