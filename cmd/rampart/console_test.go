@@ -331,7 +331,9 @@ func TestConsoleInBrowser(t *testing.T) {
 
 	// The decision tester sees the emergency block at the WAF layer.
 	b.open("decisions")
-	decide := func() { b.submit("ask for a decision", "Decision query", "ip", "192.0.2.99", "host", "shop.example.com") }
+	decide := func() {
+		b.submit("ask for a decision", "Decision query", "ip", "192.0.2.99", "host", "shop.example.com")
+	}
 	decide()
 	b.waitText("the emergency block decided", "emergency", decide)
 	b.shot("decisions")
