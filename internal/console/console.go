@@ -2,7 +2,8 @@
 // JavaScript and the vendored chart library), embedded in the binary, and
 // serves them. The console is a page that calls the public APIs; it has no
 // API of its own, so this package holds no business rules and imports no
-// other package of Rampart.
+// other package of Rampart. The chart library under static/vendor/ is the
+// npm registry's published file, fetched by scripts/console-vendor.sh.
 package console
 
 import (
