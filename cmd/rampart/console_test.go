@@ -214,9 +214,21 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#login-form .field-error:not(:empty), #login-form .form-error:not(:empty)`)))
 	b.shot("login-error")
-	b.run("log in",
-		chromedp.SetValue(chromedp.CSS("#login-password"), "first-password"),
-		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
+	// By keyboard alone: Tab walks the form in order, Enter submits it.
+	b.run("focus the account field", chromedp.Evaluate[chromedp.Void](`document.getElementById("login-password").value = ""`), chromedp.Focus(chromedp.CSS("#login-domain")))
+	var order []string
+	for range 3 {
+		b.run("tab", chromedp.KeyEvent("\t"))
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id || document.activeElement.textContent`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, focused)
+	}
+	if strings.Join(order, ",") != "login-user,login-password,Log in" {
+		t.Errorf("Tab order of the login form: %v", order)
+	}
+	b.run("log in", chromedp.Focus(chromedp.CSS("#login-password")), chromedp.KeyEvent("first-password\r"),
 		chromedp.WaitVisible(chromedp.CSS(`#page[data-page="overview"][data-ready="true"]`)))
 	cookies, err := chromedp.Run(ctx, func(ctx context.Context, tg *chromedp.Target) ([]*network.Cookie, error) {
 		res, err := cdp.Call(ctx, tg, network.GetCookies, network.GetCookiesParams{URLs: []string{base}})
@@ -246,8 +258,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	b.shot("overview")
 
-	// A protected host.
-	b.open("hosts")
+	// A protected host, reached from the menu by keyboard.
+	b.run("the menu by keyboard", chromedp.Focus(chromedp.CSS(`nav a[href="#/hosts"]`)), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS(`#page[data-page="hosts"][data-ready="true"]`)))
 	b.submit("add a host", "Add a protected host", "hostname", "shop.example.com", "address", upHost, "port", upPort)
 	b.waitText("the new host", "shop.example.com", nil)
 	b.shot("hosts")
