@@ -111,7 +111,12 @@ func (b *consoleBrowser) submit(what, form string, pairs ...string) {
 	sel := `form[aria-label="` + form + `"] `
 	var steps []chromedp.Action[chromedp.Void]
 	for i := 0; i+1 < len(pairs); i += 2 {
-		steps = append(steps, chromedp.SetValue(chromedp.CSS(sel+`[name="`+pairs[i]+`"]`), pairs[i+1]))
+		field := sel + `[name="` + pairs[i] + `"]`
+		if pairs[i+1] == "" { // SetValue takes an empty value for a failure
+			steps = append(steps, chromedp.Evaluate[chromedp.Void](`document.querySelector(`+strconv.Quote(field)+`).value = ""`))
+			continue
+		}
+		steps = append(steps, chromedp.SetValue(chromedp.CSS(field), pairs[i+1]))
 	}
 	steps = append(steps, chromedp.Click(chromedp.CSS(sel+`button[type="submit"]`)))
 	b.run(what, steps...)
@@ -309,6 +314,16 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Errorf("the event list does not show a geolocation block:\n%.2000s", text)
 	}
 	b.shot("events")
+	// A custom period: half of it is refused beside the missing field; the
+	// whole of it lists the block.
+	b.submit("half a period", "Event filters", "from", time.Now().Add(-time.Hour).Format("2006-01-02T15:04"), "to", "")
+	b.run("the error beside the end", chromedp.WaitVisible(chromedp.CSS(`form[aria-label="Event filters"] input[name="to"][aria-invalid="true"] + .field-error:not(:empty)`)))
+	b.submit("a period before the block", "Event filters", "from", time.Now().Add(-3*time.Hour).Format("2006-01-02T15:04"),
+		"to", time.Now().Add(-2*time.Hour).Format("2006-01-02T15:04"))
+	b.waitText("no block before it", "Nothing to show.", nil)
+	b.submit("a period around the block", "Event filters", "from", time.Now().Add(-time.Hour).Format("2006-01-02T15:04"),
+		"to", time.Now().Add(time.Hour).Format("2006-01-02T15:04"))
+	b.waitText("the block in the period", "202.106.0.20", nil)
 	b.run("open an event", chromedp.Click(chromedp.CSS(`button[aria-label^="Detail of event"]`)))
 	b.waitText("the event detail", "/cart?item=7", nil)
 	b.shot("event-detail")

@@ -2,7 +2,7 @@
 // type; the detail of one event; export of the listed events to CSV
 // (ListEvent and ShowEvent).
 import { api, query } from '../api.js';
-import { h, table, field, onSubmit, when } from '../ui.js';
+import { h, table, field, onSubmit, showError, when } from '../ui.js';
 
 const recents = [['today', 'Today'], ['yesterday', 'Yesterday'], ['3days', 'Last 3 days'], ['1week', 'Last week'], ['1month', 'Last month']];
 const actionNames = ['block', 'pass', 'log', 'captcha', 'js_challenge'];
@@ -26,7 +26,9 @@ export async function render(root, ctx) {
   const filters = JSON.parse(sessionStorage.getItem('rampart-events') || '{"recent":"today"}');
   const form = h('form', { 'aria-label': 'Event filters' },
     h('div', { class: 'row' },
-      field({ name: 'recent', label: 'Period', options: recents, value: filters.recent, fields: ['recent', 'from', 'to'] }),
+      field({ name: 'recent', label: 'Period', options: recents, value: filters.recent, fields: ['recent'] }),
+      field({ name: 'from', label: 'Or from (local time)', type: 'datetime-local', value: filters.from, fields: ['from'] }),
+      field({ name: 'to', label: 'to', type: 'datetime-local', value: filters.to, fields: ['to'] }),
       field({ name: 'hosts', label: 'Host', options: [['', 'All hosts'], ...hosts.map(x => [x.id, x.hostname])], value: filters.hosts, fields: ['hosts'] }),
       field({ name: 'sip', label: 'Client IP', value: filters.sip, fields: ['sip', 'sips'] }),
       field({ name: 'actions', label: 'Action', options: [['', 'Any'], ...actionNames.map(a => [a, a])], value: filters.actions, fields: ['actions'] }),
@@ -37,8 +39,14 @@ export async function render(root, ctx) {
   root.replaceChildren(h('h1', {}, 'Events'), form, out, detail);
 
   const load = async v => {
+    const range = {};
+    if (v.from || v.to) {
+      if (!v.from || !v.to) throw { message: v.from ? 'Give the end of the period (to) too.' : 'Give the start of the period (from) too.' };
+      range.from = new Date(v.from).getTime();
+      range.to = new Date(v.to).getTime();
+    } else range.recent = v.recent;
+    const res = await api('GET', base + 'event' + query({ ...range, hosts: v.hosts, sip: v.sip, actions: v.actions, attacks: v.attacks, pagesize: 100 }));
     sessionStorage.setItem('rampart-events', JSON.stringify(v));
-    const res = await api('GET', base + 'event' + query({ recent: v.recent, hosts: v.hosts, sip: v.sip, actions: v.actions, attacks: v.attacks, pagesize: 100 }));
     const items = res.items || [];
     const exportBtn = h('button', { type: 'button', class: 'secondary', onclick: () => {
       const url = URL.createObjectURL(new Blob([csv(items)], { type: 'text/csv' }));
@@ -59,7 +67,11 @@ export async function render(root, ctx) {
       ], items, 'Events'));
   };
   onSubmit(form, load);
-  await load(filters);
+  try {
+    await load(filters);
+  } catch (err) {
+    showError(form, err);
+  }
 }
 
 async function showDetail(base, id, box) {
