@@ -212,6 +212,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	// Log in.
 	b.run("open the login", chromedp.Navigate(base+"/console/"), chromedp.WaitVisible(chromedp.CSS("#login-form")))
 	b.shot("login")
+	hiddenBar, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.getElementById("session")).display + getComputedStyle(document.getElementById("nav")).display`))
+	if err != nil || hiddenBar != "nonenone" {
+		t.Errorf("before the login the session bar and menu show (display %q, %v)", hiddenBar, err)
+	}
 	b.run("wrong password",
 		chromedp.SendKeys(chromedp.CSS("#login-domain"), "acme"),
 		chromedp.SendKeys(chromedp.CSS("#login-user"), "admin"),
@@ -268,8 +272,23 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#page[data-page="hosts"][data-ready="true"]`)))
 	b.submit("add a host", "Add a protected host", "hostname", "shop.example.com", "address", upHost, "port", upPort)
 	b.waitText("the new host", "shop.example.com", nil)
-	b.shot("hosts")
 	proxyEventually(t, "host routed", func() (int, string) { return proxyGet(t, proxyAddr, "shop.example.com", logs) }, 200, "from origin")
+	b.shot("hosts")
+	// Protection off and on again, and the origin server saved again.
+	b.run("suspend protection", chromedp.Click(chromedp.CSS(`#page tbody button.secondary`)))
+	b.waitText("protection off", "Enable protection", nil)
+	if st := b.cell("shop.example.com", "Protection"); st != "Off" {
+		t.Errorf("protection after suspending: %q", st)
+	}
+	b.run("enable protection", chromedp.Click(chromedp.CSS(`#page tbody button.secondary`)))
+	b.waitText("protection on", "Suspend protection", nil)
+	up2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "from the second origin") }))
+	defer up2.Close()
+	_, up2Port, _ := net.SplitHostPort(up2.Listener.Addr().String())
+	b.run("open the servers", chromedp.Click(chromedp.CSS(`#page tbody details summary`)))
+	b.submit("move the host to a second origin", "Origin servers of shop.example.com", "address", upHost, "port", up2Port)
+	b.waitText("the servers saved", "http://"+upHost+":"+up2Port, nil)
+	proxyEventually(t, "host moved", func() (int, string) { return proxyGet(t, proxyAddr, "shop.example.com", logs) }, 200, "from the second origin")
 
 	// A geolocation rule blocking Beijing, picked in the picker.
 	b.open("geoip")
