@@ -68,7 +68,7 @@ export async function render(root, ctx) {
     const canvas = h('canvas', { role: 'img', 'aria-label': 'Requests and attacks over time' });
     grid.append(panel('Requests and blocks over time', h('div', { class: 'canvas-box' }, canvas)));
     const colours = ['#0b5cad', '#b3261e', '#c77700', '#1a7f37', '#6f42c1', '#57606a'];
-    queueMicrotask(() => chart(canvas, { type: 'line', data: { labels: times.map(t => new Date(t).toLocaleTimeString()),
+    queueMicrotask(() => chart(canvas, { type: 'line', data: { labels: times.map(t => new Date(t).toLocaleString([], span > 86400e3 ? { month: 'short', day: 'numeric', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' })),
       datasets: series.map((s, i) => ({ label: statNames[s.key] || s.key, data: (s.timeline || []).map(p => p.num), borderColor: colours[i % colours.length], pointRadius: 0 })) } }));
   } else grid.append(panel('Requests and blocks over time', noData('the request timeline (ListRequestTimeline)', timeline.reason)));
 
