@@ -22,7 +22,9 @@ fi
 echo "== go vet (main module)"
 go vet ./...
 echo "== go test -race (main module)"
-go test -race -count=1 -timeout 10m ./...
+# cmd/rampart runs real servers and a browser one after another: on a shared
+# 2-core machine, with every package testing at once, it needs more than 10m.
+go test -race -count=1 -timeout 20m ./...
 
 if [ -f sdktest/go.mod ]; then
 	echo "== go vet (sdktest module)"

@@ -147,8 +147,9 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 }
 
 // authn authenticates the request by X-Auth-Token, by an SDK-HMAC-SHA256
-// signature or by the console's session cookie (with its CSRF checks), applies the per-credential rate limit, and, when the route has
-// a {project_id}, checks that the credential may act on that project. The
+// signature or by the console's session cookie (with its CSRF checks),
+// applies the per-credential rate limit, and, when the route has a
+// {project_id}, checks that the credential may act on that project. The
 // principal is put into the request context for the handler.
 func (s *server) authn(fam family, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
