@@ -12,16 +12,19 @@ fi
 # Debian packages some tests need beyond Go: nft, for the nftables feed's
 # `nft -c` checks; nginx, the real origin of the data plane's end-to-end
 # test; CrowdSec's custom and firewall bouncers, which pull from a real
-# `rampart serve` (cmd/rampart/bouncer_test.go). Installed best effort (as
+# `rampart serve` (cmd/rampart/bouncer_test.go); chromium, the browser the
+# web console's tests drive (cmd/rampart/console_test.go). Installed best effort (as
 # root, with retries); a failure never stops the run: the tests that need a
 # missing package skip.
 ./scripts/install-test-packages.sh nft:nftables nginx:nginx crowdsec-custom-bouncer:crowdsec-custom-bouncer \
-	crowdsec-firewall-bouncer:crowdsec-firewall-bouncer || echo "note: installing the test packages failed; continuing"
+	crowdsec-firewall-bouncer:crowdsec-firewall-bouncer chromium:chromium || echo "note: installing the test packages failed; continuing"
 
 echo "== go vet (main module)"
 go vet ./...
 echo "== go test -race (main module)"
-go test -race -count=1 -timeout 10m ./...
+# cmd/rampart runs real servers and a browser one after another: on a shared
+# 2-core machine, with every package testing at once, it needs more than 10m.
+go test -race -count=1 -timeout 20m ./...
 
 if [ -f sdktest/go.mod ]; then
 	echo "== go vet (sdktest module)"
@@ -34,5 +37,8 @@ if ! command -v nft >/dev/null 2>&1 && [ ! -x /usr/sbin/nft ]; then
 fi
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 	echo "note: nginx is not installed: the data plane's nginx-origin test (TestNginxOrigin) skipped"
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+	echo "note: chromium is not installed: the web console's browser test (TestConsoleInBrowser) skipped"
 fi
 echo "== all tests passed"

@@ -79,6 +79,20 @@ func (e *envFlags) Int(p *int, name, env string, def int, usage string) {
 	e.fs.IntVar(p, name, def, e.help(usage, env))
 }
 
+// Bool registers a boolean flag; its env twin takes what strconv.ParseBool
+// reads (true, false, 1, 0, …).
+func (e *envFlags) Bool(p *bool, name, env string, def bool, usage string) {
+	if v := e.getenv(env); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			e.errs = append(e.errs, fmt.Errorf("%s=%q: %w", env, v, err))
+		} else {
+			def = b
+		}
+	}
+	e.fs.BoolVar(p, name, def, e.help(usage, env))
+}
+
 // parseFlags parses the flags in args. For -h or --help it writes the usage
 // to stdout and returns flag.ErrHelp; after a flag error (already shown) it
 // writes the usage to stderr and returns errUsage; then it returns the

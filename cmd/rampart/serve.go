@@ -46,6 +46,8 @@ type serveConfig struct {
 	AddressData addressDataConfig
 	// Proxy is the WAF data plane run beside the API (--proxy-listen).
 	Proxy proxyConfig
+	// Console serves the web console at /console/ on the API listener.
+	Console bool
 }
 
 const serveUsage = `Usage: rampart serve [flags]
@@ -70,6 +72,7 @@ func parseServeFlags(args []string, getenv func(string) string, stdout, stderr i
 	e.String(&c.PublicURL, "public-url", "RAMPART_PUBLIC_URL", "", "base URL advertised in token catalogs (default: from the request)")
 	e.Int(&c.SecMasterMaxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace")
 	e.Int(&c.SecMasterMaxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster emergency policies with block aging allowed per workspace")
+	e.Bool(&c.Console, "console", "RAMPART_CONSOLE", true, "serve the web console at /console/ on the API listener")
 	c.AddressData.register(e)
 	c.Proxy.register(e, "127.0.0.1:9145", "address serving Prometheus metrics at /metrics: the API's, the store's, SecMaster delivery, the engines', the bouncers' and the data plane's (empty: none)")
 	if err := e.parse(args); err != nil {
@@ -280,6 +283,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 	defer func() { stopWorker(); <-prepared }()
+	consoleFiles, err := consoleHandler(cfg.Console)
+	if err != nil {
+		return err
+	}
 	handler := httpapi.NewServer(httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		RateLimit:    cfg.RateLimit,
@@ -298,6 +305,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 		// The WAF dashboard operations read the data plane's counters and events.
 		WAFDashboard: waf.NewDashboardService(st, st, nil),
+		Console:   consoleFiles,
 	})
 	srv := &http.Server{
 		Handler:           handler,

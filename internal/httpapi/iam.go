@@ -19,97 +19,105 @@ type idName struct {
 // handleTokenCreate handles the "POST /v3/auth/tokens" route: the password
 // method, scoped to a project (by id or name) or to the account.
 func (s *server) handleTokenCreate() http.Handler {
-	type scopeRef struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	}
-	type request struct {
-		Auth *struct {
-			Identity *struct {
-				Methods  []string `json:"methods"`
-				Password *struct {
-					User *struct {
-						Name     string `json:"name"`
-						Password string `json:"password"`
-						Domain   *struct {
-							ID   string `json:"id"`
-							Name string `json:"name"`
-						} `json:"domain"`
-					} `json:"user"`
-				} `json:"password"`
-			} `json:"identity"`
-			Scope *struct {
-				Project *scopeRef `json:"project"`
-				Domain  *scopeRef `json:"domain"`
-			} `json:"scope"`
-		} `json:"auth"`
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ri := infoFrom(r.Context())
-		ri.route = r.Pattern
-		if !s.tokenIPs.allow(clientKey(r)) {
-			writeGatewayError(w, r, http.StatusTooManyRequests, iam.CodeThrottled, "The throttling threshold has been reached.")
+		tok, ok := s.issuePasswordToken(w, r)
+		if !ok {
 			return
-		}
-		var req request
-		if err := decode(r, &req); err != nil {
-			s.writeError(w, r, familyIAM, withIAMCode(err))
-			return
-		}
-		bad := func(field, msg string) {
-			s.writeError(w, r, familyIAM, &rampart.Error{Kind: rampart.KindInvalid, Code: iam.CodeIAMBadRequest, Field: field, Message: msg})
-		}
-		if req.Auth == nil || req.Auth.Identity == nil {
-			bad("auth.identity", "Invalid input for field 'auth.identity': it is required.")
-			return
-		}
-		id := req.Auth.Identity
-		if err := iam.CheckMethods(id.Methods); err != nil {
-			s.writeError(w, r, familyIAM, err)
-			return
-		}
-		if id.Password == nil || id.Password.User == nil {
-			bad("auth.identity.password.user", "Invalid input for field 'auth.identity.password.user': it is required.")
-			return
-		}
-		u := id.Password.User
-		if u.Domain == nil || (u.Domain.Name == "" && u.Domain.ID == "") {
-			bad("auth.identity.password.user.domain", "Invalid input for field 'auth.identity.password.user.domain': name is required.")
-			return
-		}
-		pa := iam.PasswordAuth{AccountName: u.Domain.Name, UserName: u.Name, Password: u.Password}
-		if pa.AccountName == "" {
-			acc, err := s.iam.AccountByID(r.Context(), u.Domain.ID)
-			if err != nil {
-				s.writeError(w, r, familyIAM, &rampart.Error{Kind: rampart.KindUnauthorized, Code: iam.CodeIAMAuthRequired,
-					Message: "The request you have made requires authentication."})
-				return
-			}
-			pa.AccountName = acc.Name
-		}
-		if sc := req.Auth.Scope; sc != nil {
-			if sc.Project != nil {
-				pa.ScopeProjectID, pa.ScopeProjectName = sc.Project.ID, sc.Project.Name
-				if pa.ScopeProjectID == "" && pa.ScopeProjectName == "" {
-					bad("auth.scope.project", "Invalid input for field 'auth.scope.project': id or name is required.")
-					return
-				}
-			} else if sc.Domain != nil {
-				pa.ScopeDomainID, pa.ScopeDomainName = sc.Domain.ID, sc.Domain.Name
-			}
-		}
-		tok, err := s.iam.IssueToken(r.Context(), pa)
-		if err != nil {
-			s.writeError(w, r, familyIAM, err)
-			return
-		}
-		if tok.Project != nil {
-			ri.projectID = tok.Project.ID
 		}
 		body := map[string]any{"token": s.tokenBody(r, tok)}
 		w.Header().Set("X-Subject-Token", tok.Token)
 		encode(w, http.StatusCreated, body)
 	})
+}
+
+// passwordTokenRequest is the body of POST /v3/auth/tokens (Keystone's
+// password method), which the console's login sends too.
+type passwordTokenRequest struct {
+	Auth *struct {
+		Identity *struct {
+			Methods  []string `json:"methods"`
+			Password *struct {
+				User *struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   *struct {
+						ID   string `json:"id"`
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope *struct {
+			Project *idName `json:"project"`
+			Domain  *idName `json:"domain"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+// issuePasswordToken reads a password token request, applies the
+// per-address limit and issues the token. On failure it writes the IAM
+// error and returns false. Both POST /v3/auth/tokens and the console's
+// login issue tokens through it.
+func (s *server) issuePasswordToken(w http.ResponseWriter, r *http.Request) (*iam.IssuedToken, bool) {
+	ri := infoFrom(r.Context())
+	ri.route = r.Pattern
+	if !s.tokenIPs.allow(clientKey(r)) {
+		writeGatewayError(w, r, http.StatusTooManyRequests, iam.CodeThrottled, "The throttling threshold has been reached.")
+		return nil, false
+	}
+	var req passwordTokenRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, familyIAM, withIAMCode(err))
+		return nil, false
+	}
+	fail := func(err error) (*iam.IssuedToken, bool) {
+		s.writeError(w, r, familyIAM, err)
+		return nil, false
+	}
+	bad := func(field, msg string) (*iam.IssuedToken, bool) {
+		return fail(&rampart.Error{Kind: rampart.KindInvalid, Code: iam.CodeIAMBadRequest, Field: field, Message: msg})
+	}
+	if req.Auth == nil || req.Auth.Identity == nil {
+		return bad("auth.identity", "Invalid input for field 'auth.identity': it is required.")
+	}
+	id := req.Auth.Identity
+	if err := iam.CheckMethods(id.Methods); err != nil {
+		return fail(err)
+	}
+	if id.Password == nil || id.Password.User == nil {
+		return bad("auth.identity.password.user", "Invalid input for field 'auth.identity.password.user': it is required.")
+	}
+	u := id.Password.User
+	if u.Domain == nil || (u.Domain.Name == "" && u.Domain.ID == "") {
+		return bad("auth.identity.password.user.domain", "Invalid input for field 'auth.identity.password.user.domain': name is required.")
+	}
+	pa := iam.PasswordAuth{AccountName: u.Domain.Name, UserName: u.Name, Password: u.Password}
+	if pa.AccountName == "" {
+		acc, err := s.iam.AccountByID(r.Context(), u.Domain.ID)
+		if err != nil {
+			return fail(&rampart.Error{Kind: rampart.KindUnauthorized, Code: iam.CodeIAMAuthRequired,
+				Message: "The request you have made requires authentication."})
+		}
+		pa.AccountName = acc.Name
+	}
+	if sc := req.Auth.Scope; sc != nil {
+		if sc.Project != nil {
+			pa.ScopeProjectID, pa.ScopeProjectName = sc.Project.ID, sc.Project.Name
+			if pa.ScopeProjectID == "" && pa.ScopeProjectName == "" {
+				return bad("auth.scope.project", "Invalid input for field 'auth.scope.project': id or name is required.")
+			}
+		} else if sc.Domain != nil {
+			pa.ScopeDomainID, pa.ScopeDomainName = sc.Domain.ID, sc.Domain.Name
+		}
+	}
+	tok, err := s.iam.IssueToken(r.Context(), pa)
+	if err != nil {
+		return fail(err)
+	}
+	if tok.Project != nil {
+		ri.projectID = tok.Project.ID
+	}
+	return tok, true
 }
 
 // withIAMCode gives decoding errors the IAM bad-request code, keeping

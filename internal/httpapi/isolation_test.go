@@ -81,6 +81,12 @@ var isolationMatrix = map[string]isoRequest{
 	"GET /v1/decisions":        {query: "ip=192.0.2.177", refused: true},
 	"GET /v1/decisions/stream": {query: "startup=true", refused: true},
 	"/":                        {},
+	// The console: its files, and its session (the intruder's own token;
+	// logout without the session cookie is refused, revoking nothing).
+	"GET /console/":               {},
+	"POST /console/api/session":   {},
+	"GET /console/api/session":    {},
+	"DELETE /console/api/session": {},
 
 	"POST /v1/{project_id}/workspaces":                         {body: `{"region_id":"r","name":"intruder","project_name":"p"}`},
 	"GET /v1/{project_id}/workspaces":                          {query: "ids={A_SM_WS}"},

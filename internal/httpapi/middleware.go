@@ -151,9 +151,10 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
-// authn authenticates the request by X-Auth-Token or by an SDK-HMAC-SHA256
-// signature, applies the per-credential rate limit, and, when the route has
-// a {project_id}, checks that the credential may act on that project. The
+// authn authenticates the request by X-Auth-Token, by an SDK-HMAC-SHA256
+// signature or by the console's session cookie (with its CSRF checks),
+// applies the per-credential rate limit, and, when the route has a
+// {project_id}, checks that the credential may act on that project. The
 // principal is put into the request context for the handler.
 func (s *server) authn(fam family, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -165,6 +166,7 @@ func (s *server) authn(fam family, next http.Handler) http.Handler {
 
 		var p *rampart.Principal
 		var err error
+		cookieToken, hasCookie, cookieErr := s.consoleCredential(r)
 		switch {
 		case r.Header.Get("X-Auth-Token") != "":
 			p, err = s.iam.AuthenticateToken(r.Context(), r.Header.Get("X-Auth-Token"))
@@ -174,6 +176,11 @@ func (s *server) authn(fam family, next http.Handler) http.Handler {
 			if err == nil {
 				p, err = s.iam.AuthenticateSignature(r.Context(), r, body)
 			}
+		case hasCookie && cookieErr != nil:
+			err = cookieErr
+		case hasCookie:
+			// The console's session: its token, checked like X-Auth-Token.
+			p, err = s.iam.AuthenticateToken(r.Context(), cookieToken)
 		default:
 			err = &rampart.Error{Kind: rampart.KindUnauthorized, Code: "APIGW.0301",
 				Message: "Incorrect IAM authentication information: no X-Auth-Token or SDK-HMAC-SHA256 Authorization header"}

@@ -164,7 +164,7 @@ func envelopeOK(path string, b map[string]any) bool {
 		if _, ok := b["error_msg"].(string); !ok {
 			return false
 		}
-		prefix := map[string]string{"/v3/": "IAM.", "/waf/": "WAF.", "/access-policy": "WKS.", "/rampart/": "RAMPART."}
+		prefix := map[string]string{"/v3/": "IAM.", "/console/api/": "IAM.", "/waf/": "WAF.", "/access-policy": "WKS.", "/rampart/": "RAMPART."}
 		if strings.HasPrefix(code, "APIGW.") {
 			return true
 		}
@@ -364,6 +364,7 @@ func (e *fuzzEnv) templates() map[string]string {
 	pol := `{"policy_ids":["` + e.ids["policy_id"] + `"]}`
 	return map[string]string{
 		"POST /v3/auth/tokens":                                                     passwordBody("acme", "admin", "wrong", `{"project":{"name":"local"}}`),
+		"POST /console/api/session":                                                passwordBody("acme", "admin", "wrong", `{"domain":{"name":"acme"}}`),
 		"POST /v1/{project_id}/workspaces":                                         `{"region_id":"local","name":"ws","project_name":"local","description":"d"}`,
 		"PUT /v1/{project_id}/workspaces/{workspace_id}":                           `{"name":"ws2","description":"d"}`,
 		"POST /v1/{project_id}/waf/policy":                                         `{"name":"p","log_action_replaced":true}`,

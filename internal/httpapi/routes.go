@@ -177,6 +177,13 @@ func (s *server) addRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/{project_id}/rampart/firewall/nftables", s.authn(familyGateway, s.handleFirewallNftables()))
 	mux.Handle("GET /v1/{project_id}/rampart/enforcements", s.authn(familyGateway, s.handleEnforcements()))
 
+	// The web console: its files, and its session (the token of POST
+	// /v3/auth/tokens held in an HttpOnly cookie; see console_session.go).
+	mux.Handle("GET /console/", s.handleConsoleFiles())
+	mux.Handle("POST /console/api/session", s.handleConsoleLogin())
+	mux.Handle("GET /console/api/session", s.authn(familyIAM, s.handleConsoleSession()))
+	mux.Handle("DELETE /console/api/session", s.authn(familyIAM, s.handleConsoleLogout()))
+
 	// Anything else is an API the gateway does not know.
 	mux.Handle("/", s.handleNoRoute())
 }

@@ -80,6 +80,9 @@ type Deps struct {
 	// Observer is told of every answered request and bouncer pull, for
 	// metrics (nil: none).
 	Observer Observer
+	// Console serves the web console's files under /console/ (nil: the
+	// console is off and its paths are unknown APIs).
+	Console http.Handler
 }
 
 // server carries the dependencies shared by middleware and handlers.
@@ -107,6 +110,8 @@ type server struct {
 	bouncers *bouncer.Service
 	// Metrics of requests and bouncer pulls.
 	obs Observer
+	// The web console's files (nil: off).
+	console http.Handler
 }
 
 // NewServer returns the HTTP handler serving every route of routes.go.
@@ -148,6 +153,8 @@ func NewServer(cfg Config, deps Deps) http.Handler {
 		bouncers: deps.Bouncers,
 		// Metrics of requests and bouncer pulls.
 		obs: deps.Observer,
+		// The web console's files.
+		console: deps.Console,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
