@@ -18,7 +18,7 @@ import (
 	"github.com/rampartsec/rampart/internal/sqlite"
 )
 
-const adminUsageHead = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] <command> [args]
+const adminUsageHead = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] [--secmaster-max-policies N] [--secmaster-max-ageing-policies N] <command> [args]
 
 Works directly on the store (the server may be running); give it the server's
 --sqlite-synchronous (or RAMPART_SQLITE_SYNCHRONOUS) so its writes are as durable. Commands:
@@ -264,6 +264,9 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	e.String(&dsn, "store", "RAMPART_STORE", "", "store DSN")
 	e.String(&account, "account", "RAMPART_ACCOUNT", "rampart", "account (domain) name")
 	e.String(&synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL or FULL, as the server's")
+	var maxPolicies, maxAgeing int
+	e.Int(&maxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace, as the server's (decisions import)")
+	e.Int(&maxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster policies with block aging allowed per workspace, as the server's (decisions import)")
 	if err := e.parseFlags(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -323,7 +326,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	defer tw.Flush()
 	call.idm, call.out, call.stdout = iam.New(st, iam.Config{}), tw, stdout
 	call.bouncers = bouncer.New(st, nil, nil)
-	call.sm = secmaster.New(st.SecMaster(), secmaster.Config{})
+	call.sm = secmaster.New(st.SecMaster(), secmaster.Config{MaxPolicies: maxPolicies, MaxAgeing: maxAgeing})
 	if err := cmd.run(ctx, call, rest[:cmd.npos]); err != nil {
 		if e := rampart.AsError(err); e.Kind != rampart.KindInternal {
 			return errors.New(e.Message)

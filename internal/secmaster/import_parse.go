@@ -206,15 +206,8 @@ func (r *blocklistReader) readPlain(in io.Reader) error {
 		if text == "" || text[0] == '#' {
 			continue
 		}
-		value, rest, _ := strings.Cut(text, " ")
-		if i := strings.IndexByte(value, '\t'); i >= 0 {
-			value, rest = value[:i], value[i+1:]+" "+rest
-		}
-		rest = strings.TrimSpace(rest)
-		duration, reason, _ := strings.Cut(rest, " ")
-		if duration == "" {
-			duration, reason, _ = strings.Cut(rest, "\t")
-		}
+		value, rest := cutField(text)
+		duration, reason := cutField(rest)
 		if r.add(line, value, duration, reason, "", "") {
 			return nil
 		}
@@ -223,6 +216,15 @@ func (r *blocklistReader) readPlain(in io.Reader) error {
 		return fmt.Errorf("line %d: %w", line+1, err)
 	}
 	return nil
+}
+
+// cutField splits s at its first blank (space or tab) into the field
+// before it and the rest, trimmed.
+func cutField(s string) (field, rest string) {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i], strings.TrimSpace(s[i+1:])
+	}
+	return s, ""
 }
 
 // csvColumns are the columns of CrowdSec's CSV that are read.

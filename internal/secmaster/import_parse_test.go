@@ -39,12 +39,12 @@ func badLines(t *testing.T, format, text string) []int {
 
 func TestParseBlocklistPlain(t *testing.T) {
 	def := secmaster.BlocklistDefaults{Duration: time.Hour, Reason: "feed"}
-	es := parseOK(t, secmaster.FormatPlain, "\ufeff# list\n203.0.113.7\n\n198.51.100.0/24 2h scanner  bots\n2001:DB8::1\t30m\n::ffff:192.0.2.1 7d\n10.0.0.0/32\n", def)
+	es := parseOK(t, secmaster.FormatPlain, "\ufeff# list\n203.0.113.7\n\n198.51.100.0/24 2h scanner  bots\n2001:DB8::1\t30m\n::ffff:192.0.2.1\t7d \t tabbed reason\n10.0.0.0/32\n", def)
 	want := []secmaster.ImportEntry{
 		{Line: 2, Target: "203.0.113.7", Duration: time.Hour, Reason: "feed"},
 		{Line: 4, Target: "198.51.100.0/24", Duration: 2 * time.Hour, Reason: "scanner  bots"},
 		{Line: 5, Target: "2001:db8::1", Duration: 30 * time.Minute, Reason: "feed"},
-		{Line: 6, Target: "192.0.2.1", Duration: 7 * 24 * time.Hour, Reason: "feed"},
+		{Line: 6, Target: "192.0.2.1", Duration: 7 * 24 * time.Hour, Reason: "tabbed reason"},
 		{Line: 7, Target: "10.0.0.0", Duration: time.Hour, Reason: "feed"},
 	}
 	if len(es) != len(want) {

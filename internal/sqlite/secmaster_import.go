@@ -3,22 +3,18 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 )
 
-// smImportRowsPerInsert is how many enforcement rows one INSERT of an
-// import writes: one statement per row would cost the driver's call
-// overhead a million times.
-const smImportRowsPerInsert = 100
-
-// smInsertEnforcementRows returns an INSERT of n enforcement rows.
-func smInsertEnforcementRows(n int) string {
-	return `INSERT INTO secmaster_enforcement (defense_id, policy_id, project_id, target_project_id, layer, category,
-		object_type, object, expires_at) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?),", n), ",")
-}
+// smImportRows inserts the enforcement rows of one defense entry: every
+// object of the JSON array bound last, one row each (one statement and
+// nine bound values per entry rather than per row).
+const smImportRows = `INSERT INTO secmaster_enforcement (defense_id, policy_id, project_id, target_project_id, layer, category,
+	object_type, object, expires_at) SELECT ?, ?, ?, ?, ?, ?, ?, value, ? FROM json_each(?)`
 
 // ImportPolicies implements secmaster.Store. The enforcement rows are
 // written with the change log's insert trigger quiet (migration 0049): one
@@ -45,7 +41,11 @@ func (db *SecMasterStore) ImportPolicies(ctx context.Context, ps []*secmaster.Po
 		if _, err := tx.ExecContext(ctx, `INSERT INTO secmaster_enforcement_quiet (holder) VALUES ('import')`); err != nil {
 			return err
 		}
-		rows := &smRowWriter{ctx: ctx, tx: tx}
+		ins, err := tx.PrepareContext(ctx, smImportRows)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
 		for _, p := range ps {
 			if err := db.insertSMPolicy(ctx, tx, p); err != nil {
 				return err
@@ -57,19 +57,19 @@ func (db *SecMasterStore) ImportPolicies(ctx context.Context, ps []*secmaster.Po
 				if err := db.upsertSMDefense(ctx, tx, p.ID, i, d); err != nil {
 					return err
 				}
-				for _, e := range secmaster.Enforcements(p, d) {
-					if err := rows.add(e); err != nil {
-						return err
-					}
+				objects, err := json.Marshal(p.Targets())
+				if err != nil {
+					return err
+				}
+				if _, err := ins.ExecContext(ctx, d.ID, p.ID, p.ProjectID, d.TargetProjectID, d.DefenseType, p.Category, p.Type,
+					millis(p.AgeingAt), string(objects)); err != nil {
+					return err
 				}
 			}
 			detail := "Policy imported from a blocklist; in force on " + strings.Join(layers, ", ") + "."
 			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordCreate, t.ID, detail, p.CreatedAt); err != nil {
 				return err
 			}
-		}
-		if err := rows.flush(); err != nil {
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM secmaster_enforcement_quiet`); err != nil {
 			return err
@@ -88,44 +88,4 @@ func (db *SecMasterStore) ImportPolicies(ctx context.Context, ps []*secmaster.Po
 		}
 		return db.insertSMTask(ctx, tx, t)
 	})
-}
-
-// smRowWriter writes enforcement rows smImportRowsPerInsert at a time.
-type smRowWriter struct {
-	ctx  context.Context
-	tx   *sql.Tx
-	full *sql.Stmt
-	args []any
-}
-
-// add queues one row, writing a full statement's worth when there is one.
-func (w *smRowWriter) add(e secmaster.Enforcement) error {
-	w.args = append(w.args, e.DefenseID, e.PolicyID, e.ProjectID, e.TargetProjectID, e.Layer, e.Category, e.ObjectType,
-		e.Object, millis(e.ExpiresAt))
-	if len(w.args) < 9*smImportRowsPerInsert {
-		return nil
-	}
-	if w.full == nil {
-		st, err := w.tx.PrepareContext(w.ctx, smInsertEnforcementRows(smImportRowsPerInsert))
-		if err != nil {
-			return err
-		}
-		w.full = st
-	}
-	_, err := w.full.ExecContext(w.ctx, w.args...)
-	w.args = w.args[:0]
-	return err
-}
-
-// flush writes the rows left and releases the statement.
-func (w *smRowWriter) flush() error {
-	if w.full != nil {
-		defer w.full.Close()
-	}
-	if len(w.args) == 0 {
-		return nil
-	}
-	_, err := w.tx.ExecContext(w.ctx, smInsertEnforcementRows(len(w.args)/9), w.args...)
-	w.args = w.args[:0]
-	return err
 }
