@@ -3,9 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
@@ -79,5 +81,62 @@ func TestImportChangeLog(t *testing.T) {
 	var quiet int
 	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM secmaster_enforcement_quiet`).Scan(&quiet); err != nil || quiet != 0 {
 		t.Fatalf("the quiet flag stayed: %d %v", quiet, err)
+	}
+}
+
+// Import's rules: policies of at most 500 addresses per duration and
+// reason, repeated addresses skipped, the WAF layer's refusal of /0 named
+// by line with nothing stored, a dry run storing nothing, address layers
+// only.
+func TestImportRules(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	sm := secmaster.New(db.SecMaster(), secmaster.Config{})
+	var entries []secmaster.ImportEntry
+	for i := range 700 {
+		entries = append(entries, secmaster.ImportEntry{Line: i + 1, Target: fmt.Sprintf("10.1.%d.%d", i/256, i%256), Reason: "a"})
+	}
+	entries = append(entries,
+		secmaster.ImportEntry{Line: 701, Target: "10.1.0.0", Reason: "repeated"},
+		secmaster.ImportEntry{Line: 702, Target: "2001:db8::/32", Duration: time.Hour, Reason: "a"},
+		secmaster.ImportEntry{Line: 703, Target: "0.0.0.0/0", Reason: "b"})
+	waf := secmaster.ImportInput{Layers: []string{secmaster.LayerWAF}, Entries: entries}
+	var bad *secmaster.BlocklistError
+	if _, err := sm.Import(ctx, smProject, waf); !errors.As(err, &bad) || len(bad.Lines) != 1 || bad.Lines[0].Line != 703 {
+		t.Fatalf("/0 on the WAF layer: %v", err)
+	}
+	dry := secmaster.ImportInput{Layers: []string{secmaster.LayerCFW}, Entries: entries, DryRun: true}
+	res, err := sm.Import(ctx, smProject, dry)
+	if err != nil || res.Entries != 702 || res.Duplicates != 1 || res.Policies != 4 || res.Stored != 0 {
+		t.Fatalf("dry run: %+v %v", res, err)
+	}
+	if es, _ := sm.Enforcements(ctx, smProject, secmaster.LayerCFW); len(es) != 0 {
+		t.Fatalf("stored by a refused import or a dry run: %d rows", len(es))
+	}
+	for _, layers := range [][]string{nil, {secmaster.LayerIAM}, {"XYZ"}, {secmaster.LayerCFW, secmaster.LayerCFW}} {
+		if _, err := sm.Import(ctx, smProject, secmaster.ImportInput{Layers: layers, Entries: entries}); err == nil {
+			t.Errorf("layers %v accepted", layers)
+		}
+	}
+	res, err = sm.Import(ctx, smProject, secmaster.ImportInput{Layers: []string{secmaster.LayerCFW}, Entries: entries})
+	if err != nil || res.Stored != 702 || res.Policies != 4 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	ps, total, _, err := sm.SearchPolicies(ctx, smProject, res.WorkspaceID, secmaster.SearchInput{})
+	if err != nil || total != 4 {
+		t.Fatalf("search: %d %v", total, err)
+	}
+	sizes := map[string]int{}
+	for _, p := range ps {
+		sizes[fmt.Sprintf("%s/%v", p.Description, p.Ageing)] += len(p.Targets())
+		if n := len(p.Targets()); n > secmaster.MaxTargets {
+			t.Fatalf("policy of %d addresses", n)
+		}
+		if p.Labels != secmaster.ImportLabelPrefix+res.ImportID || p.Defenses[0].BlockStatus != secmaster.BlockInForce {
+			t.Fatalf("policy %+v", p)
+		}
+	}
+	if sizes["a/false"] != 700 || sizes["a/true"] != 1 || sizes["b/false"] != 1 {
+		t.Fatalf("grouping: %v", sizes)
 	}
 }
