@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 // bootstrapped one (p) and another (q), and an admin runner.
 type bulkServe struct {
 	dir, p, q   string
+	url         string
 	callP       func(method, path, body string) (int, map[string]any)
 	admin       func(args ...string) (string, error)
 	workspaceOf map[string]string
@@ -25,7 +28,7 @@ func startBulkServe(t *testing.T) *bulkServe {
 	dir := t.TempDir()
 	url, _, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"})
 	t.Cleanup(func() { _ = stop() })
-	s := &bulkServe{dir: dir, workspaceOf: map[string]string{}, callerOf: map[string]func(string, string, string) (int, map[string]any){}}
+	s := &bulkServe{dir: dir, url: url, workspaceOf: map[string]string{}, callerOf: map[string]func(string, string, string) (int, map[string]any){}}
 	s.p, s.callP = apiClient(t, url, dir, "acme", "first-password")
 	run := adminRunner(t, dir)
 	s.admin = func(args ...string) (string, error) { return run(append([]string{"--account", "acme"}, args...)...) }
@@ -150,6 +153,22 @@ func TestDecisionsImportIntoRunningServe(t *testing.T) {
 	}
 	if got := s.decide(t, s.p, "203.0.113.8"); got != "allow" {
 		t.Fatalf("an address not imported: %s", got)
+	}
+	// A CrowdSec bouncer of the project's CFW layer gets the imported bans.
+	out, err = s.admin("bouncer", "add", "edge", "--project", s.p, "--layer", "cfw")
+	if err != nil {
+		t.Fatalf("bouncer add: %v %s", err, out)
+	}
+	req, _ := http.NewRequest("GET", s.url+"/v1/decisions?range=198.51.100.0/24", nil)
+	req.Header.Set("X-Api-Key", lastLine(out))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"value":"198.51.100.0/24"`) || !strings.Contains(string(body), `"type":"ban"`) {
+		t.Fatalf("bouncer decisions: %d %s", res.StatusCode, body)
 	}
 	ps := s.policies(t, s.p)
 	if len(ps) != 4 {
