@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
 # (foundation, secmaster, waf, events, dashboard, workspace, engine, proxy, webprotection, rules, inspect, candidates,
-# peers, waf16, memory) to run one section only. The sections peers, waf16 and memory are in
+# peers, waf16, memory, bulk) to run one section only. The sections peers, waf16 and memory are in
 # scripts/bench-peers.sh (DURATION, ROUNDS and MEMORY_SECONDS shorten them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -475,6 +475,10 @@ if want candidates; then
 			"$(awk '$1 == "50%" {print $2}' "$tmp/c1-$port.txt")" \
 			"$(tr '\n' ' ' <"$tmp/crps-$port.txt")" "$(tr '\n' ' ' <"$tmp/ccpu-$port.txt")"
 	done
+fi
+if want bulk; then
+	echo "== Bulk import (issue 17): 1,000,000 lines into a running serve, then until the last line is enforced"
+	go test -run '^$' -bench BenchmarkImport1M -benchtime 1x -count "${ROUNDS:-3}" ./cmd/rampart/
 fi
 if want peers || want waf16 || want memory; then
 	# shellcheck source=scripts/bench-peers.sh

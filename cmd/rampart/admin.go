@@ -14,10 +14,11 @@ import (
 	"github.com/rampartsec/rampart/internal/bouncer"
 	"github.com/rampartsec/rampart/internal/iam"
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
 )
 
-const adminUsageHead = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] <command> [args]
+const adminUsageHead = `Usage: rampart admin [--data-dir DIR] [--store DSN] [--account NAME] [--sqlite-synchronous MODE] [--secmaster-max-policies N] [--secmaster-max-ageing-policies N] <command> [args]
 
 Works directly on the store (the server may be running); give it the server's
 --sqlite-synchronous (or RAMPART_SQLITE_SYNCHRONOUS) so its writes are as durable. Commands:
@@ -32,12 +33,15 @@ Every command answers -h or --help with its usage.
 type adminCall struct {
 	idm      *iam.Service
 	bouncers *bouncer.Service
-	out      io.Writer
+	out      io.Writer // a tab writer over stdout
+	stdout   io.Writer // stdout itself
 	account  string
 	password string // --password
 	id       string // --id
 	project  string // --project
 	layer    string // --layer
+	bulk     bulkFlags
+	sm       *secmaster.Service
 }
 
 // adminCommand is one `rampart admin` command.
@@ -150,6 +154,9 @@ var adminCommands = []adminCommand{
 		fmt.Fprintf(c.out, "deleted bouncer\t%s\n", a[0])
 		return nil
 	}},
+	{"decisions import", "FILE --project P [--layer waf,cfw,vpc] [--format plain|csv|json] [--duration D] [--reason R] [--workspace ID] [--dry-run]",
+		"block the addresses and networks of a file (plain lines, or CrowdSec's import CSV or JSON) as SecMaster emergency policies in force at once", 1, importDecisions},
+	{"decisions export", "FILE --project P [--workspace ID]", "write the active Source Ip BLOCK policies' addresses to FILE (- for standard output) in the CSV format import reads", 1, exportDecisions},
 	{"token revoke", "TOKEN", "revoke a token (the X-Subject-Token value)", 1, func(ctx context.Context, c *adminCall, a []string) error {
 		return revokeToken(ctx, c, iam.TokenID(a[0]))
 	}},
@@ -163,15 +170,11 @@ func addBouncer(ctx context.Context, c *adminCall, a []string) error {
 	if c.project == "" || c.layer == "" {
 		return errors.New("--project and --layer are mandatory")
 	}
-	ps, err := c.idm.Projects(ctx, c.account)
+	project, err := c.projectID(ctx)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(ps, func(p *rampart.Project) bool { return p.ID == c.project || p.Name == c.project })
-	if i < 0 {
-		return fmt.Errorf("no project %s in account %s", c.project, c.account)
-	}
-	k, secret, err := c.bouncers.AddKey(ctx, a[0], ps[i].ID, c.layer)
+	k, secret, err := c.bouncers.AddKey(ctx, a[0], project, c.layer)
 	if err != nil {
 		return err
 	}
@@ -181,6 +184,23 @@ func addBouncer(ctx context.Context, c *adminCall, a []string) error {
 	}
 	fmt.Fprintf(c.out, "%s\n", secret)
 	return nil
+}
+
+// projectID returns the ID of the project --project names (by ID or name)
+// in the account.
+func (c *adminCall) projectID(ctx context.Context) (string, error) {
+	if c.project == "" {
+		return "", errors.New("--project is mandatory")
+	}
+	ps, err := c.idm.Projects(ctx, c.account)
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(ps, func(p *rampart.Project) bool { return p.ID == c.project || p.Name == c.project })
+	if i < 0 {
+		return "", fmt.Errorf("no project %s in account %s", c.project, c.account)
+	}
+	return ps[i].ID, nil
 }
 
 func revokeToken(ctx context.Context, c *adminCall, id string) error {
@@ -229,7 +249,7 @@ func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg =
 // of a flag taking one (--password, --id).
 func asksForHelp(args []string) bool {
 	for i, a := range args {
-		if isHelpFlag(a) && (i == 0 || !slices.Contains([]string{"-password", "--password", "-id", "--id", "-project", "--project", "-layer", "--layer"}, args[i-1])) {
+		if isHelpFlag(a) && (i == 0 || !slices.Contains([]string{"-password", "--password", "-id", "--id", "-project", "--project", "-layer", "--layer", "-format", "--format", "-duration", "--duration", "-reason", "--reason", "-workspace", "--workspace"}, args[i-1])) {
 			return true
 		}
 	}
@@ -244,6 +264,9 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	e.String(&dsn, "store", "RAMPART_STORE", "", "store DSN")
 	e.String(&account, "account", "RAMPART_ACCOUNT", "rampart", "account (domain) name")
 	e.String(&synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL or FULL, as the server's")
+	var maxPolicies, maxAgeing int
+	e.Int(&maxPolicies, "secmaster-max-policies", "RAMPART_SECMASTER_MAX_POLICIES", secmaster.DefaultMaxPolicies, "SecMaster emergency policies allowed per workspace, as the server's (decisions import)")
+	e.Int(&maxAgeing, "secmaster-max-ageing-policies", "RAMPART_SECMASTER_MAX_AGEING_POLICIES", secmaster.DefaultMaxAgeing, "SecMaster policies with block aging allowed per workspace, as the server's (decisions import)")
 	if err := e.parseFlags(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -277,7 +300,8 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	sub.StringVar(&call.password, "password", "", "password (generated if empty)")
 	sub.StringVar(&call.id, "id", "", "project ID (generated if empty)")
 	sub.StringVar(&call.project, "project", "", "project ID or name")
-	sub.StringVar(&call.layer, "layer", "", "layer: cfw, vpc or waf")
+	sub.StringVar(&call.layer, "layer", "", "layer: cfw, vpc or waf (decisions import: a comma-separated list, default waf)")
+	call.bulk.register(sub)
 	if err := sub.Parse(rest[cmd.npos:]); err != nil {
 		return errUsage
 	}
@@ -300,8 +324,9 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	defer st.Close()
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
-	call.idm, call.out = iam.New(st, iam.Config{}), tw
+	call.idm, call.out, call.stdout = iam.New(st, iam.Config{}), tw, stdout
 	call.bouncers = bouncer.New(st, nil, nil)
+	call.sm = secmaster.New(st.SecMaster(), secmaster.Config{MaxPolicies: maxPolicies, MaxAgeing: maxAgeing})
 	if err := cmd.run(ctx, call, rest[:cmd.npos]); err != nil {
 		if e := rampart.AsError(err); e.Kind != rampart.KindInternal {
 			return errors.New(e.Message)

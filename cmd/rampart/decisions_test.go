@@ -41,7 +41,7 @@ func TestServeDecisionAPI(t *testing.T) {
 
 // apiClient logs in as the bootstrapped admin and returns the project ID
 // and a function calling the API with the token.
-func apiClient(t *testing.T, url, dir, account, password string) (string, func(method, path, body string) (int, map[string]any)) {
+func apiClient(t testing.TB, url, dir, account, password string) (string, func(method, path, body string) (int, map[string]any)) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "credentials.json"))
 	if err != nil {
@@ -52,6 +52,13 @@ func apiClient(t *testing.T, url, dir, account, password string) (string, func(m
 		t.Fatal(err)
 	}
 	pid := creds["project_id"]
+	return pid, projectClient(t, url, account, password, pid)
+}
+
+// projectClient returns a caller of the API with a token of the admin user
+// scoped to project pid.
+func projectClient(t testing.TB, url, account, password, pid string) func(method, path, body string) (int, map[string]any) {
+	t.Helper()
 	body := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"admin","password":"` + password + `","domain":{"name":"` + account + `"}}}},"scope":{"project":{"id":"` + pid + `"}}}}`
 	res, err := http.Post(url+"/v3/auth/tokens", "application/json", strings.NewReader(body))
 	if err != nil {
@@ -62,7 +69,7 @@ func apiClient(t *testing.T, url, dir, account, password string) (string, func(m
 	if res.StatusCode != 201 || tok == "" {
 		t.Fatalf("token: %d", res.StatusCode)
 	}
-	return pid, func(method, path, body string) (int, map[string]any) {
+	return func(method, path, body string) (int, map[string]any) {
 		t.Helper()
 		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
 		req.Header.Set("X-Auth-Token", tok)

@@ -28,7 +28,7 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -41,7 +41,7 @@ func freeAddr(t *testing.T) string {
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 // startServe runs `rampart serve` in-process and waits until it is ready.
-func startServe(t *testing.T, dataDir string, vars map[string]string, extra ...string) (url string, logs *syncBuffer, stop func() error) {
+func startServe(t testing.TB, dataDir string, vars map[string]string, extra ...string) (url string, logs *syncBuffer, stop func() error) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -37,7 +37,10 @@ func (e *Engine) Apply(fn func(b *Batch) error) error {
 	defer e.mu.Unlock()
 	ns := *e.cur.Load()
 	b := &Batch{e: e, s: &ns, now: e.now()}
+	e.batch = &batchState{owned: map[any]struct{}{}}
+	defer func() { e.batch = nil }()
 	err := fn(b)
+	e.batch.finish()
 	b.e = nil
 	if err != nil && !b.dirty {
 		return err
@@ -46,6 +49,53 @@ func (e *Engine) Apply(fn func(b *Batch) error) error {
 	ns.version++
 	e.cur.Store(&ns)
 	return err
+}
+
+// batchState is what an Apply defers or reuses across its changes to the
+// emergency address tables (the tables of the snapshot under
+// construction, which nothing else holds until it is published): the
+// host-store arrays it has copied already, which later changes of the same
+// Apply modify in place instead of copying again, and the IPv4 /16 chunks
+// it changed, rebuilt once at its end rather than after each change (a
+// chunk is rebuilt from the trie, which each change keeps current).
+type batchState struct {
+	owned  map[any]struct{}
+	chunks map[staleChunk]func()
+}
+
+// staleChunk names one /16 chunk of one table.
+type staleChunk struct {
+	table any // *mtable[C]
+	chunk uint32
+}
+
+// markStale records that chunk of t must be rebuilt.
+func (b *batchState) markStale(t interface{ rebuildChunk4(uint32) }, chunk uint32) {
+	if b.chunks == nil {
+		b.chunks = map[staleChunk]func(){}
+	}
+	k := staleChunk{t, chunk}
+	if _, ok := b.chunks[k]; !ok {
+		b.chunks[k] = func() { t.rebuildChunk4(chunk) }
+	}
+}
+
+// finish rebuilds the stale chunks.
+func (b *batchState) finish() {
+	for _, rebuild := range b.chunks {
+		rebuild()
+	}
+}
+
+// batchFor returns the state of the Apply in progress for a change of the
+// table with identity table, or nil: only the emergency address tables
+// (which live in the snapshot itself, at a fixed place) take part; a
+// WAF policy's tables are copied with their policy.
+func (e *Engine) batchFor(table uint32) *batchState {
+	if e.building || table >= tblEmUser {
+		return nil
+	}
+	return e.batch
 }
 
 // begin returns the engine and the snapshot under construction.

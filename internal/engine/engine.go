@@ -40,6 +40,9 @@ type Engine struct {
 	repRules  map[int32]map[string]ReputationRule
 	seq       uint64
 	wake      chan struct{}
+	// batch is the state of the Apply in progress (nil outside one): the
+	// emergency tables' copies it owns and the IPv4 chunks it left stale.
+	batch *batchState
 }
 
 // collKey identifies one key of one table, for the writer's record of
@@ -270,7 +273,7 @@ func mtAdd[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix, c int
 			return
 		}
 		cl[c] = win
-		t.setHost(p.Addr(), cl, e.building)
+		t.setHost(p.Addr(), cl, e.building, e.batchFor(table))
 		return
 	}
 	k := cownKey{table: table, pfx: p}
@@ -303,7 +306,7 @@ func mtRemove[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix, c 
 		if remains {
 			cl[c] = win
 		}
-		t.setHost(p.Addr(), cl, e.building)
+		t.setHost(p.Addr(), cl, e.building, e.batchFor(table))
 		return true
 	}
 	k := cownKey{table: table, pfx: p}
@@ -468,6 +471,10 @@ func refreshCIDR[C cellT](e *Engine, t *mtable[C], table uint32, p netip.Prefix)
 		t.s4 = nil
 	}
 	if dirty {
+		if b := e.batchFor(table); b != nil {
+			b.markStale(t, chunk)
+			return
+		}
 		t.rebuildChunk4(chunk)
 	}
 }

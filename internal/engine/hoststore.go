@@ -227,6 +227,57 @@ func (s *hostStore[K, V]) with(h uint32, k K, v V) *hostStore[K, V] {
 	return s.withBucket(h, insertSorted(nb, hostEntry[K, V]{k, v}), s.n+1)
 }
 
+// isLarge reports whether s has its largest shape.
+func (s *hostStore[K, V]) isLarge() bool { return s != nil && s.large != nil }
+
+// withOwned is with (or, when remove, without) for a large store inside
+// an Engine.Apply: the store and the bucket arrays that own records as
+// copied by this Apply are changed in place, the others are copied once
+// and recorded; the bucket itself is always copied, as a published
+// snapshot may share it. A store that empties is returned as nil.
+func (s *hostStore[K, V]) withOwned(h uint32, k K, v V, remove bool, own map[any]struct{}) *hostStore[K, V] {
+	if _, ok := own[s]; !ok {
+		ns := &hostStore[K, V]{n: s.n, large: new([256]*hostBuckets[K, V])}
+		*ns.large = *s.large
+		own[ns] = struct{}{}
+		s = ns
+	}
+	m := s.large[h>>8&255]
+	if _, ok := own[m]; !ok {
+		nm := new(hostBuckets[K, V])
+		if m != nil {
+			*nm = *m
+		}
+		own[nm] = struct{}{}
+		s.large[h>>8&255], m = nm, nm
+	}
+	old := m[h&255]
+	i := slices.IndexFunc(old, func(e hostEntry[K, V]) bool { return e.k == k })
+	switch {
+	case remove && i < 0:
+	case remove:
+		var nb []hostEntry[K, V]
+		if len(old) > 1 {
+			nb = slices.Concat(old[:i], old[i+1:])
+		}
+		m[h&255] = nb
+		s.n--
+	case i >= 0:
+		nb := slices.Clone(old)
+		nb[i].v = v
+		m[h&255] = nb
+	default:
+		nb := make([]hostEntry[K, V], len(old), len(old)+1)
+		copy(nb, old)
+		m[h&255] = insertSorted(nb, hostEntry[K, V]{k, v})
+		s.n++
+	}
+	if s.n == 0 {
+		return nil
+	}
+	return s
+}
+
 // without returns a new store without k (s itself when k is absent); it
 // returns nil when the result is empty.
 func (s *hostStore[K, V]) without(h uint32, k K) *hostStore[K, V] {

@@ -174,11 +174,15 @@ func (t *mtable[C]) hostCell(a netip.Addr) C {
 }
 
 // setHost stores (or, for an empty cell, removes) the cell of a single
-// address: in place while building, copy-on-write otherwise.
-func (t *mtable[C]) setHost(a netip.Addr, c C, inPlace bool) {
+// address: in place while building, copy-on-write otherwise; inside an
+// Apply (b not nil), the store arrays b already copied are changed in
+// place.
+func (t *mtable[C]) setHost(a netip.Addr, c C, inPlace bool, b *batchState) {
 	if a.Is4() {
 		k, h := key4(a), hash4(key4(a))
 		switch {
+		case b != nil && !inPlace && t.h4.isLarge():
+			t.h4 = t.h4.withOwned(h, k, c, c == zeroCell[C](), b.owned)
 		case c == zeroCell[C]():
 			t.h4 = t.h4.without(h, k)
 		case inPlace:
@@ -194,6 +198,8 @@ func (t *mtable[C]) setHost(a netip.Addr, c C, inPlace bool) {
 	k := key6(a)
 	h := hash6(k)
 	switch {
+	case b != nil && !inPlace && t.h6.isLarge():
+		t.h6 = t.h6.withOwned(h, k, c, c == zeroCell[C](), b.owned)
 	case c == zeroCell[C]():
 		t.h6 = t.h6.without(h, k)
 	case inPlace:

@@ -88,6 +88,11 @@ type Store interface {
 	// CreatePolicies stores new policies (entries pending for t), the task
 	// t and a RecordCreate per policy. Errors: KindQuota.
 	CreatePolicies(ctx context.Context, ps []*Policy, t *Task, q Quota) error
+	// ImportPolicies stores new policies whose entries are already
+	// delivered (in force), their enforcement rows (Enforcements of each
+	// entry), the task t (done) and a RecordCreate per policy, in one
+	// transaction. Errors: KindNotFound (the workspace), KindQuota.
+	ImportPolicies(ctx context.Context, ps []*Policy, t *Task, q Quota) error
 	// FindPolicy returns a policy that is not deleted. Errors: KindNotFound.
 	FindPolicy(ctx context.Context, projectID, workspaceID, id string) (*Policy, error)
 	// SearchPolicies returns one page of the workspace's policies that are

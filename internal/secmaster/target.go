@@ -79,7 +79,7 @@ func ParseTargets(policyType, target string) ([]string, error) {
 		var err error
 		switch policyType {
 		case TypeSourceIP:
-			norm, err = parseIPTarget(it)
+			norm, err = ParseIPTarget(it)
 		case TypeUserName:
 			norm, err = parseUserName(it)
 		case TypeDomainName:
@@ -98,9 +98,10 @@ func ParseTargets(policyType, target string) ([]string, error) {
 	return out, nil
 }
 
-// parseIPTarget accepts an IPv4 or IPv6 address or CIDR (no zone, no host
-// bits set beyond the prefix).
-func parseIPTarget(s string) (string, error) {
+// ParseIPTarget accepts an IPv4 or IPv6 address or CIDR (no zone, no host
+// bits set beyond the prefix) and returns it normalised as ParseTargets
+// does.
+func ParseIPTarget(s string) (string, error) {
 	if strings.Contains(s, "/") {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {

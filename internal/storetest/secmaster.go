@@ -401,4 +401,61 @@ func RunSecMaster(t *testing.T, newStore func(t *testing.T) secmaster.Store) {
 			t.Fatalf("last record: %+v", rs)
 		}
 	})
+
+	t.Run("Import", func(t *testing.T) {
+		s, w := setup(t)
+		other := ws(newID(t), "main")
+		must(t, s.CreateWorkspace(ctx, other))
+		tk := task(w, secmaster.RecordCreate)
+		tk.State, tk.DoneAt = secmaster.TaskDone, now
+		var ps []*secmaster.Policy
+		for _, target := range []string{"10.0.0.1,10.0.0.0/8", "2001:db8::/32"} {
+			p := policy(w, target, tk.ID)
+			d := &p.Defenses[0]
+			d.TargetProjectID, d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.DeliveredAt = w.ProjectID, secmaster.BlockInForce, secmaster.SyncDone, "", now
+			tk.PolicyIDs = append(tk.PolicyIDs, p.ID)
+			ps = append(ps, p)
+		}
+		ps[1].Ageing, ps[1].AgeingAt = true, now.Add(time.Hour)
+		if err := s.ImportPolicies(ctx, ps, tk, secmaster.Quota{MaxPolicies: 1}); rampart.ErrorKind(err) != rampart.KindQuota {
+			t.Fatalf("over the quota: %v", err)
+		}
+		if es, _ := s.Enforcements(ctx, w.ProjectID, secmaster.LayerWAF, now); len(es) != 0 {
+			t.Fatalf("a refused import left %d rows", len(es))
+		}
+		must(t, s.ImportPolicies(ctx, ps, tk, secmaster.Quota{}))
+		es, err := s.Enforcements(ctx, w.ProjectID, secmaster.LayerWAF, now)
+		must(t, err)
+		if len(es) != 3 {
+			t.Fatalf("enforced %d rows: %v", len(es), es)
+		}
+		for _, e := range es {
+			if e.Category != secmaster.CategoryBlock || (e.PolicyID == ps[1].ID) != e.ExpiresAt.Equal(ps[1].AgeingAt) {
+				t.Fatalf("row %+v", e)
+			}
+		}
+		if es, _ := s.Enforcements(ctx, other.ProjectID, secmaster.LayerWAF, now); len(es) != 0 {
+			t.Fatalf("another project enforces %d imported rows", len(es))
+		}
+		got, err := s.FindPolicy(ctx, w.ProjectID, w.ID, ps[0].ID)
+		must(t, err)
+		if got.Defenses[0].BlockStatus != secmaster.BlockInForce || got.BlockTarget != ps[0].BlockTarget {
+			t.Fatalf("imported policy: %+v", got)
+		}
+		if _, err := s.FindPolicy(ctx, other.ProjectID, other.ID, ps[0].ID); rampart.ErrorKind(err) != rampart.KindNotFound {
+			t.Fatalf("found from another project: %v", err)
+		}
+		if tasks, _, _ := s.PendingTasks(ctx, 10); len(tasks) != 0 {
+			t.Fatalf("an import left pending tasks: %v", tasks)
+		}
+		must(t, s.DeletePolicies(ctx, w.ProjectID, w.ID, []string{ps[0].ID}, task(w, secmaster.RecordDelete, ps[0].ID)))
+		if es, _ := s.Enforcements(ctx, w.ProjectID, secmaster.LayerWAF, now); len(es) != 1 {
+			t.Fatalf("after deleting an imported policy: %v", es)
+		}
+		gone := task(w, secmaster.RecordCreate)
+		gone.ProjectID = other.ProjectID // w's workspace, named from another project
+		if err := s.ImportPolicies(ctx, []*secmaster.Policy{policy(w, "10.9.9.9", gone.ID)}, gone, secmaster.Quota{}); rampart.ErrorKind(err) != rampart.KindNotFound {
+			t.Fatalf("import into another project's workspace: %v", err)
+		}
+	})
 }
