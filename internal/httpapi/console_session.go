@@ -13,7 +13,7 @@ import (
 // ConsoleCookie is the cookie that holds a console session's IAM token:
 // HttpOnly (the page's scripts cannot read it), SameSite=Strict, Secure
 // when the API is served over TLS, expiring with the token.
-const ConsoleCookie = "rampart_console"
+const ConsoleCookie = rampart.ConsoleCookie
 
 // ConsoleHeader is the header the console sends with every API call. The
 // session cookie is a credential only beside it, and only from the

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/valyala/fasthttp"
 )
 
@@ -46,6 +47,12 @@ func prepareUpstreamHeader(out *fasthttp.RequestHeader, in *fasthttp.Request) {
 	out.ResetConnectionClose()
 	for _, k := range drop {
 		out.DelBytes(k)
+	}
+	for _, c := range out.PeekAll("Cookie") {
+		if hasConsoleCookie(c) {
+			out.DelCookie(rampart.ConsoleCookie)
+			break
+		}
 	}
 }
 

@@ -31,6 +31,7 @@ func (p *Proxy) newReverseProxy(pl *pool) *httputil.ReverseProxy {
 			p.setForwarded(pr, client, trusted)
 			dropH2CUpgrade(pr.Out.Header)
 			dropUnderscoreForwarding(pr.Out.Header)
+			dropConsoleCookie(pr.Out.Header)
 			if pr.In.Trailer != nil {
 				// Request trailers arrive after the body: the server fills
 				// the client request's map when the body ends, and the
