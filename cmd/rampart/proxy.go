@@ -36,6 +36,7 @@ type proxyConfig struct {
 	CCMaxKeys       int
 	PenaltyMaxKeys  int
 	MetricsListen   string
+	ForwardAuth     forwardAuthConfig
 
 	trusted []netip.Prefix
 }
@@ -55,10 +56,14 @@ func (c *proxyConfig) register(e *envFlags, metricsDefault, metricsUsage string)
 	e.Int(&c.CCMaxKeys, "cc-max-keys", "RAMPART_CC_MAX_KEYS", 1_000_000, "clients (keys) the CC rate limiter tracks at once, 32 bytes each; beyond it the least recently seen key under its limit is forgotten")
 	e.Int(&c.PenaltyMaxKeys, "penalty-max-keys", "RAMPART_PENALTY_MAX_KEYS", 65_536, "sources the known-attack-source penalty box holds at once; when full, the block ending soonest is dropped")
 	e.String(&c.MetricsListen, "metrics-listen", "RAMPART_METRICS_LISTEN", metricsDefault, metricsUsage)
+	c.ForwardAuth.register(e)
 }
 
-// enabled reports whether a data-plane listener is configured.
-func (c *proxyConfig) enabled() bool { return c.Listen != "" || c.TLSListen != "" }
+// enabled reports whether a data-plane listener (or the forward-auth
+// endpoint) is configured.
+func (c *proxyConfig) enabled() bool {
+	return c.Listen != "" || c.TLSListen != "" || c.ForwardAuth.Listen != ""
+}
 
 func (c *proxyConfig) validate() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
@@ -78,7 +83,7 @@ func (c *proxyConfig) validate() error {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	c.trusted = t
-	return nil
+	return c.ForwardAuth.validate()
 }
 
 // dataPlane is a running WAF data plane: its listeners and host-table
@@ -122,6 +127,11 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 			return nil, fmt.Errorf("proxy TLS listen on %s: %w", c.TLSListen, err)
 		}
 	}
+	fauth, err := c.ForwardAuth.listen()
+	if err != nil {
+		closeAll(plain, secure)
+		return nil, err
+	}
 	pcfg := proxy.Config{TrustedProxies: c.trusted, DialTimeout: c.DialTimeout, UpstreamTimeout: c.UpstreamTimeout,
 		ClientTimeout: c.ClientTimeout, MaxIdleConnsPerHost: c.MaxIdlePerHost, PenaltyCapacity: c.PenaltyMaxKeys, Logger: logger}
 	if c.ClientTimeout <= 0 {
@@ -130,7 +140,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 	if c.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
 		if err != nil {
-			closeAll(plain, secure)
+			closeAll(plain, secure, fauth)
 			return nil, fmt.Errorf("load proxy TLS certificate: %w", err)
 		}
 		pcfg.DefaultCertificate = &cert
@@ -138,17 +148,21 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 	masks := &policyMaskers{store: deps.Store, log: logger}
 	rules, err := newPolicyRules(deps.Store, c.CCMaxKeys, logger)
 	if err != nil {
-		closeAll(plain, secure)
+		closeAll(plain, secure, fauth)
 		return nil, err
 	}
 	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
-		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules})
+		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules, Keys: deps.Store})
 	if _, err := px.Refresh(ctx); err != nil {
-		closeAll(plain, secure)
+		closeAll(plain, secure, fauth)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)
 	}
+	if err := px.RefreshKeys(ctx); err != nil {
+		closeAll(plain, secure, fauth)
+		return nil, fmt.Errorf("load the forward-auth keys: %w", err)
+	}
 	rctx, stop := context.WithCancel(context.Background())
-	dp := &dataPlane{px: px, errs: make(chan error, 2), stop: stop, log: logger}
+	dp := &dataPlane{px: px, errs: make(chan error, 3), stop: stop, log: logger}
 	dp.wg.Add(2)
 	go func() { defer dp.wg.Done(); px.Run(rctx, 50*time.Millisecond) }()
 	go func() { defer dp.wg.Done(); masks.run(rctx, maskHitsFlushInterval) }()
@@ -161,6 +175,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		go func() { dp.errs <- dp.srv.ServeTLS(secure) }()
 		logger.Info("WAF data plane listening", "url", "https://"+secure.Addr().String())
 	}
+	dp.serveForwardAuth(fauth, &c.ForwardAuth)
 	return dp, nil
 }
 
@@ -227,7 +242,7 @@ type proxyNodeConfig struct {
 	AddressData addressDataConfig
 }
 
-const proxyUsage = `Usage: rampart proxy --proxy-listen ADDR [flags]
+const proxyUsage = `Usage: rampart proxy --proxy-listen ADDR | --forward-auth-listen ADDR [flags]
 
 Runs a WAF data-plane node from the store of a rampart serve (no API
 listener). Every flag has an environment twin; a flag given on the command
@@ -245,7 +260,7 @@ func parseProxyFlags(args []string, getenv func(string) string, stdout, stderr i
 		return nil, err
 	}
 	if !c.Proxy.enabled() {
-		return nil, errors.New("rampart proxy needs --proxy-listen or --proxy-tls-listen")
+		return nil, errors.New("rampart proxy needs --proxy-listen, --proxy-tls-listen or --forward-auth-listen")
 	}
 	if err := c.Proxy.validate(); err != nil {
 		return nil, err

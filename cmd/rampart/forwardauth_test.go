@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fauthServe is a running `rampart serve` with a forward-auth endpoint, a
+// protected host shop.example.com whose policy blocks 203.0.113.5, a WAF
+// bouncer key of its project, and the origin the enforcement points
+// forward to, which counts the requests it sees.
+type fauthServe struct {
+	fauth, key string
+	origin     *httptest.Server
+	seen       atomic.Int64 // requests the origin answered
+	call       func(method, path, body string) (int, map[string]any)
+	pid        string
+}
+
+const fauthBlocked = "203.0.113.5"
+
+func startFauthServe(t *testing.T) *fauthServe {
+	t.Helper()
+	s := &fauthServe{}
+	s.origin = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.seen.Add(1)
+		io.WriteString(w, "from origin")
+	}))
+	t.Cleanup(s.origin.Close)
+	upHost, upPort, _ := net.SplitHostPort(s.origin.Listener.Addr().String())
+	dir := t.TempDir()
+	s.fauth = freeAddr(t)
+	// The enforcement points run on loopback and append their peer to
+	// X-Forwarded-For; the client in front of them is the address before.
+	url, logs, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"},
+		"--forward-auth-listen", s.fauth, "--trusted-proxies", "127.0.0.1/32")
+	t.Cleanup(func() { _ = stop() })
+	s.pid, s.call = apiClient(t, url, dir, "acme", "first-password")
+	st, host := s.call("POST", "/v1/"+s.pid+"/waf/instance", `{"hostname":"shop.example.com","server":[{"front_protocol":"HTTP","back_protocol":"HTTP","address":"`+
+		upHost+`","port":`+upPort+`,"type":"ipv4"}],"proxy":false}`)
+	if st != 200 {
+		t.Fatalf("create host: %d %v", st, host)
+	}
+	policy, _ := host["policyid"].(string)
+	if st, out := s.call("POST", "/v1/"+s.pid+"/waf/policy/"+policy+"/whiteblackip", `{"name":"bad","addr":"`+fauthBlocked+`","white":0}`); st != 200 {
+		t.Fatalf("whiteblackip: %d %v", st, out)
+	}
+	res, err := adminRunner(t, dir)("--account", "acme", "bouncer", "add", "edge-nginx", "--project", s.pid, "--layer", "waf")
+	if err != nil {
+		t.Fatalf("bouncer add: %v %s", err, res)
+	}
+	s.key = lastLine(res)
+	// The rule and the key are in force within a refresh.
+	proxyEventually(t, "forward auth blocks "+fauthBlocked, func() (int, string) {
+		req, _ := http.NewRequest("GET", "http://"+s.fauth+"/", nil)
+		req.Header.Set("X-Api-Key", s.key)
+		req.Header.Set("X-Forwarded-Host", "shop.example.com")
+		req.Header.Set("X-Forwarded-For", fauthBlocked)
+		r, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("forward auth: %v\n%s", err, logs)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		return r.StatusCode, string(b)
+	}, 403, "Event ID")
+	if strings.Contains(logs.String(), s.key) {
+		t.Fatalf("the key was logged")
+	}
+	return s
+}
+
+// through sends a request for shop.example.com/path?q to an enforcement
+// point, from 203.0.113.5 (as the enforcement point is told by
+// X-Forwarded-For) when blocked, and returns the answer.
+func (s *fauthServe) through(t *testing.T, addr, path string, blocked bool) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+	req.Host = "shop.example.com"
+	if blocked {
+		req.Header.Set("X-Forwarded-For", fauthBlocked)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res, string(b)
+}
+
+// wantEvent checks that the WAF events API shows the block of event id:
+// the original request's host, client, method and URL.
+func (s *fauthServe) wantEvent(t *testing.T, id, url string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // asserts the effect, not the latency
+	for {
+		st, ev := s.call("GET", "/v1/"+s.pid+"/waf/event/"+id, "")
+		if st == 200 {
+			items, _ := ev["items"].([]any)
+			if len(items) != 1 {
+				t.Fatalf("ShowEvent: %v", ev)
+			}
+			it := items[0].(map[string]any)
+			if it["host"] != "shop.example.com" || it["sip"] != fauthBlocked || it["action"] != "block" || it["url"] != url {
+				t.Fatalf("event: %v", it)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the block was not recorded: %d %v", st, ev)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// program finds an enforcement point's binary or skips the test, naming
+// its Debian package.
+func program(t *testing.T, name, pkg string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	for _, dir := range []string{"/usr/sbin", "/usr/bin"} {
+		if p := filepath.Join(dir, name); fileExists(p) {
+			return p
+		}
+	}
+	t.Skipf("%s not installed: the Debian package %s provides it (scripts/test.sh installs it as root)", name, pkg)
+	return ""
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// startProgram runs an enforcement point until the test ends and waits
+// until it listens on addr.
+func startProgram(t *testing.T, addr string, out *syncBuffer, name string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdout, cmd.Stderr = out, out
+	// SIGTERM: nginx's master stops its workers too (a SIGKILL would
+	// leave them running, holding the output pipe).
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Skipf("%s cannot start here: %v", name, err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { cancel(); <-exited })
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-exited:
+			t.Skipf("%s exited at start (it cannot run here):\n%s", name, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not listen on %s:\n%s", name, addr, out)
+		}
+	}
+}
+
+// nginx with auth_request asking Rampart: a blocked client gets 403 and
+// the origin never sees its request; an allowed one reaches the origin.
+// The event ID comes back to the client through auth_request_set, and the
+// events API shows the block.
+func TestForwardAuthNginx(t *testing.T) {
+	bin := program(t, "nginx", "nginx")
+	s := startFauthServe(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	user := "" // as root, the workers would otherwise run as nobody, who cannot read the temporary directory
+	if os.Geteuid() == 0 {
+		user = "user root root;"
+	}
+	conf := fmt.Sprintf(`%s
+daemon off;
+worker_processes 1;
+pid %[2]s/nginx.pid;
+error_log %[2]s/error.log info;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path %[2]s/body;
+	proxy_temp_path %[2]s/proxy;
+	fastcgi_temp_path %[2]s/fastcgi;
+	uwsgi_temp_path %[2]s/uwsgi;
+	scgi_temp_path %[2]s/scgi;
+	server {
+		listen %[3]s;
+		location / {
+			auth_request /.rampart;
+			auth_request_set $rampart_event $upstream_http_x_rampart_event_id;
+			add_header X-Rampart-Event-Id $rampart_event always;
+			proxy_pass http://%[4]s;
+		}
+%[5]s	}
+}
+`, user, dir, addr, s.origin.Listener.Addr(), nginxAuthLocation("http://"+s.fauth, s.key))
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	startProgram(t, addr, out, bin, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"))
+
+	res, body := s.through(t, addr, "/cart?item=7", false)
+	if res.StatusCode != 200 || body != "from origin" || s.seen.Load() != 1 {
+		t.Fatalf("allowed client: %d %q, origin saw %d", res.StatusCode, body, s.seen.Load())
+	}
+	res, body = s.through(t, addr, "/cart?item=8", true)
+	id := res.Header.Get("X-Rampart-Event-Id")
+	if res.StatusCode != 403 || id == "" || s.seen.Load() != 1 {
+		t.Fatalf("blocked client: %d %v %q, origin saw %d", res.StatusCode, res.Header, body, s.seen.Load())
+	}
+	s.wantEvent(t, id, "/cart?item=8")
+}
+
+// nginxAuthLocation is the auth_request location README shows.
+func nginxAuthLocation(rampart, key string) string {
+	return `		location = /.rampart {
+			internal;
+			proxy_pass ` + rampart + `;
+			proxy_pass_request_body off;
+			proxy_set_header Content-Length "";
+			proxy_set_header X-Api-Key "` + key + `";
+			proxy_set_header X-Forwarded-Method $request_method;
+			proxy_set_header X-Forwarded-Uri $request_uri;
+			proxy_set_header X-Forwarded-Host $host;
+			proxy_set_header X-Forwarded-Proto $scheme;
+			proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+		}
+`
+}
+
+// Caddy with forward_auth asking Rampart: a blocked client gets Rampart's
+// 403 block page (Caddy passes it on) and the origin never sees its
+// request; an allowed one reaches the origin.
+func TestForwardAuthCaddy(t *testing.T) {
+	bin := program(t, "caddy", "caddy")
+	s := startFauthServe(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	conf := fmt.Sprintf(`{
+	admin off
+	auto_https off
+	storage file_system %s
+}
+http://:%s {
+	bind 127.0.0.1
+	forward_auth %s {
+		uri /
+		header_up X-Api-Key %s
+		trusted_proxies 127.0.0.1/32
+	}
+	reverse_proxy %s
+}
+`, dir, port, s.fauth, s.key, s.origin.Listener.Addr())
+	cf := filepath.Join(dir, "Caddyfile")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	startProgram(t, addr, out, bin, "run", "--config", cf, "--adapter", "caddyfile")
+
+	res, body := s.through(t, addr, "/cart?item=7", false)
+	if res.StatusCode != 200 || body != "from origin" || s.seen.Load() != 1 {
+		t.Fatalf("allowed client: %d %q, origin saw %d\n%s", res.StatusCode, body, s.seen.Load(), out)
+	}
+	res, body = s.through(t, addr, "/cart?item=8", true)
+	id := res.Header.Get("X-Rampart-Event-Id")
+	if res.StatusCode != 403 || id == "" || !strings.Contains(body, id) || res.Header.Get("X-Rampart-Rule-Type") != "whiteblackip" || s.seen.Load() != 1 {
+		t.Fatalf("blocked client: %d %v %q, origin saw %d\n%s", res.StatusCode, res.Header, body, s.seen.Load(), out)
+	}
+	s.wantEvent(t, id, "/cart?item=8")
+}
