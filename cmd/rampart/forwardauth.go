@@ -35,7 +35,7 @@ func (c *forwardAuthConfig) validate() error {
 	}
 	c.cfg.Trusted = t
 	switch c.UnknownHost {
-	case "deny":
+	case "deny", "":
 	case "allow":
 		c.cfg.AllowUnknownHosts = true
 	default:

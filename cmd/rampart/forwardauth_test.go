@@ -146,7 +146,7 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 // startProgram runs an enforcement point until the test ends and waits
 // until it listens on addr.
-func startProgram(t *testing.T, addr string, out *syncBuffer, name string, args ...string) {
+func startProgram(t *testing.T, addr string, out *syncBuffer, env []string, name string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -155,7 +155,7 @@ func startProgram(t *testing.T, addr string, out *syncBuffer, name string, args 
 	// leave them running, holding the output pipe).
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = append(append(os.Environ(), "HOME="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir()), env...)
 	if err := cmd.Start(); err != nil {
 		cancel()
 		t.Skipf("%s cannot start here: %v", name, err)
@@ -220,7 +220,7 @@ http {
 		t.Fatal(err)
 	}
 	out := &syncBuffer{}
-	startProgram(t, addr, out, bin, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"))
+	startProgram(t, addr, out, nil, bin, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"))
 
 	res, body := s.through(t, addr, "/cart?item=7", false)
 	if res.StatusCode != 200 || body != "from origin" || s.seen.Load() != 1 {
@@ -280,7 +280,7 @@ http://:%s {
 		t.Fatal(err)
 	}
 	out := &syncBuffer{}
-	startProgram(t, addr, out, bin, "run", "--config", cf, "--adapter", "caddyfile")
+	startProgram(t, addr, out, nil, bin, "run", "--config", cf, "--adapter", "caddyfile")
 
 	res, body := s.through(t, addr, "/cart?item=7", false)
 	if res.StatusCode != 200 || body != "from origin" || s.seen.Load() != 1 {
@@ -292,4 +292,105 @@ http://:%s {
 		t.Fatalf("blocked client: %d %v %q, origin saw %d\n%s", res.StatusCode, res.Header, body, s.seen.Load(), out)
 	}
 	s.wantEvent(t, id, "/cart?item=8")
+}
+
+// haproxyLua is the Lua action README shows: it asks Rampart with the
+// original request's headers, method, target, host and client (appended to
+// X-Forwarded-For) through HAProxy's own HTTP client (HAProxy 2.5 and
+// later), and keeps the answer's status and event ID in variables.
+const haproxyLua = `local url = os.getenv("RAMPART_FORWARD_AUTH_URL")
+local key = os.getenv("RAMPART_FORWARD_AUTH_KEY")
+core.register_action("rampart", { "http-req" }, function(txn)
+	local headers = {}
+	for name, values in pairs(txn.http:req_get_headers()) do
+		if name ~= "host" and name ~= "content-length" and name ~= "transfer-encoding" and name ~= "connection" then
+			local list = {}
+			for i = 0, #values do list[#list + 1] = values[i] end
+			headers[name] = list
+		end
+	end
+	local xff = headers["x-forwarded-for"] or {}
+	xff[#xff + 1] = txn.f:src()
+	headers["x-forwarded-for"] = xff
+	headers["x-api-key"] = { key }
+	headers["x-forwarded-method"] = { txn.f:method() }
+	headers["x-forwarded-uri"] = { txn.f:pathq() }
+	headers["x-forwarded-host"] = { txn.f:req_hdr("host") }
+	local res = core.httpclient():get{ url = url, headers = headers, timeout = 1000 }
+	txn:set_var("txn.rampart_status", res and res.status or 0)
+	local event = res and res.headers and res.headers["x-rampart-event-id"]
+	if event then txn:set_var("txn.rampart_event", event[0]) end
+end)
+`
+
+// HAProxy asking Rampart through the Lua action: a blocked client gets
+// 403 (and the event ID) and the origin never sees its request; an
+// allowed one reaches the origin.
+func TestForwardAuthHAProxy(t *testing.T) {
+	bin := program(t, "haproxy", "haproxy")
+	s := startFauthServe(t)
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	lua := filepath.Join(dir, "rampart.lua")
+	if err := os.WriteFile(lua, []byte(haproxyLua), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := fmt.Sprintf(`global
+	lua-load %s
+defaults
+	mode http
+	timeout connect 2s
+	timeout client 10s
+	timeout server 10s
+frontend web
+	bind %s
+	http-request lua.rampart
+	http-request deny deny_status 403 hdr X-Rampart-Event-Id %%[var(txn.rampart_event)] unless { var(txn.rampart_status) -m int 200 }
+	default_backend origin
+backend origin
+	server origin %s
+`, lua, addr, s.origin.Listener.Addr())
+	cf := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	startProgram(t, addr, out, []string{"RAMPART_FORWARD_AUTH_URL=http://" + s.fauth + "/", "RAMPART_FORWARD_AUTH_KEY=" + s.key},
+		bin, "-db", "-f", cf)
+
+	res, body := s.through(t, addr, "/cart?item=7", false)
+	if res.StatusCode != 200 || body != "from origin" || s.seen.Load() != 1 {
+		t.Fatalf("allowed client: %d %q, origin saw %d\n%s", res.StatusCode, body, s.seen.Load(), out)
+	}
+	res, body = s.through(t, addr, "/cart?item=8", true)
+	id := res.Header.Get("X-Rampart-Event-Id")
+	if res.StatusCode != 403 || id == "" || s.seen.Load() != 1 {
+		t.Fatalf("blocked client: %d %v %q, origin saw %d\n%s", res.StatusCode, res.Header, body, s.seen.Load(), out)
+	}
+	s.wantEvent(t, id, "/cart?item=8")
+}
+
+// The forward-auth flags: the endpoint alone is enough for rampart proxy;
+// a bad trusted list, unknown-host answer or path prefix is refused,
+// naming its flag.
+func TestForwardAuthFlags(t *testing.T) {
+	c, err := parseProxyFlags([]string{"--forward-auth-listen", "127.0.0.1:0", "--forward-auth-unknown-host", "allow",
+		"--forward-auth-trusted", "10.0.0.0/8,192.0.2.1", "--forward-auth-path-prefix", "/rampart"}, env(nil), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fa := c.Proxy.ForwardAuth.cfg; !fa.AllowUnknownHosts || len(fa.Trusted) != 2 || fa.PathPrefix != "/rampart" {
+		t.Fatalf("config %+v", fa)
+	}
+	if c, err := parseProxyFlags(nil, env(map[string]string{"RAMPART_FORWARD_AUTH_LISTEN": "127.0.0.1:0"}), io.Discard, io.Discard); err != nil ||
+		c.Proxy.ForwardAuth.cfg.AllowUnknownHosts {
+		t.Fatalf("env twin: %v", err)
+	}
+	for flag, bad := range map[string]string{"--forward-auth-unknown-host": "maybe", "--forward-auth-trusted": "10.0.0.0/33",
+		"--forward-auth-path-prefix": "rampart/"} {
+		_, err := parseProxyFlags([]string{"--forward-auth-listen", "127.0.0.1:0", flag, bad}, env(nil), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("%s %s: %v", flag, bad, err)
+		}
+	}
 }
