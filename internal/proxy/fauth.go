@@ -98,7 +98,9 @@ func (fa *forwardAuth) serve(ctx *fasthttp.RequestCtx) {
 // may not ask about or that Rampart does not protect.
 func (fa *forwardAuth) decide(ctx *fasthttp.RequestCtx, peer netip.Addr, project string) (a answer, known bool) {
 	method, uri, host := originalRequest(&ctx.Request.Header, fa.cfg.PathPrefix)
-	x := fauthRequest{ctx: ctx, meth: method, uri: uri}
+	x := fauthRequests.Get().(*fauthRequest)
+	*x = fauthRequest{ctx: ctx, meth: method, uri: uri}
+	defer func() { *x = fauthRequest{}; fauthRequests.Put(x) }()
 	rt := fa.p.table.Load().lookup(host)
 	if rt == nil || (project != "" && rt.projectID != project) {
 		return noAnswer, false

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/valyala/fasthttp"
 
@@ -15,10 +16,15 @@ import (
 // originalRequest); the headers are the asker's request's, which the
 // askers copy from the original request, without the asker's own
 // credential and the headers that carried the request line.
+// Pointers to it are pooled (fauthRequests): as an interface value, a
+// struct of this size would be allocated for every question.
 type fauthRequest struct {
 	ctx       *fasthttp.RequestCtx
 	meth, uri string // the original request's, as the asker gave them
 }
+
+// fauthRequests lends the questions' fauthRequests.
+var fauthRequests = sync.Pool{New: func() any { return new(fauthRequest) }}
 
 // Header names of the forward-auth conventions.
 const (
@@ -70,17 +76,17 @@ func originalRequest(h *fasthttp.RequestHeader, prefix string) (method, uri, hos
 	return method, uri, lowerHost(stripPort(host))
 }
 
-func (f fauthRequest) method() string     { return f.meth }
-func (f fauthRequest) requestURI() string { return f.uri }
+func (f *fauthRequest) method() string     { return f.meth }
+func (f *fauthRequest) requestURI() string { return f.uri }
 
-func (f fauthRequest) header(name string) string {
+func (f *fauthRequest) header(name string) string {
 	if name == hdrAPIKey {
 		return ""
 	}
 	return b2s(f.ctx.Request.Header.Peek(name))
 }
 
-func (f fauthRequest) headerValue(name string, i int) (string, bool) {
+func (f *fauthRequest) headerValue(name string, i int) (string, bool) {
 	if name == hdrAPIKey {
 		return "", false
 	}
@@ -90,7 +96,7 @@ func (f fauthRequest) headerValue(name string, i int) (string, bool) {
 // fillView fills the view with the original request line and the asker's
 // headers but the credential and the request-line carriers (their values
 // are the method, path and query the checks read as such).
-func (f fauthRequest) fillView(v *view, allHeaders bool) {
+func (f *fauthRequest) fillView(v *view, allHeaders bool) {
 	fillFastView(v, &f.ctx.Request.Header, f.meth, f.uri, skipFauthHeader, allHeaders)
 }
 
@@ -106,4 +112,4 @@ func skipFauthHeader(name string) bool {
 
 // readBody reads nothing: the askers send no body (forward auth runs the
 // checks that need none).
-func (f fauthRequest) readBody(*view, *inspect.Inspector) {}
+func (f *fauthRequest) readBody(*view, *inspect.Inspector) {}
