@@ -114,7 +114,7 @@ func (s *fauthServe) wantEvent(t *testing.T, id, url string) {
 				t.Fatalf("ShowEvent: %v", ev)
 			}
 			it := items[0].(map[string]any)
-			if it["host"] != "shop.example.com" || it["sip"] != fauthBlocked || it["action"] != "block" || it["url"] != url {
+			if it["host"] != "shop.example.com" || it["sip"] != fauthBlocked || it["action"] != "block" || it["url"] != url || it["status"] != "403" {
 				t.Fatalf("event: %v", it)
 			}
 			return

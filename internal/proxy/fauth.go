@@ -164,8 +164,12 @@ func writeFauthBlock(ctx *fasthttp.RequestCtx, a answer) {
 	h.Set("X-Rampart-Rule", a.ruleID)
 	h.Set("X-Rampart-Event-Id", a.eventID)
 	writeFastAnswer(ctx, a)
-	ctx.SetStatusCode(fasthttp.StatusForbidden)
+	ctx.SetStatusCode(fauthBlockStatus)
 }
+
+// fauthBlockStatus is the status of a forward-auth block (and of its
+// event).
+const fauthBlockStatus = fasthttp.StatusForbidden
 
 // ruleTypeName names a blocking rule's type as the decision API does;
 // web_attack for basic web protection.

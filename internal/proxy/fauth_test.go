@@ -151,7 +151,7 @@ func wantBlocked(t *testing.T, what string, res *http.Response, body string, evs
 		t.Fatalf("%s: %d %v %q events %+v", what, res.StatusCode, h, body, evs)
 	}
 	id := h.Get("X-Rampart-Event-Id")
-	if id == "" || evs[0].EventID != id || !strings.Contains(body, id) {
+	if id == "" || evs[0].EventID != id || !strings.Contains(body, id) || evs[0].Status != 403 {
 		t.Fatalf("%s: event ID %q, body %q, event %+v", what, id, body, evs[0])
 	}
 	return evs[0]

@@ -170,6 +170,9 @@ func (p *Proxy) recordKey(x clientRequest, c webCheck, d *decision.Decision, ver
 	if ev.PolicyID == "" {
 		ev.PolicyID = rt.policyID
 	}
+	if _, ok := x.(*fauthRequest); ok && d.Action == decision.ActionBlock {
+		ev.Status = fauthBlockStatus
+	}
 	if p.deps.Locator != nil && client.IsValid() {
 		country, province, tags := p.deps.Locator.Lookup(client)
 		ev.Location = province
