@@ -215,7 +215,7 @@ http {
 		}
 %[5]s	}
 }
-`, user, dir, addr, s.origin.Listener.Addr(), nginxAuthLocation("http://"+s.fauth, s.key))
+`, user, dir, addr, s.origin.Listener.Addr(), nginxAuthLocation(t, "http://"+s.fauth, s.key))
 	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -234,21 +234,33 @@ http {
 	s.wantEvent(t, id, "/cart?item=8")
 }
 
-// nginxAuthLocation is the auth_request location README shows.
-func nginxAuthLocation(rampart, key string) string {
-	return `		location = /.rampart {
-			internal;
-			proxy_pass ` + rampart + `;
-			proxy_pass_request_body off;
-			proxy_set_header Content-Length "";
-			proxy_set_header X-Api-Key "` + key + `";
-			proxy_set_header X-Forwarded-Method $request_method;
-			proxy_set_header X-Forwarded-Uri $request_uri;
-			proxy_set_header X-Forwarded-Host $host;
-			proxy_set_header X-Forwarded-Proto $scheme;
-			proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-		}
-`
+// nginxAuthLocation is the auth_request location README shows, with
+// Rampart's address and the key.
+func nginxAuthLocation(t *testing.T, rampart, key string) string {
+	t.Helper()
+	conf := readmeBlock(t, "nginx (`auth_request`)", "nginx")
+	_, loc, ok := strings.Cut(conf, "location = /.rampart {")
+	if !ok {
+		t.Fatalf("README's nginx block has no auth location:\n%s", conf)
+	}
+	loc = "location = /.rampart {" + loc
+	return strings.NewReplacer("http://127.0.0.1:9081", rampart, "THE_KEY", key).Replace(loc)
+}
+
+// caddyForwardAuth is README's forward_auth block with Rampart's address
+// and the key; the test's client stands behind a proxy on loopback, so
+// loopback is a trusted proxy (README: "Behind another proxy, add
+// trusted_proxies").
+func caddyForwardAuth(t *testing.T, rampart, key string) string {
+	t.Helper()
+	conf := readmeBlock(t, "Caddy (`forward_auth`)", "caddyfile")
+	_, block, ok := strings.Cut(conf, "forward_auth ")
+	block, _, closed := strings.Cut(block, "\n    }\n")
+	if !ok || !closed {
+		t.Fatalf("README's Caddyfile has no forward_auth block:\n%s", conf)
+	}
+	return strings.NewReplacer("127.0.0.1:9081", rampart, "header_up X-Api-Key THE_KEY",
+		"header_up X-Api-Key "+key+"\n        trusted_proxies 127.0.0.1/32").Replace("forward_auth "+block+"\n    }")
 }
 
 // Caddy with forward_auth asking Rampart: a blocked client gets Rampart's
@@ -267,14 +279,10 @@ func TestForwardAuthCaddy(t *testing.T) {
 }
 http://:%s {
 	bind 127.0.0.1
-	forward_auth %s {
-		uri /
-		header_up X-Api-Key %s
-		trusted_proxies 127.0.0.1/32
-	}
+	%s
 	reverse_proxy %s
 }
-`, dir, port, s.fauth, s.key, s.origin.Listener.Addr())
+`, dir, port, caddyForwardAuth(t, s.fauth, s.key), s.origin.Listener.Addr())
 	cf := filepath.Join(dir, "Caddyfile")
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -294,34 +302,25 @@ http://:%s {
 	s.wantEvent(t, id, "/cart?item=8")
 }
 
-// haproxyLua is the Lua action README shows: it asks Rampart with the
-// original request's headers, method, target, host and client (appended to
-// X-Forwarded-For) through HAProxy's own HTTP client (HAProxy 2.5 and
-// later), and keeps the answer's status and event ID in variables.
-const haproxyLua = `local url = os.getenv("RAMPART_FORWARD_AUTH_URL")
-local key = os.getenv("RAMPART_FORWARD_AUTH_KEY")
-core.register_action("rampart", { "http-req" }, function(txn)
-	local headers = {}
-	for name, values in pairs(txn.http:req_get_headers()) do
-		if name ~= "host" and name ~= "content-length" and name ~= "transfer-encoding" and name ~= "connection" then
-			local list = {}
-			for i = 0, #values do list[#list + 1] = values[i] end
-			headers[name] = list
-		end
-	end
-	local xff = headers["x-forwarded-for"] or {}
-	xff[#xff + 1] = txn.f:src()
-	headers["x-forwarded-for"] = xff
-	headers["x-api-key"] = { key }
-	headers["x-forwarded-method"] = { txn.f:method() }
-	headers["x-forwarded-uri"] = { txn.f:pathq() }
-	headers["x-forwarded-host"] = { txn.f:req_hdr("host") }
-	local res = core.httpclient():get{ url = url, headers = headers, timeout = 1000 }
-	txn:set_var("txn.rampart_status", res and res.status or 0)
-	local event = res and res.headers and res.headers["x-rampart-event-id"]
-	if event then txn:set_var("txn.rampart_event", event[0]) end
-end)
-`
+// readmeBlock returns the first fenced block of language lang under the
+// README heading "### heading": the configuration lines README shows are
+// the ones tested.
+func readmeBlock(t *testing.T, heading, lang string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n### "+heading+"\n")
+	if ok {
+		_, rest, ok = strings.Cut(rest, "\n```"+lang+"\n")
+	}
+	block, _, closed := strings.Cut(rest, "\n```\n")
+	if !ok || !closed {
+		t.Fatalf("README has no %s block under ### %s", lang, heading)
+	}
+	return block + "\n"
+}
 
 // HAProxy asking Rampart through the Lua action: a blocked client gets
 // 403 (and the event ID) and the origin never sees its request; an
@@ -332,7 +331,7 @@ func TestForwardAuthHAProxy(t *testing.T) {
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	lua := filepath.Join(dir, "rampart.lua")
-	if err := os.WriteFile(lua, []byte(haproxyLua), 0o644); err != nil {
+	if err := os.WriteFile(lua, []byte(readmeBlock(t, "HAProxy (Lua, HAProxy 2.5 and later)", "lua")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	conf := fmt.Sprintf(`global
