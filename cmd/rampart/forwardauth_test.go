@@ -260,7 +260,7 @@ func caddyForwardAuth(t *testing.T, rampart, key string) string {
 		t.Fatalf("README's Caddyfile has no forward_auth block:\n%s", conf)
 	}
 	return strings.NewReplacer("127.0.0.1:9081", rampart, "header_up X-Api-Key THE_KEY",
-		"header_up X-Api-Key "+key+"\n        trusted_proxies 127.0.0.1/32").Replace("forward_auth "+block+"\n    }")
+		"header_up X-Api-Key "+key+"\n        trusted_proxies 127.0.0.1/32").Replace("forward_auth " + block + "\n    }")
 }
 
 // Caddy with forward_auth asking Rampart: a blocked client gets Rampart's
