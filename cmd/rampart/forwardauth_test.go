@@ -23,6 +23,7 @@ import (
 // forward to, which counts the requests it sees.
 type fauthServe struct {
 	fauth, key string
+	admin      func(args ...string) (string, error)
 	origin     *httptest.Server
 	seen       atomic.Int64 // requests the origin answered
 	call       func(method, path, body string) (int, map[string]any)
@@ -57,7 +58,8 @@ func startFauthServe(t *testing.T) *fauthServe {
 	if st, out := s.call("POST", "/v1/"+s.pid+"/waf/policy/"+policy+"/whiteblackip", `{"name":"bad","addr":"`+fauthBlocked+`","white":0}`); st != 200 {
 		t.Fatalf("whiteblackip: %d %v", st, out)
 	}
-	res, err := adminRunner(t, dir)("--account", "acme", "bouncer", "add", "edge-nginx", "--project", s.pid, "--layer", "waf")
+	s.admin = adminRunner(t, dir)
+	res, err := s.admin("--account", "acme", "bouncer", "add", "edge-nginx", "--project", s.pid, "--layer", "waf")
 	if err != nil {
 		t.Fatalf("bouncer add: %v %s", err, res)
 	}
@@ -232,6 +234,21 @@ http {
 		t.Fatalf("blocked client: %d %v %q, origin saw %d", res.StatusCode, res.Header, body, s.seen.Load())
 	}
 	s.wantEvent(t, id, "/cart?item=8")
+
+	// Once its key is deleted (in force within the key refresh), the
+	// asker gets no answer but 403: nginx then denies every request, and
+	// the origin sees none.
+	if out, err := s.admin("bouncer", "delete", "edge-nginx"); err != nil {
+		t.Fatalf("bouncer delete: %v %s", err, out)
+	}
+	proxyEventually(t, "deleted key refused", func() (int, string) {
+		res, body := s.through(t, addr, "/cart?item=9", false)
+		return res.StatusCode, body
+	}, 403, "")
+	seen := s.seen.Load()
+	if res, _ := s.through(t, addr, "/cart?item=10", false); res.StatusCode != 403 || s.seen.Load() != seen {
+		t.Fatalf("deleted key: %d, the origin saw %d requests after %d", res.StatusCode, s.seen.Load(), seen)
+	}
 }
 
 // nginxAuthLocation is the auth_request location README shows, with
