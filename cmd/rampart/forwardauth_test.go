@@ -181,13 +181,22 @@ func startProgram(t *testing.T, addr string, out *syncBuffer, env []string, name
 	}
 }
 
-// nginx with auth_request asking Rampart: a blocked client gets 403 and
+// One rampart serve answers the real enforcement points in turn: Caddy,
+// HAProxy, then nginx (which deletes the key at its end).
+func TestForwardAuthEnforcementPoints(t *testing.T) {
+	s := startFauthServe(t)
+	t.Run("caddy", func(t *testing.T) { forwardAuthCaddy(t, s) })
+	t.Run("haproxy", func(t *testing.T) { forwardAuthHAProxy(t, s) })
+	t.Run("nginx", func(t *testing.T) { forwardAuthNginx(t, s) })
+}
+
+// forwardAuthNginx: nginx with auth_request asking Rampart: a blocked client gets 403 and
 // the origin never sees its request; an allowed one reaches the origin.
 // The event ID comes back to the client through auth_request_set, and the
 // events API shows the block.
-func TestForwardAuthNginx(t *testing.T) {
+func forwardAuthNginx(t *testing.T, s *fauthServe) {
 	bin := program(t, "nginx", "nginx")
-	s := startFauthServe(t)
+	s.seen.Store(0)
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	user := "" // as root, the workers would otherwise run as nobody, who cannot read the temporary directory
@@ -280,12 +289,12 @@ func caddyForwardAuth(t *testing.T, rampart, key string) string {
 		"header_up X-Api-Key "+key+"\n        trusted_proxies 127.0.0.1/32").Replace("forward_auth " + block + "\n    }")
 }
 
-// Caddy with forward_auth asking Rampart: a blocked client gets Rampart's
+// forwardAuthCaddy: Caddy with forward_auth asking Rampart: a blocked client gets Rampart's
 // 403 block page (Caddy passes it on) and the origin never sees its
 // request; an allowed one reaches the origin.
-func TestForwardAuthCaddy(t *testing.T) {
+func forwardAuthCaddy(t *testing.T, s *fauthServe) {
 	bin := program(t, "caddy", "caddy")
-	s := startFauthServe(t)
+	s.seen.Store(0)
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
@@ -339,12 +348,12 @@ func readmeBlock(t *testing.T, heading, lang string) string {
 	return block + "\n"
 }
 
-// HAProxy asking Rampart through the Lua action: a blocked client gets
+// forwardAuthHAProxy: HAProxy asking Rampart through the Lua action: a blocked client gets
 // 403 (and the event ID) and the origin never sees its request; an
 // allowed one reaches the origin.
-func TestForwardAuthHAProxy(t *testing.T) {
+func forwardAuthHAProxy(t *testing.T, s *fauthServe) {
 	bin := program(t, "haproxy", "haproxy")
-	s := startFauthServe(t)
+	s.seen.Store(0)
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	lua := filepath.Join(dir, "rampart.lua")
