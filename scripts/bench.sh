@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces every figure in docs/benchmarks.md. Pass a section name
 # (foundation, secmaster, waf, events, dashboard, workspace, engine, proxy, webprotection, rules, inspect, candidates,
-# peers, waf16, memory, bulk) to run one section only. The sections peers, waf16 and memory are in
-# scripts/bench-peers.sh (DURATION, ROUNDS and MEMORY_SECONDS shorten them).
+# peers, waf16, memory, bulk, fauth) to run one section only. The sections peers, waf16 and memory are in
+# scripts/bench-peers.sh (DURATION, ROUNDS and MEMORY_SECONDS shorten them), fauth in
+# scripts/bench-fauth.sh (DURATION and ROUNDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
@@ -480,7 +481,11 @@ if want bulk; then
 	echo "== Bulk import (issue 17): 1,000,000 lines into a running serve, then until the last line is enforced"
 	go test -run '^$' -bench BenchmarkImport1M -benchtime 1x -count "${ROUNDS:-3}" ./cmd/rampart/
 fi
-if want peers || want waf16 || want memory; then
+if want peers || want waf16 || want memory || want fauth; then
 	# shellcheck source=scripts/bench-peers.sh
 	. ./scripts/bench-peers.sh
+fi
+if want fauth; then
+	# shellcheck source=scripts/bench-fauth.sh
+	. ./scripts/bench-fauth.sh
 fi

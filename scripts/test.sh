@@ -13,11 +13,13 @@ fi
 # `nft -c` checks; nginx, the real origin of the data plane's end-to-end
 # test; CrowdSec's custom and firewall bouncers, which pull from a real
 # `rampart serve` (cmd/rampart/bouncer_test.go); chromium, the browser the
-# web console's tests drive (cmd/rampart/console_test.go). Installed best effort (as
-# root, with retries); a failure never stops the run: the tests that need a
-# missing package skip.
+# web console's tests drive (cmd/rampart/console_test.go); Caddy and HAProxy,
+# which ask the forward-auth endpoint (cmd/rampart/forwardauth_test.go).
+# Installed best effort (as root, with retries); a failure never stops the
+# run: the tests that need a missing package skip.
 ./scripts/install-test-packages.sh nft:nftables nginx:nginx crowdsec-custom-bouncer:crowdsec-custom-bouncer \
-	crowdsec-firewall-bouncer:crowdsec-firewall-bouncer chromium:chromium || echo "note: installing the test packages failed; continuing"
+	crowdsec-firewall-bouncer:crowdsec-firewall-bouncer chromium:chromium caddy:caddy haproxy:haproxy ||
+	echo "note: installing the test packages failed; continuing"
 
 echo "== go vet (main module)"
 go vet ./...

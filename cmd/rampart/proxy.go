@@ -39,6 +39,7 @@ type proxyConfig struct {
 	PenaltyMaxKeys  int
 	MetricsListen   string
 	TrafficInterval time.Duration
+	ForwardAuth     forwardAuthConfig
 
 	trusted []netip.Prefix
 }
@@ -59,10 +60,14 @@ func (c *proxyConfig) register(e *envFlags, metricsDefault, metricsUsage string)
 	e.Int(&c.PenaltyMaxKeys, "penalty-max-keys", "RAMPART_PENALTY_MAX_KEYS", 65_536, "sources the known-attack-source penalty box holds at once; when full, the block ending soonest is dropped")
 	e.Duration(&c.TrafficInterval, "traffic-flush-interval", "RAMPART_TRAFFIC_FLUSH_INTERVAL", 5*time.Second, "how often the data plane adds its request counters (the WAF dashboard figures) to the store")
 	e.String(&c.MetricsListen, "metrics-listen", "RAMPART_METRICS_LISTEN", metricsDefault, metricsUsage)
+	c.ForwardAuth.register(e)
 }
 
-// enabled reports whether a data-plane listener is configured.
-func (c *proxyConfig) enabled() bool { return c.Listen != "" || c.TLSListen != "" }
+// enabled reports whether a data-plane listener (or the forward-auth
+// endpoint) is configured.
+func (c *proxyConfig) enabled() bool {
+	return c.Listen != "" || c.TLSListen != "" || c.ForwardAuth.Listen != ""
+}
 
 func (c *proxyConfig) validate() error {
 	if (c.TLSCert == "") != (c.TLSKey == "") {
@@ -85,7 +90,7 @@ func (c *proxyConfig) validate() error {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	c.trusted = t
-	return nil
+	return c.ForwardAuth.validate()
 }
 
 // dataPlane is a running WAF data plane: its listeners and host-table
@@ -131,6 +136,11 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 			return nil, fmt.Errorf("proxy TLS listen on %s: %w", c.TLSListen, err)
 		}
 	}
+	fauth, err := c.ForwardAuth.listen()
+	if err != nil {
+		closeAll(plain, secure)
+		return nil, err
+	}
 	pcfg := proxy.Config{TrustedProxies: c.trusted, DialTimeout: c.DialTimeout, UpstreamTimeout: c.UpstreamTimeout,
 		ClientTimeout: c.ClientTimeout, MaxIdleConnsPerHost: c.MaxIdlePerHost, PenaltyCapacity: c.PenaltyMaxKeys, Logger: logger}
 	if c.ClientTimeout <= 0 {
@@ -139,7 +149,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 	if c.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
 		if err != nil {
-			closeAll(plain, secure)
+			closeAll(plain, secure, fauth)
 			return nil, fmt.Errorf("load proxy TLS certificate: %w", err)
 		}
 		pcfg.DefaultCertificate = &cert
@@ -147,17 +157,21 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 	masks := &policyMaskers{store: deps.Store, log: logger}
 	rules, err := newPolicyRules(deps.Store, c.CCMaxKeys, logger)
 	if err != nil {
-		closeAll(plain, secure)
+		closeAll(plain, secure, fauth)
 		return nil, err
 	}
 	px := proxy.New(pcfg, proxy.Deps{Hosts: deps.Store, Revisions: deps.Store, Decisions: deps.Decisions, Locator: deps.Locator,
-		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules, Traffic: deps.Traffic})
+		Events: deps.Events, Certificates: deps.Certificates, Policies: deps.Store, Maskers: masks, Rules: rules, Traffic: deps.Traffic, Keys: deps.Store})
 	if _, err := px.Refresh(ctx); err != nil {
-		closeAll(plain, secure)
+		closeAll(plain, secure, fauth)
 		return nil, fmt.Errorf("load the protected hosts: %w", err)
 	}
+	if err := px.RefreshKeys(ctx); err != nil {
+		closeAll(plain, secure, fauth)
+		return nil, fmt.Errorf("load the forward-auth keys: %w", err)
+	}
 	rctx, stop := context.WithCancel(context.Background())
-	dp := &dataPlane{px: px, errs: make(chan error, 2), stop: stop, log: logger}
+	dp := &dataPlane{px: px, errs: make(chan error, 3), stop: stop, log: logger}
 	dp.wg.Add(3)
 	go func() { defer dp.wg.Done(); px.Run(rctx, 50*time.Millisecond) }()
 	go func() { defer dp.wg.Done(); px.RunTraffic(rctx, c.TrafficInterval) }()
@@ -171,6 +185,7 @@ func startDataPlane(ctx context.Context, c *proxyConfig, deps dataPlaneDeps, log
 		go func() { dp.errs <- dp.srv.ServeTLS(secure) }()
 		logger.Info("WAF data plane listening", "url", "https://"+secure.Addr().String())
 	}
+	dp.serveForwardAuth(fauth, &c.ForwardAuth)
 	return dp, nil
 }
 
@@ -219,7 +234,7 @@ type proxyNodeConfig struct {
 	AddressData addressDataConfig
 }
 
-const proxyUsage = `Usage: rampart proxy --proxy-listen ADDR [flags]
+const proxyUsage = `Usage: rampart proxy --proxy-listen ADDR | --forward-auth-listen ADDR [flags]
 
 Runs a WAF data-plane node from the store of a rampart serve (no API
 listener). Every flag has an environment twin; a flag given on the command
@@ -237,7 +252,7 @@ func parseProxyFlags(args []string, getenv func(string) string, stdout, stderr i
 		return nil, err
 	}
 	if !c.Proxy.enabled() {
-		return nil, errors.New("rampart proxy needs --proxy-listen or --proxy-tls-listen")
+		return nil, errors.New("rampart proxy needs --proxy-listen, --proxy-tls-listen or --forward-auth-listen")
 	}
 	if err := c.Proxy.validate(); err != nil {
 		return nil, err

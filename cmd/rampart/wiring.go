@@ -64,6 +64,9 @@ func (s eventSink) Record(ev proxy.Event) bool {
 	}
 	if ev.Action == decision.ActionBlock {
 		we.Status = http.StatusTeapot // the block page's status
+		if ev.Status != 0 {
+			we.Status = ev.Status // forward auth's 403
+		}
 	}
 	return s.rec.Record(we)
 }

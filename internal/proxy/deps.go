@@ -121,6 +121,9 @@ type Event struct {
 	// params or header), at most maxKeyBytes.
 	Key     string
 	KeyKind string
+	// Status is what a block was answered when it is not the block page's
+	// 418 (forward auth answers 403); 0 otherwise.
+	Status int
 }
 
 // EventSink records protection events durably. Record must not block: it

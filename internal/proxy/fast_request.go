@@ -38,8 +38,15 @@ func (f fastRequest) headerValue(name string, i int) (string, bool) {
 // the checks see every occurrence of a repeated header.
 func (f fastRequest) fillView(v *view, allHeaders bool) {
 	h := &f.ctx.Request.Header
-	v.req.Method = b2s(h.Method())
-	v.req.Path, v.req.RawQuery = splitRequestURI(b2s(h.RequestURI()))
+	fillFastView(v, h, b2s(h.Method()), b2s(h.RequestURI()), nil, allHeaders)
+}
+
+// fillFastView fills the view from a fasthttp request head with the given
+// method and request target; with allHeaders, every header but those skip
+// names (nil: none) is added after the basic ones.
+func fillFastView(v *view, h *fasthttp.RequestHeader, method, uri string, skip func(name string) bool, allHeaders bool) {
+	v.req.Method = method
+	v.req.Path, v.req.RawQuery = splitRequestURI(uri)
 	for name, value := range h.AllInOrder() {
 		switch b2s(name) {
 		case "Cookie":
@@ -54,6 +61,9 @@ func (f fastRequest) fillView(v *view, allHeaders bool) {
 			switch n := b2s(name); n {
 			case "User-Agent", "Content-Length", "Transfer-Encoding", "Host": // net/http keeps Host out of its header map too
 			default:
+				if skip != nil && skip(n) {
+					continue
+				}
 				v.headers = append(v.headers, inspect.Pair{Name: n, Value: b2s(value)})
 			}
 		}

@@ -52,8 +52,15 @@ func (p *Proxy) admit(ctx context.Context, x clientRequest, host string, peer ne
 		return c, answer{}
 	}
 	c.client, _ = p.clientAddr(peer, x)
+	return p.decideAddress(ctx, x, c)
+}
+
+// decideAddress runs the address decision of a request to a protected
+// route whose client address c holds: see admit.
+func (p *Proxy) decideAddress(ctx context.Context, x clientRequest, c webCheck) (webCheck, answer) {
+	rt := c.rt
 	c.web, c.rules = rt.web, rt.rules
-	d, ok := p.decide(ctx, rt, host, c.client)
+	d, ok := p.decide(ctx, rt, c.host, c.client)
 	if !ok {
 		return c, answer{}
 	}
@@ -61,7 +68,7 @@ func (p *Proxy) admit(ctx context.Context, x clientRequest, host string, peer ne
 	case d.Action == decision.ActionBlock:
 		id := p.record(x, c, &d, nil)
 		rt.metrics.count(pageBlocked.Status)
-		return c, blocked(id)
+		return c, blocked(id, d.RuleType, d.RuleID)
 	case d.Action == decision.ActionLog:
 		p.record(x, c, &d, nil)
 	case d.RuleType != decision.RuleNone:
@@ -118,7 +125,7 @@ func (p *Proxy) inspect(x clientRequest, c webCheck, v *view, respond bool) answ
 		return noAnswer
 	}
 	c.rt.metrics.count(pageBlocked.Status)
-	return blocked(id)
+	return blocked(id, decision.RuleNone, verdict.RuleID)
 }
 
 // noAnswer lets a request through.
@@ -163,6 +170,9 @@ func (p *Proxy) recordKey(x clientRequest, c webCheck, d *decision.Decision, ver
 	}
 	if ev.PolicyID == "" {
 		ev.PolicyID = rt.policyID
+	}
+	if _, ok := x.(*fauthRequest); ok && d.Action == decision.ActionBlock {
+		ev.Status = fauthBlockStatus
 	}
 	if p.deps.Locator != nil && client.IsValid() {
 		country, province, tags := p.deps.Locator.Lookup(client)

@@ -31,6 +31,8 @@ type metrics struct {
 	dropped    atomic.Uint64
 	retries    atomic.Uint64
 	latency    histogram // upstream response-header latency
+	// Forward-auth answers (ServeForwardAuth).
+	fauthAllowed, fauthBlocked, fauthUnknown, fauthRefused atomic.Uint64
 }
 
 // hostMetrics counts one host's responses by status class (index 1–5).
@@ -146,6 +148,13 @@ func (m *metrics) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	fmt.Fprintf(b, "# HELP rampart_proxy_events_recorded_total Protection events handed to the event recorder.\n# TYPE rampart_proxy_events_recorded_total counter\nrampart_proxy_events_recorded_total %d\n", m.recorded.Load())
 	fmt.Fprintf(b, "# HELP rampart_proxy_events_dropped_total Protection events dropped because the recorder's queue was full.\n# TYPE rampart_proxy_events_dropped_total counter\nrampart_proxy_events_dropped_total %d\n", m.dropped.Load())
 	fmt.Fprintf(b, "# HELP rampart_proxy_upstream_retries_total Requests sent to another upstream server after a connection failure.\n# TYPE rampart_proxy_upstream_retries_total counter\nrampart_proxy_upstream_retries_total %d\n", m.retries.Load())
+	fmt.Fprint(b, "# HELP rampart_proxy_forward_auth_total Forward-auth questions by answer: allow, block, unknown_host (the asker may not ask about the host, or it is not protected here) and refused (the asker was not authenticated).\n# TYPE rampart_proxy_forward_auth_total counter\n")
+	for _, c := range [...]struct {
+		name string
+		n    *atomic.Uint64
+	}{{"allow", &m.fauthAllowed}, {"block", &m.fauthBlocked}, {"unknown_host", &m.fauthUnknown}, {"refused", &m.fauthRefused}} {
+		fmt.Fprintf(b, "rampart_proxy_forward_auth_total{answer=%q} %d\n", c.name, c.n.Load())
+	}
 	fmt.Fprint(b, "# HELP rampart_proxy_upstream_latency_seconds Time from sending a request upstream to its response headers.\n# TYPE rampart_proxy_upstream_latency_seconds histogram\n")
 	var cum uint64
 	for i := range m.latency.counts {

@@ -67,6 +67,7 @@ type Deps struct {
 	Maskers      MaskerSource      // nil: nothing is masked
 	Rules        PolicyRulesSource // nil: no precise-protection, CC or known-attack-source rules
 	Traffic      TrafficSink       // nil: no dashboard traffic counters are stored (RunTraffic returns)
+	Keys         KeySource         // nil: forward auth answers trusted addresses only
 }
 
 // Proxy is the WAF data plane. It is an http.Handler for the client-facing
@@ -92,6 +93,8 @@ type Proxy struct {
 	inspectors inspect.Cache
 
 	table atomic.Pointer[table]
+	// fauthKeys are the forward-auth keys (RefreshKeys).
+	fauthKeys atomic.Pointer[keyTable]
 
 	refreshMu sync.Mutex       // serialises Refresh
 	revs      map[string]int64 // WAF revision per project the table was built from
@@ -279,10 +282,15 @@ func (t *table) routes() []*route {
 	return out
 }
 
-// Run calls Refresh every interval until ctx is done, logging errors.
+// Run calls Refresh every interval, and RefreshKeys every
+// keyRefreshEvery, until ctx is done, logging errors.
 func (p *Proxy) Run(ctx context.Context, interval time.Duration) {
 	if _, err := p.Refresh(ctx); err != nil && ctx.Err() == nil {
 		p.log.Warn("proxy: host table refresh", "err", err)
+	}
+	keysAt := time.Now()
+	if err := p.RefreshKeys(ctx); err != nil && ctx.Err() == nil {
+		p.log.Warn("proxy: forward-auth keys refresh", "err", err)
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -294,6 +302,12 @@ func (p *Proxy) Run(ctx context.Context, interval time.Duration) {
 		}
 		if _, err := p.Refresh(ctx); err != nil && ctx.Err() == nil {
 			p.log.Warn("proxy: host table refresh", "err", err)
+		}
+		if time.Since(keysAt) >= keyRefreshEvery {
+			keysAt = time.Now()
+			if err := p.RefreshKeys(ctx); err != nil && ctx.Err() == nil {
+				p.log.Warn("proxy: forward-auth keys refresh", "err", err)
+			}
 		}
 	}
 }

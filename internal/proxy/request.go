@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 
+	"github.com/rampartsec/rampart/internal/decision"
 	"github.com/rampartsec/rampart/internal/inspect"
 	"github.com/rampartsec/rampart/internal/waf"
 )
@@ -38,13 +39,20 @@ type answer struct {
 	page    *page           // the page to send (with eventID); nil with cc or when let through
 	eventID string          // the event of a block
 	cc      *waf.CCResponse // a CC rule's own block response
+	// The rule that blocked (forward auth names it in its answer's
+	// headers); ruleID is the inspection rule when rule is RuleNone.
+	rule   decision.RuleType
+	ruleID string
 }
 
 // stops reports whether the request is answered by the checks.
 func (a answer) stops() bool { return a.page != nil || a.cc != nil }
 
-// blocked is the block page answer of an event.
-func blocked(eventID string) answer { return answer{page: &pageBlocked, eventID: eventID} }
+// blocked is the block page answer of an event and the rule that decided
+// it.
+func blocked(eventID string, rule decision.RuleType, ruleID string) answer {
+	return answer{page: &pageBlocked, eventID: eventID, rule: rule, ruleID: ruleID}
+}
 
 // stdRequest is a net/http request as a clientRequest.
 type stdRequest struct{ r *http.Request }

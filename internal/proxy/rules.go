@@ -32,7 +32,7 @@ func (p *Proxy) protect(x clientRequest, c webCheck, v *view) answer {
 	if res.Logged.RuleID != "" {
 		p.ruleEvent(x, c, decision.RuleCustom, decision.ActionLog, res.Logged.RuleID, "", "")
 	}
-	pending := "" // the event ID of a precise block answered after full detection
+	pending, pendingRule := "", "" // the event and rule of a precise block answered after full detection
 	if hit := res.Decided; hit.RuleID != "" {
 		switch hit.Action {
 		case "pass":
@@ -43,9 +43,9 @@ func (p *Proxy) protect(x clientRequest, c webCheck, v *view) answer {
 			p.punish(x, c, v, hit.FollowedActionID, now)
 			if !c.rt.fullDetection {
 				c.rt.metrics.count(pageBlocked.Status)
-				return blocked(id)
+				return blocked(id, decision.RuleCustom, hit.RuleID)
 			}
-			pending = id
+			pending, pendingRule = id, hit.RuleID
 		}
 	}
 	if a := p.cc(x, c, v, now, pending == ""); a.stops() {
@@ -58,7 +58,7 @@ func (p *Proxy) protect(x clientRequest, c webCheck, v *view) answer {
 	}
 	if pending != "" {
 		c.rt.metrics.count(pageBlocked.Status)
-		return blocked(pending)
+		return blocked(pending, decision.RuleCustom, pendingRule)
 	}
 	return noAnswer
 }
@@ -86,14 +86,9 @@ func (p *Proxy) cc(x clientRequest, c webCheck, v *view, now time.Time, respond 
 	}
 	c.rt.metrics.count(pageBlocked.Status)
 	if verdict.Response != nil {
-		return answerCC(id, verdict.Response)
+		return answer{eventID: id, cc: verdict.Response, rule: decision.RuleCC, ruleID: verdict.RuleID}
 	}
-	return blocked(id)
-}
-
-// answerCC is the answer of a CC rule's custom response.
-func answerCC(eventID string, resp *waf.CCResponse) answer {
-	return answer{eventID: eventID, cc: resp}
+	return blocked(id, decision.RuleCC, verdict.RuleID)
 }
 
 // writeCCResponse sends a CC rule's custom block response: status 418 (the
@@ -149,7 +144,7 @@ func (p *Proxy) punished(x clientRequest, c webCheck, v *view, now time.Time) an
 	}
 	id := p.ruleEvent(x, c, decision.RulePunishment, decision.ActionBlock, ruleID, value, kind.String())
 	c.rt.metrics.count(pageBlocked.Status)
-	return answer{page: &pageBlocked, eventID: id}
+	return answer{page: &pageBlocked, eventID: id, rule: decision.RulePunishment, ruleID: ruleID}
 }
 
 // punish puts the source of a blocked request into the box when the block
