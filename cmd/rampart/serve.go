@@ -305,7 +305,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 		// The WAF dashboard operations read the data plane's counters and events.
 		WAFDashboard: waf.NewDashboardService(st, st, nil),
-		Console:   consoleFiles,
+		Console:      consoleFiles,
 	})
 	srv := &http.Server{
 		Handler:           handler,
