@@ -1,0 +1,268 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rampartsec/rampart/internal/bouncer"
+	"github.com/rampartsec/rampart/internal/postgres"
+	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/storetest"
+	"github.com/rampartsec/rampart/internal/workspace"
+)
+
+// dsnEnv names the environment variable holding the DSN of the PostgreSQL
+// server the tests use (scripts/pg-test-server.sh starts one).
+const dsnEnv = "RAMPART_TEST_POSTGRES"
+
+// newSchema creates an empty schema on the test server, drops it when the
+// test ends, and returns a DSN whose search_path is that schema: every test
+// gets a store of its own on the one server. The test skips when no server
+// is configured.
+func newSchema(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv(dsnEnv)
+	if dsn == "" {
+		tb.Skipf("%s is not set: no PostgreSQL server to test against (scripts/pg-test-server.sh start prints one)", dsnEnv)
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		tb.Fatal(err)
+	}
+	schema := "t_" + hex.EncodeToString(b)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connect to %s: %v", dsnEnv, err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		admin, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			tb.Error(err)
+			return
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+			tb.Error(err)
+		}
+	})
+	return withSearchPath(tb, dsn, schema)
+}
+
+// withSearchPath returns dsn with its search_path set to schema.
+func withSearchPath(tb testing.TB, dsn, schema string) string {
+	tb.Helper()
+	if !strings.Contains(dsn, "://") {
+		return dsn + " search_path=" + schema
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// openDSN opens the store at dsn and closes it when the test ends.
+func openDSN(tb testing.TB, dsn string) *postgres.DB {
+	tb.Helper()
+	db, err := postgres.Open(context.Background(), dsn, postgres.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// mustOpen opens a fresh, empty store.
+func mustOpen(tb testing.TB) *postgres.DB {
+	tb.Helper()
+	return openDSN(tb, newSchema(tb))
+}
+
+func TestIdentityConformance(t *testing.T) {
+	storetest.RunIdentity(t, func(t *testing.T) rampart.IdentityStore { return mustOpen(t) })
+}
+
+func TestWorkspaceConformance(t *testing.T) {
+	storetest.RunWorkspace(t, func(t *testing.T) workspace.Store { return mustOpen(t) })
+}
+
+func TestRevisionsConformance(t *testing.T) {
+	storetest.RunRevisions(t, func(t *testing.T) storetest.RevisionBackend { return mustOpen(t) })
+}
+
+func TestBouncerConformance(t *testing.T) {
+	storetest.RunBouncer(t, func(t *testing.T) bouncer.Store { return mustOpen(t) })
+}
+
+func TestPingAndReopenKeepData(t *testing.T) {
+	ctx := context.Background()
+	dsn := newSchema(t)
+	db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateAccount(ctx, &rampart.Account{ID: "0123456789abcdef0123456789abcdef", Name: "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := db.Ping(ctx); err == nil {
+		t.Fatal("Ping of a closed store succeeded")
+	}
+	db = openDSN(t, dsn)
+	if _, err := db.FindAccountByName(ctx, "acme"); err != nil {
+		t.Fatalf("account lost across reopen: %v", err)
+	}
+}
+
+func TestOpenRefusesBadInput(t *testing.T) {
+	ctx := context.Background()
+	dsn := newSchema(t)
+	for name, tc := range map[string]struct {
+		dsn  string
+		opts postgres.Options
+		want string
+	}{
+		"not a DSN":           {dsn: "postgres://%zz", want: "postgres:"},
+		"schema missing":      {dsn: withSearchPath(t, dsn, "t_no_such_schema"), want: "no existing schema"},
+		"negative pool":       {dsn: dsn, opts: postgres.Options{MaxConns: -1}, want: "negative"},
+		"min above max conns": {dsn: dsn, opts: postgres.Options{MaxConns: 2, MinConns: 3}, want: "exceed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			db, err := postgres.Open(ctx, tc.dsn, tc.opts)
+			if err == nil {
+				db.Close()
+				t.Fatal("Open succeeded")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not say %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Nodes that start together on an empty database each open the store; the
+// migrations run once, under the advisory lock, and every Open succeeds
+// (without the lock, concurrent CREATE TABLEs fail on each other).
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	ctx := context.Background()
+	for range 3 {
+		dsn := newSchema(t)
+		const nodes = 6
+		var wg sync.WaitGroup
+		errs := make([]error, nodes)
+		for i := range nodes {
+			wg.Go(func() {
+				db, err := postgres.Open(ctx, dsn, postgres.Options{MaxConns: 2})
+				if err == nil {
+					db.Close()
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("node %d: %v", i, err)
+			}
+		}
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var versions, distinct int
+		err = conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&versions, &distinct)
+		conn.Close(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if versions == 0 || versions != distinct {
+			t.Fatalf("schema_migrations holds %d rows for %d versions", versions, distinct)
+		}
+	}
+}
+
+// Nodes that start together on one empty store each try the first start's
+// bootstrap, each with credentials of its own: exactly one creates its
+// identities, the others find them and create nothing.
+func TestBootstrapOnceAcrossNodes(t *testing.T) {
+	ctx := context.Background()
+	dsn := newSchema(t)
+	const nodes = 5
+	dbs := make([]*postgres.DB, nodes)
+	for i := range dbs {
+		dbs[i] = openDSN(t, dsn)
+	}
+	created := make([]bool, nodes)
+	errs := make([]error, nodes)
+	saved := make([]bool, nodes)
+	var wg sync.WaitGroup
+	for i, db := range dbs {
+		wg.Go(func() {
+			b := newBootstrap(t)
+			b.BeforeCommit = func() error { saved[i] = true; return nil }
+			created[i], errs[i] = db.Bootstrap(ctx, b)
+		})
+	}
+	wg.Wait()
+	winners := 0
+	for i := range nodes {
+		if errs[i] != nil {
+			t.Fatalf("node %d: %v", i, errs[i])
+		}
+		if created[i] {
+			winners++
+			if !saved[i] {
+				t.Fatalf("node %d created the identities without saving its credentials", i)
+			}
+		}
+	}
+	if winners != 1 {
+		t.Fatalf("%d nodes bootstrapped, want 1", winners)
+	}
+	for _, db := range dbs {
+		ps, err := db.FindProjects(ctx, rampart.ProjectFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 1 {
+			t.Fatalf("%d projects after the bootstrap, want 1", len(ps))
+		}
+	}
+}
+
+// newBootstrap returns first-start identities with fresh IDs and names.
+func newBootstrap(tb testing.TB) *rampart.Bootstrap {
+	id := func() string {
+		b := make([]byte, 16)
+		if _, err := rand.Read(b); err != nil {
+			tb.Fatal(err)
+		}
+		return hex.EncodeToString(b)
+	}
+	acct, user, proj := id(), id(), id()
+	return &rampart.Bootstrap{
+		Account:   rampart.Account{ID: acct, Name: "acct-" + acct[:8]},
+		User:      rampart.User{ID: user, AccountID: acct, Name: "admin", PasswordHash: "x", Enabled: true},
+		Project:   rampart.Project{ID: proj, AccountID: acct, Name: "region-1", Enabled: true},
+		AccessKey: rampart.AccessKey{AccessKey: "AK" + id()[:18], SecretKey: id(), UserID: user, Active: true},
+	}
+}
