@@ -22,6 +22,9 @@ var migrationFS embed.FS
 const (
 	lockMigrate   = 0x52414d01 // applying migrations
 	lockBootstrap = 0x52414d02 // the first start's bootstrap
+	// lockEnforcementLog orders the writers of the SecMaster enforcement
+	// change log (0004_secmaster.sql's trigger takes it too).
+	lockEnforcementLog = 0x52414d03
 )
 
 // lockSQL takes the transaction-scoped advisory lock of a purpose (its

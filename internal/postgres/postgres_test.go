@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/rampartsec/rampart/internal/postgres"
 	"github.com/rampartsec/rampart/internal/postgres/pgtest"
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/storetest"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
@@ -254,5 +256,74 @@ func TestConcurrentUpdatesFromTwoNodesLoseNothing(t *testing.T) {
 	}
 	if rev != 1+2*perNode {
 		t.Fatalf("revision = %d after %d writes", rev, 1+2*perNode)
+	}
+}
+
+func TestSecMasterConformance(t *testing.T) {
+	storetest.RunSecMaster(t, func(t *testing.T) secmaster.Store { return mustOpen(t).SecMaster() })
+}
+
+// Two nodes complete the same delivery at once: each entry's result is
+// applied once, so the policy gets one delivery record and the task is done.
+func TestSecMasterDeliveryCompletedByTwoNodesRecordsOnce(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Schema(t)
+	a, b := openDSN(t, dsn).SecMaster(), openDSN(t, dsn).SecMaster()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	project := "0123456789abcdef0123456789abcde0"
+	w := &secmaster.Workspace{ID: "ws000000000000000000000000000001", ProjectID: project, Name: "main", CreatedAt: now, UpdatedAt: now}
+	if err := a.CreateWorkspace(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	const policies = 20
+	for i := range policies {
+		tk := &secmaster.Task{ID: fmt.Sprintf("task%028d", i), ProjectID: project, WorkspaceID: w.ID, Action: secmaster.RecordCreate,
+			State: secmaster.TaskPending, CreatedAt: now}
+		p := &secmaster.Policy{ID: fmt.Sprintf("pol%029d", i), ProjectID: project, WorkspaceID: w.ID,
+			BlockTarget: fmt.Sprintf("10.0.0.%d", i), Type: secmaster.TypeSourceIP, Category: secmaster.CategoryBlock,
+			State: secmaster.StateActive, TaskID: tk.ID, CreatedAt: now, UpdatedAt: now,
+			Defenses: []secmaster.DefenseEntry{{ID: fmt.Sprintf("def%029d", i), DefenseType: secmaster.LayerWAF,
+				TargetProjectID: project, BlockStatus: secmaster.BlockPending, SyncStatus: secmaster.SyncPending,
+				PendingTaskID: tk.ID, UpdatedAt: now}}}
+		tk.PolicyIDs = []string{p.ID}
+		if err := a.CreatePolicies(ctx, []*secmaster.Policy{p}, tk, secmaster.Quota{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tasks, ps, err := a.PendingTasks(ctx, 100)
+	if err != nil || len(tasks) != policies || len(ps) != policies {
+		t.Fatalf("pending: %d tasks, %d policies, %v", len(tasks), len(ps), err)
+	}
+	var ids []string
+	for _, tk := range tasks {
+		ids = append(ids, tk.ID)
+	}
+	var rs []secmaster.DeliveryResult
+	for _, p := range ps {
+		d := &p.Defenses[0]
+		rs = append(rs, secmaster.DeliveryResult{PolicyID: p.ID, EntryID: d.ID, TaskID: d.PendingTaskID, Fresh: true,
+			Enforce: secmaster.Enforcements(p, d)})
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, s := range []secmaster.Store{a, b} {
+		wg.Go(func() { errs[i] = s.CompleteDeliveries(ctx, ids, rs, ps) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, n, err := b.SearchRecords(ctx, secmaster.Query{ProjectID: project, WorkspaceID: w.ID, Limit: 1000,
+		Conditions: []secmaster.Condition{{Field: "action", Op: secmaster.OpEq, Values: []string{secmaster.RecordDeliver}}}})
+	if err != nil || n != policies {
+		t.Fatalf("%d delivery records for %d policies (%v)", n, policies, err)
+	}
+	if left, _, _ := b.PendingTasks(ctx, 100); len(left) != 0 {
+		t.Fatalf("%d tasks left pending", len(left))
+	}
+	if es, err := b.Enforcements(ctx, project, secmaster.LayerWAF, now); err != nil || len(es) != policies {
+		t.Fatalf("%d rows enforced, %v", len(es), err)
 	}
 }
