@@ -25,6 +25,12 @@ const (
 	// lockEnforcementLog orders the writers of the SecMaster enforcement
 	// change log (0004_secmaster.sql's trigger takes it too).
 	lockEnforcementLog = 0x52414d03
+	// lockWhiteBlackIPLog orders the writers of the whiteblackip change
+	// log (0005_waf.sql's trigger takes it).
+	lockWhiteBlackIPLog = 0x52414d04
+	// lockValueLists serialises the quota checks of one project's
+	// reference tables (its second key hashes the schema and the project).
+	lockValueLists = 0x52414d05
 )
 
 // lockSQL takes the transaction-scoped advisory lock of a purpose (its

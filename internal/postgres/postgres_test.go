@@ -19,6 +19,7 @@ import (
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/storetest"
+	"github.com/rampartsec/rampart/internal/waf"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
@@ -326,4 +327,19 @@ func TestSecMasterDeliveryCompletedByTwoNodesRecordsOnce(t *testing.T) {
 	if es, err := b.Enforcements(ctx, project, secmaster.LayerWAF, now); err != nil || len(es) != policies {
 		t.Fatalf("%d rows enforced, %v", len(es), err)
 	}
+}
+
+func TestWAFConformance(t *testing.T) {
+	newStore := func(t *testing.T) waf.Store { return mustOpen(t) }
+	for name, run := range map[string]func(*testing.T, func(*testing.T) waf.Store){
+		"Base": storetest.RunWAF, "Certificates": storetest.RunWAFCertificates, "Ignore": storetest.RunWAFIgnore,
+		"Custom": storetest.RunWAFCustom, "CC": storetest.RunWAFCC, "Punishment": storetest.RunWAFPunishment,
+		"ValueList": storetest.RunWAFValueList,
+	} {
+		t.Run(name, func(t *testing.T) { run(t, newStore) })
+	}
+}
+
+func TestWAFEventConformance(t *testing.T) {
+	storetest.RunWAFEvents(t, func(t *testing.T) waf.EventStore { return mustOpen(t) })
 }

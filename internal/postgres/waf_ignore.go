@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/rampartsec/rampart/internal/waf"
+)
+
+const ignoreColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.domains, r.conditions, r.mode, r.rule,
+	r.advanced, r.description, r.status, r.created_at, r.updated_at, r.cleared_at, r.hit_num`
+
+// ignoreConditionRow is how a condition is stored in the conditions column.
+type ignoreConditionRow struct {
+	Category        string   `json:"category"`
+	Index           string   `json:"index,omitempty"`
+	LogicOperation  string   `json:"logic_operation"`
+	Contents        []string `json:"contents"`
+	CheckAllIndexes int      `json:"check_all_indexes_logic,omitempty"`
+}
+
+// ignoreAdvancedRow is how advanced is stored in the advanced column.
+type ignoreAdvancedRow struct {
+	Index  string   `json:"index"`
+	Fields []string `json:"fields"`
+}
+
+func ignoreConditionsJSON(cs []waf.IgnoreCondition) string {
+	rows := make([]ignoreConditionRow, len(cs))
+	for i, c := range cs {
+		rows[i] = ignoreConditionRow(c)
+	}
+	return wafJSON(rows)
+}
+
+// ignoreAdvancedJSON is the stored advanced document: NULL without one.
+func ignoreAdvancedJSON(a *waf.IgnoreAdvanced) *string {
+	if a == nil {
+		return nil
+	}
+	s := wafJSON(ignoreAdvancedRow(*a))
+	return &s
+}
+
+func scanIgnore(row pgx.Row) (*waf.IgnoreRule, error) {
+	var r waf.IgnoreRule
+	var domains, conds, advanced []byte
+	var created, updated, cleared *time.Time
+	if err := row.Scan(&r.ID, &r.ProjectID, &r.PolicyID, &r.EnterpriseProjectID, &domains, &conds, &r.Mode, &r.Rule,
+		&advanced, &r.Description, &r.Status, &created, &updated, &cleared, &r.Hits); err != nil {
+		return nil, err
+	}
+	r.CreatedAt, r.UpdatedAt, r.ClearedAt = unstamp(created), unstamp(updated), unstamp(cleared)
+	if err := json.Unmarshal(domains, &r.Domains); err != nil {
+		return nil, unreadable("waf_ignore_rules", r.ID, err)
+	}
+	var rows []ignoreConditionRow
+	if err := json.Unmarshal(conds, &rows); err != nil {
+		return nil, unreadable("waf_ignore_rules", r.ID, err)
+	}
+	r.Conditions = make([]waf.IgnoreCondition, len(rows))
+	for i, c := range rows {
+		r.Conditions[i] = waf.IgnoreCondition(c)
+	}
+	if advanced != nil {
+		var a ignoreAdvancedRow
+		if err := json.Unmarshal(advanced, &a); err != nil {
+			return nil, unreadable("waf_ignore_rules", r.ID, err)
+		}
+		r.Advanced = &waf.IgnoreAdvanced{Index: a.Index, Fields: a.Fields}
+	}
+	return &r, nil
+}
+
+var wafIgnoreKind = &wafRuleKind[*waf.IgnoreRule]{what: "ignore rule", table: "waf_ignore_rules",
+	selectFrom: `SELECT ` + ignoreColumns + ` FROM waf_ignore_rules r`, scan: scanIgnore}
+
+// CreateIgnoreRules implements waf.Store.
+func (db *DB) CreateIgnoreRules(ctx context.Context, rules []*waf.IgnoreRule) error {
+	return createAll(ctx, db, rules, func(r *waf.IgnoreRule) (string, string) { return r.ProjectID, r.PolicyID },
+		func(tx pgx.Tx, r *waf.IgnoreRule) error {
+			_, err := tx.Exec(ctx, `INSERT INTO waf_ignore_rules (id, project_id, policy_id, enterprise_project_id,
+				domains, conditions, mode, rule, advanced, description, status, created_at, updated_at, cleared_at, hit_num)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, wafJSON(r.Domains), ignoreConditionsJSON(r.Conditions),
+				r.Mode, r.Rule, ignoreAdvancedJSON(r.Advanced), r.Description, r.Status, stamp(r.CreatedAt),
+				stamp(r.UpdatedAt), stamp(r.ClearedAt), r.Hits)
+			return err
+		})
+}
+
+// FindIgnoreRule implements waf.Store.
+func (db *DB) FindIgnoreRule(ctx context.Context, projectID, policyID, id string) (*waf.IgnoreRule, error) {
+	return wafIgnoreKind.findOne(ctx, db, projectID, policyID, id)
+}
+
+// FindIgnoreRules implements waf.Store.
+func (db *DB) FindIgnoreRules(ctx context.Context, f waf.RuleFilter) ([]*waf.IgnoreRule, int, error) {
+	return wafIgnoreKind.list(ctx, db, f)
+}
+
+// UpdateIgnoreRules implements waf.Store.
+func (db *DB) UpdateIgnoreRules(ctx context.Context, projectID string, ids []waf.PolicyRuleIDs, fn func(*waf.IgnoreRule) error) ([]*waf.IgnoreRule, error) {
+	return wafIgnoreKind.updateAll(ctx, db, projectID, ids, fn, func(tx pgx.Tx, r *waf.IgnoreRule) error {
+		_, err := tx.Exec(ctx, `UPDATE waf_ignore_rules SET domains = $1, conditions = $2, mode = $3, rule = $4,
+			advanced = $5, description = $6, status = $7, updated_at = $8, cleared_at = $9, hit_num = $10 WHERE id = $11`,
+			wafJSON(r.Domains), ignoreConditionsJSON(r.Conditions), r.Mode, r.Rule, ignoreAdvancedJSON(r.Advanced),
+			r.Description, r.Status, stamp(r.UpdatedAt), stamp(r.ClearedAt), r.Hits, r.ID)
+		return err
+	})
+}
+
+// AddIgnoreRuleHits implements waf.Store: one statement adds every count
+// (increments, so concurrent additions from several nodes all count); it
+// bumps no revision.
+func (db *DB) AddIgnoreRuleHits(ctx context.Context, projectID string, hits []waf.IgnoreHit) error {
+	var ids []string
+	var counts []int64
+	for _, h := range hits {
+		if h.Count > 0 {
+			ids, counts = append(ids, h.RuleID), append(counts, h.Count)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := db.pool.Exec(ctx, `UPDATE waf_ignore_rules r SET hit_num = r.hit_num + h.n
+		FROM (SELECT id, sum(n) AS n FROM unnest($1::text[], $2::bigint[]) AS u (id, n) GROUP BY id) h
+		WHERE r.id = h.id AND r.project_id = $3`, ids, counts, projectID)
+	return formatError(err)
+}
