@@ -172,45 +172,20 @@ func scanSMPolicy(row pgx.Row) (*secmaster.Policy, error) {
 	return &p, nil
 }
 
-// smDefense is a defense entry with the policy it belongs to.
-type smDefense struct {
-	policyID string
-	entry    secmaster.DefenseEntry
-}
-
-func scanSMDefense(row pgx.Row) (smDefense, error) {
-	var d smDefense
-	e := &d.entry
+func scanSMDefense(row pgx.Row) (policyID string, e secmaster.DefenseEntry, err error) {
 	var updated, delivered *time.Time
-	err := row.Scan(&e.ID, &d.policyID, &e.ConnectionID, &e.ConnectionName, &e.ConnectionRegionID, &e.ConnectionRegionName,
+	err = row.Scan(&e.ID, &policyID, &e.ConnectionID, &e.ConnectionName, &e.ConnectionRegionID, &e.ConnectionRegionName,
 		&e.DefenseType, &e.TargetEnterpriseID, &e.TargetEnterpriseName, &e.TargetProjectID, &e.TargetProjectName,
 		&e.BlockStatus, &e.SyncStatus, &e.FailureDescription, &e.PendingTaskID, &updated, &delivered)
 	e.UpdatedAt, e.DeliveredAt = unstamp(updated), unstamp(delivered)
-	return d, err
+	return policyID, e, err
 }
 
 // smLoadDefenses fills the defense lists of ps.
 func smLoadDefenses(ctx context.Context, q querier, ps []*secmaster.Policy) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	byID := make(map[string]*secmaster.Policy, len(ps))
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		byID[p.ID] = p
-		ids[i] = p.ID
-	}
-	ds, err := collect(ctx, q, scanSMDefense, `SELECT `+smDefenseCols+` FROM secmaster_defenses
-		WHERE policy_id = ANY ($1) ORDER BY policy_id, seq`, ids)
-	if err != nil {
-		return err
-	}
-	for _, d := range ds {
-		if p := byID[d.policyID]; p != nil {
-			p.Defenses = append(p.Defenses, d.entry)
-		}
-	}
-	return nil
+	return attach(ctx, q, ps, func(p *secmaster.Policy) string { return p.ID },
+		func(p *secmaster.Policy, d secmaster.DefenseEntry) { p.Defenses = append(p.Defenses, d) },
+		scanSMDefense, `SELECT `+smDefenseCols+` FROM secmaster_defenses WHERE policy_id = ANY ($1) ORDER BY policy_id, seq`)
 }
 
 // smFindPolicy loads one policy with its entries; lock adds FOR UPDATE.

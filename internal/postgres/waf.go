@@ -85,12 +85,7 @@ func (k *wafRuleKind[R]) find(ctx context.Context, q querier, projectID, policyI
 	if lock {
 		sql += ` FOR UPDATE OF r`
 	}
-	r, err := k.scan(q.QueryRow(ctx, sql, id, policyID, projectID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		var none R
-		return none, waf.NotFound(k.what, id)
-	}
-	return r, err
+	return findRow(ctx, q, k.scan, func() error { return waf.NotFound(k.what, id) }, false, sql, id, policyID, projectID)
 }
 
 // findOne is find outside a transaction, its errors formatted.

@@ -2,51 +2,17 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 const ccColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.name, r.description, r.mode, r.url, r.prefix,
 	r.conditions, r.action, r.tag_type, r.tag_index, r.tag_condition, r.limit_num, r.limit_period, r.unlock_num, r.lock_time,
 	r.domain_aggregation, r.region_aggregation, r.priority, r.cc_priority, r.status, r.created_at`
-
-// ccActionRow is how the action is stored in the action column.
-type ccActionRow struct {
-	Category string         `json:"category"`
-	Response *ccResponseRow `json:"response,omitempty"`
-}
-
-type ccResponseRow struct {
-	ContentType string `json:"content_type"`
-	Content     string `json:"content"`
-}
-
-// ccTagConditionRow is how the tag condition is stored.
-type ccTagConditionRow struct {
-	Category string   `json:"category"`
-	Contents []string `json:"contents"`
-}
-
-func ccActionJSON(a waf.CCAction) string {
-	row := ccActionRow{Category: a.Category}
-	if a.Response != nil {
-		row.Response = &ccResponseRow{a.Response.ContentType, a.Response.Content}
-	}
-	return wafJSON(row)
-}
-
-// ccTagConditionJSON is the stored tag condition: NULL without one.
-func ccTagConditionJSON(c *waf.CCTagCondition) *string {
-	if c == nil {
-		return nil
-	}
-	s := wafJSON(ccTagConditionRow(*c))
-	return &s
-}
 
 func scanCC(row pgx.Row) (*waf.CCRule, error) {
 	var r waf.CCRule
@@ -59,23 +25,17 @@ func scanCC(row pgx.Row) (*waf.CCRule, error) {
 	}
 	r.CreatedAt = unstamp(created)
 	var err error
-	if r.Conditions, err = decodeCustomConditions(conds); err != nil {
+	if r.Conditions, err = storeform.DecodeConditions(conds); err != nil {
 		return nil, unreadable("waf_cc_rules", r.ID, err)
 	}
-	var a ccActionRow
-	if err := json.Unmarshal(action, &a); err != nil {
+	if len(r.Conditions) == 0 {
+		r.Conditions = nil // mode 0 rules have none
+	}
+	if r.Action, err = storeform.DecodeCCAction(action); err != nil {
 		return nil, unreadable("waf_cc_rules", r.ID, err)
 	}
-	r.Action = waf.CCAction{Category: a.Category}
-	if a.Response != nil {
-		r.Action.Response = &waf.CCResponse{ContentType: a.Response.ContentType, Content: a.Response.Content}
-	}
-	if tagCond != nil {
-		var t ccTagConditionRow
-		if err := json.Unmarshal(tagCond, &t); err != nil {
-			return nil, unreadable("waf_cc_rules", r.ID, err)
-		}
-		r.TagCondition = &waf.CCTagCondition{Category: t.Category, Contents: t.Contents}
+	if r.TagCondition, err = storeform.DecodeCCTagCondition(tagCond); err != nil {
+		return nil, unreadable("waf_cc_rules", r.ID, err)
 	}
 	return &r, nil
 }
@@ -93,8 +53,8 @@ func (db *DB) CreateCCRules(ctx context.Context, rules []*waf.CCRule) error {
 				created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
 				$21, $22, $23, $24)`,
 				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Description, r.Mode, r.URL, r.Prefix,
-				customConditionsJSON(r.Conditions), ccActionJSON(r.Action), r.TagType, r.TagIndex,
-				ccTagConditionJSON(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime, r.DomainAggregation,
+				storeform.EncodeConditions(r.Conditions), storeform.EncodeCCAction(r.Action), r.TagType, r.TagIndex,
+				storeform.EncodeCCTagCondition(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime, r.DomainAggregation,
 				r.RegionAggregation, r.Priority, r.CCPriority, r.Status, stamp(r.CreatedAt))
 			return err
 		})
@@ -117,8 +77,8 @@ func (db *DB) UpdateCCRules(ctx context.Context, projectID string, ids []waf.Pol
 			conditions = $6, action = $7, tag_type = $8, tag_index = $9, tag_condition = $10, limit_num = $11, limit_period = $12,
 			unlock_num = $13, lock_time = $14, domain_aggregation = $15, region_aggregation = $16, priority = $17, cc_priority = $18,
 			status = $19 WHERE id = $20`,
-			r.Name, r.Description, r.Mode, r.URL, r.Prefix, customConditionsJSON(r.Conditions), ccActionJSON(r.Action),
-			r.TagType, r.TagIndex, ccTagConditionJSON(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime,
+			r.Name, r.Description, r.Mode, r.URL, r.Prefix, storeform.EncodeConditions(r.Conditions), storeform.EncodeCCAction(r.Action),
+			r.TagType, r.TagIndex, storeform.EncodeCCTagCondition(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime,
 			r.DomainAggregation, r.RegionAggregation, r.Priority, r.CCPriority, r.Status, r.ID)
 		return err
 	})

@@ -41,14 +41,8 @@ func certificateHosts(ctx context.Context, q querier, c *waf.Certificate) error 
 // findCertificate reads a certificate of the project with its hosts; lock
 // adds FOR UPDATE of its row.
 func findCertificate(ctx context.Context, q querier, projectID, id string, lock bool) (*waf.Certificate, error) {
-	sql := `SELECT ` + certColumns + ` FROM waf_certificates t WHERE t.id = $1 AND t.project_id = $2`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
-	c, err := scanCertificate(q.QueryRow(ctx, sql, id, projectID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, waf.NotFound("certificate", id)
-	}
+	c, err := findRow(ctx, q, scanCertificate, func() error { return waf.NotFound("certificate", id) }, lock,
+		`SELECT `+certColumns+` FROM waf_certificates t WHERE t.id = $1 AND t.project_id = $2`, id, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -141,57 +135,36 @@ func (db *DB) FindCertificates(ctx context.Context, f waf.CertificateFilter) ([]
 
 // UpdateCertificate implements waf.Store.
 func (db *DB) UpdateCertificate(ctx context.Context, projectID, id string, fn func(*waf.Certificate) error) (*waf.Certificate, error) {
-	var c *waf.Certificate
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if c, err = findCertificate(ctx, tx, projectID, id, true); err != nil {
-			return err
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
+	return wafModify(ctx, db, projectID, db.lockCertificate(ctx, projectID, id), fn, func(tx pgx.Tx, c *waf.Certificate) error {
 		if _, err := tx.Exec(ctx, `UPDATE waf_certificates SET name = $1, content = $2, key = $3, expire_time = $4 WHERE id = $5`,
 			c.Name, c.Content, c.Key, stamp(c.ExpireTime), c.ID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE waf_hosts SET settings = jsonb_set(settings, '{certificatename}', to_jsonb($3::text))
+		_, err := tx.Exec(ctx, `UPDATE waf_hosts SET settings = jsonb_set(settings, '{certificatename}', to_jsonb($3::text))
 			WHERE `+certHostsWhere, projectID, c.ID, c.Name)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+}
+
+// lockCertificate returns the finder of a certificate with its row locked.
+func (db *DB) lockCertificate(ctx context.Context, projectID, id string) func(tx pgx.Tx) (*waf.Certificate, error) {
+	return func(tx pgx.Tx) (*waf.Certificate, error) { return findCertificate(ctx, tx, projectID, id, true) }
 }
 
 // DeleteCertificate implements waf.Store.
 func (db *DB) DeleteCertificate(ctx context.Context, projectID, id string) (*waf.Certificate, error) {
-	var c *waf.Certificate
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if c, err = findCertificate(ctx, tx, projectID, id, true); err != nil {
-			return err
-		}
+	return wafModify(ctx, db, projectID, db.lockCertificate(ctx, projectID, id), nil, func(tx pgx.Tx, c *waf.Certificate) error {
 		if len(c.Hosts) > 0 {
 			return waf.ErrInUse("The certificate %s is used by host %s; give the host another certificate first.", id, c.Hosts[0].Hostname)
 		}
-		_, err = tx.Exec(ctx, `DELETE FROM waf_certificates WHERE id = $1`, id)
+		_, err := tx.Exec(ctx, `DELETE FROM waf_certificates WHERE id = $1`, id)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // ApplyCertificate implements waf.Store.
 func (db *DB) ApplyCertificate(ctx context.Context, projectID, id string, hostIDs []string) (*waf.Certificate, error) {
-	var c *waf.Certificate
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if c, err = findCertificate(ctx, tx, projectID, id, true); err != nil {
-			return err
-		}
+	return wafModify(ctx, db, projectID, db.lockCertificate(ctx, projectID, id), nil, func(tx pgx.Tx, c *waf.Certificate) error {
 		for _, hid := range hostIDs {
 			tag, err := tx.Exec(ctx, `UPDATE waf_hosts SET settings = settings ||
 				jsonb_build_object('certificateid', $1::text, 'certificatename', $2::text)
@@ -205,8 +178,4 @@ func (db *DB) ApplyCertificate(ctx context.Context, projectID, id string, hostID
 		}
 		return certificateHosts(ctx, tx, c)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
 }

@@ -2,56 +2,16 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 const customColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.name, r.description, r.time_limited,
 	r.start, r.terminal, r.conditions, r.action, r.priority, r.status, r.created_at`
-
-// customConditionRow is how a condition is stored in the conditions
-// column of precise-protection and CC rules.
-type customConditionRow struct {
-	Category       string   `json:"category"`
-	Index          string   `json:"index,omitempty"`
-	LogicOperation string   `json:"logic_operation"`
-	Contents       []string `json:"contents"`
-	ValueListID    string   `json:"value_list_id,omitempty"`
-}
-
-// customActionRow is how the action is stored in the action column.
-type customActionRow struct {
-	Category         string `json:"category"`
-	FollowedActionID string `json:"followed_action_id,omitempty"`
-}
-
-func customConditionsJSON(cs []waf.CustomCondition) string {
-	rows := make([]customConditionRow, len(cs))
-	for i, c := range cs {
-		rows[i] = customConditionRow(c)
-	}
-	return wafJSON(rows)
-}
-
-// decodeCustomConditions reads a conditions column; nil for an empty array.
-func decodeCustomConditions(b []byte) ([]waf.CustomCondition, error) {
-	var rows []customConditionRow
-	if err := json.Unmarshal(b, &rows); err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil
-	}
-	out := make([]waf.CustomCondition, len(rows))
-	for i, c := range rows {
-		out[i] = waf.CustomCondition(c)
-	}
-	return out, nil
-}
 
 func scanCustom(row pgx.Row) (*waf.CustomRule, error) {
 	var r waf.CustomRule
@@ -63,17 +23,12 @@ func scanCustom(row pgx.Row) (*waf.CustomRule, error) {
 	}
 	r.CreatedAt = unstamp(created)
 	var err error
-	if r.Conditions, err = decodeCustomConditions(conds); err != nil {
+	if r.Conditions, err = storeform.DecodeConditions(conds); err != nil {
 		return nil, unreadable("waf_custom_rules", r.ID, err)
 	}
-	if r.Conditions == nil {
-		r.Conditions = []waf.CustomCondition{}
-	}
-	var a customActionRow
-	if err := json.Unmarshal(action, &a); err != nil {
+	if r.Action, err = storeform.DecodeCustomAction(action); err != nil {
 		return nil, unreadable("waf_custom_rules", r.ID, err)
 	}
-	r.Action = waf.CustomAction(a)
 	return &r, nil
 }
 
@@ -88,7 +43,7 @@ func (db *DB) CreateCustomRules(ctx context.Context, rules []*waf.CustomRule) er
 				name, description, time_limited, start, terminal, conditions, action, priority, status, created_at)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Description, r.Time, r.Start, r.Terminal,
-				customConditionsJSON(r.Conditions), wafJSON(customActionRow(r.Action)), r.Priority, r.Status, stamp(r.CreatedAt))
+				storeform.EncodeConditions(r.Conditions), storeform.EncodeCustomAction(r.Action), r.Priority, r.Status, stamp(r.CreatedAt))
 			return err
 		})
 }
@@ -108,8 +63,8 @@ func (db *DB) UpdateCustomRules(ctx context.Context, projectID string, ids []waf
 	return wafCustomKind.updateAll(ctx, db, projectID, ids, fn, func(tx pgx.Tx, r *waf.CustomRule) error {
 		_, err := tx.Exec(ctx, `UPDATE waf_custom_rules SET name = $1, description = $2, time_limited = $3, start = $4,
 			terminal = $5, conditions = $6, action = $7, priority = $8, status = $9 WHERE id = $10`,
-			r.Name, r.Description, r.Time, r.Start, r.Terminal, customConditionsJSON(r.Conditions),
-			wafJSON(customActionRow(r.Action)), r.Priority, r.Status, r.ID)
+			r.Name, r.Description, r.Time, r.Start, r.Terminal, storeform.EncodeConditions(r.Conditions),
+			storeform.EncodeCustomAction(r.Action), r.Priority, r.Status, r.ID)
 		return err
 	})
 }

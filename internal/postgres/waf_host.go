@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -15,32 +15,6 @@ const hostColumns = `h.id, h.project_id, h.enterprise_project_id, h.hostname, h.
 	h.lb_algorithm, h.protect_status, h.access_status, h.access_code, h.settings, h.created_at`
 
 const hostFrom = ` FROM waf_hosts h JOIN waf_policies p ON p.id = h.policy_id`
-
-// hostSettings are the host fields kept as one JSON document (the SQLite
-// backend's shape).
-type hostSettings struct {
-	CertificateID    string            `json:"certificateid,omitempty"`
-	CertificateName  string            `json:"certificatename,omitempty"`
-	Description      string            `json:"description,omitempty"`
-	PaidType         string            `json:"paid_type,omitempty"`
-	WebTag           string            `json:"web_tag,omitempty"`
-	ExclusiveIP      bool              `json:"exclusive_ip,omitempty"`
-	HTTP2Enable      bool              `json:"http2_enable,omitempty"`
-	TLS              string            `json:"tls,omitempty"`
-	Cipher           string            `json:"cipher,omitempty"`
-	ForwardHeaderMap map[string]string `json:"forward_header_map,omitempty"`
-	Extra            map[string]any    `json:"extra,omitempty"`
-}
-
-// hostServer is how a server is stored in the servers array.
-type hostServer struct {
-	FrontProtocol string `json:"front_protocol"`
-	BackProtocol  string `json:"back_protocol"`
-	Address       string `json:"address"`
-	Port          int    `json:"port"`
-	Type          string `json:"type"`
-	Weight        int    `json:"weight"`
-}
 
 func scanHost(row pgx.Row) (*waf.Host, error) {
 	var h waf.Host
@@ -51,39 +25,10 @@ func scanHost(row pgx.Row) (*waf.Host, error) {
 		return nil, err
 	}
 	h.CreatedAt = unstamp(created)
-	var ss []hostServer
-	if err := json.Unmarshal(servers, &ss); err != nil {
+	if err := storeform.DecodeHost(&h, servers, settings); err != nil {
 		return nil, unreadable("waf_hosts", h.ID, err)
-	}
-	for _, s := range ss {
-		h.Servers = append(h.Servers, waf.Server(s))
-	}
-	var st hostSettings
-	if err := json.Unmarshal(settings, &st); err != nil {
-		return nil, unreadable("waf_hosts", h.ID, err)
-	}
-	h.CertificateID, h.CertificateName, h.Description, h.PaidType = st.CertificateID, st.CertificateName, st.Description, st.PaidType
-	h.WebTag, h.ExclusiveIP, h.HTTP2Enable, h.TLS, h.Cipher = st.WebTag, st.ExclusiveIP, st.HTTP2Enable, st.TLS, st.Cipher
-	h.ForwardHeaderMap, h.Extra = st.ForwardHeaderMap, st.Extra
-	if h.ForwardHeaderMap == nil {
-		h.ForwardHeaderMap = map[string]string{}
-	}
-	if h.Extra == nil {
-		h.Extra = map[string]any{}
 	}
 	return &h, nil
-}
-
-func hostJSON(h *waf.Host) (servers, settings string) {
-	ss := make([]hostServer, len(h.Servers))
-	for i, s := range h.Servers {
-		ss[i] = hostServer(s)
-	}
-	return wafJSON(ss), wafJSON(hostSettings{
-		CertificateID: h.CertificateID, CertificateName: h.CertificateName, Description: h.Description,
-		PaidType: h.PaidType, WebTag: h.WebTag, ExclusiveIP: h.ExclusiveIP, HTTP2Enable: h.HTTP2Enable,
-		TLS: h.TLS, Cipher: h.Cipher, ForwardHeaderMap: h.ForwardHeaderMap, Extra: h.Extra,
-	})
 }
 
 // hostPolicy checks the policy a host points to and gives the host its
@@ -112,7 +57,7 @@ func (db *DB) CreateHost(ctx context.Context, h *waf.Host, newPolicy *waf.Policy
 		if err := hostCertificate(ctx, tx, h); err != nil {
 			return err
 		}
-		servers, settings := hostJSON(h)
+		servers, settings := storeform.EncodeHost(h)
 		_, err := tx.Exec(ctx, `INSERT INTO waf_hosts (id, project_id, enterprise_project_id, hostname, policy_id, servers,
 			proxy, lb_algorithm, protect_status, access_status, access_code, settings, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -128,11 +73,7 @@ func findHost(ctx context.Context, q querier, projectID, id string, lock bool) (
 	if lock {
 		sql += ` FOR UPDATE OF h`
 	}
-	h, err := scanHost(q.QueryRow(ctx, sql, id, projectID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, waf.NotFound("host", id)
-	}
-	return h, err
+	return findRow(ctx, q, scanHost, func() error { return waf.NotFound("host", id) }, false, sql, id, projectID)
 }
 
 // FindHost implements waf.Store.
@@ -184,46 +125,27 @@ func (db *DB) AllHosts(ctx context.Context) ([]*waf.Host, error) {
 
 // UpdateHost implements waf.Store.
 func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf.Host) error) (*waf.Host, error) {
-	var h *waf.Host
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if h, err = findHost(ctx, tx, projectID, id, true); err != nil {
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.Host, error) { return findHost(ctx, tx, projectID, id, true) }, fn,
+		func(tx pgx.Tx, h *waf.Host) error {
+			if err := hostPolicy(ctx, tx, h); err != nil {
+				return err
+			}
+			if err := hostCertificate(ctx, tx, h); err != nil {
+				return err
+			}
+			servers, settings := storeform.EncodeHost(h)
+			_, err := tx.Exec(ctx, `UPDATE waf_hosts SET policy_id = $1, servers = $2, proxy = $3, lb_algorithm = $4,
+				protect_status = $5, access_status = $6, settings = $7 WHERE id = $8`,
+				h.PolicyID, servers, h.Proxy, h.LBAlgorithm, h.ProtectStatus, h.AccessStatus, settings, h.ID)
 			return err
-		}
-		if err := fn(h); err != nil {
-			return err
-		}
-		if err := hostPolicy(ctx, tx, h); err != nil {
-			return err
-		}
-		if err := hostCertificate(ctx, tx, h); err != nil {
-			return err
-		}
-		servers, settings := hostJSON(h)
-		_, err = tx.Exec(ctx, `UPDATE waf_hosts SET policy_id = $1, servers = $2, proxy = $3, lb_algorithm = $4,
-			protect_status = $5, access_status = $6, settings = $7 WHERE id = $8`,
-			h.PolicyID, servers, h.Proxy, h.LBAlgorithm, h.ProtectStatus, h.AccessStatus, settings, h.ID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return h, nil
+		})
 }
 
 // DeleteHost implements waf.Store.
 func (db *DB) DeleteHost(ctx context.Context, projectID, id string) (*waf.Host, error) {
-	var h *waf.Host
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if h, err = findHost(ctx, tx, projectID, id, true); err != nil {
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.Host, error) { return findHost(ctx, tx, projectID, id, true) }, nil,
+		func(tx pgx.Tx, h *waf.Host) error {
+			_, err := tx.Exec(ctx, `DELETE FROM waf_hosts WHERE id = $1`, id)
 			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM waf_hosts WHERE id = $1`, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return h, nil
+		})
 }

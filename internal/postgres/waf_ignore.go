@@ -7,43 +7,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 const ignoreColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.domains, r.conditions, r.mode, r.rule,
 	r.advanced, r.description, r.status, r.created_at, r.updated_at, r.cleared_at, r.hit_num`
-
-// ignoreConditionRow is how a condition is stored in the conditions column.
-type ignoreConditionRow struct {
-	Category        string   `json:"category"`
-	Index           string   `json:"index,omitempty"`
-	LogicOperation  string   `json:"logic_operation"`
-	Contents        []string `json:"contents"`
-	CheckAllIndexes int      `json:"check_all_indexes_logic,omitempty"`
-}
-
-// ignoreAdvancedRow is how advanced is stored in the advanced column.
-type ignoreAdvancedRow struct {
-	Index  string   `json:"index"`
-	Fields []string `json:"fields"`
-}
-
-func ignoreConditionsJSON(cs []waf.IgnoreCondition) string {
-	rows := make([]ignoreConditionRow, len(cs))
-	for i, c := range cs {
-		rows[i] = ignoreConditionRow(c)
-	}
-	return wafJSON(rows)
-}
-
-// ignoreAdvancedJSON is the stored advanced document: NULL without one.
-func ignoreAdvancedJSON(a *waf.IgnoreAdvanced) *string {
-	if a == nil {
-		return nil
-	}
-	s := wafJSON(ignoreAdvancedRow(*a))
-	return &s
-}
 
 func scanIgnore(row pgx.Row) (*waf.IgnoreRule, error) {
 	var r waf.IgnoreRule
@@ -57,20 +26,12 @@ func scanIgnore(row pgx.Row) (*waf.IgnoreRule, error) {
 	if err := json.Unmarshal(domains, &r.Domains); err != nil {
 		return nil, unreadable("waf_ignore_rules", r.ID, err)
 	}
-	var rows []ignoreConditionRow
-	if err := json.Unmarshal(conds, &rows); err != nil {
+	var err error
+	if r.Conditions, err = storeform.DecodeIgnoreConditions(conds); err != nil {
 		return nil, unreadable("waf_ignore_rules", r.ID, err)
 	}
-	r.Conditions = make([]waf.IgnoreCondition, len(rows))
-	for i, c := range rows {
-		r.Conditions[i] = waf.IgnoreCondition(c)
-	}
-	if advanced != nil {
-		var a ignoreAdvancedRow
-		if err := json.Unmarshal(advanced, &a); err != nil {
-			return nil, unreadable("waf_ignore_rules", r.ID, err)
-		}
-		r.Advanced = &waf.IgnoreAdvanced{Index: a.Index, Fields: a.Fields}
+	if r.Advanced, err = storeform.DecodeIgnoreAdvanced(advanced); err != nil {
+		return nil, unreadable("waf_ignore_rules", r.ID, err)
 	}
 	return &r, nil
 }
@@ -85,8 +46,8 @@ func (db *DB) CreateIgnoreRules(ctx context.Context, rules []*waf.IgnoreRule) er
 			_, err := tx.Exec(ctx, `INSERT INTO waf_ignore_rules (id, project_id, policy_id, enterprise_project_id,
 				domains, conditions, mode, rule, advanced, description, status, created_at, updated_at, cleared_at, hit_num)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, wafJSON(r.Domains), ignoreConditionsJSON(r.Conditions),
-				r.Mode, r.Rule, ignoreAdvancedJSON(r.Advanced), r.Description, r.Status, stamp(r.CreatedAt),
+				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, wafJSON(r.Domains), storeform.EncodeIgnoreConditions(r.Conditions),
+				r.Mode, r.Rule, storeform.EncodeIgnoreAdvanced(r.Advanced), r.Description, r.Status, stamp(r.CreatedAt),
 				stamp(r.UpdatedAt), stamp(r.ClearedAt), r.Hits)
 			return err
 		})
@@ -107,7 +68,7 @@ func (db *DB) UpdateIgnoreRules(ctx context.Context, projectID string, ids []waf
 	return wafIgnoreKind.updateAll(ctx, db, projectID, ids, fn, func(tx pgx.Tx, r *waf.IgnoreRule) error {
 		_, err := tx.Exec(ctx, `UPDATE waf_ignore_rules SET domains = $1, conditions = $2, mode = $3, rule = $4,
 			advanced = $5, description = $6, status = $7, updated_at = $8, cleared_at = $9, hit_num = $10 WHERE id = $11`,
-			wafJSON(r.Domains), ignoreConditionsJSON(r.Conditions), r.Mode, r.Rule, ignoreAdvancedJSON(r.Advanced),
+			wafJSON(r.Domains), storeform.EncodeIgnoreConditions(r.Conditions), r.Mode, r.Rule, storeform.EncodeIgnoreAdvanced(r.Advanced),
 			r.Description, r.Status, stamp(r.UpdatedAt), stamp(r.ClearedAt), r.Hits, r.ID)
 		return err
 	})

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -73,14 +72,8 @@ func (db *DB) CreateIPGroup(ctx context.Context, g *waf.IPGroup) error {
 // findIPGroup reads a group of the project with the rules using it; lock
 // adds FOR UPDATE of the group's row.
 func findIPGroup(ctx context.Context, q querier, projectID, id string, lock bool) (*waf.IPGroup, error) {
-	sql := `SELECT ` + ipGroupColumns + ` FROM waf_ip_groups t WHERE t.id = $1 AND t.project_id = $2`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
-	g, err := scanIPGroup(q.QueryRow(ctx, sql, id, projectID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, waf.NotFound("IP address group", id)
-	}
+	g, err := findRow(ctx, q, scanIPGroup, func() error { return waf.NotFound("IP address group", id) }, lock,
+		`SELECT `+ipGroupColumns+` FROM waf_ip_groups t WHERE t.id = $1 AND t.project_id = $2`, id, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,33 +82,16 @@ func findIPGroup(ctx context.Context, q querier, projectID, id string, lock bool
 
 // loadGroupRules fills the Rules of each group.
 func loadGroupRules(ctx context.Context, q querier, gs []*waf.IPGroup) error {
-	if len(gs) == 0 {
-		return nil
-	}
-	byID := make(map[string]*waf.IPGroup, len(gs))
-	ids := make([]string, len(gs))
-	for i, g := range gs {
-		byID[g.ID] = g
-		ids[i] = g.ID
-	}
-	type use struct {
-		groupID string
-		ref     waf.RuleRef
-	}
-	uses, err := collect(ctx, q, func(row pgx.Row) (use, error) {
-		var u use
-		err := row.Scan(&u.groupID, &u.ref.RuleID, &u.ref.RuleName, &u.ref.PolicyID, &u.ref.PolicyName)
-		return u, err
-	}, `SELECT r.ip_group_id, r.id, r.name, r.policy_id, p.name
-		FROM waf_whiteblackip_rules r JOIN waf_policies p ON p.id = r.policy_id
-		WHERE r.ip_group_id = ANY ($1) ORDER BY r.seq`, ids)
-	if err != nil {
-		return err
-	}
-	for _, u := range uses {
-		byID[u.groupID].Rules = append(byID[u.groupID].Rules, u.ref)
-	}
-	return nil
+	return attach(ctx, q, gs, func(g *waf.IPGroup) string { return g.ID },
+		func(g *waf.IPGroup, r waf.RuleRef) { g.Rules = append(g.Rules, r) },
+		func(row pgx.Row) (string, waf.RuleRef, error) {
+			var groupID string
+			var r waf.RuleRef
+			err := row.Scan(&groupID, &r.RuleID, &r.RuleName, &r.PolicyID, &r.PolicyName)
+			return groupID, r, err
+		}, `SELECT r.ip_group_id, r.id, r.name, r.policy_id, p.name
+			FROM waf_whiteblackip_rules r JOIN waf_policies p ON p.id = r.policy_id
+			WHERE r.ip_group_id = ANY ($1) ORDER BY r.seq`)
 }
 
 // FindIPGroup implements waf.Store.
@@ -158,43 +134,24 @@ func (db *DB) FindIPGroups(ctx context.Context, f waf.IPGroupFilter) ([]*waf.IPG
 
 // UpdateIPGroup implements waf.Store.
 func (db *DB) UpdateIPGroup(ctx context.Context, projectID, id string, fn func(*waf.IPGroup) error) (*waf.IPGroup, error) {
-	var g *waf.IPGroup
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if g, err = findIPGroup(ctx, tx, projectID, id, true); err != nil {
-			return err
-		}
-		if err := fn(g); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE waf_ip_groups SET name = $1, ips = $2, remarks = $3, description = $4 WHERE id = $5`,
-			g.Name, ipList(g.IPs), wafJSON(g.Remarks), g.Description, g.ID); err != nil {
-			return err
-		}
-		return wafWritePrefixes(ctx, tx, g)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.IPGroup, error) { return findIPGroup(ctx, tx, projectID, id, true) }, fn,
+		func(tx pgx.Tx, g *waf.IPGroup) error {
+			if _, err := tx.Exec(ctx, `UPDATE waf_ip_groups SET name = $1, ips = $2, remarks = $3, description = $4 WHERE id = $5`,
+				g.Name, ipList(g.IPs), wafJSON(g.Remarks), g.Description, g.ID); err != nil {
+				return err
+			}
+			return wafWritePrefixes(ctx, tx, g)
+		})
 }
 
 // DeleteIPGroup implements waf.Store.
 func (db *DB) DeleteIPGroup(ctx context.Context, projectID, id string) (*waf.IPGroup, error) {
-	var g *waf.IPGroup
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if g, err = findIPGroup(ctx, tx, projectID, id, true); err != nil {
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.IPGroup, error) { return findIPGroup(ctx, tx, projectID, id, true) }, nil,
+		func(tx pgx.Tx, g *waf.IPGroup) error {
+			if len(g.Rules) > 0 {
+				return waf.ErrInUse("The IP address group %s is used by rule %s of policy %s.", id, g.Rules[0].RuleID, g.Rules[0].PolicyName)
+			}
+			_, err := tx.Exec(ctx, `DELETE FROM waf_ip_groups WHERE id = $1`, id)
 			return err
-		}
-		if len(g.Rules) > 0 {
-			return waf.ErrInUse("The IP address group %s is used by rule %s of policy %s.", id, g.Rules[0].RuleID, g.Rules[0].PolicyName)
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM waf_ip_groups WHERE id = $1`, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return g, nil
+		})
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,14 +52,8 @@ func (db *DB) CreatePolicy(ctx context.Context, p *waf.Policy) error {
 // findPolicy reads a policy of the project with its bound hosts; lock adds
 // FOR UPDATE of the policy's row.
 func findPolicy(ctx context.Context, q querier, projectID, id string, lock bool) (*waf.Policy, error) {
-	sql := `SELECT ` + policyColumns + ` FROM waf_policies WHERE id = $1 AND project_id = $2`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
-	p, err := scanPolicy(q.QueryRow(ctx, sql, id, projectID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, waf.NotFound("policy", id)
-	}
+	p, err := findRow(ctx, q, scanPolicy, func() error { return waf.NotFound("policy", id) }, lock,
+		`SELECT `+policyColumns+` FROM waf_policies WHERE id = $1 AND project_id = $2`, id, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -69,31 +62,14 @@ func findPolicy(ctx context.Context, q querier, projectID, id string, lock bool)
 
 // loadBoundHosts fills the Hosts of each policy.
 func loadBoundHosts(ctx context.Context, q querier, ps []*waf.Policy) error {
-	if len(ps) == 0 {
-		return nil
-	}
-	byID := make(map[string]*waf.Policy, len(ps))
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		byID[p.ID] = p
-		ids[i] = p.ID
-	}
-	type bound struct {
-		policyID string
-		host     waf.BoundHost
-	}
-	hs, err := collect(ctx, q, func(row pgx.Row) (bound, error) {
-		b := bound{host: waf.BoundHost{WAFType: "cloud"}}
-		err := row.Scan(&b.host.ID, &b.host.Hostname, &b.policyID)
-		return b, err
-	}, `SELECT id, hostname, policy_id FROM waf_hosts WHERE policy_id = ANY ($1) ORDER BY seq`, ids)
-	if err != nil {
-		return err
-	}
-	for _, b := range hs {
-		byID[b.policyID].Hosts = append(byID[b.policyID].Hosts, b.host)
-	}
-	return nil
+	return attach(ctx, q, ps, func(p *waf.Policy) string { return p.ID },
+		func(p *waf.Policy, h waf.BoundHost) { p.Hosts = append(p.Hosts, h) },
+		func(row pgx.Row) (string, waf.BoundHost, error) {
+			var policyID string
+			h := waf.BoundHost{WAFType: "cloud"}
+			err := row.Scan(&h.ID, &h.Hostname, &policyID)
+			return policyID, h, err
+		}, `SELECT id, hostname, policy_id FROM waf_hosts WHERE policy_id = ANY ($1) ORDER BY seq`)
 }
 
 // FindPolicy implements waf.Store.
@@ -135,25 +111,14 @@ func (db *DB) FindPolicies(ctx context.Context, f waf.PolicyFilter) ([]*waf.Poli
 
 // UpdatePolicy implements waf.Store.
 func (db *DB) UpdatePolicy(ctx context.Context, projectID, id string, fn func(*waf.Policy) error) (*waf.Policy, error) {
-	var p *waf.Policy
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if p, err = findPolicy(ctx, tx, projectID, id, true); err != nil {
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.Policy, error) { return findPolicy(ctx, tx, projectID, id, true) }, fn,
+		func(tx pgx.Tx, p *waf.Policy) error {
+			_, err := tx.Exec(ctx, `UPDATE waf_policies SET name = $1, level = $2, full_detection = $3, log_action_replaced = $4,
+				robot_action = $5, action = $6, followed_action_id = $7, options = $8, modulex_options = $9, extend = $10 WHERE id = $11`,
+				p.Name, p.Level, p.FullDetection, p.LogActionReplaced, p.RobotAction, p.Action, p.FollowedActionID,
+				wafJSON(p.Options), wafJSON(p.ModulexOptions), wafJSON(p.Extend), p.ID)
 			return err
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE waf_policies SET name = $1, level = $2, full_detection = $3, log_action_replaced = $4,
-			robot_action = $5, action = $6, followed_action_id = $7, options = $8, modulex_options = $9, extend = $10 WHERE id = $11`,
-			p.Name, p.Level, p.FullDetection, p.LogActionReplaced, p.RobotAction, p.Action, p.FollowedActionID,
-			wafJSON(p.Options), wafJSON(p.ModulexOptions), wafJSON(p.Extend), p.ID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+		})
 }
 
 // DeletePolicies implements waf.Store. Each policy's row is locked before

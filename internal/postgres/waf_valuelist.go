@@ -88,15 +88,8 @@ func (db *DB) CreateValueList(ctx context.Context, l *waf.ValueList, max int) er
 
 // findValueList reads a table of the project; lock adds FOR UPDATE.
 func findValueList(ctx context.Context, q querier, projectID, id string, lock bool) (*waf.ValueList, error) {
-	sql := `SELECT ` + valueListColumns + ` FROM waf_value_lists t WHERE t.id = $1 AND t.project_id = $2`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
-	l, err := scanValueList(q.QueryRow(ctx, sql, id, projectID))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, waf.NotFound("reference table", id)
-	}
-	return l, err
+	return findRow(ctx, q, scanValueList, func() error { return waf.NotFound("reference table", id) }, lock,
+		`SELECT `+valueListColumns+` FROM waf_value_lists t WHERE t.id = $1 AND t.project_id = $2`, id, projectID)
 }
 
 // FindValueList implements waf.Store.
@@ -129,45 +122,26 @@ func (db *DB) FindValueLists(ctx context.Context, f waf.ValueListFilter) ([]*waf
 
 // UpdateValueList implements waf.Store.
 func (db *DB) UpdateValueList(ctx context.Context, projectID, id string, fn func(*waf.ValueList) error) (*waf.ValueList, error) {
-	var l *waf.ValueList
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if l, err = findValueList(ctx, tx, projectID, id, true); err != nil {
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.ValueList, error) { return findValueList(ctx, tx, projectID, id, true) }, fn,
+		func(tx pgx.Tx, l *waf.ValueList) error {
+			_, err := tx.Exec(ctx, `UPDATE waf_value_lists SET name = $1, "values" = $2, description = $3 WHERE id = $4`,
+				l.Name, wafJSON(l.Values), l.Description, l.ID)
 			return err
-		}
-		if err := fn(l); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE waf_value_lists SET name = $1, "values" = $2, description = $3 WHERE id = $4`,
-			l.Name, wafJSON(l.Values), l.Description, l.ID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return l, nil
+		})
 }
 
 // DeleteValueList implements waf.Store.
 func (db *DB) DeleteValueList(ctx context.Context, projectID, id string) (*waf.ValueList, error) {
-	var l *waf.ValueList
-	err := db.wafWrite(ctx, projectID, func(tx pgx.Tx) error {
-		var err error
-		if l, err = findValueList(ctx, tx, projectID, id, true); err != nil {
+	return wafModify(ctx, db, projectID, func(tx pgx.Tx) (*waf.ValueList, error) { return findValueList(ctx, tx, projectID, id, true) }, nil,
+		func(tx pgx.Tx, l *waf.ValueList) error {
+			use, err := valueListUse(ctx, tx, projectID, id)
+			if err != nil {
+				return err
+			}
+			if use != "" {
+				return waf.ErrInUse("The reference table %s is used by %s.", id, use)
+			}
+			_, err = tx.Exec(ctx, `DELETE FROM waf_value_lists WHERE id = $1`, id)
 			return err
-		}
-		use, err := valueListUse(ctx, tx, projectID, id)
-		if err != nil {
-			return err
-		}
-		if use != "" {
-			return waf.ErrInUse("The reference table %s is used by %s.", id, use)
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM waf_value_lists WHERE id = $1`, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return l, nil
+		})
 }

@@ -262,30 +262,19 @@ func (db *DB) LoadAccessPolicies(ctx context.Context, projectID string) ([]*work
 		if err != nil || len(ps) == 0 {
 			return err
 		}
-		byID := map[string]*workspace.AccessPolicy{}
 		for _, p := range ps {
 			p.Objects = []workspace.Object{}
-			byID[p.ID] = p
 		}
 		out = ps
-		orows, err := tx.Query(ctx, `SELECT o.policy_id, o.object_type, o.object_id, o.object_name
-			FROM workspace_access_policy_objects o JOIN workspace_access_policies p ON p.id = o.policy_id
-			WHERE p.project_id = $1 ORDER BY o.policy_id, o.position`, projectID)
-		if err != nil {
-			return err
-		}
-		defer orows.Close()
-		for orows.Next() {
-			var pid string
-			var o workspace.Object
-			if err := orows.Scan(&pid, &o.Type, &o.ID, &o.Name); err != nil {
-				return err
-			}
-			if p := byID[pid]; p != nil {
-				p.Objects = append(p.Objects, o)
-			}
-		}
-		return orows.Err()
+		return attach(ctx, tx, ps, func(p *workspace.AccessPolicy) string { return p.ID },
+			func(p *workspace.AccessPolicy, o workspace.Object) { p.Objects = append(p.Objects, o) },
+			func(row pgx.Row) (string, workspace.Object, error) {
+				var policyID string
+				var o workspace.Object
+				err := row.Scan(&policyID, &o.Type, &o.ID, &o.Name)
+				return policyID, o, err
+			}, `SELECT policy_id, object_type, object_id, object_name FROM workspace_access_policy_objects
+				WHERE policy_id = ANY ($1) ORDER BY policy_id, position`)
 	})
 	if err != nil {
 		return nil, 0, err
