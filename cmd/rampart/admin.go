@@ -293,7 +293,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("no store at %s (start rampart serve with this data dir first): %w", sqlitePath(dsn, dataDir), err)
 		}
 	}
-	st, _, err := openStore(ctx, dsn, dataDir, sqlite.Options{Synchronous: synchronous})
+	st, _, err := openStore(ctx, dsn, dataDir, storeOptions{SQLite: sqlite.Options{Synchronous: synchronous}})
 	if err != nil {
 		return err
 	}

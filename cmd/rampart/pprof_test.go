@@ -50,10 +50,10 @@ func TestServePprofListen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.PprofListen != "127.0.0.1:0" || p.sqliteOptions(nil).CacheMiB != 4 {
-		t.Errorf("proxy flags: pprof %q, cache %d MiB", p.PprofListen, p.sqliteOptions(nil).CacheMiB)
+	if p.PprofListen != "127.0.0.1:0" || p.storeOptions(nil).SQLite.CacheMiB != 4 {
+		t.Errorf("proxy flags: pprof %q, cache %d MiB", p.PprofListen, p.storeOptions(nil).SQLite.CacheMiB)
 	}
-	if s.sqliteOptions(nil).CacheMiB != sqlite.DefaultCacheMiB {
-		t.Errorf("serve --sqlite-cache-mib default %d, want %d", s.sqliteOptions(nil).CacheMiB, sqlite.DefaultCacheMiB)
+	if s.storeOptions(nil).SQLite.CacheMiB != sqlite.DefaultCacheMiB {
+		t.Errorf("serve --sqlite-cache-mib default %d, want %d", s.storeOptions(nil).SQLite.CacheMiB, sqlite.DefaultCacheMiB)
 	}
 }

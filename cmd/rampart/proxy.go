@@ -250,6 +250,9 @@ func parseProxyFlags(args []string, getenv func(string) string, stdout, stderr i
 	if err := c.Proxy.validate(); err != nil {
 		return nil, err
 	}
+	if err := c.PostgresPool.validate(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -280,7 +283,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer stopProfiler()
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger))
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.storeOptions(logger))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

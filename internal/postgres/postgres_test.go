@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rampartsec/rampart/internal/bouncer"
+	"github.com/rampartsec/rampart/internal/enforce"
 	"github.com/rampartsec/rampart/internal/postgres"
 	"github.com/rampartsec/rampart/internal/postgres/pgtest"
 	"github.com/rampartsec/rampart/internal/rampart"
@@ -343,3 +345,31 @@ func TestWAFConformance(t *testing.T) {
 func TestWAFEventConformance(t *testing.T) {
 	storetest.RunWAFEvents(t, func(t *testing.T) waf.EventStore { return mustOpen(t) })
 }
+
+// One API server at a time: a second claim fails until the first is
+// released, and a released claim can be taken again.
+func TestClaimSoleServer(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Schema(t)
+	a, b := openDSN(t, dsn), openDSN(t, dsn)
+	release, err := a.ClaimSoleServer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.ClaimSoleServer(ctx); !errors.Is(err, postgres.ErrServerRunning) {
+		t.Fatalf("second claim: %v, want ErrServerRunning", err)
+	}
+	release()
+	again, err := b.ClaimSoleServer(ctx)
+	if err != nil {
+		t.Fatalf("claim after release: %v", err)
+	}
+	again()
+}
+
+// The decision engine reads only the changed rows through these logs when
+// the store has them (cmd/rampart/wiring.go).
+var (
+	_ enforce.WhiteBlackIPLog = (*postgres.DB)(nil)
+	_ enforce.EnforcementLog  = (*postgres.DB)(nil)
+)
