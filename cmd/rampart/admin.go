@@ -298,6 +298,9 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer st.Close()
+	if err := checkBootstrapped(ctx, dsn, st); err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
 	call.idm, call.out = iam.New(st, iam.Config{}), tw

@@ -55,7 +55,27 @@ func TestServeOnPostgreSQL(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
+	// A data-plane node on the store blocks too.
+	nodeAddr := freeAddr(t)
+	nodeLogs := startProxyNode(t, vars, nodeAddr, "--data-dir", t.TempDir(), "--metrics-listen", "")
+	proxyEventually(t, "block on a proxy node", func() (int, string) {
+		t.Helper()
+		return proxyGet(t, nodeAddr, "shop.example.com", nodeLogs)
+	}, 418, "Event ID")
+
+	// Operator commands work on the store beside the server; on a database
+	// no serve started on, they refuse.
 	var out bytes.Buffer
+	if err := run(context.Background(), []string{"admin", "--data-dir", t.TempDir(), "--account", "acme", "user", "create", "alice"},
+		env(vars), &out, &out); err != nil || !strings.Contains(out.String(), "alice") {
+		t.Fatalf("admin user create: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"admin", "--data-dir", t.TempDir(), "--store", pgtest.Schema(t), "user", "create", "bob"},
+		env(nil), &out, &out); err == nil || !strings.Contains(err.Error(), "no Rampart store") {
+		t.Fatalf("admin on an empty database: %v", err)
+	}
+	out.Reset()
 	err := run(context.Background(), []string{"serve", "--listen", freeAddr(t), "--data-dir", t.TempDir(), "--metrics-listen", ""},
 		env(vars), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "another rampart serve") {
@@ -92,5 +112,38 @@ func TestServeUnreachablePostgreSQL(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "secret") || strings.Contains(out.String(), "secret") {
 		t.Fatalf("the password leaked: %v\n%s", err, out.String())
+	}
+}
+
+// startProxyNode runs `rampart proxy --proxy-listen addr` with args until
+// the test ends, and returns its logs once it listens.
+func startProxyNode(t *testing.T, vars map[string]string, addr string, args ...string) *syncBuffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"proxy", "--proxy-listen", addr}, args...), env(vars), logs, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("proxy node: %v\n%s", err, logs)
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("proxy node did not stop")
+		}
+	})
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(10 * time.Millisecond) { // startup loads the geolocation data
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return logs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("proxy node not listening: %v\n%s", err, logs)
+		}
 	}
 }

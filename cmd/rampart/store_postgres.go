@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/postgres"
+	"github.com/rampartsec/rampart/internal/rampart"
 )
 
 // postgresPool are the connection-pool settings of a PostgreSQL store.
@@ -57,4 +58,21 @@ func claimStore(ctx context.Context, st store) (release func(), err error) {
 		return func() {}, nil
 	}
 	return s.ClaimSoleServer(ctx)
+}
+
+// checkBootstrapped refuses a PostgreSQL store that no rampart serve has
+// started on (a mistyped DSN names an empty database, which opening has
+// just given empty tables): operator commands work on an existing store.
+func checkBootstrapped(ctx context.Context, dsn string, st store) error {
+	if !isPostgresDSN(dsn) {
+		return nil
+	}
+	ps, err := st.FindProjects(ctx, rampart.ProjectFilter{})
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		return fmt.Errorf("no Rampart store at %s (start rampart serve on it first)", redactDSN(dsn))
+	}
+	return nil
 }
