@@ -57,11 +57,13 @@ func wafNamedWhere(a *sqlArgs, projectID, ep, nameColumn, name string) string {
 }
 
 // wafPolicyExists fails with the WAF not-found error unless the project
-// has the policy; it share-locks the policy's row, so that a concurrent
-// deletion of the policy waits for the caller's transaction.
+// has the policy. It locks the policy's row as the rule counters' update
+// will (FOR NO KEY UPDATE: a concurrent deletion of the policy waits for
+// the caller's transaction, and two writers of one policy's rules queue
+// here instead of deadlocking on the counter).
 func wafPolicyExists(ctx context.Context, tx pgx.Tx, projectID, policyID string) error {
 	var one int
-	err := tx.QueryRow(ctx, `SELECT 1 FROM waf_policies WHERE id = $1 AND project_id = $2 FOR SHARE`, policyID, projectID).Scan(&one)
+	err := tx.QueryRow(ctx, `SELECT 1 FROM waf_policies WHERE id = $1 AND project_id = $2 FOR NO KEY UPDATE`, policyID, projectID).Scan(&one)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return waf.NotFound("policy", policyID)
 	}
@@ -73,6 +75,7 @@ func wafPolicyExists(ctx context.Context, tx pgx.Tx, projectID, policyID string)
 type wafRuleKind[R any] struct {
 	what       string // noun of the not-found error
 	table      string
+	counter    string // column of waf_policies counting the policy's rules of this kind
 	byName     bool   // whether lists filter on name
 	selectFrom string // SELECT … FROM <table> r …
 	scan       func(pgx.Row) (R, error)
@@ -95,27 +98,49 @@ func (k *wafRuleKind[R]) findOne(ctx context.Context, db *DB, projectID, policyI
 }
 
 // list reads a page of rules (creation order) and the total of the filter.
+// Without a name filter the total is the sum of the policies' rule
+// counters; the page's rows are chosen by seq over the (project_id,
+// policy_id, seq) index, walking from whichever end is nearer.
 func (k *wafRuleKind[R]) list(ctx context.Context, db *DB, f waf.RuleFilter) ([]R, int, error) {
 	var a sqlArgs
 	where := "r.project_id = " + a.add(f.ProjectID)
-	if len(f.PolicyIDs) > 0 {
+	counted := `SELECT COALESCE(sum(` + k.counter + `), 0) FROM waf_policies WHERE project_id = $1`
+	switch len(f.PolicyIDs) {
+	case 0:
+	case 1: // equality keeps the index's seq order
+		where += " AND r.policy_id = " + a.add(f.PolicyIDs[0])
+		counted += " AND id = $2"
+	default:
 		where += " AND r.policy_id = ANY (" + a.add(f.PolicyIDs) + ")"
+		counted += " AND id = ANY ($2)"
 	}
+	cargs := a // the counters' query takes the project and the policies
 	if k.byName && f.Name != "" {
 		where += " AND r.name LIKE " + a.add("%"+likeEscape(f.Name)+"%")
+		counted, cargs = `SELECT count(*) FROM `+k.table+` r WHERE `+where, a
 	}
 	var out []R
 	var total int
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM `+k.table+` r WHERE `+where, a...).Scan(&total); err != nil {
+		if err := tx.QueryRow(ctx, counted, cargs...).Scan(&total); err != nil {
 			return err
 		}
-		if f.Page.Offset >= total || f.Page.Limit == 0 {
+		limit, offset, order := f.Page.Limit, f.Page.Offset, "ASC"
+		if offset >= total || limit == 0 {
 			return nil
 		}
+		if limit > 0 && offset > total/2 { // nearer the end: walk back from it
+			end := total - offset - limit
+			if end < 0 {
+				limit += end
+				end = 0
+			}
+			order, offset = "DESC", end
+		}
 		page := a
-		rows, err := tx.Query(ctx, k.selectFrom+` WHERE `+where+` ORDER BY r.seq LIMIT `+page.add(wafPageLimit(f.Page))+
-			` OFFSET `+page.add(f.Page.Offset), page...)
+		rows, err := tx.Query(ctx, k.selectFrom+` WHERE r.seq IN (SELECT r.seq FROM `+k.table+` r WHERE `+where+
+			` ORDER BY r.seq `+order+` LIMIT `+page.add(wafPageLimit(waf.Page{Limit: limit}))+` OFFSET `+page.add(offset)+
+			`) ORDER BY r.seq`, page...)
 		if err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ func scanCC(row pgx.Row) (*waf.CCRule, error) {
 	return &r, nil
 }
 
-var wafCCKind = &wafRuleKind[*waf.CCRule]{what: "CC rule", table: "waf_cc_rules",
+var wafCCKind = &wafRuleKind[*waf.CCRule]{what: "CC rule", table: "waf_cc_rules", counter: "cc_count",
 	byName: true, selectFrom: `SELECT ` + ccColumns + ` FROM waf_cc_rules r`, scan: scanCC}
 
 // CreateCCRules implements waf.Store.

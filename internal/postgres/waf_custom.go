@@ -32,7 +32,7 @@ func scanCustom(row pgx.Row) (*waf.CustomRule, error) {
 	return &r, nil
 }
 
-var wafCustomKind = &wafRuleKind[*waf.CustomRule]{what: "precise protection rule", table: "waf_custom_rules",
+var wafCustomKind = &wafRuleKind[*waf.CustomRule]{what: "precise protection rule", table: "waf_custom_rules", counter: "custom_count",
 	selectFrom: `SELECT ` + customColumns + ` FROM waf_custom_rules r`, scan: scanCustom}
 
 // CreateCustomRules implements waf.Store.

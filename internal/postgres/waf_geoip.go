@@ -25,7 +25,7 @@ func scanGeoIP(row pgx.Row) (*waf.GeoIPRule, error) {
 	return &r, nil
 }
 
-var wafGeoIPKind = &wafRuleKind[*waf.GeoIPRule]{what: "geolocation rule", table: "waf_geoip_rules",
+var wafGeoIPKind = &wafRuleKind[*waf.GeoIPRule]{what: "geolocation rule", table: "waf_geoip_rules", counter: "geoip_count",
 	selectFrom: `SELECT ` + geoipColumns + ` FROM waf_geoip_rules r`, scan: scanGeoIP}
 
 // wafClaimLocations records the rule's locations, failing with the WAF

@@ -36,7 +36,7 @@ func scanIgnore(row pgx.Row) (*waf.IgnoreRule, error) {
 	return &r, nil
 }
 
-var wafIgnoreKind = &wafRuleKind[*waf.IgnoreRule]{what: "ignore rule", table: "waf_ignore_rules",
+var wafIgnoreKind = &wafRuleKind[*waf.IgnoreRule]{what: "ignore rule", table: "waf_ignore_rules", counter: "ignore_count",
 	selectFrom: `SELECT ` + ignoreColumns + ` FROM waf_ignore_rules r`, scan: scanIgnore}
 
 // CreateIgnoreRules implements waf.Store.

@@ -24,7 +24,7 @@ func scanPunishment(row pgx.Row) (*waf.PunishmentRule, error) {
 	return &r, nil
 }
 
-var wafPunishmentKind = &wafRuleKind[*waf.PunishmentRule]{what: "known-attack-source rule", table: "waf_punishment_rules",
+var wafPunishmentKind = &wafRuleKind[*waf.PunishmentRule]{what: "known-attack-source rule", table: "waf_punishment_rules", counter: "punishment_count",
 	selectFrom: `SELECT ` + punishmentColumns + ` FROM waf_punishment_rules r`, scan: scanPunishment}
 
 // CreatePunishmentRule implements waf.Store. The insert yields to a rule

@@ -28,7 +28,7 @@ func scanReputation(row pgx.Row) (*waf.ReputationRule, error) {
 	return &r, nil
 }
 
-var wafReputationKind = &wafRuleKind[*waf.ReputationRule]{what: "IP reputation rule", table: "waf_reputation_rules",
+var wafReputationKind = &wafRuleKind[*waf.ReputationRule]{what: "IP reputation rule", table: "waf_reputation_rules", counter: "reputation_count",
 	selectFrom: `SELECT ` + reputationColumns + ` FROM waf_reputation_rules r JOIN waf_policies p ON p.id = r.policy_id`,
 	scan:       scanReputation}
 

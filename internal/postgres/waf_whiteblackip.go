@@ -86,7 +86,7 @@ func wafFillGroupRef(ctx context.Context, tx pgx.Tx, r *waf.WhiteBlackIPRule) er
 	return nil
 }
 
-var wafWhiteBlackIPKind = &wafRuleKind[*waf.WhiteBlackIPRule]{what: "black/white IP rule", table: "waf_whiteblackip_rules",
+var wafWhiteBlackIPKind = &wafRuleKind[*waf.WhiteBlackIPRule]{what: "black/white IP rule", table: "waf_whiteblackip_rules", counter: "whiteblackip_count",
 	byName: true, selectFrom: `SELECT ` + whiteblackipColumns + whiteblackipFrom, scan: scanWhiteBlackIP}
 
 // FindWhiteBlackIPRule implements waf.Store.

@@ -159,15 +159,21 @@ BEGIN
 	PERFORM pg_advisory_xact_lock(1380011267, hashtext(current_schema()));
 	IF TG_OP IN ('UPDATE', 'DELETE') THEN
 		INSERT INTO secmaster_enforcement_changes (target_project_id, defense_id, object)
-			VALUES (OLD.target_project_id, OLD.defense_id, OLD.object);
+			SELECT target_project_id, defense_id, object FROM old_rows;
 	END IF;
 	IF TG_OP IN ('INSERT', 'UPDATE') THEN
 		INSERT INTO secmaster_enforcement_changes (target_project_id, defense_id, object)
-			VALUES (NEW.target_project_id, NEW.defense_id, NEW.object);
+			SELECT target_project_id, defense_id, object FROM new_rows;
 	END IF;
 	RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER secmaster_enforcement_log AFTER INSERT OR UPDATE OR DELETE ON secmaster_enforcement
-	FOR EACH ROW EXECUTE FUNCTION secmaster_enforcement_log();
+-- Statement triggers: one log insert per statement, however many rows it
+-- wrote.
+CREATE TRIGGER secmaster_enforcement_log_ins AFTER INSERT ON secmaster_enforcement
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION secmaster_enforcement_log();
+CREATE TRIGGER secmaster_enforcement_log_upd AFTER UPDATE ON secmaster_enforcement
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION secmaster_enforcement_log();
+CREATE TRIGGER secmaster_enforcement_log_del AFTER DELETE ON secmaster_enforcement
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION secmaster_enforcement_log();

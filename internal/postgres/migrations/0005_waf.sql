@@ -19,6 +19,15 @@ CREATE TABLE waf_policies (
 	modulex_options       jsonb NOT NULL,
 	extend                jsonb NOT NULL,
 	created_at            timestamptz,
+	-- Rule counters, kept by the waf_rule_count triggers below, so that rule
+	-- lists know their total without counting rows.
+	geoip_count           bigint NOT NULL DEFAULT 0,
+	reputation_count      bigint NOT NULL DEFAULT 0,
+	whiteblackip_count    bigint NOT NULL DEFAULT 0,
+	ignore_count          bigint NOT NULL DEFAULT 0,
+	custom_count          bigint NOT NULL DEFAULT 0,
+	cc_count              bigint NOT NULL DEFAULT 0,
+	punishment_count      bigint NOT NULL DEFAULT 0,
 	UNIQUE (project_id, name)
 );
 CREATE INDEX waf_policies_project_ep ON waf_policies (project_id, enterprise_project_id, seq);
@@ -168,17 +177,23 @@ CREATE FUNCTION waf_whiteblackip_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM pg_advisory_xact_lock(1380011268, hashtext(current_schema()));
 	IF TG_OP = 'DELETE' THEN
-		INSERT INTO waf_whiteblackip_changes (project_id, rule_id) VALUES (OLD.project_id, OLD.id);
+		INSERT INTO waf_whiteblackip_changes (project_id, rule_id) SELECT project_id, id FROM old_rows;
 	ELSE
-		INSERT INTO waf_whiteblackip_changes (project_id, rule_id) VALUES (NEW.project_id, NEW.id);
+		INSERT INTO waf_whiteblackip_changes (project_id, rule_id) SELECT project_id, id FROM new_rows;
 	END IF;
 	DELETE FROM waf_whiteblackip_changes WHERE seq <= (SELECT max(seq) FROM waf_whiteblackip_changes) - 100000;
 	RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER waf_whiteblackip_log AFTER INSERT OR UPDATE OR DELETE ON waf_whiteblackip_rules
-	FOR EACH ROW EXECUTE FUNCTION waf_whiteblackip_log();
+-- Statement triggers: one log insert per statement, however many rules it
+-- wrote.
+CREATE TRIGGER waf_whiteblackip_log_ins AFTER INSERT ON waf_whiteblackip_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_whiteblackip_log();
+CREATE TRIGGER waf_whiteblackip_log_upd AFTER UPDATE ON waf_whiteblackip_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_whiteblackip_log();
+CREATE TRIGGER waf_whiteblackip_log_del AFTER DELETE ON waf_whiteblackip_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_whiteblackip_log();
 
 CREATE TABLE waf_ignore_rules (
 	seq                   bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
@@ -303,3 +318,50 @@ CREATE TABLE waf_events (
 	payload_location      text NOT NULL
 );
 CREATE INDEX waf_events_project_time ON waf_events (project_id, time, seq);
+
+-- The rule counters of waf_policies: each rule table's statement triggers
+-- name its counter column and add (or take away) the rules the statement
+-- inserted (or deleted) per policy, one update per policy and statement.
+-- Cascaded deletes fire them too (the policy row is gone by then, and the
+-- update changes nothing).
+CREATE FUNCTION waf_rule_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		EXECUTE format('UPDATE waf_policies p SET %1$I = p.%1$I + c.n
+			FROM (SELECT policy_id, count(*) AS n FROM new_rows GROUP BY policy_id) c WHERE p.id = c.policy_id', TG_ARGV[0]);
+	ELSE
+		EXECUTE format('UPDATE waf_policies p SET %1$I = p.%1$I - c.n
+			FROM (SELECT policy_id, count(*) AS n FROM old_rows GROUP BY policy_id) c WHERE p.id = c.policy_id', TG_ARGV[0]);
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER waf_geoip_rules_count_ins AFTER INSERT ON waf_geoip_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('geoip_count');
+CREATE TRIGGER waf_geoip_rules_count_del AFTER DELETE ON waf_geoip_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('geoip_count');
+CREATE TRIGGER waf_reputation_rules_count_ins AFTER INSERT ON waf_reputation_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('reputation_count');
+CREATE TRIGGER waf_reputation_rules_count_del AFTER DELETE ON waf_reputation_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('reputation_count');
+CREATE TRIGGER waf_whiteblackip_rules_count_ins AFTER INSERT ON waf_whiteblackip_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('whiteblackip_count');
+CREATE TRIGGER waf_whiteblackip_rules_count_del AFTER DELETE ON waf_whiteblackip_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('whiteblackip_count');
+CREATE TRIGGER waf_ignore_rules_count_ins AFTER INSERT ON waf_ignore_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('ignore_count');
+CREATE TRIGGER waf_ignore_rules_count_del AFTER DELETE ON waf_ignore_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('ignore_count');
+CREATE TRIGGER waf_custom_rules_count_ins AFTER INSERT ON waf_custom_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('custom_count');
+CREATE TRIGGER waf_custom_rules_count_del AFTER DELETE ON waf_custom_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('custom_count');
+CREATE TRIGGER waf_cc_rules_count_ins AFTER INSERT ON waf_cc_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('cc_count');
+CREATE TRIGGER waf_cc_rules_count_del AFTER DELETE ON waf_cc_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('cc_count');
+CREATE TRIGGER waf_punishment_rules_count_ins AFTER INSERT ON waf_punishment_rules
+	REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('punishment_count');
+CREATE TRIGGER waf_punishment_rules_count_del AFTER DELETE ON waf_punishment_rules
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION waf_rule_count('punishment_count');
