@@ -89,9 +89,10 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 				}
 				continue
 			}
-			block, sync, delivered := secmaster.BlockInForce, secmaster.SyncDone, now
+			block, sync := secmaster.DeliveryOutcome(r.Failure)
+			delivered := now
 			if r.Failure != "" {
-				block, sync, delivered = secmaster.BlockFailed, secmaster.SyncFailed, time.Time{}
+				delivered = time.Time{}
 			}
 			tag, err := tx.Exec(ctx, `UPDATE secmaster_defenses SET block_status = $1, sync_status = $2, failure = $3,
 				pending_task_id = '', delivered_task_id = pending_task_id, updated_at = $4,
@@ -105,14 +106,7 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 				continue // superseded by a later update, retry or delete
 			}
 			if p := snaps[r.PolicyID]; p != nil {
-				for i := range p.Defenses {
-					if d := &p.Defenses[i]; d.ID == r.EntryID {
-						d.BlockStatus, d.SyncStatus, d.FailureDescription, d.PendingTaskID, d.UpdatedAt = block, sync, r.Failure, "", now
-						if r.Failure == "" {
-							d.DeliveredAt = now
-						}
-					}
-				}
+				p.Delivered(r.EntryID, r.Failure, now)
 			} else {
 				stale[r.PolicyID] = true
 			}

@@ -82,21 +82,12 @@ func smAdjustCounts(ctx context.Context, tx pgx.Tx, workspaceID string, dPolicie
 		return err
 	}
 	if dPolicies > 0 && q.MaxPolicies > 0 && n > q.MaxPolicies {
-		return smQuotaError(q.MaxPolicies, false)
+		return secmaster.QuotaError(q.MaxPolicies, false)
 	}
 	if dAgeing > 0 && q.MaxAgeing > 0 && a > q.MaxAgeing {
-		return smQuotaError(q.MaxAgeing, true)
+		return secmaster.QuotaError(q.MaxAgeing, true)
 	}
 	return nil
-}
-
-func smQuotaError(max int, ageing bool) error {
-	if ageing {
-		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
-			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", max)}
-	}
-	return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
-		Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", max)}
 }
 
 func boolInt(b bool) int {
@@ -477,11 +468,7 @@ func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspa
 			if err := smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
 				return err
 			}
-			p.State = secmaster.StateDeleted
-			for i := range p.Defenses {
-				d := &p.Defenses[i]
-				d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.UpdatedAt = secmaster.BlockLifted, secmaster.SyncDone, "", t.CreatedAt
-			}
+			p.Deleted(t.CreatedAt)
 			if err := insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
 				return err
 			}
@@ -520,7 +507,7 @@ func (db *SecMasterStore) SearchRecords(ctx context.Context, q secmaster.Query) 
 		page := a
 		// An EXPIRE record stores no snapshot (the expiry ends thousands of
 		// policies at once): it shows the policy of the policy's previous
-		// record with a snapshot, expired (smExpired).
+		// record with a snapshot, expired (Policy.Expired).
 		recs, err := collect(ctx, tx, scanSMRecord, `SELECT p.id, p.project_id, p.workspace_id, p.policy_id, p.action, p.task_id,
 			p.block_target, p.policy_category, p.policy_type, p.detail, p.created_at,
 			COALESCE(p.snapshot, (SELECT r.snapshot FROM secmaster_records r WHERE p.action = 'EXPIRE'
@@ -557,23 +544,10 @@ func scanSMRecord(row pgx.Row) (*secmaster.Record, error) {
 		p.Defenses = []secmaster.DefenseEntry{}
 	}
 	if borrowed {
-		smExpired(&p, r.CreatedAt)
+		p.Expired(r.CreatedAt)
 	}
 	r.Policy = &p
 	return &r, nil
-}
-
-// smExpired turns the policy of an earlier record into the policy an
-// EXPIRE record at shows, as ExpirePolicies expires it.
-func smExpired(p *secmaster.Policy, at time.Time) {
-	p.State, p.UpdatedAt = secmaster.StateExpired, at
-	for i := range p.Defenses {
-		d := &p.Defenses[i]
-		if d.BlockStatus != secmaster.BlockFailed {
-			d.BlockStatus, d.SyncStatus = secmaster.BlockExpired, secmaster.SyncDone
-		}
-		d.PendingTaskID, d.UpdatedAt = "", at
-	}
 }
 
 // FindTask implements secmaster.Store.

@@ -2,47 +2,16 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 var _ workspace.Store = (*DB)(nil)
-
-// storedIP is the JSON form of one IP entry in workspace_access_policies.ip_list.
-type storedIP struct {
-	Address string `json:"a"`
-	Mask    string `json:"m"`
-}
-
-func encodeIPs(ips []workspace.IPEntry) ([]byte, error) {
-	out := make([]storedIP, len(ips))
-	for i, e := range ips {
-		out[i] = storedIP{Address: e.Address, Mask: e.Mask}
-	}
-	return json.Marshal(out)
-}
-
-func decodeIPs(b []byte) ([]workspace.IPEntry, error) {
-	var in []storedIP
-	if err := json.Unmarshal(b, &in); err != nil {
-		return nil, fmt.Errorf("workspace ip_list: %w", err)
-	}
-	out := make([]workspace.IPEntry, len(in))
-	for i, ip := range in {
-		e, err := workspace.ParseIPEntry("ip_list", ip.Address, ip.Mask)
-		if err != nil {
-			return nil, fmt.Errorf("workspace ip_list: stored entry %d: %w", i, err)
-		}
-		out[i] = e
-	}
-	return out, nil
-}
 
 const accessPolicyColumns = `id, project_id, name, blacklist_type, access_control_type, ip_list, is_enable, is_block_all, created_at`
 
@@ -55,7 +24,7 @@ func scanAccessPolicy(row pgx.Row) (*workspace.AccessPolicy, error) {
 		return nil, err
 	}
 	var err error
-	if p.IPs, err = decodeIPs(ips); err != nil {
+	if p.IPs, err = storeform.DecodeIPList(ips); err != nil {
 		return nil, unreadable("workspace_access_policies", p.ID, err)
 	}
 	p.CreatedAt = created.UTC()
@@ -64,14 +33,11 @@ func scanAccessPolicy(row pgx.Row) (*workspace.AccessPolicy, error) {
 
 // CreateAccessPolicy implements workspace.Store.
 func (db *DB) CreateAccessPolicy(ctx context.Context, p *workspace.AccessPolicy) error {
-	ips, err := encodeIPs(p.IPs)
-	if err != nil {
-		return err
-	}
+	ips := storeform.EncodeIPList(p.IPs)
 	return db.writeTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO workspace_access_policies (`+accessPolicyColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, p.ID, p.ProjectID, p.Name, p.BlacklistType, p.AccessControlType,
-			string(ips), p.Enabled, p.BlockAll, stamp(p.CreatedAt)); err != nil {
+			ips, p.Enabled, p.BlockAll, stamp(p.CreatedAt)); err != nil {
 			return err
 		}
 		if err := insertAccessPolicyObjects(ctx, tx, p.ID, p.Objects); err != nil {
@@ -149,12 +115,9 @@ func (db *DB) UpdateAccessPolicy(ctx context.Context, projectID, id string, appl
 		if err := apply(p); err != nil {
 			return err
 		}
-		ips, err := encodeIPs(p.IPs)
-		if err != nil {
-			return err
-		}
+		ips := storeform.EncodeIPList(p.IPs)
 		if _, err := tx.Exec(ctx, `UPDATE workspace_access_policies SET ip_list = $1, is_enable = $2, is_block_all = $3
-			WHERE project_id = $4 AND id = $5`, string(ips), p.Enabled, p.BlockAll, projectID, id); err != nil {
+			WHERE project_id = $4 AND id = $5`, ips, p.Enabled, p.BlockAll, projectID, id); err != nil {
 			return err
 		}
 		_, err = bumpRevision(ctx, tx, projectID, rampart.FamilyWorkspace)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
+	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 // Every form gives back what was encoded.
@@ -44,6 +45,20 @@ func TestRoundTrips(t *testing.T) {
 	if got, err := storeform.DecodeIgnoreConditions([]byte(storeform.EncodeIgnoreConditions(ics))); err != nil || !reflect.DeepEqual(got, ics) {
 		t.Fatalf("ignore conditions = %+v, %v", got, err)
 	}
+	ips := []workspace.IPEntry{}
+	for _, a := range [][2]string{{"192.0.2.0", "255.255.255.0"}, {"2001:db8::", "32"}} {
+		e, err := workspace.ParseIPEntry("ip", a[0], a[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ips = append(ips, e)
+	}
+	if got, err := storeform.DecodeIPList([]byte(storeform.EncodeIPList(ips))); err != nil || !reflect.DeepEqual(got, ips) {
+		t.Fatalf("ip list = %+v, %v", got, err)
+	}
+	if _, err := storeform.DecodeIPList([]byte(`[{"a":"not an address","m":"255.255.255.255"}]`)); err == nil {
+		t.Fatal("an invalid stored entry was accepted")
+	}
 	adv := &waf.IgnoreAdvanced{Index: "params", Fields: []string{"a"}}
 	if got, err := storeform.DecodeIgnoreAdvanced([]byte(*storeform.EncodeIgnoreAdvanced(adv))); err != nil || !reflect.DeepEqual(got, adv) {
 		t.Fatalf("advanced = %+v, %v", got, err)
@@ -70,5 +85,6 @@ func FuzzDecode(f *testing.F) {
 		_, _ = storeform.DecodeCCTagCondition(b)
 		_, _ = storeform.DecodeIgnoreConditions(b)
 		_, _ = storeform.DecodeIgnoreAdvanced(b)
+		_, _ = storeform.DecodeIPList(b)
 	})
 }
