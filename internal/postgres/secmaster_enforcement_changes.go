@@ -42,32 +42,65 @@ func (db *DB) EnforcementChanges(ctx context.Context, targetProjectID string, af
 		if !complete {
 			return nil
 		}
-		rows, _ := tx.Query(ctx, `SELECT c.defense_id, c.object, e.policy_id, e.project_id, e.layer, e.category,
-			e.object_type, e.expires_at
-			FROM (SELECT DISTINCT defense_id, object FROM secmaster_enforcement_changes
-				WHERE target_project_id = $1 AND seq > $2 AND seq <= $3) c
-			LEFT JOIN secmaster_enforcement e ON e.defense_id = c.defense_id AND e.object = c.object AND e.target_project_id = $1`,
-			targetProjectID, after, cursor)
-		defer rows.Close()
-		for rows.Next() {
-			var en secmaster.Enforcement
-			var pol, proj, layer, cat, typ *string
-			var exp *time.Time
-			if err := rows.Scan(&en.DefenseID, &en.Object, &pol, &proj, &layer, &cat, &typ, &exp); err != nil {
+		// Rows changed one by one, then every row of the defense entries a
+		// bulk import logged as a whole (object ''), but those already read.
+		seen := map[emRef]bool{}
+		for _, bulk := range []bool{false, true} {
+			rows, _ := tx.Query(ctx, smChangedRows(bulk), targetProjectID, after, cursor)
+			for rows.Next() {
+				var en secmaster.Enforcement
+				var pol, proj, layer, cat, typ *string
+				var exp *time.Time
+				if err := rows.Scan(&en.DefenseID, &en.Object, &pol, &proj, &layer, &cat, &typ, &exp); err != nil {
+					rows.Close()
+					return err
+				}
+				ref := emRef{en.DefenseID, en.Object}
+				if bulk && seen[ref] {
+					continue
+				}
+				if !bulk {
+					seen[ref] = true
+				}
+				if pol == nil {
+					gone = append(gone, en)
+					continue
+				}
+				en.PolicyID, en.ProjectID, en.TargetProjectID, en.Layer, en.Category, en.ObjectType = *pol, *proj,
+					targetProjectID, *layer, *cat, *typ
+				en.ExpiresAt = unstamp(exp)
+				current = append(current, en)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
-			if pol == nil {
-				gone = append(gone, en)
-				continue
-			}
-			en.PolicyID, en.ProjectID, en.TargetProjectID, en.Layer, en.Category, en.ObjectType = *pol, *proj,
-				targetProjectID, *layer, *cat, *typ
-			en.ExpiresAt = unstamp(exp)
-			current = append(current, en)
 		}
-		return rows.Err()
+		return nil
 	})
 	return current, gone, cursor, complete, err
+}
+
+// emRef names an enforcement row (its primary key).
+type emRef struct{ defense, object string }
+
+// smChangedRows reads the target project's enforcement rows named by the
+// change log between two positions. With bulk false, the rows logged one by
+// one: those that no longer exist come back with NULL columns. With bulk
+// true, every existing row of the defense entries logged as a whole by a
+// bulk import (object ''); rows of such an entry that were deleted since
+// were logged one by one by the delete trigger.
+func smChangedRows(bulk bool) string {
+	if bulk {
+		return `SELECT e.defense_id, e.object, e.policy_id, e.project_id, e.layer, e.category, e.object_type, e.expires_at
+			FROM (SELECT DISTINCT defense_id FROM secmaster_enforcement_changes
+				WHERE target_project_id = $1 AND seq > $2 AND seq <= $3 AND object = '') c
+			JOIN secmaster_enforcement e ON e.defense_id = c.defense_id AND e.target_project_id = $1`
+	}
+	return `SELECT c.defense_id, c.object, e.policy_id, e.project_id, e.layer, e.category, e.object_type, e.expires_at
+		FROM (SELECT DISTINCT defense_id, object FROM secmaster_enforcement_changes
+			WHERE target_project_id = $1 AND seq > $2 AND seq <= $3 AND object <> '') c
+		LEFT JOIN secmaster_enforcement e ON e.defense_id = c.defense_id AND e.object = c.object AND e.target_project_id = $1`
 }
 
 // enforcementTx runs fn in a write transaction holding the change log's
