@@ -346,6 +346,10 @@ func TestWAFEventConformance(t *testing.T) {
 	storetest.RunWAFEvents(t, func(t *testing.T) waf.EventStore { return mustOpen(t) })
 }
 
+func TestWAFDashboardConformance(t *testing.T) {
+	storetest.RunWAFDashboard(t, func(t *testing.T) storetest.DashboardStore { return mustOpen(t) })
+}
+
 // One API server at a time: a second claim fails until the first is
 // released, and a released claim can be taken again.
 func TestClaimSoleServer(t *testing.T) {

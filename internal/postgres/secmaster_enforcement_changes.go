@@ -88,7 +88,7 @@ type emRef struct{ defense, object string }
 // change log between two positions. With bulk false, the rows logged one by
 // one: those that no longer exist come back with NULL columns. With bulk
 // true, every existing row of the defense entries logged as a whole by a
-// bulk import (object ''); rows of such an entry that were deleted since
+// bulk import (object ”); rows of such an entry that were deleted since
 // were logged one by one by the delete trigger.
 func smChangedRows(bulk bool) string {
 	if bulk {

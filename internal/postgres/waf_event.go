@@ -54,7 +54,10 @@ func (db *DB) InsertEvents(ctx context.Context, events []waf.Event) error {
 					e.ClientIP, e.Location, e.Tag, e.RuleType, e.RuleID, e.Action, e.Method, e.URL, e.Status,
 					e.Attack(), e.Payload, e.PayloadLocation}, nil
 			}))
-		return err
+		if err != nil {
+			return err
+		}
+		return rollupEvents(ctx, tx, events) // the dashboard's hourly counts
 	})
 }
 
@@ -173,15 +176,14 @@ func (db *DB) PruneEvents(ctx context.Context, projectID string, before time.Tim
 		}
 	}
 	cond += ")"
-	query := `DELETE FROM waf_events WHERE seq IN (SELECT seq FROM waf_events WHERE ` + cond + ` LIMIT ` + a.add(pruneChunk) + `)`
-	total := 0
-	for {
-		n, err := affected(db.pool.Exec(ctx, query, a...))
-		total += int(n)
-		if err != nil || n < pruneChunk {
-			return total, formatError(err)
-		}
+	n, err := deleteInChunks(ctx, db, `DELETE FROM waf_events WHERE seq IN (SELECT seq FROM waf_events WHERE `+cond+
+		` LIMIT `+a.add(pruneChunk)+`)`, a...)
+	if err != nil {
+		return n, err
 	}
+	// The dashboard's hourly counts go with the hours that are wholly older.
+	_, err = db.pruneRollup(ctx, projectID, before)
+	return n, err
 }
 
 // EventProjects implements waf.EventStore.
