@@ -126,10 +126,12 @@ func (c *nodeConfig) register(e *envFlags) {
 }
 
 // storeOptions are the settings of the node's store. obs (nil: none) is
-// told of the SQLite store's latency and commits.
+// told of the store's latency and commits, whichever the backend.
 func (c *nodeConfig) storeOptions(logger *slog.Logger, obs sqlite.Observer) storeOptions {
+	pg := c.PostgresPool.options(logger)
+	pg.Observer = obs
 	return storeOptions{SQLite: sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB, Logger: logger, Observer: obs},
-		Postgres: c.PostgresPool.options(logger)}
+		Postgres: pg}
 }
 
 // newLogger builds the process logger.
@@ -316,7 +318,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 		// The WAF dashboard operations read the data plane's counters and events.
 		WAFDashboard: waf.NewDashboardService(st, st, nil),
-		Console:   consoleFiles,
+		Console:      consoleFiles,
 	})
 	srv := &http.Server{
 		Handler:           handler,

@@ -28,7 +28,8 @@ import (
 // DB is an open Rampart store on a PostgreSQL server. It is safe for
 // concurrent use.
 type DB struct {
-	pool       *pgxpool.Pool
+	pool       timedPool
+	observer   Observer       // Options.Observer, or one observing nothing
 	unreadable unreadableRows // rows reads skipped (unreadable.go)
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -48,6 +49,8 @@ type Options struct {
 	// Logger receives the rows reads skip because they cannot be decoded
 	// (nil: slog.Default()).
 	Logger *slog.Logger
+	// Observer is told of the store's latency and commits (nil: none).
+	Observer Observer
 }
 
 // Open connects to the PostgreSQL server named by dsn (a postgres:// URL or
@@ -77,7 +80,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := &DB{pool: pool, Now: time.Now, Logger: opts.Logger}
+	obs := opts.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
+	db := &DB{pool: timedPool{Pool: pool, observer: obs}, observer: obs, Now: time.Now, Logger: opts.Logger}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -118,10 +125,20 @@ const maxAttempts = 5
 // effect outside the transaction that a second run would repeat wrongly.
 func (db *DB) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	var err error
+	var revs []rampart.Revision
+	tracked := db.trackRevisions(&revs, fn)
+	start := time.Now()
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, fn)
+		err = pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, tracked)
 		if !retryable(err) {
 			break
+		}
+	}
+	db.observer.ObserveStoreLatency(rampart.StoreOpWriteTx, time.Since(start))
+	if err == nil {
+		at := time.Now()
+		for _, r := range revs {
+			db.observer.RevisionCommitted(r.ProjectID, r.Family, r.Revision, at)
 		}
 	}
 	return formatError(err)
@@ -130,8 +147,10 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 // readTx runs fn inside a read-only REPEATABLE READ transaction, so every
 // query of fn sees one snapshot.
 func (db *DB) readTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return formatError(pgx.BeginTxFunc(ctx, db.pool,
-		pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn))
+	start := time.Now()
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+	db.observer.ObserveStoreLatency(rampart.StoreOpReadTx, time.Since(start))
+	return formatError(err)
 }
 
 // PostgreSQL error codes (SQLSTATE) that map to domain errors or retries.

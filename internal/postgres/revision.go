@@ -25,6 +25,9 @@ func bumpRevision(ctx context.Context, tx pgx.Tx, projectID string, family rampa
 	err := tx.QueryRow(ctx, `INSERT INTO project_revisions AS r (project_id, family, revision) VALUES ($1, $2, 1)
 		ON CONFLICT (project_id, family) DO UPDATE SET revision = r.revision + 1
 		RETURNING revision`, projectID, string(family)).Scan(&rev)
+	if err == nil {
+		noteBumped(tx, projectID, family, rev)
+	}
 	return rev, err
 }
 

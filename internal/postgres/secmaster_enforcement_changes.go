@@ -126,10 +126,17 @@ func (db *SecMasterStore) enforcementTx(ctx context.Context, fn func(tx pgx.Tx) 
 		fam := string(rampart.FamilySecMaster)
 		// The targets are the projects of this transaction's log rows (the
 		// trim below runs after, so none of them is gone yet).
-		if _, err := tx.Exec(ctx, `INSERT INTO project_revisions AS r (project_id, family, revision)
+		rows, _ := tx.Query(ctx, `INSERT INTO project_revisions AS r (project_id, family, revision)
 			SELECT DISTINCT target_project_id, $1, 1 FROM secmaster_enforcement_changes WHERE seq > $2
 			ORDER BY 1
-			ON CONFLICT (project_id, family) DO UPDATE SET revision = r.revision + 1`, fam, since); err != nil {
+			ON CONFLICT (project_id, family) DO UPDATE SET revision = r.revision + 1
+			RETURNING project_id, revision`, fam, since)
+		var project string
+		var rev int64
+		if _, err := pgx.ForEachRow(rows, []any{&project, &rev}, func() error {
+			noteBumped(tx, project, rampart.FamilySecMaster, rev)
+			return nil
+		}); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM secmaster_enforcement_changes
