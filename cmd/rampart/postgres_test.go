@@ -147,3 +147,23 @@ func startProxyNode(t *testing.T, vars map[string]string, addr string, args ...s
 		}
 	}
 }
+
+// On PostgreSQL, the WAF dashboard reports the data plane's traffic and
+// events as on SQLite, and the metrics listener serves the store's
+// latency and the SecMaster delivery backlog.
+func TestServeDashboardAndMetricsOnPostgreSQL(t *testing.T) {
+	serveDashboardCountsTraffic(t, pgtest.Schema(t), func(metricsAddr string) {
+		e := scrapeMetrics(t, metricsAddr)
+		for _, op := range []string{"write_tx", "read_tx", "query"} {
+			if e.value("rampart_store_operation_duration_seconds", "op", op) < 1 {
+				t.Errorf("no store %s observed", op)
+			}
+		}
+		if e["rampart_secmaster_delivery_backlog_tasks"] == nil || e["rampart_secmaster_delivery_backlog_entries"] == nil {
+			t.Error("the SecMaster delivery backlog is not served")
+		}
+		if e.value("rampart_engine_propagation_delay_seconds", "family", "waf") < 1 {
+			t.Error("no WAF revision propagation observed")
+		}
+	})
+}
