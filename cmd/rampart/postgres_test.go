@@ -167,3 +167,9 @@ func TestServeDashboardAndMetricsOnPostgreSQL(t *testing.T) {
 		}
 	})
 }
+
+// On PostgreSQL, `rampart admin decisions import` beside a running serve
+// is enforced, listed, deletable and exported as on SQLite.
+func TestDecisionsImportOnPostgreSQL(t *testing.T) {
+	decisionsImportIntoRunningServe(t, pgtest.Schema(t))
+}
