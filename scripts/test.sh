@@ -14,12 +14,23 @@ fi
 # test; CrowdSec's custom and firewall bouncers, which pull from a real
 # `rampart serve` (cmd/rampart/bouncer_test.go); chromium, the browser the
 # web console's tests drive (cmd/rampart/console_test.go); Caddy and HAProxy,
-# which ask the forward-auth endpoint (cmd/rampart/forwardauth_test.go).
+# which ask the forward-auth endpoint (cmd/rampart/forwardauth_test.go);
+# postgresql, the server the PostgreSQL backend's tests run against.
 # Installed best effort (as root, with retries); a failure never stops the
 # run: the tests that need a missing package skip.
 ./scripts/install-test-packages.sh nft:nftables nginx:nginx crowdsec-custom-bouncer:crowdsec-custom-bouncer \
-	crowdsec-firewall-bouncer:crowdsec-firewall-bouncer chromium:chromium caddy:caddy haproxy:haproxy ||
-	echo "note: installing the test packages failed; continuing"
+	crowdsec-firewall-bouncer:crowdsec-firewall-bouncer chromium:chromium caddy:caddy haproxy:haproxy \
+	pg_ctlcluster:postgresql || echo "note: installing the test packages failed; continuing"
+
+# A throwaway PostgreSQL cluster for internal/postgres (RAMPART_TEST_POSTGRES),
+# stopped and removed when the run ends; without it those tests skip.
+if pg_env=$(./scripts/pg-test-server.sh start); then
+	eval "$pg_env"
+	export RAMPART_TEST_POSTGRES
+	trap './scripts/pg-test-server.sh stop "$RAMPART_PG_DIR"' EXIT
+else
+	echo "note: PostgreSQL could not be started: the PostgreSQL backend's tests skip"
+fi
 
 echo "== go vet (main module)"
 go vet ./...
@@ -42,5 +53,8 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 fi
 if ! command -v chromium >/dev/null 2>&1; then
 	echo "note: chromium is not installed: the web console's browser test (TestConsoleInBrowser) skipped"
+fi
+if [ -z "${RAMPART_TEST_POSTGRES:-}" ]; then
+	echo "note: no PostgreSQL server: the PostgreSQL backend's tests (internal/postgres) skipped"
 fi
 echo "== all tests passed"

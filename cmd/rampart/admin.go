@@ -317,11 +317,14 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("no store at %s (start rampart serve with this data dir first): %w", sqlitePath(dsn, dataDir), err)
 		}
 	}
-	st, _, err := openStore(ctx, dsn, dataDir, sqlite.Options{Synchronous: synchronous})
+	st, _, err := openStore(ctx, dsn, dataDir, storeOptions{SQLite: sqlite.Options{Synchronous: synchronous}})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := checkBootstrapped(ctx, dsn, st); err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
 	call.idm, call.out, call.stdout = iam.New(st, iam.Config{}), tw, stdout

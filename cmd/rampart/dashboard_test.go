@@ -15,13 +15,24 @@ import (
 // test tallies every request it sends through a real data plane (origin
 // answers and blocks) and reads the same figures back through the API.
 func TestServeDashboardCountsTraffic(t *testing.T) {
+	serveDashboardCountsTraffic(t, "", nil)
+}
+
+// serveDashboardCountsTraffic runs the dashboard test on the store named
+// (empty: SQLite in the data directory); then, before serve stops, hands
+// the metrics listener's address to after (when not nil).
+func serveDashboardCountsTraffic(t *testing.T, store string, after func(metricsAddr string)) {
 	up := httptest200or404(t)
 	upHost, upPort, _ := net.SplitHostPort(up.Listener.Addr().String())
 
 	dir := t.TempDir()
-	proxyAddr := freeAddr(t)
-	url, logs, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"},
-		"--proxy-listen", proxyAddr, "--metrics-listen", freeAddr(t), "--traffic-flush-interval", "50ms")
+	proxyAddr, metricsAddr := freeAddr(t), freeAddr(t)
+	vars := map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"}
+	if store != "" {
+		vars["RAMPART_STORE"] = store
+	}
+	url, logs, stop := startServe(t, dir, vars,
+		"--proxy-listen", proxyAddr, "--metrics-listen", metricsAddr, "--traffic-flush-interval", "50ms")
 	defer stop()
 	pid, call := apiClient(t, url, dir, "acme", "first-password")
 	from := time.Now().Add(-time.Minute).UnixMilli()
@@ -152,6 +163,9 @@ func TestServeDashboardCountsTraffic(t *testing.T) {
 	}
 	if st, out := call("GET", "/v1/"+pid+"/waf/event/attack/type?"+window, ""); st != 200 || out["whiteblackip"] != float64(blocks) {
 		t.Errorf("ListThreats: %d %v", st, out)
+	}
+	if after != nil {
+		after(metricsAddr)
 	}
 }
 

@@ -23,15 +23,23 @@ type bulkServe struct {
 	callerOf    map[string]func(method, path, body string) (int, map[string]any)
 }
 
-func startBulkServe(t *testing.T) *bulkServe {
+// startBulkServe starts it on the store named (empty: SQLite in the data
+// directory).
+func startBulkServe(t *testing.T, store string) *bulkServe {
 	t.Helper()
 	dir := t.TempDir()
-	url, _, stop := startServe(t, dir, map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"})
+	vars := map[string]string{"RAMPART_ACCOUNT": "acme", "RAMPART_ADMIN_PASSWORD": "first-password"}
+	adminArgs := []string{"--account", "acme"}
+	if store != "" {
+		vars["RAMPART_STORE"] = store
+		adminArgs = append(adminArgs, "--store", store)
+	}
+	url, _, stop := startServe(t, dir, vars)
 	t.Cleanup(func() { _ = stop() })
 	s := &bulkServe{dir: dir, url: url, workspaceOf: map[string]string{}, callerOf: map[string]func(string, string, string) (int, map[string]any){}}
 	s.p, s.callP = apiClient(t, url, dir, "acme", "first-password")
 	run := adminRunner(t, dir)
-	s.admin = func(args ...string) (string, error) { return run(append([]string{"--account", "acme"}, args...)...) }
+	s.admin = func(args ...string) (string, error) { return run(append(slices.Clone(adminArgs), args...)...) }
 	out, err := s.admin("project", "create", "other")
 	if err != nil {
 		t.Fatalf("project create: %v %s", err, out)
@@ -124,7 +132,13 @@ func boolWord(b bool) string {
 // An import into a running serve is enforced, listed and deletable through
 // the API, invisible to another project, and its export imports back.
 func TestDecisionsImportIntoRunningServe(t *testing.T) {
-	s := startBulkServe(t)
+	decisionsImportIntoRunningServe(t, "")
+}
+
+// decisionsImportIntoRunningServe runs the import test on the store named
+// (empty: SQLite in the data directory).
+func decisionsImportIntoRunningServe(t *testing.T, store string) {
+	s := startBulkServe(t, store)
 	file := filepath.Join(t.TempDir(), "list.txt")
 	if err := os.WriteFile(file, []byte("# a blocklist\n203.0.113.7\n\n198.51.100.0/24 2h scanner\n2001:db8::1 30m\n2001:db8:1::/48 7d botnet c2\n203.0.113.7 1h repeated\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -216,7 +230,7 @@ func TestDecisionsImportIntoRunningServe(t *testing.T) {
 
 // A file with bad lines names them and stores nothing.
 func TestDecisionsImportBadLines(t *testing.T) {
-	s := startBulkServe(t)
+	s := startBulkServe(t, "")
 	file := filepath.Join(t.TempDir(), "list.csv")
 	if err := os.WriteFile(file, []byte("value,duration\n203.0.113.7,1h\n300.1.1.1,1h\n203.0.113.9,soon\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -176,7 +176,9 @@ func TestServeFlagErrors(t *testing.T) {
 	}{
 		{[]string{"serve", "--tls-cert", "x.pem"}, nil, "together"},
 		{[]string{"serve"}, map[string]string{"RAMPART_TOKEN_TTL": "soon"}, "RAMPART_TOKEN_TTL"},
-		{[]string{"serve", "--store", "postgres://u:secret@h/db", "--listen", "127.0.0.1:0"}, nil, "PostgreSQL"},
+		{[]string{"serve", "--store", "mysql://u:secret@h/db", "--listen", "127.0.0.1:0"}, nil, "unsupported store"},
+		{[]string{"serve", "--store", "postgres://u:secret@h/db", "--postgres-max-conns", "2", "--postgres-min-conns", "3"}, nil, "--postgres-min-conns"},
+		{[]string{"proxy", "--proxy-listen", "127.0.0.1:0", "--postgres-max-conns", "-1"}, nil, "--postgres-max-conns"},
 		{[]string{"serve", "--log-format", "xml", "--listen", "127.0.0.1:0"}, nil, "log format"},
 		{[]string{"bogus"}, nil, "invalid usage"},
 		{[]string{"proxy"}, nil, "--proxy-listen"},

@@ -50,10 +50,10 @@ func TestServePprofListen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.PprofListen != "127.0.0.1:0" || p.sqliteOptions(nil, nil).CacheMiB != 4 {
-		t.Errorf("proxy flags: pprof %q, cache %d MiB", p.PprofListen, p.sqliteOptions(nil, nil).CacheMiB)
+	if p.PprofListen != "127.0.0.1:0" || p.storeOptions(nil, nil).SQLite.CacheMiB != 4 {
+		t.Errorf("proxy flags: pprof %q, cache %d MiB", p.PprofListen, p.storeOptions(nil, nil).SQLite.CacheMiB)
 	}
-	if s.sqliteOptions(nil, nil).CacheMiB != sqlite.DefaultCacheMiB {
-		t.Errorf("serve --sqlite-cache-mib default %d, want %d", s.sqliteOptions(nil, nil).CacheMiB, sqlite.DefaultCacheMiB)
+	if s.storeOptions(nil, nil).SQLite.CacheMiB != sqlite.DefaultCacheMiB {
+		t.Errorf("serve --sqlite-cache-mib default %d, want %d", s.storeOptions(nil, nil).SQLite.CacheMiB, sqlite.DefaultCacheMiB)
 	}
 }

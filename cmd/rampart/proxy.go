@@ -257,6 +257,9 @@ func parseProxyFlags(args []string, getenv func(string) string, stdout, stderr i
 	if err := c.Proxy.validate(); err != nil {
 		return nil, err
 	}
+	if err := c.PostgresPool.validate(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -288,7 +291,7 @@ func runProxy(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer stopProfiler()
 	metrics := prometheus.New()
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger, metrics))
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.storeOptions(logger, metrics))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}

@@ -84,6 +84,9 @@ func parseServeFlags(args []string, getenv func(string) string, stdout, stderr i
 	if err := checkStoreDSN(c.Store); err != nil {
 		return nil, err
 	}
+	if err := c.PostgresPool.validate(); err != nil {
+		return nil, err
+	}
 	if c.TokenTTL < time.Second {
 		return nil, errors.New("--token-ttl must be at least 1s")
 	}
@@ -103,6 +106,7 @@ type nodeConfig struct {
 	Store           string
 	Synchronous     string
 	CacheMiB        int
+	PostgresPool    postgresPool
 	LogFormat       string
 	LogLevel        string
 	ShutdownTimeout time.Duration
@@ -114,16 +118,20 @@ func (c *nodeConfig) register(e *envFlags) {
 	e.String(&c.Store, "store", "RAMPART_STORE", "", "store DSN: a SQLite file path (default <data-dir>/rampart.db) or postgres://…")
 	e.String(&c.Synchronous, "sqlite-synchronous", "RAMPART_SQLITE_SYNCHRONOUS", "NORMAL", "SQLite synchronous mode: NORMAL (survives process crashes) or FULL (also power loss)")
 	e.Int(&c.CacheMiB, "sqlite-cache-mib", "RAMPART_SQLITE_CACHE_MIB", sqlite.DefaultCacheMiB, "SQLite page cache of the writer connection, in MiB (a busy server's memory grows by up to this much)")
+	c.PostgresPool.register(e)
 	e.String(&c.LogFormat, "log-format", "RAMPART_LOG_FORMAT", "text", "log format: text or json")
 	e.String(&c.LogLevel, "log-level", "RAMPART_LOG_LEVEL", "info", "log level: debug, info, warn or error")
 	e.Duration(&c.ShutdownTimeout, "shutdown-timeout", "RAMPART_SHUTDOWN_TIMEOUT", 15*time.Second, "how long shutdown waits for in-flight requests")
 	e.String(&c.PprofListen, "pprof-listen", "RAMPART_PPROF_LISTEN", "", "address serving Go's profiler at /debug/pprof/ (empty: none; keep it on loopback)")
 }
 
-// sqliteOptions are the SQLite settings of the node's store.
-// obs (nil: none) is told of the store's latency and commits.
-func (c *nodeConfig) sqliteOptions(logger *slog.Logger, obs sqlite.Observer) sqlite.Options {
-	return sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB, Logger: logger, Observer: obs}
+// storeOptions are the settings of the node's store. obs (nil: none) is
+// told of the store's latency and commits, whichever the backend.
+func (c *nodeConfig) storeOptions(logger *slog.Logger, obs sqlite.Observer) storeOptions {
+	pg := c.PostgresPool.options(logger)
+	pg.Observer = obs
+	return storeOptions{SQLite: sqlite.Options{Synchronous: c.Synchronous, CacheMiB: c.CacheMiB, Logger: logger, Observer: obs},
+		Postgres: pg}
 }
 
 // newLogger builds the process logger.
@@ -187,7 +195,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	metrics := prometheus.New()
 
-	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.sqliteOptions(logger, metrics))
+	st, where, err := openStore(ctx, cfg.Store, cfg.DataDir, cfg.storeOptions(logger, metrics))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -199,6 +207,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 	logger.Info("store opened", "store", where)
+	releaseStore, err := claimStore(ctx, st)
+	if err != nil {
+		return err
+	}
+	defer releaseStore()
 
 	// SecMaster's IAM layer, decided by the engine built below: blocked user
 	// names get no token or access unless a WHITE entry lets them through.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rampartsec/rampart/internal/bouncer"
+	"github.com/rampartsec/rampart/internal/postgres"
 	"github.com/rampartsec/rampart/internal/rampart"
 	"github.com/rampartsec/rampart/internal/secmaster"
 	"github.com/rampartsec/rampart/internal/sqlite"
@@ -35,13 +35,28 @@ type store interface {
 	Close() error
 }
 
+// storeOptions are the settings of each backend; the Logger of each
+// receives the stored rows reads skip because they cannot be decoded (nil:
+// slog.Default()).
+type storeOptions struct {
+	SQLite   sqlite.Options
+	Postgres postgres.Options
+}
+
 // openStore opens the backend a DSN names: empty for a SQLite file in the
 // data directory, "sqlite:PATH" / "file:PATH" / a plain path for SQLite,
-// "postgres://…" for PostgreSQL. opts.Logger receives the stored rows reads
-// skip because they cannot be decoded (nil: slog.Default()).
-func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (store, string, error) {
+// "postgres://…" (or "postgresql://…") for PostgreSQL. It also returns
+// where the store is, for the logs (a PostgreSQL password hidden).
+func openStore(ctx context.Context, dsn, dataDir string, opts storeOptions) (store, string, error) {
 	if err := checkStoreDSN(dsn); err != nil {
 		return nil, "", err
+	}
+	if isPostgresDSN(dsn) {
+		db, err := postgres.Open(ctx, dsn, opts.Postgres)
+		if err != nil {
+			return nil, "", fmt.Errorf("PostgreSQL store %s: %w", redactDSN(dsn), err)
+		}
+		return db, redactDSN(dsn), nil
 	}
 	path := sqlitePath(dsn, dataDir)
 	if dsn == "" {
@@ -51,7 +66,7 @@ func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (s
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, "", fmt.Errorf("store dir: %w", err)
 	}
-	db, err := sqlite.Open(ctx, path, opts)
+	db, err := sqlite.Open(ctx, path, opts.SQLite)
 	if err != nil {
 		return nil, "", err
 	}
@@ -61,12 +76,17 @@ func openStore(ctx context.Context, dsn, dataDir string, opts sqlite.Options) (s
 // checkStoreDSN refuses a DSN naming a backend this build cannot open.
 func checkStoreDSN(dsn string) error {
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return errors.New("the PostgreSQL backend is not available in this build; use a SQLite path")
+	case isPostgresDSN(dsn):
+		return nil
 	case strings.Contains(dsn, "://") && !strings.HasPrefix(dsn, "sqlite://"):
 		return fmt.Errorf("unsupported store %q: use a SQLite file path or a postgres:// DSN", redactDSN(dsn))
 	}
 	return nil
+}
+
+// isPostgresDSN reports whether dsn names a PostgreSQL server.
+func isPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // sqlitePath is the SQLite file a non-PostgreSQL DSN names: the DSN without

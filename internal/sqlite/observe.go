@@ -11,35 +11,18 @@ import (
 
 // Observer is told how long the store's work takes and when a project's
 // revision of a family is committed, for metrics (Options.Observer).
-type Observer interface {
-	// ObserveStoreLatency records one operation: OpReadTx, OpWriteTx,
-	// OpGroupWrite or OpQuery.
-	ObserveStoreLatency(op string, took time.Duration)
-	// RevisionCommitted records that revision of the project's family was
-	// committed at the time given.
-	RevisionCommitted(projectID string, family rampart.Family, revision int64, at time.Time)
-}
+type Observer = rampart.StoreObserver
 
 // Operation kinds of ObserveStoreLatency.
 const (
-	// OpReadTx is a read-only transaction, from its start to its end.
-	OpReadTx = "read_tx"
-	// OpWriteTx is a write transaction of its own, from the wait for the
-	// writer to the commit.
-	OpWriteTx = "write_tx"
-	// OpGroupWrite is one write committed with others (group commit), as
-	// its caller waits: from its queueing to the commit that carries it.
-	OpGroupWrite = "group_write"
-	// OpQuery is a read outside a transaction, from its start to its
-	// first row (the rows are read after).
-	OpQuery = "query"
+	OpReadTx     = rampart.StoreOpReadTx
+	OpWriteTx    = rampart.StoreOpWriteTx
+	OpGroupWrite = rampart.StoreOpGroupWrite
+	OpQuery      = rampart.StoreOpQuery
 )
 
 // nopObserver observes nothing.
-type nopObserver struct{}
-
-func (nopObserver) ObserveStoreLatency(string, time.Duration)                  {}
-func (nopObserver) RevisionCommitted(string, rampart.Family, int64, time.Time) {}
+type nopObserver = rampart.NopStoreObserver
 
 // bumpedRevisions holds, per write transaction under way, the revisions
 // bumped in it, to be reported once it commits. A transaction is

@@ -157,9 +157,10 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 				}
 				continue
 			}
-			block, sync, delivered := secmaster.BlockInForce, secmaster.SyncDone, at
+			block, sync := secmaster.DeliveryOutcome(r.Failure)
+			delivered := at
 			if r.Failure != "" {
-				block, sync, delivered = secmaster.BlockFailed, secmaster.SyncFailed, 0
+				delivered = 0
 			}
 			res, err := db.smExec(ctx, tx, smDeliverDefense, block, sync, r.Failure, at, delivered, delivered, r.EntryID, r.TaskID)
 			if err != nil {
@@ -170,14 +171,7 @@ func (db *SecMasterStore) CompleteDeliveries(ctx context.Context, taskIDs []stri
 				continue // superseded by a later update, retry or delete
 			}
 			if p := snaps[r.PolicyID]; p != nil {
-				for i := range p.Defenses {
-					if d := &p.Defenses[i]; d.ID == r.EntryID {
-						d.BlockStatus, d.SyncStatus, d.FailureDescription, d.PendingTaskID, d.UpdatedAt = block, sync, r.Failure, "", now
-						if r.Failure == "" {
-							d.DeliveredAt = now
-						}
-					}
-				}
+				p.Delivered(r.EntryID, r.Failure, now)
 			} else {
 				stale[r.PolicyID] = true
 			}

@@ -92,10 +92,10 @@ func (db *SecMasterStore) smAdjustCounts(ctx context.Context, tx *sql.Tx, worksp
 		return err
 	}
 	if dPolicies > 0 && q.MaxPolicies > 0 && n > q.MaxPolicies {
-		return smQuotaError(q.MaxPolicies, false)
+		return secmaster.QuotaError(q.MaxPolicies, false)
 	}
 	if dAgeing > 0 && q.MaxAgeing > 0 && a > q.MaxAgeing {
-		return smQuotaError(q.MaxAgeing, true)
+		return secmaster.QuotaError(q.MaxAgeing, true)
 	}
 	return nil
 }
@@ -138,15 +138,6 @@ func (db *SecMasterStore) CreatePolicies(ctx context.Context, ps []*secmaster.Po
 		}
 		return db.smCreateOne(ctx, tx, &smCreateReq{ps: ps, t: t, q: q})
 	})
-}
-
-func smQuotaError(max int, ageing bool) error {
-	if ageing {
-		return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object.block_age",
-			Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies with block aging.", max)}
-	}
-	return &rampart.Error{Kind: rampart.KindQuota, Field: "data_object",
-		Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", max)}
 }
 
 func (db *SecMasterStore) smCreateOne(ctx context.Context, tx *sql.Tx, r *smCreateReq) error {
@@ -519,11 +510,7 @@ func (db *SecMasterStore) DeletePolicies(ctx context.Context, projectID, workspa
 			if err := db.smAdjustCounts(ctx, tx, workspaceID, -1, ageing, secmaster.Quota{}); err != nil {
 				return err
 			}
-			p.State = secmaster.StateDeleted
-			for i := range p.Defenses {
-				d := &p.Defenses[i]
-				d.BlockStatus, d.SyncStatus, d.PendingTaskID, d.UpdatedAt = secmaster.BlockLifted, secmaster.SyncDone, "", t.CreatedAt
-			}
+			p.Deleted(t.CreatedAt)
 			if err := db.insertSMRecord(ctx, tx, p, secmaster.RecordDelete, t.ID, "Policy deleted and lifted from every layer.", t.CreatedAt); err != nil {
 				return err
 			}
@@ -629,14 +616,7 @@ func smExpiredSnapshot(ctx context.Context, tx *sql.Tx, r *secmaster.Record, rec
 	if err != nil {
 		return nil, nil
 	}
-	p.State, p.UpdatedAt = secmaster.StateExpired, r.CreatedAt
-	for i := range p.Defenses {
-		d := &p.Defenses[i]
-		if d.BlockStatus != secmaster.BlockFailed {
-			d.BlockStatus, d.SyncStatus = secmaster.BlockExpired, secmaster.SyncDone
-		}
-		d.PendingTaskID, d.UpdatedAt = "", r.CreatedAt
-	}
+	p.Expired(r.CreatedAt)
 	return p, nil
 }
 

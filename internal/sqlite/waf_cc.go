@@ -3,46 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 const ccColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.name, r.description, r.mode, r.url, r.prefix,
 	r.conditions, r.action, r.tag_type, r.tag_index, r.tag_condition, r.limit_num, r.limit_period, r.unlock_num, r.lock_time,
 	r.domain_aggregation, r.region_aggregation, r.priority, r.cc_priority, r.status, r.created_at`
-
-// ccActionRow is how the action is stored in the action column.
-type ccActionRow struct {
-	Category string         `json:"category"`
-	Response *ccResponseRow `json:"response,omitempty"`
-}
-
-type ccResponseRow struct {
-	ContentType string `json:"content_type"`
-	Content     string `json:"content"`
-}
-
-// ccTagConditionRow is how the tag condition is stored.
-type ccTagConditionRow struct {
-	Category string   `json:"category"`
-	Contents []string `json:"contents"`
-}
-
-func ccActionJSON(a waf.CCAction) string {
-	row := ccActionRow{Category: a.Category}
-	if a.Response != nil {
-		row.Response = &ccResponseRow{a.Response.ContentType, a.Response.Content}
-	}
-	return wafJSON(row)
-}
-
-func ccTagConditionJSON(c *waf.CCTagCondition) any {
-	if c == nil {
-		return nil
-	}
-	return wafJSON(ccTagConditionRow{c.Category, c.Contents})
-}
 
 func scanCC(s wafScanner) (*waf.CCRule, error) {
 	var r waf.CCRule
@@ -56,31 +24,22 @@ func scanCC(s wafScanner) (*waf.CCRule, error) {
 		return nil, err
 	}
 	r.CreatedAt = fromMillis(created)
-	var rows []customConditionRow
-	if err := json.Unmarshal([]byte(conds), &rows); err != nil {
+	var err error
+	if r.Conditions, err = storeform.DecodeConditions([]byte(conds)); err != nil {
 		return nil, unreadable("waf_cc_rules", r.ID, err)
 	}
-	if len(rows) > 0 {
-		r.Conditions = make([]waf.CustomCondition, len(rows))
-		for i, c := range rows {
-			r.Conditions[i] = waf.CustomCondition{Category: c.Category, Index: c.Index, LogicOperation: c.LogicOperation,
-				Contents: c.Contents, ValueListID: c.ValueListID}
-		}
+	if len(r.Conditions) == 0 {
+		r.Conditions = nil // mode 0 rules have none
 	}
-	var a ccActionRow
-	if err := json.Unmarshal([]byte(action), &a); err != nil {
+	if r.Action, err = storeform.DecodeCCAction([]byte(action)); err != nil {
 		return nil, unreadable("waf_cc_rules", r.ID, err)
 	}
-	r.Action = waf.CCAction{Category: a.Category}
-	if a.Response != nil {
-		r.Action.Response = &waf.CCResponse{ContentType: a.Response.ContentType, Content: a.Response.Content}
-	}
+	var tag []byte
 	if tagCond.Valid {
-		var t ccTagConditionRow
-		if err := json.Unmarshal([]byte(tagCond.String), &t); err != nil {
-			return nil, unreadable("waf_cc_rules", r.ID, err)
-		}
-		r.TagCondition = &waf.CCTagCondition{Category: t.Category, Contents: t.Contents}
+		tag = []byte(tagCond.String)
+	}
+	if r.TagCondition, err = storeform.DecodeCCTagCondition(tag); err != nil {
+		return nil, unreadable("waf_cc_rules", r.ID, err)
 	}
 	if priority.Valid {
 		p := int(priority.Int64)
@@ -119,8 +78,8 @@ func (db *DB) CreateCCRules(ctx context.Context, rules []*waf.CCRule) error {
 				limit_period, unlock_num, lock_time, domain_aggregation, region_aggregation, priority, cc_priority, status,
 				created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Description, r.Mode, r.URL, r.Prefix,
-				customConditionsJSON(r.Conditions), ccActionJSON(r.Action), r.TagType, r.TagIndex,
-				ccTagConditionJSON(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime, r.DomainAggregation,
+				storeform.EncodeConditions(r.Conditions), storeform.EncodeCCAction(r.Action), r.TagType, r.TagIndex,
+				storeform.EncodeCCTagCondition(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime, r.DomainAggregation,
 				r.RegionAggregation, nullableInt(r.Priority), nullableInt(r.CCPriority), r.Status, millis(r.CreatedAt)); err != nil {
 				return err
 			}
@@ -149,8 +108,8 @@ func (db *DB) UpdateCCRules(ctx context.Context, projectID string, ids []waf.Pol
 				conditions = ?, action = ?, tag_type = ?, tag_index = ?, tag_condition = ?, limit_num = ?, limit_period = ?,
 				unlock_num = ?, lock_time = ?, domain_aggregation = ?, region_aggregation = ?, priority = ?, cc_priority = ?,
 				status = ? WHERE id = ?`,
-				r.Name, r.Description, r.Mode, r.URL, r.Prefix, customConditionsJSON(r.Conditions), ccActionJSON(r.Action),
-				r.TagType, r.TagIndex, ccTagConditionJSON(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime,
+				r.Name, r.Description, r.Mode, r.URL, r.Prefix, storeform.EncodeConditions(r.Conditions), storeform.EncodeCCAction(r.Action),
+				r.TagType, r.TagIndex, storeform.EncodeCCTagCondition(r.TagCondition), r.LimitNum, r.LimitPeriod, r.UnlockNum, r.LockTime,
 				r.DomainAggregation, r.RegionAggregation, nullableInt(r.Priority), nullableInt(r.CCPriority), r.Status, r.ID)
 			return err
 		})

@@ -3,40 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 const customColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.name, r.description, r.time_limited,
 	r.start, r.terminal, r.conditions, r.action, r.priority, r.status, r.created_at`
-
-// customConditionRow is how a condition is stored in the conditions column.
-type customConditionRow struct {
-	Category       string   `json:"category"`
-	Index          string   `json:"index,omitempty"`
-	LogicOperation string   `json:"logic_operation"`
-	Contents       []string `json:"contents"`
-	ValueListID    string   `json:"value_list_id,omitempty"`
-}
-
-// customActionRow is how the action is stored in the action column.
-type customActionRow struct {
-	Category         string `json:"category"`
-	FollowedActionID string `json:"followed_action_id,omitempty"`
-}
-
-func customConditionsJSON(cs []waf.CustomCondition) string {
-	rows := make([]customConditionRow, len(cs))
-	for i, c := range cs {
-		rows[i] = customConditionRow{c.Category, c.Index, c.LogicOperation, c.Contents, c.ValueListID}
-	}
-	return wafJSON(rows)
-}
-
-func customActionJSON(a waf.CustomAction) string {
-	return wafJSON(customActionRow{a.Category, a.FollowedActionID})
-}
 
 func scanCustom(s wafScanner) (*waf.CustomRule, error) {
 	var r waf.CustomRule
@@ -47,20 +20,13 @@ func scanCustom(s wafScanner) (*waf.CustomRule, error) {
 		return nil, err
 	}
 	r.CreatedAt = fromMillis(created)
-	var rows []customConditionRow
-	if err := json.Unmarshal([]byte(conds), &rows); err != nil {
+	var err error
+	if r.Conditions, err = storeform.DecodeConditions([]byte(conds)); err != nil {
 		return nil, unreadable("waf_custom_rules", r.ID, err)
 	}
-	r.Conditions = make([]waf.CustomCondition, len(rows))
-	for i, c := range rows {
-		r.Conditions[i] = waf.CustomCondition{Category: c.Category, Index: c.Index, LogicOperation: c.LogicOperation,
-			Contents: c.Contents, ValueListID: c.ValueListID}
-	}
-	var a customActionRow
-	if err := json.Unmarshal([]byte(action), &a); err != nil {
+	if r.Action, err = storeform.DecodeCustomAction([]byte(action)); err != nil {
 		return nil, unreadable("waf_custom_rules", r.ID, err)
 	}
-	r.Action = waf.CustomAction{Category: a.Category, FollowedActionID: a.FollowedActionID}
 	return &r, nil
 }
 
@@ -81,7 +47,7 @@ func (db *DB) CreateCustomRules(ctx context.Context, rules []*waf.CustomRule) er
 				name, description, time_limited, start, terminal, conditions, action, priority, status, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, r.Name, r.Description, r.Time, r.Start, r.Terminal,
-				customConditionsJSON(r.Conditions), customActionJSON(r.Action), r.Priority, r.Status, millis(r.CreatedAt)); err != nil {
+				storeform.EncodeConditions(r.Conditions), storeform.EncodeCustomAction(r.Action), r.Priority, r.Status, millis(r.CreatedAt)); err != nil {
 				return err
 			}
 		}
@@ -107,8 +73,8 @@ func (db *DB) UpdateCustomRules(ctx context.Context, projectID string, ids []waf
 		out, err = wafCustomKind.update(ctx, tx, projectID, ids, fn, func(r *waf.CustomRule) error {
 			_, err := tx.ExecContext(ctx, `UPDATE waf_custom_rules SET name = ?, description = ?, time_limited = ?, start = ?,
 				terminal = ?, conditions = ?, action = ?, priority = ?, status = ? WHERE id = ?`,
-				r.Name, r.Description, r.Time, r.Start, r.Terminal, customConditionsJSON(r.Conditions),
-				customActionJSON(r.Action), r.Priority, r.Status, r.ID)
+				r.Name, r.Description, r.Time, r.Start, r.Terminal, storeform.EncodeConditions(r.Conditions),
+				storeform.EncodeCustomAction(r.Action), r.Priority, r.Status, r.ID)
 			return err
 		})
 		return err

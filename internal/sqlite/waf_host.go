@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
@@ -13,30 +13,6 @@ const hostColumns = `h.id, h.project_id, h.enterprise_project_id, h.hostname, h.
 	h.lb_algorithm, h.protect_status, h.access_status, h.access_code, h.settings, h.created_at`
 
 const hostFrom = ` FROM waf_hosts h JOIN waf_policies p ON p.id = h.policy_id`
-
-// hostSettings are the host fields kept as one JSON document.
-type hostSettings struct {
-	CertificateID    string            `json:"certificateid,omitempty"`
-	CertificateName  string            `json:"certificatename,omitempty"`
-	Description      string            `json:"description,omitempty"`
-	PaidType         string            `json:"paid_type,omitempty"`
-	WebTag           string            `json:"web_tag,omitempty"`
-	ExclusiveIP      bool              `json:"exclusive_ip,omitempty"`
-	HTTP2Enable      bool              `json:"http2_enable,omitempty"`
-	TLS              string            `json:"tls,omitempty"`
-	Cipher           string            `json:"cipher,omitempty"`
-	ForwardHeaderMap map[string]string `json:"forward_header_map,omitempty"`
-	Extra            map[string]any    `json:"extra,omitempty"`
-}
-
-type hostServer struct {
-	FrontProtocol string `json:"front_protocol"`
-	BackProtocol  string `json:"back_protocol"`
-	Address       string `json:"address"`
-	Port          int    `json:"port"`
-	Type          string `json:"type"`
-	Weight        int    `json:"weight"`
-}
 
 func scanHost(s wafScanner) (*waf.Host, error) {
 	var h waf.Host
@@ -47,39 +23,10 @@ func scanHost(s wafScanner) (*waf.Host, error) {
 		return nil, err
 	}
 	h.CreatedAt = fromMillis(created)
-	var ss []hostServer
-	if err := json.Unmarshal([]byte(servers), &ss); err != nil {
+	if err := storeform.DecodeHost(&h, []byte(servers), []byte(settings)); err != nil {
 		return nil, unreadable("waf_hosts", h.ID, err)
-	}
-	for _, s := range ss {
-		h.Servers = append(h.Servers, waf.Server(s))
-	}
-	var st hostSettings
-	if err := json.Unmarshal([]byte(settings), &st); err != nil {
-		return nil, unreadable("waf_hosts", h.ID, err)
-	}
-	h.CertificateID, h.CertificateName, h.Description, h.PaidType = st.CertificateID, st.CertificateName, st.Description, st.PaidType
-	h.WebTag, h.ExclusiveIP, h.HTTP2Enable, h.TLS, h.Cipher = st.WebTag, st.ExclusiveIP, st.HTTP2Enable, st.TLS, st.Cipher
-	h.ForwardHeaderMap, h.Extra = st.ForwardHeaderMap, st.Extra
-	if h.ForwardHeaderMap == nil {
-		h.ForwardHeaderMap = map[string]string{}
-	}
-	if h.Extra == nil {
-		h.Extra = map[string]any{}
 	}
 	return &h, nil
-}
-
-func hostJSON(h *waf.Host) (servers, settings string) {
-	ss := make([]hostServer, len(h.Servers))
-	for i, s := range h.Servers {
-		ss[i] = hostServer(s)
-	}
-	return wafJSON(ss), wafJSON(hostSettings{
-		CertificateID: h.CertificateID, CertificateName: h.CertificateName, Description: h.Description,
-		PaidType: h.PaidType, WebTag: h.WebTag, ExclusiveIP: h.ExclusiveIP, HTTP2Enable: h.HTTP2Enable,
-		TLS: h.TLS, Cipher: h.Cipher, ForwardHeaderMap: h.ForwardHeaderMap, Extra: h.Extra,
-	})
 }
 
 // CreateHost implements waf.Store.
@@ -110,7 +57,7 @@ func (db *DB) CreateHost(ctx context.Context, h *waf.Host, newPolicy *waf.Policy
 		default:
 			return err
 		}
-		servers, settings := hostJSON(h)
+		servers, settings := storeform.EncodeHost(h)
 		_, err := tx.ExecContext(ctx, `INSERT INTO waf_hosts (id, project_id, enterprise_project_id, hostname, policy_id, servers,
 			proxy, lb_algorithm, protect_status, access_status, access_code, settings, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -211,7 +158,7 @@ func (db *DB) UpdateHost(ctx context.Context, projectID, id string, fn func(*waf
 		if err := hostCertificate(ctx, tx, h); err != nil {
 			return err
 		}
-		servers, settings := hostJSON(h)
+		servers, settings := storeform.EncodeHost(h)
 		_, err = tx.ExecContext(ctx, `UPDATE waf_hosts SET policy_id = ?, servers = ?, proxy = ?, lb_algorithm = ?,
 			protect_status = ?, access_status = ?, settings = ? WHERE id = ?`,
 			h.PolicyID, servers, h.Proxy, h.LBAlgorithm, h.ProtectStatus, h.AccessStatus, settings, h.ID)

@@ -5,41 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/waf"
 )
 
 const ignoreColumns = `r.id, r.project_id, r.policy_id, r.enterprise_project_id, r.domains, r.conditions, r.mode, r.rule,
 	r.advanced, r.description, r.status, r.created_at, r.updated_at, r.cleared_at, r.hit_num`
-
-// ignoreConditionRow is how a condition is stored in the conditions column.
-type ignoreConditionRow struct {
-	Category        string   `json:"category"`
-	Index           string   `json:"index,omitempty"`
-	LogicOperation  string   `json:"logic_operation"`
-	Contents        []string `json:"contents"`
-	CheckAllIndexes int      `json:"check_all_indexes_logic,omitempty"`
-}
-
-// ignoreAdvancedRow is how advanced is stored in the advanced column.
-type ignoreAdvancedRow struct {
-	Index  string   `json:"index"`
-	Fields []string `json:"fields"`
-}
-
-func ignoreConditionsJSON(cs []waf.IgnoreCondition) string {
-	rows := make([]ignoreConditionRow, len(cs))
-	for i, c := range cs {
-		rows[i] = ignoreConditionRow{c.Category, c.Index, c.LogicOperation, c.Contents, c.CheckAllIndexes}
-	}
-	return wafJSON(rows)
-}
-
-func ignoreAdvancedJSON(a *waf.IgnoreAdvanced) any {
-	if a == nil {
-		return nil
-	}
-	return wafJSON(ignoreAdvancedRow{a.Index, a.Fields})
-}
 
 func scanIgnore(s wafScanner) (*waf.IgnoreRule, error) {
 	var r waf.IgnoreRule
@@ -51,24 +22,19 @@ func scanIgnore(s wafScanner) (*waf.IgnoreRule, error) {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt, r.ClearedAt = fromMillis(created), fromMillis(updated), fromMillis(cleared)
-	var rows []ignoreConditionRow
 	if err := json.Unmarshal([]byte(domains), &r.Domains); err != nil {
 		return nil, unreadable("waf_ignore_rules", r.ID, err)
 	}
-	if err := json.Unmarshal([]byte(conds), &rows); err != nil {
+	var err error
+	if r.Conditions, err = storeform.DecodeIgnoreConditions([]byte(conds)); err != nil {
 		return nil, unreadable("waf_ignore_rules", r.ID, err)
 	}
-	r.Conditions = make([]waf.IgnoreCondition, len(rows))
-	for i, c := range rows {
-		r.Conditions[i] = waf.IgnoreCondition{Category: c.Category, Index: c.Index, LogicOperation: c.LogicOperation,
-			Contents: c.Contents, CheckAllIndexes: c.CheckAllIndexes}
-	}
+	var adv []byte
 	if advanced.Valid {
-		var a ignoreAdvancedRow
-		if err := json.Unmarshal([]byte(advanced.String), &a); err != nil {
-			return nil, unreadable("waf_ignore_rules", r.ID, err)
-		}
-		r.Advanced = &waf.IgnoreAdvanced{Index: a.Index, Fields: a.Fields}
+		adv = []byte(advanced.String)
+	}
+	if r.Advanced, err = storeform.DecodeIgnoreAdvanced(adv); err != nil {
+		return nil, unreadable("waf_ignore_rules", r.ID, err)
 	}
 	return &r, nil
 }
@@ -89,8 +55,8 @@ func (db *DB) CreateIgnoreRules(ctx context.Context, rules []*waf.IgnoreRule) er
 			if _, err := tx.ExecContext(ctx, `INSERT INTO waf_ignore_rules (id, project_id, policy_id, enterprise_project_id,
 				domains, conditions, mode, rule, advanced, description, status, created_at, updated_at, cleared_at, hit_num)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, wafJSON(r.Domains), ignoreConditionsJSON(r.Conditions),
-				r.Mode, r.Rule, ignoreAdvancedJSON(r.Advanced), r.Description, r.Status, millis(r.CreatedAt),
+				r.ID, r.ProjectID, r.PolicyID, r.EnterpriseProjectID, wafJSON(r.Domains), storeform.EncodeIgnoreConditions(r.Conditions),
+				r.Mode, r.Rule, storeform.EncodeIgnoreAdvanced(r.Advanced), r.Description, r.Status, millis(r.CreatedAt),
 				millis(r.UpdatedAt), millis(r.ClearedAt), r.Hits); err != nil {
 				return err
 			}
@@ -117,7 +83,7 @@ func (db *DB) UpdateIgnoreRules(ctx context.Context, projectID string, ids []waf
 		out, err = wafIgnoreKind.update(ctx, tx, projectID, ids, fn, func(r *waf.IgnoreRule) error {
 			_, err := tx.ExecContext(ctx, `UPDATE waf_ignore_rules SET domains = ?, conditions = ?, mode = ?, rule = ?,
 				advanced = ?, description = ?, status = ?, updated_at = ?, cleared_at = ?, hit_num = ? WHERE id = ?`,
-				wafJSON(r.Domains), ignoreConditionsJSON(r.Conditions), r.Mode, r.Rule, ignoreAdvancedJSON(r.Advanced),
+				wafJSON(r.Domains), storeform.EncodeIgnoreConditions(r.Conditions), r.Mode, r.Rule, storeform.EncodeIgnoreAdvanced(r.Advanced),
 				r.Description, r.Status, millis(r.UpdatedAt), millis(r.ClearedAt), r.Hits, r.ID)
 			return err
 		})

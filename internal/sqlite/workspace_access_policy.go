@@ -3,45 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"fmt"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/storeform"
 	"github.com/rampartsec/rampart/internal/workspace"
 )
 
 var _ workspace.Store = (*DB)(nil)
-
-// storedIP is the JSON form of one IP entry in workspace_access_policies.ip_list.
-type storedIP struct {
-	Address string `json:"a"`
-	Mask    string `json:"m"`
-}
-
-func encodeIPs(ips []workspace.IPEntry) (string, error) {
-	out := make([]storedIP, len(ips))
-	for i, e := range ips {
-		out[i] = storedIP{Address: e.Address, Mask: e.Mask}
-	}
-	b, err := json.Marshal(out)
-	return string(b), err
-}
-
-func decodeIPs(s string) ([]workspace.IPEntry, error) {
-	var in []storedIP
-	if err := json.Unmarshal([]byte(s), &in); err != nil {
-		return nil, fmt.Errorf("workspace ip_list: %w", err)
-	}
-	out := make([]workspace.IPEntry, len(in))
-	for i, ip := range in {
-		e, err := workspace.ParseIPEntry("ip_list", ip.Address, ip.Mask)
-		if err != nil {
-			return nil, fmt.Errorf("workspace ip_list: stored entry %d: %w", i, err)
-		}
-		out[i] = e
-	}
-	return out, nil
-}
 
 const accessPolicyColumns = `id, project_id, name, blacklist_type, access_control_type, ip_list, is_enable, is_block_all, created_at`
 
@@ -54,7 +22,7 @@ func scanAccessPolicy(s interface{ Scan(...any) error }) (*workspace.AccessPolic
 		return nil, err
 	}
 	var err error
-	if p.IPs, err = decodeIPs(ips); err != nil {
+	if p.IPs, err = storeform.DecodeIPList([]byte(ips)); err != nil {
 		return nil, unreadable("workspace_access_policies", p.ID, err)
 	}
 	p.CreatedAt = fromMillis(created)
@@ -63,10 +31,7 @@ func scanAccessPolicy(s interface{ Scan(...any) error }) (*workspace.AccessPolic
 
 // CreateAccessPolicy implements workspace.Store.
 func (db *DB) CreateAccessPolicy(ctx context.Context, p *workspace.AccessPolicy) error {
-	ips, err := encodeIPs(p.IPs)
-	if err != nil {
-		return err
-	}
+	ips := storeform.EncodeIPList(p.IPs)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO workspace_access_policies (`+accessPolicyColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.ProjectID, p.Name, p.BlacklistType, p.AccessControlType,
@@ -149,10 +114,7 @@ func (db *DB) UpdateAccessPolicy(ctx context.Context, projectID, id string, appl
 		if err := apply(p); err != nil {
 			return err
 		}
-		ips, err := encodeIPs(p.IPs)
-		if err != nil {
-			return err
-		}
+		ips := storeform.EncodeIPList(p.IPs)
 		if _, err := tx.ExecContext(ctx, `UPDATE workspace_access_policies SET ip_list = ?, is_enable = ?, is_block_all = ?
 			WHERE project_id = ? AND id = ?`, ips, p.Enabled, p.BlockAll, projectID, id); err != nil {
 			return err
