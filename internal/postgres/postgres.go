@@ -23,14 +23,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/storeform"
 )
 
 // DB is an open Rampart store on a PostgreSQL server. It is safe for
 // concurrent use.
 type DB struct {
 	pool       timedPool
-	observer   Observer       // Options.Observer, or one observing nothing
-	unreadable unreadableRows // rows reads skipped (unreadable.go)
+	observer   Observer                 // Options.Observer, or one observing nothing
+	unreadable storeform.UnreadableRows // rows reads skipped (unreadable.go)
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 	// Logger is Options.Logger.

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/rampartsec/rampart/internal/rampart"
+	"github.com/rampartsec/rampart/internal/storeform"
 	sqlite3 "modernc.org/sqlite"
 )
 
@@ -44,8 +45,8 @@ type DB struct {
 	writeMu    sync.Mutex
 	stmts      sync.Map // prepared statements (group.go): query → *sql.Stmt on the writer connection, "read " + query on the read pool
 
-	unreadable unreadableRows // rows reads skipped (unreadable.go)
-	observer   Observer       // Options.Observer, or nopObserver (observe.go)
+	unreadable storeform.UnreadableRows // rows reads skipped (unreadable.go)
+	observer   Observer                 // Options.Observer, or nopObserver (observe.go)
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time

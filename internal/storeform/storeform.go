@@ -2,7 +2,8 @@
 // backends keep as JSON documents (a host's servers and settings, rule
 // conditions and actions). The SQLite and PostgreSQL backends share it, so
 // that both store the same documents and rows can be copied from one to
-// the other. It imports only domain packages.
+// the other. It also holds how both treat a stored row they cannot decode
+// (UnreadableRow, UnreadableRows). It imports only domain packages.
 package storeform
 
 import (
