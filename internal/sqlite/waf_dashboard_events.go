@@ -84,30 +84,16 @@ func (db *DB) CountEvents(ctx context.Context, f waf.EventFilter, by waf.EventFi
 		return nil, fmt.Errorf("sqlite: events cannot be grouped by field %d", by)
 	}
 	counts := map[eventGroup]int64{}
-	first, last := f.From.Truncate(time.Hour), f.To.Add(time.Millisecond).Truncate(time.Hour) // whole hours: [first, last)
-	if !first.Equal(f.From) {
-		first = first.Add(time.Hour)
-	}
-	rolled := first.Before(last) && !f.From.IsZero() && !f.To.IsZero()
-	for field := range f.Terms {
-		rolled = rolled && field == waf.EventFieldHostID && len(f.Terms[field].NotIn) == 0 && f.Terms[field].Contains == "" &&
-			f.Terms[field].NotContains == ""
-	}
+	plan := waf.PlanEventCount(f)
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		if !rolled {
-			return countRawEvents(ctx, tx, f, by, counts)
+		if plan.Rolled {
+			if err := countRolledEvents(ctx, tx, f, by, plan.First, plan.Last, counts); err != nil {
+				return err
+			}
 		}
-		if err := countRolledEvents(ctx, tx, f, by, first, last, counts); err != nil {
-			return err
-		}
-		head, tail := f, f
-		head.To = first.Add(-time.Millisecond)
-		tail.From = last
-		for _, part := range []waf.EventFilter{head, tail} {
-			if !part.From.After(part.To) {
-				if err := countRawEvents(ctx, tx, part, by, counts); err != nil {
-					return err
-				}
+		for _, part := range plan.Raw {
+			if err := countRawEvents(ctx, tx, part, by, counts); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -115,20 +101,11 @@ func (db *DB) CountEvents(ctx context.Context, f waf.EventFilter, by waf.EventFi
 	if err != nil {
 		return nil, err
 	}
-	var out []waf.EventCount
+	var out []waf.EventCount // nil when no event matches
 	for g, n := range counts {
 		out = append(out, waf.EventCount{Key: g.key, Host: g.host, Num: n})
 	}
-	slices.SortFunc(out, func(a, b waf.EventCount) int {
-		if a.Num != b.Num {
-			return cmp.Compare(b.Num, a.Num)
-		}
-		return cmp.Or(strings.Compare(a.Key, b.Key), strings.Compare(a.Host, b.Host))
-	})
-	if top > 0 && len(out) > top {
-		out = out[:top]
-	}
-	return out, nil
+	return waf.TopEventCounts(out, top), nil
 }
 
 // countRawEvents adds the events f selects to counts, grouped by SQLite.
