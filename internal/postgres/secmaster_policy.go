@@ -81,13 +81,7 @@ func smAdjustCounts(ctx context.Context, tx pgx.Tx, workspaceID string, dPolicie
 	if err != nil {
 		return err
 	}
-	if dPolicies > 0 && q.MaxPolicies > 0 && n > q.MaxPolicies {
-		return secmaster.QuotaError(q.MaxPolicies, false)
-	}
-	if dAgeing > 0 && q.MaxAgeing > 0 && a > q.MaxAgeing {
-		return secmaster.QuotaError(q.MaxAgeing, true)
-	}
-	return nil
+	return q.Check(dPolicies, dAgeing, n, a)
 }
 
 func boolInt(b bool) int {

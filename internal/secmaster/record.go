@@ -19,6 +19,20 @@ func QuotaError(max int, ageing bool) error {
 		Message: fmt.Sprintf("The workspace already holds the maximum of %d emergency policies.", max)}
 }
 
+// Check is the quota check of a change that added added policies, addedAgeing
+// of them with block aging, leaving a workspace with total and totalAgeing:
+// a QuotaError when a count that grew went past its maximum (0: none), else
+// nil. A change that only removes policies always passes.
+func (q Quota) Check(added, addedAgeing, total, totalAgeing int) error {
+	if added > 0 && q.MaxPolicies > 0 && total > q.MaxPolicies {
+		return QuotaError(q.MaxPolicies, false)
+	}
+	if addedAgeing > 0 && q.MaxAgeing > 0 && totalAgeing > q.MaxAgeing {
+		return QuotaError(q.MaxAgeing, true)
+	}
+	return nil
+}
+
 // DeliveryOutcome is the block and sync status a delivery leaves an entry
 // in: in force, or failed when failure is set.
 func DeliveryOutcome(failure string) (block, sync string) {

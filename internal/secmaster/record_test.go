@@ -1,6 +1,7 @@
 package secmaster
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -41,5 +42,34 @@ func TestRecordSnapshots(t *testing.T) {
 	}
 	if err := QuotaError(3, true); rampart.ErrorKind(err) != rampart.KindQuota {
 		t.Fatalf("quota error kind: %v", err)
+	}
+}
+
+// A quota is checked only for the counts a change made grow, and 0 means
+// no maximum.
+func TestQuotaCheck(t *testing.T) {
+	q := Quota{MaxPolicies: 3, MaxAgeing: 1}
+	cases := []struct {
+		added, addedAgeing, total, totalAgeing int
+		want                                   string // the error's field, "" for none
+	}{
+		{1, 0, 3, 0, ""},
+		{1, 0, 4, 0, "data_object"},
+		{1, 1, 2, 2, "data_object.block_age"},
+		{0, 0, 9, 9, ""},   // a change that grows nothing passes, whatever the totals
+		{-1, -1, 4, 2, ""}, // removals pass
+	}
+	for _, c := range cases {
+		err := q.Check(c.added, c.addedAgeing, c.total, c.totalAgeing)
+		var re *rampart.Error
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%+v: %v, want none", c, err)
+		case c.want != "" && (!errors.As(err, &re) || re.Kind != rampart.KindQuota || re.Field != c.want):
+			t.Errorf("%+v: %v, want a quota error on %s", c, err, c.want)
+		}
+	}
+	if err := (Quota{}).Check(5, 5, 1000, 1000); err != nil {
+		t.Errorf("no maximum: %v", err)
 	}
 }
