@@ -192,32 +192,25 @@ prometheus:
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "-c", cfg)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Skipf("skip: %s does not start here: %v", bin, err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	out := startBouncer(t, bin, cfg)
 	time.Sleep(interval + 500*time.Millisecond) // its startup pull
 
 	limit := interval + time.Second
 	start := time.Now()
 	permanent := s.block(t, "203.0.113.9", time.Time{})
-	got := waitLine(t, calls, "add 203.0.113.9 ", limit, &out)
+	got := waitLine(t, calls, "add 203.0.113.9 ", limit, out)
 	t.Logf("block reached the bouncer's script %v after the API call (limit %v)", got.Sub(start).Round(time.Millisecond), limit)
 
 	expires := time.Now().Add(3 * time.Second)
 	s.block(t, "198.51.100.23", expires)
-	waitLine(t, calls, "add 198.51.100.23 ", limit, &out)
+	waitLine(t, calls, "add 198.51.100.23 ", limit, out)
 	time.Sleep(time.Until(expires))
-	got = waitLine(t, calls, "del 198.51.100.23 ", limit, &out)
+	got = waitLine(t, calls, "del 198.51.100.23 ", limit, out)
 	t.Logf("expiry reached the script %v after the expiry", got.Sub(expires).Round(time.Millisecond))
 
 	start = time.Now()
 	s.unblock(t, permanent)
-	got = waitLine(t, calls, "del 203.0.113.9 ", limit, &out)
+	got = waitLine(t, calls, "del 203.0.113.9 ", limit, out)
 	t.Logf("deletion reached the script %v after the API call", got.Sub(start).Round(time.Millisecond))
 }
 
@@ -305,33 +298,42 @@ prometheus:
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, bin, "-c", cfg)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Skipf("skip: %s does not start here: %v", bin, err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	out := startBouncer(t, bin, cfg)
 	limit := 2 * time.Second
-	waitSet(t, table, set, "203.0.113.9", true, 10*time.Second, &out) // the table exists: startup done
+	waitSet(t, table, set, "203.0.113.9", true, 10*time.Second, out) // the table exists: startup done
 
 	start := time.Now()
 	id := s.block(t, "203.0.113.9", time.Time{})
-	got := waitSet(t, table, set, "203.0.113.9", false, limit, &out)
+	got := waitSet(t, table, set, "203.0.113.9", false, limit, out)
 	t.Logf("block in the nftables set %v after the API call (limit %v)", got.Sub(start).Round(time.Millisecond), limit)
 	start = time.Now()
 	s.unblock(t, id)
-	got = waitSet(t, table, set, "203.0.113.9", true, limit, &out)
+	got = waitSet(t, table, set, "203.0.113.9", true, limit, out)
 	t.Logf("deletion out of the set %v after the API call", got.Sub(start).Round(time.Millisecond))
 	// A range (the stream sends ip and range unless scopes says otherwise).
 	// Bouncers whose set has no interval flag (0.0.25, Debian 12) store
 	// only its first address: docs/compatibility.md says so.
 	s.block(t, "198.51.100.0/24", time.Time{})
-	waitSet(t, table, set, "198.51.100.0", false, limit, &out)
+	waitSet(t, table, set, "198.51.100.0", false, limit, out)
 	if l := nftSet(table, set); !strings.Contains(l, "interval") {
 		t.Logf("this bouncer's set has no interval flag: the range is stored as its first address:\n%s", l)
 	} else if !strings.Contains(l, "198.51.100.0/24") {
 		t.Fatalf("the range is not in the interval set:\n%s", l)
 	}
+}
+
+// startBouncer runs a bouncer binary with the configuration file cfg until
+// the test ends (a skip when it cannot start here) and returns its output.
+func startBouncer(t *testing.T, bin, cfg string) *bytes.Buffer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := new(bytes.Buffer)
+	cmd := exec.CommandContext(ctx, bin, "-c", cfg)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Skipf("skip: %s does not start here: %v", bin, err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	return out
 }
